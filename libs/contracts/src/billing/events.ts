@@ -1,0 +1,216 @@
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { defineContract } from '../contract';
+import { IsFen } from '../shared';
+
+export const BILLING_TOPIC = 'billing.events.v1';
+
+export class PayeeV1 {
+  @IsString() @MaxLength(100) accountName!: string;
+  @IsString() @MaxLength(100) bankName!: string;
+  @Matches(/^\d{8,32}$/) accountNumber!: string;
+}
+
+export class PaymentOrderIssuedV1 {
+  @IsUUID() orderId!: string;
+  @IsUUID() applicationId!: string;
+  @IsUUID() institutionId!: string;
+  @IsString() @Length(1, 200) institutionName!: string;
+  @IsFen() feePerYearFen!: number;
+  @IsInt() @Min(1) @Max(10) years!: number;
+  @IsFen() amountDueFen!: number;
+  @IsString() @MaxLength(60) amountInWords!: string;
+  @IsString() @MaxLength(40) scheduleVersion!: string;
+  @ValidateNested() @Type(() => PayeeV1) payee!: PayeeV1;
+  @IsString() @MaxLength(250) transferRemark!: string;
+  @Matches(/^[0-9A-HJKMNP-TV-Z]{5}[0-9A-HJKMNP-TV-Z*~$=U]$/) paymentCode!: string;
+  @IsISO8601() issuedAt!: string;
+}
+
+const exampleOrder: PaymentOrderIssuedV1 = {
+  orderId: '3e1d2e3f-3333-4a55-9f77-2d1c1f7f0a05',
+  applicationId: '7c1d2e3f-1111-4a55-9f77-2d1c1f7f0a03',
+  institutionId: '0b7f6c1e-4a55-4c55-9f77-2d1c1f7f0a01',
+  institutionName: '企业机构测试',
+  feePerYearFen: 600000,
+  years: 3,
+  amountDueFen: 1800000,
+  amountInWords: '壹万捌仟元整',
+  scheduleVersion: '2026-01',
+  payee: { accountName: '中国图书馆学会', bankName: '北京银行白石桥支行', accountNumber: '20000006591600105310002' },
+  transferRemark: '企业机构测试+会费',
+  paymentCode: '7K3M9Q',
+  issuedAt: '2026-09-01T01:05:01.000Z',
+};
+
+export const PaymentOrderIssued = defineContract({ type: 'billing.PaymentOrderIssued', schemaVersion: 1, topic: BILLING_TOPIC, payload: PaymentOrderIssuedV1, example: exampleOrder });
+
+export class PaymentOrderSettlementV1 {
+  @IsUUID() orderId!: string;
+  @IsUUID() applicationId!: string;
+  @IsUUID() institutionId!: string;
+  @IsFen() amountDueFen!: number;
+  @IsFen() amountPaidFen!: number;
+  @IsArray() @IsUUID('all', { each: true }) transferIds!: string[];
+  @Matches(/^\d{4}-\d{2}-\d{2}$/) paidOn!: string;
+  @IsISO8601() at!: string;
+}
+
+const exampleSettlement: PaymentOrderSettlementV1 = {
+  orderId: exampleOrder.orderId,
+  applicationId: exampleOrder.applicationId,
+  institutionId: exampleOrder.institutionId,
+  amountDueFen: 1800000,
+  amountPaidFen: 1800000,
+  transferIds: ['4f1d2e3f-4444-4a55-9f77-2d1c1f7f0a06'],
+  paidOn: '2026-09-03',
+  at: '2026-09-03T02:00:00.000Z',
+};
+
+export const PaymentOrderPaid = defineContract({ type: 'billing.PaymentOrderPaid', schemaVersion: 1, topic: BILLING_TOPIC, payload: PaymentOrderSettlementV1, example: exampleSettlement });
+export const PaymentOrderPartiallyPaid = defineContract({
+  type: 'billing.PaymentOrderPartiallyPaid',
+  schemaVersion: 1,
+  topic: BILLING_TOPIC,
+  payload: PaymentOrderSettlementV1,
+  example: { ...exampleSettlement, amountPaidFen: 600000 },
+});
+
+export class OverpaymentRecordedV1 extends PaymentOrderSettlementV1 {
+  @IsFen() creditFen!: number;
+}
+export const OverpaymentRecorded = defineContract({
+  type: 'billing.OverpaymentRecorded',
+  schemaVersion: 1,
+  topic: BILLING_TOPIC,
+  payload: OverpaymentRecordedV1,
+  example: { ...exampleSettlement, amountPaidFen: 1900000, creditFen: 100000 },
+});
+
+export class PaymentOrderCancelledV1 {
+  @IsUUID() orderId!: string;
+  @IsUUID() applicationId!: string;
+  @IsUUID() institutionId!: string;
+  @IsString() @MaxLength(500) reason!: string;
+  @IsISO8601() at!: string;
+}
+export const PaymentOrderCancelled = defineContract({
+  type: 'billing.PaymentOrderCancelled',
+  schemaVersion: 1,
+  topic: BILLING_TOPIC,
+  payload: PaymentOrderCancelledV1,
+  example: { orderId: exampleOrder.orderId, applicationId: exampleOrder.applicationId, institutionId: exampleOrder.institutionId, reason: '申请已取消', at: '2026-09-02T01:05:00.000Z' },
+});
+
+export class TransferV1 {
+  @IsUUID() transferId!: string;
+  @IsUUID() statementId!: string;
+  @IsString() @MaxLength(100) bankReference!: string;
+  @Matches(/^\d{4}-\d{2}-\d{2}$/) bookedOn!: string;
+  @IsFen() amountFen!: number;
+  @IsString() @MaxLength(200) payerName!: string;
+  @IsString() @MaxLength(64) payerAccount!: string;
+  @IsString() @MaxLength(500) remark!: string;
+  @IsISO8601() at!: string;
+}
+const exampleTransfer: TransferV1 = {
+  transferId: '4f1d2e3f-4444-4a55-9f77-2d1c1f7f0a06',
+  statementId: '5a1d2e3f-5555-4a55-9f77-2d1c1f7f0a07',
+  bankReference: 'BOB20260903000123',
+  bookedOn: '2026-09-03',
+  amountFen: 1800000,
+  payerName: '企业机构测试',
+  payerAccount: '6222020200112233445',
+  remark: '企业机构测试＋ 会费',
+  at: '2026-09-03T02:00:00.000Z',
+};
+export const TransferImported = defineContract({ type: 'billing.TransferImported', schemaVersion: 1, topic: BILLING_TOPIC, payload: TransferV1, example: exampleTransfer });
+export const TransferUnmatched = defineContract({ type: 'billing.TransferUnmatched', schemaVersion: 1, topic: BILLING_TOPIC, payload: TransferV1, example: exampleTransfer });
+
+export class MatchAllocationV1 {
+  @IsUUID() orderId!: string;
+  @IsFen() amountFen!: number;
+}
+export class PaymentMatchedV1 {
+  @IsUUID() matchId!: string;
+  @IsUUID() transferId!: string;
+  @ValidateNested({ each: true }) @Type(() => MatchAllocationV1) @ArrayMinSize(1) allocations!: MatchAllocationV1[];
+  @IsIn(['auto', 'manual']) mode!: 'auto' | 'manual';
+  @IsNumber() @Min(0) @Max(1) confidence!: number;
+  @IsArray() @IsString({ each: true }) reasons!: string[];
+  @IsOptional() @IsString() @MaxLength(100) actor?: string;
+  @IsISO8601() at!: string;
+}
+export const PaymentMatched = defineContract({
+  type: 'billing.PaymentMatched',
+  schemaVersion: 1,
+  topic: BILLING_TOPIC,
+  payload: PaymentMatchedV1,
+  example: {
+    matchId: '6b1d2e3f-6666-4a55-9f77-2d1c1f7f0a08',
+    transferId: exampleTransfer.transferId,
+    allocations: [{ orderId: exampleOrder.orderId, amountFen: 1800000 }],
+    mode: 'auto',
+    confidence: 0.97,
+    reasons: ['金额一致', '户名相似 100%', '附言与单位名称一致'],
+    at: '2026-09-03T02:00:00.000Z',
+  },
+});
+
+export class InvoiceDocumentRefV1 {
+  @IsIn(['pdf', 'xml', 'ofd']) format!: 'pdf' | 'xml' | 'ofd';
+  @IsString() @MaxLength(200) documentId!: string;
+  @IsString() @MaxLength(100) contentType!: string;
+  @Matches(/^[0-9a-f]{64}$/) sha256!: string;
+  @IsInt() @Min(1) size!: number;
+}
+export class InvoiceIssuedV1 {
+  @IsUUID() invoiceId!: string;
+  @Matches(/^\d{20}$|^[A-Za-z0-9-]{4,40}$/) invoiceNumber!: string;
+  @IsIn(['vat_digital_invoice', 'dues_receipt']) documentKind!: 'vat_digital_invoice' | 'dues_receipt';
+  @IsUUID() orderId!: string;
+  @IsUUID() applicationId!: string;
+  @IsUUID() institutionId!: string;
+  @IsString() @Length(1, 200) buyerName!: string;
+  @Matches(/^[0-9A-HJ-NPQRTUWXY]{18}$/) buyerCreditCode!: string;
+  @IsFen() amountFen!: number;
+  @IsString() @MaxLength(60) amountInWords!: string;
+  @ValidateNested({ each: true }) @Type(() => InvoiceDocumentRefV1) @ArrayMinSize(1) documents!: InvoiceDocumentRefV1[];
+  @IsOptional() @IsUUID() correctsInvoiceId?: string;
+  @IsISO8601() issuedAt!: string;
+}
+export const InvoiceIssued = defineContract({
+  type: 'billing.InvoiceIssued',
+  schemaVersion: 1,
+  topic: BILLING_TOPIC,
+  payload: InvoiceIssuedV1,
+  example: {
+    invoiceId: '7c1d2e3f-7777-4a55-9f77-2d1c1f7f0a09',
+    invoiceNumber: '26112000000000000001',
+    documentKind: 'vat_digital_invoice',
+    orderId: exampleOrder.orderId,
+    applicationId: exampleOrder.applicationId,
+    institutionId: exampleOrder.institutionId,
+    buyerName: '企业机构测试',
+    buyerCreditCode: '91350100M000100Y43',
+    amountFen: 1800000,
+    amountInWords: '壹万捌仟元整',
+    documents: [
+      { format: 'pdf', documentId: 'invoices/26112000000000000001.pdf', contentType: 'application/pdf', sha256: 'a'.repeat(64), size: 48213 },
+      { format: 'xml', documentId: 'invoices/26112000000000000001.xml', contentType: 'application/xml', sha256: 'b'.repeat(64), size: 2311 },
+    ],
+    issuedAt: '2026-09-03T02:00:05.000Z',
+  },
+});
+
+export const billingContracts = [
+  PaymentOrderIssued,
+  PaymentOrderPaid,
+  PaymentOrderPartiallyPaid,
+  OverpaymentRecorded,
+  PaymentOrderCancelled,
+  TransferImported,
+  TransferUnmatched,
+  PaymentMatched,
+  InvoiceIssued,
+] as const;

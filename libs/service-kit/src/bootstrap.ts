@@ -1,0 +1,125 @@
+import { type CallHandler, type ExecutionContext, type INestApplication, Injectable, type NestInterceptor, ValidationPipe, type DynamicModule, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Observable } from 'rxjs';
+import type { BaseServiceConfig } from './config';
+import { correlationIdFrom, CORRELATION_HEADER, runWithContext } from './correlation';
+import { ApiExceptionFilter, toApiErrorBody, validationExceptionFactory } from './errors';
+import { LOGGER } from './infrastructure';
+import { PinoNestLogger } from './logger';
+import { Metrics } from './metrics';
+import type { Logger } from 'pino';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    correlationId?: string;
+  }
+}
+
+/** Runs each HTTP handler inside the request's correlation context so logs and emitted events carry it. */
+@Injectable()
+export class CorrelationInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const correlationId = request.correlationId ?? correlationIdFrom(request.headers[CORRELATION_HEADER]);
+    return new Observable((subscriber) => runWithContext({ correlationId }, () => next.handle().subscribe(subscriber)));
+  }
+}
+
+export interface BootstrapOptions {
+  /** Kafka topics this service consumes through @EventPattern handlers; omit for a service that only produces. */
+  consumer?: { groupId: string };
+  openApi?: { title: string; description: string };
+  bodyLimitBytes?: number;
+  configureApp?: (app: NestFastifyApplication) => Promise<void> | void;
+}
+
+export function buildOpenApiDocument(app: INestApplication, title: string, description: string): OpenAPIObject {
+  const config = new DocumentBuilder().setTitle(title).setDescription(description).setVersion('1').addBearerAuth().build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** Creates the Fastify-based NestJS app with the platform's cross-cutting behaviour, without listening. */
+export async function createServiceApp(appModule: Type<unknown> | DynamicModule, config: BaseServiceConfig, options: BootstrapOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024, trustProxy: true, logger: false, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { bufferLogs: true, abortOnError: false });
+  const logger = app.get<Logger>(LOGGER);
+  const metrics = app.get(Metrics);
+  app.useLogger(new PinoNestLogger(logger));
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    request.correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
+    void reply.header(CORRELATION_HEADER, request.correlationId);
+  });
+  fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  // Errors raised by Fastify itself (bad JSON, body too large, wrong content type) get the same shape as Nest's.
+  fastify.setErrorHandler((error: { statusCode?: number; message: string }, request: FastifyRequest, reply: FastifyReply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) logger.error({ err: error }, 'request failed');
+    void reply.status(status).send({ ...toApiErrorBody(status, undefined), correlationId: request.correlationId });
+  });
+
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationExceptionFactory, stopAtFirstError: false }));
+  app.useGlobalFilters(new ApiExceptionFilter(logger));
+  app.useGlobalInterceptors(new CorrelationInterceptor());
+
+  if (options.consumer) {
+    app.connectMicroservice<MicroserviceOptions>(
+      {
+        transport: Transport.KAFKA,
+        options: {
+          postfixId: '',
+          client: { clientId: config.SERVICE_NAME, brokers: config.KAFKA_BROKERS.split(','), retry: { initialRetryTime: 300, retries: 10 } },
+          consumer: { groupId: options.consumer.groupId, sessionTimeout: 30000, heartbeatInterval: 3000, rebalanceTimeout: 60000, allowAutoTopicCreation: false },
+          subscribe: { fromBeginning: true },
+          // Offsets are committed only for messages whose handler returned (effect durable), never before.
+          run: { autoCommit: true, autoCommitInterval: 1000, partitionsConsumedConcurrently: 3 },
+        },
+      },
+      { inheritAppConfig: true },
+    );
+  }
+  await options.configureApp?.(app);
+  if (options.openApi) {
+    const document = buildOpenApiDocument(app, options.openApi.title, options.openApi.description);
+    fastify.get('/openapi.json', async () => document);
+  }
+  return app;
+}
+
+/** Starts a service: HTTP + (optionally) its Kafka consumer; SIGTERM/SIGINT drain in-flight work and close pools. */
+export async function bootstrapService(appModule: Type<unknown> | DynamicModule, config: BaseServiceConfig, options: BootstrapOptions = {}): Promise<NestFastifyApplication> {
+  const app = await createServiceApp(appModule, config, options);
+  const logger = app.get<Logger>(LOGGER);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: stop consuming, finish in-flight work, commit offsets, close pools');
+    setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  await app.startAllMicroservices();
+  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  logger.info({ url: `http://${config.HTTP_HOST}:${config.HTTP_PORT}` }, `${config.SERVICE_NAME} listening`);
+  return app;
+}

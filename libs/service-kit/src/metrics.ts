@@ -1,0 +1,58 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** One Prometheus registry per process, labelled with the service name. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  readonly kafkaConsumerLag: Gauge<'topic' | 'partition' | 'group'>;
+  readonly kafkaMessagesConsumed: Counter<'topic' | 'outcome'>;
+
+  constructor(readonly service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency by route and status',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    this.kafkaConsumerLag = new Gauge({
+      name: 'kafka_consumer_lag',
+      help: 'Messages behind the log end, per consumed partition (sampled on scrape)',
+      labelNames: ['topic', 'partition', 'group'],
+      registers: [this.registry],
+    });
+    this.kafkaMessagesConsumed = new Counter({
+      name: 'kafka_messages_consumed_total',
+      help: 'Kafka messages handled by outcome (processed, duplicate, dead_lettered, ignored)',
+      labelNames: ['topic', 'outcome'],
+      registers: [this.registry],
+    });
+  }
+
+  private readonly samplers: Array<() => Promise<void>> = [];
+  /** Registers work to refresh gauges right before a scrape (e.g. lag, outbox backlog). */
+  addSampler(sampler: () => Promise<void>): void {
+    this.samplers.push(sampler);
+  }
+
+  async render(): Promise<string> {
+    await Promise.allSettled(this.samplers.map((s) => s()));
+    return this.registry.metrics();
+  }
+}
+
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  constructor(@Inject(Metrics) private readonly metrics: Metrics) {}
+
+  @Get()
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  scrape(): Promise<string> {
+    return this.metrics.render();
+  }
+}
