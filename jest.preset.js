@@ -7,7 +7,10 @@ swcrc.sourceMaps = 'inline';
 
 const libs = fs.readdirSync(path.join(__dirname, 'libs'));
 const moduleNameMapper = Object.fromEntries(
-  libs.map((lib) => [`^@lsc/${lib}$`, path.join(__dirname, 'libs', lib, 'src', 'index.ts')]),
+  libs.flatMap((lib) => [
+    [`^@lsc/${lib}$`, path.join(__dirname, 'libs', lib, 'src', 'index.ts')],
+    [`^@lsc/${lib}/testing$`, path.join(__dirname, 'libs', lib, 'src', 'testing.ts')],
+  ]),
 );
 
 module.exports = {
