@@ -1,0 +1,6 @@
+export * from './normalize';
+export * from './phone';
+export * from './postcode';
+export * from './contact';
+export * from './region';
+export * from './address';
