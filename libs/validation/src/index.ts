@@ -4,3 +4,4 @@ export * from './postcode';
 export * from './contact';
 export * from './region';
 export * from './address';
+export * from './credit-code';
