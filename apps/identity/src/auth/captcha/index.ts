@@ -1,0 +1,3 @@
+export * from './arithmetic';
+export * from './svg-renderer';
+export * from './captcha.service';
