@@ -1,0 +1,266 @@
+import { DomainError, type Command, type Decider, type DomainEvent } from '@lsc/event-sourcing';
+import { ORGANISATION_TYPES, type OrganisationType } from '@lsc/contracts';
+import { assertCalendarDate, shanghaiDate, type CalendarDate } from './dates';
+import { DEFAULT_MEMBERSHIP_POLICY, termFor, type MembershipPolicy } from './term-policy';
+
+/** One stream per application (a first application or a renewal): 会员申请 → 确认申请信息 → 缴费. */
+
+export interface CodeName {
+  readonly code: string;
+  readonly name: string;
+}
+
+export interface Region {
+  readonly provinceCode: string;
+  readonly provinceName: string;
+  readonly cityCode: string;
+  readonly cityName: string;
+  readonly districtCode: string;
+  readonly districtName: string;
+}
+
+export interface MailingAddress {
+  readonly recipient: string;
+  readonly mobile: string;
+  readonly landline?: string;
+  readonly region: Region;
+  readonly street: string;
+  readonly postcode: string;
+}
+
+/** The fee as billing quoted it; membership stores and forwards it, never computes it. */
+export interface FeeQuote {
+  readonly feePerYearFen: number;
+  readonly amountDueFen: number;
+  readonly scheduleVersion: string;
+}
+
+export type ApplicationKind = 'new' | 'renewal';
+export type ApplicationStatus = 'none' | 'draft' | 'submitted' | 'awaiting_payment' | 'paid' | 'cancelled';
+
+export const MIN_YEARS = 1;
+export const MAX_YEARS = 5;
+
+// ---- commands ----
+export interface ApplyData {
+  readonly institutionId: string;
+  readonly institutionName: string;
+  readonly kind: ApplicationKind;
+  /** Renewals only: the membership being renewed and its current end of term (from the membership read model). */
+  readonly membershipId?: string;
+  readonly currentTerm?: { readonly validTo: CalendarDate; readonly expired: boolean };
+  readonly qualification: CodeName;
+  readonly staffTier: CodeName;
+  readonly years: number;
+  readonly organisationType: OrganisationType;
+  readonly quote: FeeQuote;
+}
+export interface ConfirmData {
+  readonly mailingAddress: MailingAddress;
+  readonly invoiceTitle: string;
+  readonly creditCode: string;
+  /** Set by the HTTP validation layer when the credit code does not fit the organisation type; shown to staff. */
+  readonly creditCodeWarning?: string;
+}
+export interface RecordPaymentOrderData {
+  readonly orderId: string;
+  readonly amountDueFen: number;
+  readonly payee: { readonly accountName: string; readonly bankName: string; readonly accountNumber: string };
+  readonly transferRemark: string;
+  readonly paymentCode: string;
+}
+export interface MarkPaidData {
+  readonly orderId: string;
+  readonly paidOn: CalendarDate;
+}
+export interface CancelData {
+  readonly reason: string;
+}
+
+export type ApplicationCommand =
+  | Command<'Apply', ApplyData>
+  | Command<'Confirm', ConfirmData>
+  | Command<'RecordPaymentOrder', RecordPaymentOrderData>
+  | Command<'MarkPaid', MarkPaidData>
+  | Command<'Cancel', CancelData>;
+
+// ---- events ----
+export type ApplicationStarted = DomainEvent<
+  'ApplicationStarted',
+  ApplyData & { readonly applicationId: string; readonly termStart: CalendarDate; readonly termEnd: CalendarDate; readonly startedAt: string }
+>;
+export type ApplicationSubmitted = DomainEvent<'ApplicationSubmitted', ConfirmData & { readonly submittedAt: string }>;
+export type PaymentOrderRecorded = DomainEvent<'PaymentOrderRecorded', RecordPaymentOrderData & { readonly recordedAt: string }>;
+export type ApplicationPaid = DomainEvent<'ApplicationPaid', MarkPaidData & { readonly recordedAt: string }>;
+export type ApplicationCancelled = DomainEvent<'ApplicationCancelled', { readonly reason: string; readonly cancelledBy: string; readonly cancelledAt: string }>;
+/** Billing issued an order for an application that was cancelled meanwhile: staff should have the order cancelled. */
+export type PaymentOrderIssuedForCancelledApplication = DomainEvent<'PaymentOrderIssuedForCancelledApplication', RecordPaymentOrderData & { readonly recordedAt: string }>;
+/** Money arrived for a cancelled application: staff decide between refund and reinstatement. */
+export type PaymentReceivedForCancelledApplication = DomainEvent<'PaymentReceivedForCancelledApplication', MarkPaidData & { readonly recordedAt: string }>;
+
+export type ApplicationEvent =
+  | ApplicationStarted
+  | ApplicationSubmitted
+  | PaymentOrderRecorded
+  | ApplicationPaid
+  | ApplicationCancelled
+  | PaymentOrderIssuedForCancelledApplication
+  | PaymentReceivedForCancelledApplication;
+
+// ---- state ----
+export interface ApplicationState {
+  readonly status: ApplicationStatus;
+  readonly application?: ApplicationStarted['data'];
+  readonly submission?: ApplicationSubmitted['data'];
+  readonly order?: PaymentOrderRecorded['data'];
+  readonly paidOn?: CalendarDate;
+  readonly cancelledAt?: string;
+  readonly cancelReason?: string;
+  /** Facts that arrived after cancellation, kept for staff follow-up and idempotency. */
+  readonly strayOrderIds: readonly string[];
+  readonly strayPaymentOrderIds: readonly string[];
+}
+
+const ev = <E extends ApplicationEvent>(type: E['type'], data: E['data']): E => ({ type, schemaVersion: 1, data }) as E;
+
+function nonBlank(value: unknown, field: string, max: number): string {
+  if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) {
+    throw new DomainError('INVALID_FIELD', `字段无效：${field}`, { field });
+  }
+  return value;
+}
+
+function fen(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new DomainError('INVALID_AMOUNT', `金额必须为非负整数（分）：${field}`, { field, value });
+  }
+  return value;
+}
+
+function validateApply(d: ApplyData): void {
+  nonBlank(d.institutionId, 'institutionId', 100);
+  nonBlank(d.institutionName, 'institutionName', 200);
+  if (d.kind !== 'new' && d.kind !== 'renewal') throw new DomainError('INVALID_KIND', '申请类型无效');
+  if (d.kind === 'renewal' && (!d.membershipId || !d.currentTerm)) {
+    throw new DomainError('RENEWAL_REQUIRES_MEMBERSHIP', '续费申请必须指明现有会员资格');
+  }
+  if (d.kind === 'new' && (d.membershipId !== undefined || d.currentTerm !== undefined)) {
+    throw new DomainError('NEW_APPLICATION_WITH_MEMBERSHIP', '新入会申请不能指定现有会员资格，请使用会员续费');
+  }
+  if (d.currentTerm) assertCalendarDate(d.currentTerm.validTo, 'currentTerm.validTo');
+  nonBlank(d.qualification?.code, 'qualification.code', 50);
+  nonBlank(d.qualification?.name, 'qualification.name', 50);
+  nonBlank(d.staffTier?.code, 'staffTier.code', 50);
+  nonBlank(d.staffTier?.name, 'staffTier.name', 50);
+  if (!Number.isInteger(d.years) || d.years < MIN_YEARS || d.years > MAX_YEARS) {
+    throw new DomainError('YEARS_OUT_OF_RANGE', `资格期限须为${MIN_YEARS}至${MAX_YEARS}年的整数`, { years: d.years });
+  }
+  if (!(ORGANISATION_TYPES as readonly string[]).includes(d.organisationType)) {
+    throw new DomainError('INVALID_ORGANISATION_TYPE', '机构性质无效', { organisationType: d.organisationType });
+  }
+  fen(d.quote?.feePerYearFen, 'quote.feePerYearFen');
+  fen(d.quote?.amountDueFen, 'quote.amountDueFen');
+  nonBlank(d.quote?.scheduleVersion, 'quote.scheduleVersion', 40);
+}
+
+function validateConfirm(d: ConfirmData): void {
+  const a = d.mailingAddress;
+  if (!a) throw new DomainError('INVALID_FIELD', '请填写寄送地址', { field: 'mailingAddress' });
+  nonBlank(a.recipient, 'mailingAddress.recipient', 50);
+  nonBlank(a.mobile, 'mailingAddress.mobile', 20);
+  nonBlank(a.street, 'mailingAddress.street', 500);
+  nonBlank(a.postcode, 'mailingAddress.postcode', 6);
+  nonBlank(a.region?.provinceCode, 'mailingAddress.region.provinceCode', 6);
+  nonBlank(a.region?.cityCode, 'mailingAddress.region.cityCode', 6);
+  nonBlank(a.region?.districtCode, 'mailingAddress.region.districtCode', 6);
+  nonBlank(d.invoiceTitle, 'invoiceTitle', 200);
+  nonBlank(d.creditCode, 'creditCode', 18);
+}
+
+function requireStarted(state: ApplicationState): NonNullable<ApplicationState['application']> {
+  if (state.status === 'none' || !state.application) throw new DomainError('APPLICATION_NOT_FOUND', '申请不存在');
+  return state.application;
+}
+
+export function makeApplicationDecider(policy: MembershipPolicy = DEFAULT_MEMBERSHIP_POLICY): Decider<ApplicationCommand, ApplicationState, ApplicationEvent> {
+  return {
+    streamType: 'membership-application',
+    initialState: () => ({ status: 'none', strayOrderIds: [], strayPaymentOrderIds: [] }),
+
+    decide(command, state) {
+      const at = command.metadata.now;
+      switch (command.type) {
+        case 'Apply': {
+          if (state.status !== 'none') throw new DomainError('APPLICATION_ALREADY_STARTED', '该申请已存在');
+          const applicationId = command.metadata.ids?.[0];
+          if (!applicationId) throw new DomainError('ID_REQUIRED', '缺少申请编号');
+          validateApply(command.data);
+          // Provisional term as shown on 申请信息 (paying today); the membership fixes the real term on payment.
+          const { termStart, termEnd } = termFor(policy, shanghaiDate(at), command.data.years, command.data.currentTerm);
+          return [ev<ApplicationStarted>('ApplicationStarted', { ...command.data, applicationId, termStart, termEnd, startedAt: at })];
+        }
+        case 'Confirm': {
+          requireStarted(state);
+          if (state.status === 'cancelled') throw new DomainError('APPLICATION_CANCELLED', '申请已取消');
+          if (state.status !== 'draft') throw new DomainError('APPLICATION_ALREADY_CONFIRMED', '申请信息已确认，请勿重复提交');
+          validateConfirm(command.data);
+          return [ev<ApplicationSubmitted>('ApplicationSubmitted', { ...command.data, submittedAt: at })];
+        }
+        case 'RecordPaymentOrder': {
+          const app = requireStarted(state);
+          const d = command.data;
+          if (state.order?.orderId === d.orderId || state.strayOrderIds.includes(d.orderId)) return []; // redelivery
+          if (state.status === 'cancelled') return [ev<PaymentOrderIssuedForCancelledApplication>('PaymentOrderIssuedForCancelledApplication', { ...d, recordedAt: at })];
+          if (state.status === 'draft') throw new DomainError('APPLICATION_NOT_SUBMITTED', '申请尚未提交，不能生成缴费单');
+          if (state.status !== 'submitted') throw new DomainError('PAYMENT_ORDER_ALREADY_RECORDED', '该申请已有缴费单', { orderId: state.order?.orderId });
+          if (d.amountDueFen !== app.quote.amountDueFen) {
+            throw new DomainError('AMOUNT_MISMATCH', '缴费单金额与申请报价不一致', { expected: app.quote.amountDueFen, actual: d.amountDueFen });
+          }
+          nonBlank(d.orderId, 'orderId', 100);
+          return [ev<PaymentOrderRecorded>('PaymentOrderRecorded', { ...d, recordedAt: at })];
+        }
+        case 'MarkPaid': {
+          requireStarted(state);
+          const d = command.data;
+          assertCalendarDate(d.paidOn, 'paidOn');
+          if (state.status === 'cancelled') {
+            if (state.strayPaymentOrderIds.includes(d.orderId)) return [];
+            return [ev<PaymentReceivedForCancelledApplication>('PaymentReceivedForCancelledApplication', { ...d, recordedAt: at })];
+          }
+          if (!state.order) throw new DomainError('PAYMENT_ORDER_NOT_RECORDED', '尚无缴费单，无法确认缴费');
+          if (state.order.orderId !== d.orderId) throw new DomainError('WRONG_PAYMENT_ORDER', '缴费单与申请不符', { expected: state.order.orderId, actual: d.orderId });
+          if (state.status === 'paid') return []; // redelivery of the same PaymentOrderPaid
+          return [ev<ApplicationPaid>('ApplicationPaid', { ...d, recordedAt: at })];
+        }
+        case 'Cancel': {
+          requireStarted(state);
+          if (state.status === 'paid') throw new DomainError('APPLICATION_ALREADY_PAID', '申请已缴费，不能取消');
+          if (state.status === 'cancelled') throw new DomainError('APPLICATION_ALREADY_CANCELLED', '申请已取消');
+          const reason = nonBlank(command.data.reason, 'reason', 500);
+          return [ev<ApplicationCancelled>('ApplicationCancelled', { reason, cancelledBy: command.metadata.actor, cancelledAt: at })];
+        }
+      }
+    },
+
+    evolve(state, event) {
+      switch (event.type) {
+        case 'ApplicationStarted':
+          return { ...state, status: 'draft', application: event.data };
+        case 'ApplicationSubmitted':
+          return { ...state, status: 'submitted', submission: event.data };
+        case 'PaymentOrderRecorded':
+          return { ...state, status: 'awaiting_payment', order: event.data };
+        case 'ApplicationPaid':
+          return { ...state, status: 'paid', paidOn: event.data.paidOn };
+        case 'ApplicationCancelled':
+          return { ...state, status: 'cancelled', cancelledAt: event.data.cancelledAt, cancelReason: event.data.reason };
+        case 'PaymentOrderIssuedForCancelledApplication':
+          return { ...state, strayOrderIds: [...state.strayOrderIds, event.data.orderId] };
+        case 'PaymentReceivedForCancelledApplication':
+          return { ...state, strayPaymentOrderIds: [...state.strayPaymentOrderIds, event.data.orderId] };
+      }
+    },
+  };
+}
+
+export const applicationDecider = makeApplicationDecider();
