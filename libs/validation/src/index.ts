@@ -5,3 +5,4 @@ export * from './contact';
 export * from './region';
 export * from './address';
 export * from './credit-code';
+export * from './amount-in-words';
