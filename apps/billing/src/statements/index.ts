@@ -1,0 +1,6 @@
+export * from './types';
+export { parseStatement, ParseStatementOptions } from './parse-statement';
+export { parseAmountFen, formatFen } from './money';
+export { parseDateTime, ParsedDateTime } from './dates';
+export { decodeText } from './encoding';
+export { BANK_OF_BEIJING_PROFILE, GENERIC_PROFILE, BUILT_IN_PROFILES, ColumnProfile, detectProfile } from './profiles';

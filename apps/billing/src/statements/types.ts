@@ -1,0 +1,60 @@
+/** Normalised bank-statement model shared by every format reader. Money is integer fen. */
+export type Direction = 'credit' | 'debit';
+
+export interface StatementLine {
+  /** Line (CSV/XLSX row) or entry index (camt.053) in the source file, 1-based. */
+  lineNumber: number;
+  /** Wall-clock booking date in Asia/Shanghai, YYYY-MM-DD. */
+  bookedOn: string;
+  /** ISO 8601 with +08:00 when the bank gives a time of day. */
+  bookedAt?: string;
+  direction: Direction;
+  amountFen: number;
+  payerName: string;
+  payerAccount: string;
+  payerBank?: string;
+  /** The payer's own words (附言/用途/备注), falling back to the bank's 摘要. */
+  remark: string;
+  bankReference?: string;
+  /** sha256 of the normalised row plus its occurrence index in the file; stable across re-imports. */
+  contentHash: string;
+}
+
+export interface RejectedRow {
+  lineNumber: number;
+  reason: string;
+  raw: string;
+}
+
+export type StatementFormat = 'csv' | 'xlsx' | 'camt053';
+export type BalanceCheck = 'ok' | 'mismatch' | 'not_available';
+
+export interface StatementParseResult {
+  format: StatementFormat;
+  profile: string;
+  encoding?: 'utf-8' | 'gb18030';
+  accountNumber?: string;
+  openingBalanceFen?: number;
+  closingBalanceFen?: number;
+  lines: StatementLine[];
+  rejected: RejectedRow[];
+  balanceCheck: BalanceCheck;
+}
+
+/** A spreadsheet/CSV cell as the readers hand it over; Date only from XLSX. */
+export type Cell = string | number | Date | null;
+
+export interface SourceRow {
+  lineNumber: number;
+  cells: Cell[];
+}
+
+/** A line before hashing; readers produce these, parse-statement adds the hash. */
+export type UnhashedLine = Omit<StatementLine, 'contentHash'>;
+
+export class StatementFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StatementFormatError';
+  }
+}

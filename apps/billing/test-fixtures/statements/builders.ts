@@ -1,0 +1,33 @@
+/** Binary statement fixtures are built at test time so the repository holds only readable sources. */
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+
+export const BANK_OF_BEIJING_CSV = [
+  '北京银行对公账户交易明细',
+  '账号：20000006591600105310002',
+  '户名：中国图书馆学会',
+  '开户行：北京银行白石桥支行',
+  '查询期间：2026-09-01 至 2026-09-30',
+  '',
+  '交易日期,交易时间,交易流水号,摘要,借方发生额,贷方发生额,余额,对方账号,对方户名,对方开户行,附言',
+  '2026-09-01,09:05:00,BOB202609010001,转账,,"18,000.00","1,018,000.00",="6222020200112233445",北京市朝阳区图书馆,中国工商银行北京朝阳支行,北京市朝阳区图书馆会费',
+  '2026/9/2,15:00,BOB202609020002,网银转账,,￥6000.00元,"1,024,000.00",11001234567890,北京市朝阳区少儿图书馆,中国建设银行北京分行,北京市朝阳区少儿图书馆交纳中图学会会费 K3M9Q7',
+  '20260903,,BOB202609030003,跨行汇款手续费,10.00,,"1,023,990.00",,,,',
+  '2026年9月4日,,BOB202609040004,首都师范大学图书馆会费,,"1,000.00","1,024,990.00",0200001234,首都师范大学,中国银行北京分行,',
+  '合计,,,,10.00,"25,000.00",,,,,',
+].join('\r\n');
+
+export const bankOfBeijingGbk = (): Buffer => iconv.encode(BANK_OF_BEIJING_CSV, 'gbk');
+
+export async function statementXlsx(): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('交易明细');
+  sheet.addRow(['中国图书馆学会 账户交易明细']);
+  sheet.addRow(['账号：20000006591600105310002']);
+  sheet.addRow([]);
+  sheet.addRow(['交易日期', '记账日期', '交易金额', '账户余额', '摘要', '对方账号', '对方户名', '备注']);
+  sheet.addRow([new Date(Date.UTC(2026, 8, 1, 9, 5)), '2026-09-01', 1000, 201000, '转账', '6217001', '辽宁省图书馆', '辽宁省图书馆会费']);
+  sheet.addRow([new Date(Date.UTC(2026, 8, 2)), '2026-09-02', -35.5, 200964.5, '邮费', '', '中国邮政', '证书邮寄费']);
+  sheet.addRow([new Date(Date.UTC(2026, 8, 3)), '2026-09-03', { formula: '2000+1000', result: 3000 }, 203964.5, '网银转账', '6217002', '吉林省图书馆', { richText: [{ text: '吉林省图书馆' }, { text: '会费' }] }]);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
