@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './outbox-relay';
+export * from './event-router';
+export * from './effects';

@@ -1,0 +1,188 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+export interface OutboxRelayOptions {
+  /** Distinguishes relays sharing one database (tests); one relay per service database holds the lock. */
+  lockName?: string;
+  batchSize?: number;
+  idlePollMs?: number;
+  standbyPollMs?: number;
+  maxBackoffMs?: number;
+  logger?: Logger;
+  registry?: Registry;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes outbox rows to Kafka in commit order per stream (key = stream id, acks=all, idempotent producer) and
+ * deletes them only after the broker acknowledged. A crash between the two re-publishes: consumers' inboxes absorb it.
+ * Only the holder of the PostgreSQL advisory lock publishes, so any number of replicas may run a relay.
+ */
+export class OutboxRelay {
+  private stopped = true;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private producer?: Producer;
+  private lockClient?: PoolClient;
+  private readonly options: Required<Omit<OutboxRelayOptions, 'logger' | 'registry'>> & Pick<OutboxRelayOptions, 'logger'>;
+  private readonly published?: Counter;
+  leader = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly kafka: Kafka,
+    options: OutboxRelayOptions = {},
+  ) {
+    this.options = { lockName: 'outbox-relay', batchSize: 500, idlePollMs: 250, standbyPollMs: 2000, maxBackoffMs: 5000, ...options };
+    if (options.registry) {
+      this.published = new Counter({ name: 'outbox_published_total', help: 'Integration events published from the outbox to Kafka', registers: [options.registry] });
+      const pool = this.pool;
+      const age = new Gauge({ name: 'outbox_oldest_pending_age_seconds', help: 'Age of the oldest unpublished outbox event', registers: [options.registry] });
+      // Sampled on scrape, so the gauges are current without a timer.
+      new Gauge({
+        name: 'outbox_pending_events',
+        help: 'Integration events waiting in the outbox',
+        registers: [options.registry],
+        async collect() {
+          const r = await pool.query<{ n: string; age: number | null }>('select count(*)::text as n, extract(epoch from now() - min(created_at))::float8 as age from es_outbox');
+          this.set(Number(r.rows[0].n));
+          age.set(r.rows[0].age ?? 0);
+        },
+      });
+    }
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 100;
+    while (!this.stopped) {
+      try {
+        if (!this.leader) {
+          await this.tryBecomeLeader();
+          if (!this.leader) {
+            await this.sleep(this.options.standbyPollMs);
+            continue;
+          }
+        }
+        const published = await this.publishBatch();
+        backoff = 100;
+        if (published === 0) await this.sleep(this.options.idlePollMs);
+      } catch (err) {
+        this.options.logger?.warn({ err: (err as Error).message, backoffMs: backoff }, 'outbox relay failed; backing off');
+        await this.resetProducer();
+        if (this.lockClient && !(await this.lockStillHeld())) await this.releaseLeadership();
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
+      }
+    }
+    await this.releaseLeadership();
+    await this.resetProducer();
+  }
+
+  private async tryBecomeLeader(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      const r = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [this.options.lockName]);
+      if (!r.rows[0].locked) {
+        client.release();
+        return;
+      }
+      client.on('notification', () => this.wake?.());
+      client.on('error', () => undefined);
+      await client.query('listen es_outbox');
+      this.lockClient = client;
+      this.leader = true;
+      this.options.logger?.info({ lock: this.options.lockName }, 'outbox relay is the publisher');
+    } catch (err) {
+      client.release(true);
+      throw err;
+    }
+  }
+
+  private async lockStillHeld(): Promise<boolean> {
+    try {
+      await this.lockClient!.query('select 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async releaseLeadership(): Promise<void> {
+    const client = this.lockClient;
+    this.lockClient = undefined;
+    this.leader = false;
+    if (!client) return;
+    try {
+      await client.query('unlisten es_outbox');
+      await client.query('select pg_advisory_unlock(hashtext($1))', [this.options.lockName]);
+      client.release();
+    } catch {
+      client.release(true);
+    }
+  }
+
+  private async ensureProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 200 } });
+    await producer.connect();
+    this.producer = producer;
+    return producer;
+  }
+
+  private async resetProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  /** One round: read the oldest rows, publish them with acks=all, delete what the broker acknowledged. */
+  async publishBatch(): Promise<number> {
+    const rows = (await this.pool.query<OutboxRow>('select id::text, topic, message_key, payload, headers from es_outbox order by id limit $1', [this.options.batchSize])).rows;
+    if (rows.length === 0) return 0;
+    const producer = await this.ensureProducer();
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic.entries()].map(([topic, list]) => ({
+        topic,
+        messages: list.map((row) => ({ key: row.message_key, value: JSON.stringify(row.payload), headers: row.headers })),
+      })),
+    });
+    await this.pool.query('delete from es_outbox where id = any($1::bigint[])', [rows.map((r) => r.id)]);
+    this.published?.inc(rows.length);
+    return rows.length;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
