@@ -6,3 +6,4 @@ export * from './region';
 export * from './address';
 export * from './credit-code';
 export * from './amount-in-words';
+export * from './password';
