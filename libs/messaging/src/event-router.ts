@@ -2,7 +2,7 @@ import type { IHeaders, Kafka, Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
-import { ContractViolation, deadLetterTopic, parseIntegrationEvent, type Contract, type EventOf, type IntegrationEvent } from '@lsc/contracts';
+import { ContractViolation, deadLetterTopic, findContract, validateAs, validateEnvelope, type Contract, type EventOf, type IntegrationEvent } from '@lsc/contracts';
 import { withTransaction } from '@lsc/event-sourcing';
 import { classifyError, describeError } from './errors';
 
@@ -83,13 +83,21 @@ export class KafkaEventRouter {
   private async dispatchInner(message: IncomingMessage): Promise<DispatchOutcome> {
     let event: IntegrationEvent;
     try {
-      event = parseIntegrationEvent(typeof message.value === 'object' && message.value !== null && !Buffer.isBuffer(message.value) ? JSON.stringify(message.value) : message.value);
+      event = parseEnvelope(message.value);
     } catch (err) {
       await this.deadLetter(message, err);
       return 'dead_lettered';
     }
+    // A valid event of a type this service does not consume is for other services: acknowledge it.
     const handler = this.handlers.get(`${event.type}@${event.schemaVersion}`);
     if (!handler) return 'ignored';
+    try {
+      const contract = findContract(event.type, event.schemaVersion)!;
+      validateAs(contract.payload, event.data, contract.name);
+    } catch (err) {
+      await this.deadLetter(message, err, event);
+      return 'dead_lettered';
+    }
 
     const deliveryKey = `${message.topic}/${message.partition}/${message.offset}`;
     const delivery = (this.deliveries.get(deliveryKey) ?? 0) + 1;
@@ -158,6 +166,20 @@ export class KafkaEventRouter {
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
   }
+}
+
+function parseEnvelope(value: IncomingMessage['value']): IntegrationEvent {
+  let plain: unknown = value;
+  if (value === null) throw new ContractViolation([{ field: '(value)', rule: 'isDefined', message: 'message has no value' }]);
+  if (typeof value === 'string' || Buffer.isBuffer(value)) {
+    try {
+      plain = JSON.parse(value.toString());
+    } catch {
+      throw new ContractViolation([{ field: '(value)', rule: 'isJson', message: 'message value is not valid JSON' }]);
+    }
+  }
+  validateEnvelope(plain);
+  return plain as IntegrationEvent;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { InstitutionNameChanged, InstitutionRegistered, type IntegrationEvent } from '@lsc/contracts';
+import { EVENT_STORE_DDL, PostgresEventStore, type NewEvent } from '@lsc/event-sourcing';
+import { createTestDatabase, createTestTopics, deleteTestTopics, eventually, testKafka, uniqueName, type TestDatabase } from '@lsc/testing';
+import { OutboxRelay } from './outbox-relay';
+import { KafkaEventRouter } from './event-router';
+import { PermanentError } from './errors';
+
+const domainEvent = (): NewEvent => ({ eventId: randomUUID(), type: 'Registered', schemaVersion: 1, data: {}, metadata: { correlationId: 'corr-1', actor: 't', occurredAt: new Date().toISOString() } });
+
+const registered = (streamId: string, overrides: Partial<IntegrationEvent> = {}): IntegrationEvent => ({
+  eventId: randomUUID(),
+  type: InstitutionRegistered.type,
+  schemaVersion: 1,
+  streamId,
+  occurredAt: new Date().toISOString(),
+  correlationId: 'corr-1',
+  data: { ...InstitutionRegistered.example, institutionId: randomUUID() },
+  ...overrides,
+});
+
+async function collect(kafka: Kafka, topic: string, into: KafkaMessage[]): Promise<Consumer> {
+  const consumer = kafka.consumer({ groupId: uniqueName('g') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void into.push(message) });
+  return consumer;
+}
+
+describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
+  let db: TestDatabase;
+  let kafka: Kafka;
+  let topic: string;
+  const consumers: Consumer[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('msg', EVENT_STORE_DDL);
+    kafka = testKafka();
+    topic = uniqueName('events');
+    await createTestTopics(kafka, [topic], { partitions: 3, withDeadLetter: true });
+  });
+  afterAll(async () => {
+    await Promise.all(consumers.map((c) => c.disconnect()));
+    await deleteTestTopics(kafka, [topic, `${topic}.dlt`]);
+    await db.drop();
+  });
+
+  it('publishes committed outbox rows keyed by stream with id/type/version/correlation headers, in stream order, and empties the outbox', async () => {
+    const store = new PostgresEventStore(db.pool);
+    const registry = new Registry();
+    const relay = new OutboxRelay(db.pool, kafka, { lockName: uniqueName('relay'), idlePollMs: 50, registry });
+    const received: KafkaMessage[] = [];
+    consumers.push(await collect(kafka, topic, received));
+    relay.start();
+    const streamId = `inst-${randomUUID()}`;
+    const sent: IntegrationEvent[] = [];
+    for (let v = 0; v < 5; v++) {
+      const e = registered(streamId);
+      sent.push(e);
+      await store.append(streamId, 'institution', v === 0 ? 'no_stream' : v, [domainEvent()], { outbox: [{ topic, key: streamId, event: e }] });
+    }
+    await eventually(() => received.length >= 5, { what: '5 messages' });
+    await relay.stop();
+    expect(received.map((m) => JSON.parse(m.value!.toString()).eventId)).toEqual(sent.map((e) => e.eventId));
+    expect(received.every((m) => m.key!.toString() === streamId)).toBe(true);
+    expect(received[0].headers).toMatchObject({ 'event-type': Buffer.from(InstitutionRegistered.type), 'schema-version': Buffer.from('1'), 'correlation-id': Buffer.from('corr-1') });
+    expect((await db.pool.query('select count(*)::int as n from es_outbox')).rows[0].n).toBe(0);
+    expect(await registry.getSingleMetricAsString('outbox_published_total')).toContain('outbox_published_total 5');
+  });
+
+  it('only the advisory-lock holder publishes when two relays run', async () => {
+    const lockName = uniqueName('relay');
+    const a = new OutboxRelay(db.pool, kafka, { lockName, idlePollMs: 50, standbyPollMs: 100 });
+    const b = new OutboxRelay(db.pool, kafka, { lockName, idlePollMs: 50, standbyPollMs: 100 });
+    a.start();
+    b.start();
+    await eventually(() => a.leader || b.leader, { what: 'a leader' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect([a.leader, b.leader].filter(Boolean)).toHaveLength(1);
+    const wasLeader = a.leader ? a : b;
+    const standby = a.leader ? b : a;
+    await wasLeader.stop();
+    await eventually(() => standby.leader, { what: 'standby takes over' });
+    await standby.stop();
+  });
+
+  describe('router', () => {
+    const consumerName = uniqueName('consumer');
+    let router: KafkaEventRouter;
+    const seen: string[] = [];
+    let failTransiently = 0;
+
+    beforeAll(async () => {
+      router = new KafkaEventRouter(db.pool, kafka, { consumer: consumerName, transientAttempts: 3 });
+      router.on(InstitutionRegistered, async (event, { client }) => {
+        if (failTransiently-- > 0) throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
+        await client.query('create table if not exists seen (event_id uuid primary key)');
+        await client.query('insert into seen values ($1)', [event.eventId]);
+        seen.push(event.eventId);
+      });
+      router.on(InstitutionNameChanged, async () => {
+        throw new PermanentError('cannot handle');
+      });
+    });
+    afterAll(() => router.close());
+
+    const incoming = (value: unknown, offset = String(Math.floor(Math.random() * 1e9))) => ({ topic, partition: 0, offset, key: 'k', value: typeof value === 'string' ? value : Buffer.from(JSON.stringify(value)), headers: {} });
+
+    it('handles an event once; a redelivery is acknowledged as a duplicate with no second effect', async () => {
+      const e = registered('s1');
+      expect(await router.dispatch(incoming(e))).toBe('processed');
+      expect(await router.dispatch(incoming(e))).toBe('duplicate');
+      expect(seen.filter((id) => id === e.eventId)).toHaveLength(1);
+      expect((await db.pool.query('select count(*)::int as n from seen where event_id = $1', [e.eventId])).rows[0].n).toBe(1);
+    });
+
+    it('retries transient failures and then succeeds; the inbox row and effect commit together', async () => {
+      failTransiently = 2;
+      const e = registered('s2');
+      expect(await router.dispatch(incoming(e))).toBe('processed');
+      expect((await db.pool.query('select count(*)::int as n from es_inbox where consumer = $1 and event_id = $2', [consumerName, e.eventId])).rows[0].n).toBe(1);
+    });
+
+    it('leaves a message whose transient failures persist for redelivery (throws, inbox untouched)', async () => {
+      failTransiently = 100;
+      const e = registered('s3');
+      await expect(router.dispatch(incoming(e))).rejects.toThrow('connection reset');
+      expect((await db.pool.query('select count(*)::int as n from es_inbox where event_id = $1', [e.eventId])).rows[0].n).toBe(0);
+      failTransiently = 0;
+    });
+
+    it('sends invalid JSON, contract violations and permanent handler errors to <topic>.dlt with error headers', async () => {
+      const dead: KafkaMessage[] = [];
+      consumers.push(await collect(kafka, `${topic}.dlt`, dead));
+      const bad = registered('s4');
+      (bad.data as Record<string, unknown>).email = 'not-an-email';
+      expect(await router.dispatch(incoming('{not json'))).toBe('dead_lettered');
+      expect(await router.dispatch(incoming(bad))).toBe('dead_lettered');
+      expect(await router.dispatch(incoming({ ...registered('s5'), type: InstitutionNameChanged.type, data: InstitutionNameChanged.example }))).toBe('dead_lettered');
+      expect(await router.dispatch(incoming({ ...registered('s6'), eventId: 'not-a-uuid' }))).toBe('dead_lettered');
+      await eventually(() => dead.length >= 4, { what: '4 dead letters' });
+      const classes = dead.map((m) => m.headers!['dlt-error-class']!.toString());
+      expect(classes).toEqual(['contract_violation', 'contract_violation', 'permanent', 'contract_violation']);
+      expect(dead[1].headers!['dlt-error']!.toString()).toContain('email');
+      expect(dead[0].headers!['dlt-original-topic']!.toString()).toBe(topic);
+    });
+
+    it('ignores valid events it has no handler for, including types newer than its contracts (other consumers want them)', async () => {
+      const otherRouter = new KafkaEventRouter(db.pool, kafka, { consumer: uniqueName('other') });
+      expect(await otherRouter.dispatch(incoming(registered('s7')))).toBe('ignored');
+      expect(await router.dispatch(incoming({ ...registered('s8'), type: 'identity.SomethingNew' }))).toBe('ignored');
+    });
+  });
+});
