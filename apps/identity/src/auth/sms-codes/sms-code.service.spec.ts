@@ -1,0 +1,174 @@
+import { ApiError } from '@lsc/service-kit';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../shared/clock';
+import { connectTestRedis, type TestRedis } from '../shared/test-redis';
+import { LocalSmsSender, readLocalSmsOutbox } from './local-sms-sender';
+import { DEFAULT_SMS_CODE_LIMITS, SmsCodeService, smsThrottleError, smsVerifyError, type SmsCodeConfig } from './sms-code.service';
+import type { SmsSender } from './sms-sender';
+
+const PHONE = '13812345678';
+const IP = '203.0.113.7';
+
+describe('SmsCodeService (real Redis, local outbox)', () => {
+  let t: TestRedis;
+  let dir: string;
+  let outbox: string;
+  let clock: ManualClock;
+  let config: SmsCodeConfig;
+  let service: SmsCodeService;
+
+  const lastCode = async (phone = PHONE): Promise<string> => {
+    const records = (await readLocalSmsOutbox(outbox)).filter((r) => r.phone === phone);
+    return records[records.length - 1]!.code;
+  };
+  const otherCode = (code: string): string => ((Number(code) + 1) % 1_000_000).toString().padStart(6, '0');
+
+  beforeEach(async () => {
+    t = connectTestRedis('sms');
+    dir = await mkdtemp(join(tmpdir(), 'identity-sms-'));
+    outbox = join(dir, 'outbox.jsonl');
+    clock = new ManualClock();
+    config = { ...DEFAULT_SMS_CODE_LIMITS, keyPrefix: t.prefix, pepper: 'test-pepper-0123456789abcdef0123456789' };
+    service = new SmsCodeService(t.redis, new LocalSmsSender({ outboxFile: outbox, logCodes: false }), config, clock);
+  });
+  afterEach(async () => {
+    await t.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('sends a 6-digit code with the purpose in Chinese, verifies it once, refuses reuse', async () => {
+    expect(await service.send({ phone: PHONE, purpose: 'register', ip: IP })).toEqual({ status: 'sent', expiresInSeconds: 300, resendAfterSeconds: 60 });
+    const [record] = await readLocalSmsOutbox(outbox);
+    expect(record!.code).toMatch(/^\d{6}$/);
+    expect(record!.text).toContain(record!.code);
+    expect(record!.text).toContain('注册');
+    expect(await service.verify({ phone: PHONE, purpose: 'register', code: record!.code })).toEqual({ ok: true });
+    expect(await service.verify({ phone: PHONE, purpose: 'register', code: record!.code })).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('stores only a hash, and key names do not contain the phone number', async () => {
+    await service.send({ phone: PHONE, purpose: 'login', ip: IP });
+    const code = await lastCode();
+    const keys = await t.redis.keys(`${t.prefix}*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).not.toContain(PHONE);
+      expect(key).not.toContain(IP);
+      const type = await t.redis.type(key);
+      const dump = type === 'hash' ? JSON.stringify(await t.redis.hgetall(key)) : type === 'zset' ? JSON.stringify(await t.redis.zrange(key, 0, -1)) : String(await t.redis.get(key));
+      expect(dump).not.toContain(code);
+    }
+  });
+
+  it('expires: accepted at 4:59, refused at 5:01', async () => {
+    await service.send({ phone: PHONE, purpose: 'login', ip: IP });
+    clock.advance(4 * 60_000 + 59_000);
+    expect(await service.verify({ phone: PHONE, purpose: 'login', code: await lastCode() })).toEqual({ ok: true });
+
+    clock.advance(61_000);
+    await service.send({ phone: PHONE, purpose: 'login', ip: IP });
+    clock.advance(5 * 60_000 + 1000);
+    expect(await service.verify({ phone: PHONE, purpose: 'login', code: await lastCode() })).toMatchObject({ ok: false, reason: 'expired' });
+  });
+
+  it('keeps the Redis TTL of the code at five minutes', async () => {
+    await service.send({ phone: PHONE, purpose: 'reset', ip: IP });
+    const [codeKey] = await t.redis.keys(`${t.prefix}sms:code:*`);
+    const ttl = await t.redis.pttl(codeKey!);
+    expect(ttl).toBeGreaterThan(290_000);
+    expect(ttl).toBeLessThanOrEqual(300_000);
+  });
+
+  it('is bound to the purpose and the phone', async () => {
+    await service.send({ phone: PHONE, purpose: 'register', ip: IP });
+    const code = await lastCode();
+    expect(await service.verify({ phone: PHONE, purpose: 'login', code })).toMatchObject({ ok: false });
+    expect(await service.verify({ phone: '13912345678', purpose: 'register', code })).toMatchObject({ ok: false });
+    expect(await service.verify({ phone: PHONE, purpose: 'register', code })).toEqual({ ok: true });
+  });
+
+  it('enforces the 60 s resend cooldown and reports the remaining seconds', async () => {
+    await service.send({ phone: PHONE, purpose: 'register', ip: IP });
+    clock.advance(25_000);
+    const throttled = await service.send({ phone: PHONE, purpose: 'register', ip: IP });
+    expect(throttled).toEqual({ status: 'throttled', reason: 'cooldown', retryAfterSeconds: 35 });
+    expect(smsThrottleError(throttled as Extract<typeof throttled, { status: 'throttled' }>).getStatus()).toBe(429);
+    clock.advance(35_000);
+    expect((await service.send({ phone: PHONE, purpose: 'register', ip: IP })).status).toBe('sent');
+  });
+
+  it('a resend replaces the previous code', async () => {
+    const codes = ['111111', '222222'];
+    const sequenced = new SmsCodeService(t.redis, new LocalSmsSender({ outboxFile: outbox, logCodes: false }), config, clock, () => codes.shift()!);
+    await sequenced.send({ phone: PHONE, purpose: 'register', ip: IP });
+    clock.advance(60_000);
+    await sequenced.send({ phone: PHONE, purpose: 'register', ip: IP });
+    expect(await sequenced.verify({ phone: PHONE, purpose: 'register', code: '111111' })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(await sequenced.verify({ phone: PHONE, purpose: 'register', code: '222222' })).toEqual({ ok: true });
+  });
+
+  it('allows at most 5 sends per phone per hour, then frees up as the window slides', async () => {
+    for (let i = 0; i < 5; i++) {
+      expect((await service.send({ phone: PHONE, purpose: 'login', ip: IP })).status).toBe('sent');
+      clock.advance(61_000);
+    }
+    const sixth = await service.send({ phone: PHONE, purpose: 'login', ip: IP });
+    expect(sixth).toMatchObject({ status: 'throttled', reason: 'phone_hourly_limit' });
+    // First send was 5×61 s ago; it leaves the window after 3600 − 305 = 3295 s.
+    expect(sixth).toMatchObject({ retryAfterSeconds: 3295 });
+    clock.advance(3_295_000);
+    expect((await service.send({ phone: PHONE, purpose: 'login', ip: IP })).status).toBe('sent');
+  });
+
+  it('caps sends per IP across phones (configurable)', async () => {
+    const capped = new SmsCodeService(t.redis, new LocalSmsSender({ outboxFile: outbox, logCodes: false }), { ...config, maxSendsPerIpPerHour: 3 }, clock);
+    for (const phone of ['13800000001', '13800000002', '13800000003']) {
+      expect((await capped.send({ phone, purpose: 'register', ip: IP })).status).toBe('sent');
+    }
+    expect(await capped.send({ phone: '13800000004', purpose: 'register', ip: IP })).toMatchObject({ status: 'throttled', reason: 'ip_hourly_limit' });
+    expect((await capped.send({ phone: '13800000004', purpose: 'register', ip: '198.51.100.1' })).status).toBe('sent');
+  });
+
+  it('burns the code after 5 wrong tries; the right code no longer works', async () => {
+    await service.send({ phone: PHONE, purpose: 'reset', ip: IP });
+    const code = await lastCode();
+    for (let i = 1; i <= 4; i++) {
+      expect(await service.verify({ phone: PHONE, purpose: 'reset', code: otherCode(code) })).toEqual({ ok: false, reason: 'invalid', remainingAttempts: 5 - i });
+    }
+    const fifth = await service.verify({ phone: PHONE, purpose: 'reset', code: 'abc' });
+    expect(fifth).toEqual({ ok: false, reason: 'too_many_attempts', remainingAttempts: 0 });
+    expect(smsVerifyError(fifth as Extract<typeof fifth, { ok: false }>).message).toBeDefined();
+    expect(await service.verify({ phone: PHONE, purpose: 'reset', code })).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('accepts the code typed with full-width digits', async () => {
+    await service.send({ phone: PHONE, purpose: 'change_email', ip: IP });
+    const fullWidth = [...(await lastCode())].map((d) => String.fromCharCode(0xff10 + Number(d))).join('');
+    expect(await service.verify({ phone: PHONE, purpose: 'change_email', code: fullWidth })).toEqual({ ok: true });
+  });
+
+  it('when delivery fails: 503, the code is not left valid and the cooldown is lifted', async () => {
+    let delivered: string | undefined;
+    const failing: SmsSender = {
+      sendVerificationCode: async (m) => {
+        delivered = m.code;
+        throw new Error('gateway down');
+      },
+    };
+    const broken = new SmsCodeService(t.redis, failing, config, clock);
+    const error = await broken.send({ phone: PHONE, purpose: 'login', ip: IP }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).getStatus()).toBe(503);
+    expect(await service.verify({ phone: PHONE, purpose: 'login', code: delivered! })).toMatchObject({ ok: false });
+    expect((await service.send({ phone: PHONE, purpose: 'login', ip: IP })).status).toBe('sent');
+  });
+
+  it('refuses unnormalised phones, weak peppers and lifetimes over 10 minutes', async () => {
+    await expect(service.send({ phone: '+86 138 1234 5678', purpose: 'login', ip: IP })).rejects.toThrow(/normalised/);
+    const sender = new LocalSmsSender({ outboxFile: outbox, logCodes: false });
+    expect(() => new SmsCodeService(t.redis, sender, { ...config, pepper: 'short' })).toThrow(/pepper/);
+    expect(() => new SmsCodeService(t.redis, sender, { ...config, codeTtlMs: 11 * 60_000 })).toThrow(/10 minutes/);
+  });
+});

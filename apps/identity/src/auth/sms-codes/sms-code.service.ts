@@ -1,0 +1,205 @@
+import { HttpStatus } from '@nestjs/common';
+import { ApiError } from '@lsc/service-kit';
+import type Redis from 'ioredis';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { systemClock, type Clock } from '../shared/clock';
+import { SMS_PURPOSES, type SmsPurpose, type SmsSender } from './sms-sender';
+
+export interface SmsCodeConfig {
+  keyPrefix: string;
+  /** Server secret mixed into every stored code hash and key name; ≥ 32 characters, from the environment. */
+  pepper: string;
+  codeTtlMs: number;
+  resendCooldownMs: number;
+  maxSendsPerPhonePerHour: number;
+  maxSendsPerIpPerHour: number;
+  maxVerifyAttempts: number;
+}
+
+export const DEFAULT_SMS_CODE_LIMITS: Omit<SmsCodeConfig, 'keyPrefix' | 'pepper'> = {
+  codeTtlMs: 5 * 60_000,
+  resendCooldownMs: 60_000,
+  maxSendsPerPhonePerHour: 5,
+  maxSendsPerIpPerHour: 20,
+  maxVerifyAttempts: 5,
+};
+
+export interface SendCodeRequest {
+  phone: string;
+  purpose: SmsPurpose;
+  ip: string;
+}
+
+export type SendCodeResult =
+  | { status: 'sent'; expiresInSeconds: number; resendAfterSeconds: number }
+  | { status: 'throttled'; reason: 'cooldown' | 'phone_hourly_limit' | 'ip_hourly_limit'; retryAfterSeconds: number };
+
+export interface VerifyCodeRequest {
+  phone: string;
+  purpose: SmsPurpose;
+  code: string;
+}
+
+export type VerifyCodeResult = { ok: true } | { ok: false; reason: 'invalid' | 'expired' | 'too_many_attempts'; remainingAttempts: number };
+
+const HOUR_MS = 3_600_000;
+const MOBILE = /^1[3-9]\d{9}$/;
+const SIX_DIGITS = /^\d{6}$/;
+
+// One script so that cooldown, both hourly windows and the new code are decided and written atomically:
+// two concurrent requests cannot both slip under a limit.
+const SEND_SCRIPT = `
+local now = tonumber(ARGV[1])
+local windowMs = tonumber(ARGV[3])
+local cooldownUntil = tonumber(redis.call('GET', KEYS[1]) or '0')
+if cooldownUntil > now then return {'cooldown', cooldownUntil - now} end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - windowMs)
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - windowMs)
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
+  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  return {'phone_hourly_limit', tonumber(oldest[2]) + windowMs - now}
+end
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[5]) then
+  local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+  return {'ip_hourly_limit', tonumber(oldest[2]) + windowMs - now}
+end
+redis.call('ZADD', KEYS[2], now, ARGV[6])
+redis.call('PEXPIRE', KEYS[2], windowMs)
+redis.call('ZADD', KEYS[3], now, ARGV[6])
+redis.call('PEXPIRE', KEYS[3], windowMs)
+redis.call('SET', KEYS[1], now + tonumber(ARGV[2]), 'PX', ARGV[2])
+redis.call('DEL', KEYS[4])
+redis.call('HSET', KEYS[4], 'hash', ARGV[7], 'expiresAt', ARGV[8], 'attempts', 0)
+redis.call('PEXPIRE', KEYS[4], ARGV[9])
+return {'sent', 0}
+`;
+
+const VERIFY_SCRIPT = `
+local rec = redis.call('HMGET', KEYS[1], 'hash', 'expiresAt', 'attempts')
+local max = tonumber(ARGV[3])
+if not rec[1] then return {'invalid', 0} end
+if tonumber(rec[2]) <= tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return {'expired', 0}
+end
+if rec[1] == ARGV[2] then
+  redis.call('DEL', KEYS[1])
+  return {'ok', 0}
+end
+local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+if attempts >= max then
+  redis.call('DEL', KEYS[1])
+  return {'too_many_attempts', 0}
+end
+return {'invalid', max - attempts}
+`;
+
+/**
+ * One-time SMS codes (OWASP ASVS V6): 6 random digits, only an HMAC is stored, bound to phone and purpose,
+ * single use, short-lived, rate-limited per phone and per IP, and burnt after too many wrong guesses.
+ * Callers must answer "sent" the same way whether or not an account exists for the phone.
+ */
+export class SmsCodeService {
+  constructor(
+    private readonly redis: Redis,
+    private readonly sender: SmsSender,
+    private readonly config: SmsCodeConfig,
+    private readonly clock: Clock = systemClock,
+    private readonly generateCode: () => string = () => randomInt(0, 1_000_000).toString().padStart(6, '0'),
+  ) {
+    if (config.pepper.length < 32) throw new Error('sms code pepper must be at least 32 characters');
+    if (config.codeTtlMs > 10 * 60_000) throw new Error('sms codes may live at most 10 minutes (ASVS 6.x)');
+  }
+
+  async send(request: SendCodeRequest): Promise<SendCodeResult> {
+    this.assertTarget(request.phone, request.purpose);
+    const code = this.generateCode();
+    const now = this.clock.now();
+    const c = this.config;
+    const [status, retryMs] = (await this.redis.eval(
+      SEND_SCRIPT,
+      4,
+      this.cooldownKey(request.phone),
+      this.phoneWindowKey(request.phone),
+      this.ipWindowKey(request.ip),
+      this.codeKey(request.phone, request.purpose),
+      now,
+      c.resendCooldownMs,
+      HOUR_MS,
+      c.maxSendsPerPhonePerHour,
+      c.maxSendsPerIpPerHour,
+      `${now}:${randomBytes(6).toString('hex')}`,
+      this.hashCode(request.phone, request.purpose, code),
+      now + c.codeTtlMs,
+      c.codeTtlMs,
+    )) as [string, number];
+    if (status !== 'sent') return { status: 'throttled', reason: status as 'cooldown', retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
+
+    try {
+      await this.sender.sendVerificationCode({ phone: request.phone, purpose: request.purpose, code, ttlMinutes: Math.round(c.codeTtlMs / 60_000) });
+    } catch (err) {
+      // Nobody received this code, so it must not stay valid; the counters stay, to keep a failing gateway from being hammered.
+      await this.redis.del(this.codeKey(request.phone, request.purpose), this.cooldownKey(request.phone));
+      const failure = new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'SMS_DELIVERY_FAILED', '短信发送失败，请稍后再试');
+      failure.cause = err;
+      throw failure;
+    }
+    return { status: 'sent', expiresInSeconds: Math.round(c.codeTtlMs / 1000), resendAfterSeconds: Math.round(c.resendCooldownMs / 1000) };
+  }
+
+  async verify(request: VerifyCodeRequest): Promise<VerifyCodeResult> {
+    this.assertTarget(request.phone, request.purpose);
+    const code = request.code.normalize('NFKC').trim();
+    // A malformed code still counts as a wrong try, otherwise junk input would be a free probe.
+    const hash = SIX_DIGITS.test(code) ? this.hashCode(request.phone, request.purpose, code) : 'malformed';
+    const [status, remaining] = (await this.redis.eval(VERIFY_SCRIPT, 1, this.codeKey(request.phone, request.purpose), this.clock.now(), hash, this.config.maxVerifyAttempts)) as [
+      string,
+      number,
+    ];
+    if (status === 'ok') return { ok: true };
+    return { ok: false, reason: status as 'invalid', remainingAttempts: remaining };
+  }
+
+  private assertTarget(phone: string, purpose: SmsPurpose): void {
+    if (!MOBILE.test(phone)) throw new Error('phone must be a normalised 11-digit mainland mobile number (see normalizeMobile in @lsc/validation)');
+    if (!SMS_PURPOSES.includes(purpose)) throw new Error(`unknown sms purpose ${String(purpose)}`);
+  }
+
+  private hashCode(phone: string, purpose: SmsPurpose, code: string): string {
+    return this.hmac(`code|${purpose}|${phone}|${code}`);
+  }
+
+  // Key names carry an HMAC of the phone/IP, not the value itself, so Redis dumps hold no personal data.
+  private hmac(value: string): string {
+    return createHmac('sha256', this.config.pepper).update(value).digest('base64url');
+  }
+
+  private codeKey(phone: string, purpose: SmsPurpose): string {
+    return `${this.config.keyPrefix}sms:code:${purpose}:${this.hmac(`phone|${phone}`)}`;
+  }
+
+  private cooldownKey(phone: string): string {
+    return `${this.config.keyPrefix}sms:cooldown:${this.hmac(`phone|${phone}`)}`;
+  }
+
+  private phoneWindowKey(phone: string): string {
+    return `${this.config.keyPrefix}sms:sent:phone:${this.hmac(`phone|${phone}`)}`;
+  }
+
+  private ipWindowKey(ip: string): string {
+    return `${this.config.keyPrefix}sms:sent:ip:${this.hmac(`ip|${ip}`)}`;
+  }
+}
+
+/** Maps a throttled send to the 429 answer the HTTP layer returns. */
+export function smsThrottleError(result: Extract<SendCodeResult, { status: 'throttled' }>): ApiError {
+  const message =
+    result.reason === 'cooldown' ? `发送过于频繁，请${result.retryAfterSeconds}秒后再试` : result.reason === 'phone_hourly_limit' ? '该手机号获取验证码次数过多，请稍后再试' : '当前网络获取验证码次数过多，请稍后再试';
+  return new ApiError(HttpStatus.TOO_MANY_REQUESTS, 'SMS_RATE_LIMITED', message, [{ field: 'phone', rule: result.reason, message }]);
+}
+
+/** Invalid and expired read the same to the user so the answer reveals nothing about which codes exist. */
+export function smsVerifyError(result: Extract<VerifyCodeResult, { ok: false }>): ApiError {
+  const message = result.reason === 'too_many_attempts' ? '验证码错误次数过多，请重新获取' : '验证码错误或已失效';
+  return new ApiError(HttpStatus.BAD_REQUEST, 'SMS_CODE_INVALID', message, [{ field: 'code', rule: result.reason, message }]);
+}
