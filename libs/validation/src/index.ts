@@ -7,3 +7,4 @@ export * from './address';
 export * from './credit-code';
 export * from './amount-in-words';
 export * from './password';
+export * from './captcha';
