@@ -23,7 +23,7 @@ interface OutboxRow {
 }
 
 /**
- * Publishes outbox rows to Kafka in commit order per stream (key = stream id, acks=all, idempotent producer) and
+ * Publishes outbox rows to Kafka in commit order per stream (key = stream id, acks=all, one request in flight) and
  * deletes them only after the broker acknowledged. A crash between the two re-publishes: consumers' inboxes absorb it.
  * Only the holder of the PostgreSQL advisory lock publishes, so any number of replicas may run a relay.
  */
@@ -144,7 +144,8 @@ export class OutboxRelay {
 
   private async ensureProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 200 } });
+    // One request in flight keeps per-partition order across retries; duplicates after a failed ack are absorbed by inboxes.
+    const producer = this.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 200 } });
     await producer.connect();
     this.producer = producer;
     return producer;

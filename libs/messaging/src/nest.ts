@@ -1,0 +1,101 @@
+import { Global, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import type { KafkaContext } from '@nestjs/microservices';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { PostgresEventStore, ProjectionRunner, Upcasters, type Projection } from '@lsc/event-sourcing';
+import { KAFKA, KafkaAdminHandle, LOGGER, Metrics } from '@lsc/service-kit';
+import { KafkaEventRouter, type IncomingMessage } from './event-router';
+import { OutboxRelay } from './outbox-relay';
+
+export const PG_POOL = Symbol('PG_POOL');
+
+export interface MessagingModuleOptions {
+  /** Consumer group and inbox name of this service; omit for a service that only publishes. */
+  consumerGroup?: string;
+  /** Topics this service consumes (for lag metrics). */
+  consumedTopics?: string[];
+  projections?: Projection[];
+  upcasters?: Upcasters;
+}
+
+/** Background workers are off for one-shot CLI runs (migrate, rebuild) of a service binary. */
+export const backgroundWorkersEnabled = (): boolean => process.env.LSC_BACKGROUND_WORKERS !== 'off';
+
+@Injectable()
+class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly router: KafkaEventRouter,
+    private readonly projections: ProjectionRunner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!backgroundWorkersEnabled()) return;
+    this.relay.start();
+    this.projections.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([this.relay.stop(), this.projections.stop()]);
+    await this.router.close();
+  }
+}
+
+/** Kafka consumer lag per partition, sampled when Prometheus scrapes. */
+function registerLagSampler(metrics: Metrics, admin: KafkaAdminHandle, group: string, topics: string[]): void {
+  metrics.addSampler(async () => {
+    const client = await admin.get();
+    for (const topic of topics) {
+      const [committed, latest] = await Promise.all([client.fetchOffsets({ groupId: group, topics: [topic] }), client.fetchTopicOffsets(topic)]);
+      const committedByPartition = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+      for (const p of latest) {
+        const done = committedByPartition.get(p.partition) ?? -1;
+        const lag = done < 0 ? Number(p.high) - Number(p.low) : Math.max(0, Number(p.high) - done);
+        metrics.kafkaConsumerLag.set({ topic, partition: String(p.partition), group }, lag);
+      }
+    }
+  });
+}
+
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions = {}): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [
+        { provide: PG_POOL, useFactory: (ds: DataSource) => (ds.driver as unknown as { master: Pool }).master, inject: [DataSource] },
+        { provide: PostgresEventStore, useFactory: (pool: Pool) => new PostgresEventStore(pool, options.upcasters), inject: [PG_POOL] },
+        {
+          provide: OutboxRelay,
+          useFactory: (pool: Pool, kafka: Kafka, logger: Logger, metrics: Metrics) => new OutboxRelay(pool, kafka, { logger, registry: metrics.registry }),
+          inject: [PG_POOL, KAFKA, LOGGER, Metrics],
+        },
+        {
+          provide: KafkaEventRouter,
+          useFactory: (pool: Pool, kafka: Kafka, logger: Logger, metrics: Metrics, admin: KafkaAdminHandle) => {
+            if (options.consumerGroup && options.consumedTopics?.length) registerLagSampler(metrics, admin, options.consumerGroup, options.consumedTopics);
+            return new KafkaEventRouter(pool, kafka, { consumer: options.consumerGroup ?? 'none', logger, registry: metrics.registry });
+          },
+          inject: [PG_POOL, KAFKA, LOGGER, Metrics, KafkaAdminHandle],
+        },
+        {
+          provide: ProjectionRunner,
+          useFactory: (pool: Pool, store: PostgresEventStore, logger: Logger) =>
+            new ProjectionRunner(pool, store, options.projections ?? [], { onError: (name, err) => logger.error({ err, projection: name }, 'projection failed; retrying') }),
+          inject: [PG_POOL, PostgresEventStore, LOGGER],
+        },
+        MessagingLifecycle,
+      ],
+      exports: [PG_POOL, PostgresEventStore, OutboxRelay, KafkaEventRouter, ProjectionRunner],
+    };
+  }
+}
+
+/** Adapts NestJS's KafkaContext to the router's transport-neutral message. */
+export function fromKafkaContext(context: KafkaContext): IncomingMessage {
+  const message = context.getMessage() as unknown as { key: Buffer | string | null; value: IncomingMessage['value']; offset: string; headers?: IncomingMessage['headers'] };
+  return { topic: context.getTopic(), partition: context.getPartition(), offset: message.offset, key: message.key, value: message.value, headers: message.headers, heartbeat: context.getHeartbeat() };
+}
