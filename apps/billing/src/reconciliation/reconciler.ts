@@ -1,0 +1,72 @@
+import { coreOf, digitsOnly } from './normalise';
+import { OrderIndex } from './order-index';
+import { findPaymentCodes } from './payment-code';
+import { LineFacts, scoreCandidate } from './scoring';
+import {
+  DEFAULT_RECONCILER_OPTIONS,
+  MatchDecision,
+  MatchableLine,
+  OpenOrder,
+  ReconcilerOptions,
+  ScoredCandidate,
+} from './types';
+
+export interface Reconciler {
+  decide(line: MatchableLine): MatchDecision;
+}
+
+function factsOf(line: MatchableLine): LineFacts {
+  const codes = findPaymentCodes(line.remark);
+  return {
+    amountFen: line.amountFen,
+    bookedOn: line.bookedOn,
+    remarkCore: coreOf(line.remark, [...codes.valid, ...codes.invalid]),
+    payerCore: coreOf(line.payerName),
+    payerAccount: digitsOnly(line.payerAccount),
+    validCodes: codes.valid,
+    invalidCodes: codes.invalid,
+  };
+}
+
+/**
+ * Builds the indexes once; `decide` is then pure per line. An automatic match needs a high score AND a clear lead
+ * over the runner-up, so two look-alike institutions produce a suggestion for a human, never a silent wrong match.
+ */
+export function createReconciler(orders: readonly OpenOrder[], options: Partial<ReconcilerOptions> = {}): Reconciler {
+  const settings: ReconcilerOptions = { ...DEFAULT_RECONCILER_OPTIONS, ...options };
+  const index = new OrderIndex(orders);
+
+  return {
+    decide(line: MatchableLine): MatchDecision {
+      if (line.direction !== 'credit') return { kind: 'unmatched', notes: ['支出流水，不参与会费匹配'] };
+      const facts = factsOf(line);
+      const notes: string[] = [];
+      if (facts.invalidCodes.length > 0) notes.push(`附言中的缴费码校验失败，疑似输入错误：${facts.invalidCodes.join('、')}`);
+
+      const ids = new Set<number>();
+      for (const code of facts.validCodes) {
+        const found = index.withCode(code);
+        if (found.length === 0) notes.push(`缴费码 ${code} 有效，但没有对应的未结订单`);
+        found.forEach((i) => ids.add(i));
+      }
+      index.withAccount(facts.payerAccount).forEach((i) => ids.add(i));
+      index.withName(facts.remarkCore).forEach((i) => ids.add(i));
+      index.withName(facts.payerCore).forEach((i) => ids.add(i));
+      index.similarNames([facts.remarkCore, facts.payerCore], settings.maxNameCandidates).forEach((i) => ids.add(i));
+
+      const scored: ScoredCandidate[] = [...ids]
+        .map((i) => scoreCandidate(facts, index.orders[i], settings))
+        .sort((a, b) => b.score - a.score || a.orderId.localeCompare(b.orderId));
+      const [best, runnerUp] = scored;
+      if (best && best.score >= settings.autoThreshold && (!runnerUp || best.score - runnerUp.score >= settings.autoMargin)) {
+        return { kind: 'auto', orderId: best.orderId, confidence: best.score, reasons: best.reasons, notes };
+      }
+      const plausible = scored.filter((c) => c.score >= settings.suggestFloor).slice(0, 3);
+      if (plausible.length > 0) {
+        if (best.score >= settings.autoThreshold) notes.push('存在得分接近的其他订单，需人工确认');
+        return { kind: 'suggest', candidates: plausible, notes };
+      }
+      return { kind: 'unmatched', notes: notes.length > 0 ? notes : ['未找到匹配的订单'] };
+    },
+  };
+}
