@@ -8,3 +8,4 @@ export * from './credit-code';
 export * from './amount-in-words';
 export * from './password';
 export * from './captcha';
+export * from './decorators';
