@@ -1,0 +1,5 @@
+export * from './dates';
+export * from './term-policy';
+export * from './application';
+export * from './membership';
+export * from './integration';

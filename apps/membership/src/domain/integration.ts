@@ -1,0 +1,147 @@
+import {
+  ApplicationCancelled,
+  ApplicationSubmitted,
+  CertificateMailed,
+  MembershipActivated,
+  MembershipEnteredGrace,
+  MembershipExpired,
+  MembershipExpiring,
+  type Contract,
+} from '@lsc/contracts';
+import { DomainError } from '@lsc/event-sourcing';
+import type { ApplicationEvent, ApplicationState } from './application';
+import type { MembershipEvent, MembershipState } from './membership';
+
+/** A payload ready for the outbox: the contract it claims and its data. */
+export interface IntegrationMessage {
+  readonly contract: Contract;
+  readonly data: object;
+}
+
+/** Typed at the call site: `data` must be the contract's payload shape. */
+const message = <T extends object>(contract: Contract<string, T>, data: T): IntegrationMessage => ({ contract, data });
+
+function missing(what: string): never {
+  throw new DomainError('STREAM_STATE_INCOMPLETE', `流状态缺少${what}，无法生成集成事件`, { what });
+}
+
+/**
+ * Maps a domain event of an application stream to the integration events it publishes. `state` is the stream state
+ * after the event was applied (the state before works too: only facts from earlier events are read from it).
+ */
+export function toApplicationIntegrationEvents(state: ApplicationState, event: ApplicationEvent): IntegrationMessage[] {
+  const app = state.application;
+  switch (event.type) {
+    case 'ApplicationSubmitted': {
+      if (!app) return missing('申请信息');
+      const d = event.data;
+      return [
+        message(ApplicationSubmitted, {
+          applicationId: app.applicationId,
+          institutionId: app.institutionId,
+          institutionName: app.institutionName,
+          kind: app.kind,
+          ...(app.membershipId ? { membershipId: app.membershipId } : {}),
+          qualificationCode: app.qualification.code,
+          qualificationName: app.qualification.name,
+          staffTierCode: app.staffTier.code,
+          staffTierName: app.staffTier.name,
+          years: app.years,
+          organisationType: app.organisationType,
+          termStart: app.termStart,
+          termEnd: app.termEnd,
+          mailingAddress: { ...d.mailingAddress, region: { ...d.mailingAddress.region } },
+          invoiceTitle: d.invoiceTitle,
+          creditCode: d.creditCode,
+          submittedAt: d.submittedAt,
+        }),
+      ];
+    }
+    case 'ApplicationCancelled':
+      if (!app) return missing('申请信息');
+      return [message(ApplicationCancelled, { applicationId: app.applicationId, institutionId: app.institutionId, reason: event.data.reason, cancelledAt: event.data.cancelledAt })];
+    // Private to the stream (no contract yet): drafts, recorded orders, payment, stray facts for staff follow-up.
+    case 'ApplicationStarted':
+    case 'PaymentOrderRecorded':
+    case 'ApplicationPaid':
+    case 'PaymentOrderIssuedForCancelledApplication':
+    case 'PaymentReceivedForCancelledApplication':
+      return [];
+  }
+}
+
+/** Maps a domain event of a membership stream to its integration events (`state`: after or before the event). */
+export function toMembershipIntegrationEvents(state: MembershipState, event: MembershipEvent): IntegrationMessage[] {
+  switch (event.type) {
+    case 'MembershipActivated': {
+      const d = event.data;
+      return [
+        message(MembershipActivated, {
+          membershipId: d.membershipId,
+          institutionId: d.institutionId,
+          applicationId: d.applicationId,
+          memberNumber: d.memberNumber,
+          kind: d.kind,
+          qualificationCode: d.qualification.code,
+          qualificationName: d.qualification.name,
+          validFrom: d.validFrom,
+          validTo: d.validTo,
+          memberSince: d.memberSince,
+          orderId: d.orderId,
+          activatedAt: d.activatedAt,
+        }),
+      ];
+    }
+    case 'MembershipExpiring': {
+      const { membershipId, institutionId, memberNumber, validTo, daysBefore, at } = event.data;
+      return [message(MembershipExpiring, { membershipId, institutionId, memberNumber, validTo, daysBefore, at })];
+    }
+    case 'MembershipEnteredGrace': {
+      const { membershipId, institutionId, memberNumber, validTo, at } = event.data;
+      return [message(MembershipEnteredGrace, { membershipId, institutionId, memberNumber, validTo, at })];
+    }
+    case 'MembershipExpired': {
+      const { membershipId, institutionId, memberNumber, validTo, at } = event.data;
+      return [message(MembershipExpired, { membershipId, institutionId, memberNumber, validTo, at })];
+    }
+    case 'CertificateMailed': {
+      if (!state.membershipId || !state.institutionId || !state.memberNumber) return missing('会员编号');
+      const d = event.data;
+      return [
+        message(CertificateMailed, {
+          membershipId: state.membershipId,
+          institutionId: state.institutionId,
+          memberNumber: state.memberNumber,
+          carrier: d.carrier,
+          trackingNumber: d.trackingNumber,
+          mailingAddress: { ...d.mailingAddress, region: { ...d.mailingAddress.region } },
+          mailedAt: d.mailedAt,
+        }),
+      ];
+    }
+    // No contract yet (see report): registration, staff overrides and cancellation stay inside membership.
+    case 'MembershipRegistered':
+    case 'MembershipStatusOverridden':
+    case 'MembershipCancelled':
+      return [];
+  }
+}
+
+export function toIntegrationEvents(state: ApplicationState, event: ApplicationEvent): IntegrationMessage[];
+export function toIntegrationEvents(state: MembershipState, event: MembershipEvent): IntegrationMessage[];
+export function toIntegrationEvents(state: ApplicationState | MembershipState, event: ApplicationEvent | MembershipEvent): IntegrationMessage[] {
+  return isApplicationEvent(event) ? toApplicationIntegrationEvents(state as ApplicationState, event) : toMembershipIntegrationEvents(state as MembershipState, event);
+}
+
+const APPLICATION_EVENT_TYPES: ReadonlySet<string> = new Set<ApplicationEvent['type']>([
+  'ApplicationStarted',
+  'ApplicationSubmitted',
+  'PaymentOrderRecorded',
+  'ApplicationPaid',
+  'ApplicationCancelled',
+  'PaymentOrderIssuedForCancelledApplication',
+  'PaymentReceivedForCancelledApplication',
+]);
+function isApplicationEvent(event: ApplicationEvent | MembershipEvent): event is ApplicationEvent {
+  return APPLICATION_EVENT_TYPES.has(event.type);
+}
