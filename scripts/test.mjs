@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// npm test: bring up infrastructure if needed, run every project's jest suite through Nx, print one summary line.
+// npm run test:faults / test:e2e use the same runner with another jest config: node scripts/test.mjs --config <file>.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { up } from './infra/cli.mjs';
+import { repoRoot, env } from './infra/env.mjs';
+
+const args = process.argv.slice(2);
+const configIndex = args.indexOf('--config');
+const resultsDir = join(env.varDir, 'test-results');
+
+await up();
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+let status;
+if (configIndex >= 0) {
+  const config = args[configIndex + 1];
+  const rest = args.filter((_, i) => i !== configIndex && i !== configIndex + 1);
+  status = spawnSync('npx', ['jest', '-c', config, '--runInBand', '--json', `--outputFile=${join(resultsDir, 'suite.json')}`, ...rest], { cwd: repoRoot, stdio: 'inherit' }).status;
+} else {
+  const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  status = spawnSync('npx', ['nx', 'run-many', '-t', 'test', '--parallel=1', '--outputStyle=stream', '--skip-nx-cache', ...args], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, JEST_RESULTS_DIR: resultsDir },
+  }).status;
+}
+
+let passed = 0;
+let failed = 0;
+for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
+  const result = JSON.parse(readFileSync(join(resultsDir, file), 'utf8'));
+  passed += result.numPassedTests;
+  failed += result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
+}
+console.log(`\ntests: ${passed} passed, ${failed} failed`);
+process.exit(status === 0 && failed === 0 ? 0 : status || 1);
