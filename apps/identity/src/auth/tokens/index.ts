@@ -1,0 +1,3 @@
+export * from './signing-key';
+export * from './access-tokens';
+export * from './refresh-tokens';
