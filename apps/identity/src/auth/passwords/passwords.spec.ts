@@ -51,21 +51,25 @@ describe('CredentialChecker', () => {
     const hasher = new PasswordHasher();
     const checker = await CredentialChecker.create(hasher);
     const stored = await hasher.hash('s3cret-密码');
-    const median = async (fn: () => Promise<unknown>): Promise<number> => {
-      const samples: number[] = [];
-      for (let i = 0; i < 15; i++) {
-        const start = performance.now();
-        await fn();
-        samples.push(performance.now() - start);
-      }
-      return samples.sort((a, b) => a - b)[7]!;
+    // Interleaved samples so that load from other processes on this 2-core machine hits both series alike.
+    const wrongSamples: number[] = [];
+    const unknownSamples: number[] = [];
+    const time = async (fn: () => Promise<unknown>, into: number[]): Promise<void> => {
+      const begin = performance.now();
+      await fn();
+      into.push(performance.now() - begin);
     };
-    const wrong = await median(() => checker.check(stored, 'wrong-password'));
-    const unknown = await median(() => checker.check(undefined, 'wrong-password'));
+    for (let i = 0; i < 21; i++) {
+      await time(() => checker.check(stored, 'wrong-password'), wrongSamples);
+      await time(() => checker.check(undefined, 'wrong-password'), unknownSamples);
+    }
+    const median = (xs: number[]): number => xs.sort((a, b) => a - b)[10]!;
+    const wrong = median(wrongSamples);
+    const unknown = median(unknownSamples);
     console.log(`argon2id verify median: wrong password ${wrong.toFixed(1)} ms, unknown user ${unknown.toFixed(1)} ms`);
     // Without the dummy hash an unknown user would answer in well under 1 ms.
-    expect(unknown).toBeGreaterThan(wrong * 0.6);
-    expect(unknown).toBeLessThan(wrong * 1.6);
+    expect(unknown).toBeGreaterThan(wrong * 0.5);
+    expect(unknown).toBeLessThan(wrong * 2);
     expect(wrong).toBeGreaterThan(3);
   });
 });
