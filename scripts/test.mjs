@@ -16,13 +16,14 @@ rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 
 let status;
+const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
 if (configIndex >= 0) {
   const config = args[configIndex + 1];
   const rest = args.filter((_, i) => i !== configIndex && i !== configIndex + 1);
   status = spawnSync('npx', ['jest', '-c', config, '--runInBand', '--json', `--outputFile=${join(resultsDir, 'suite.json')}`, ...rest], { cwd: repoRoot, stdio: 'inherit' }).status;
 } else {
-  const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (build.status !== 0) process.exit(build.status ?? 1);
   status = spawnSync('npx', ['nx', 'run-many', '-t', 'test', '--parallel=1', '--outputStyle=stream', '--skip-nx-cache', ...args], {
     cwd: repoRoot,
     stdio: 'inherit',

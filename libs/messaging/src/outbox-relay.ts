@@ -12,6 +12,8 @@ export interface OutboxRelayOptions {
   maxBackoffMs?: number;
   logger?: Logger;
   registry?: Registry;
+  /** Test seam for crash tests: runs after the broker acknowledged a batch and before it is deleted. */
+  afterPublish?: (count: number) => Promise<void> | void;
 }
 
 interface OutboxRow {
@@ -33,7 +35,7 @@ export class OutboxRelay {
   private wake?: () => void;
   private producer?: Producer;
   private lockClient?: PoolClient;
-  private readonly options: Required<Omit<OutboxRelayOptions, 'logger' | 'registry'>> & Pick<OutboxRelayOptions, 'logger'>;
+  private readonly options: Required<Omit<OutboxRelayOptions, 'logger' | 'registry' | 'afterPublish'>> & Pick<OutboxRelayOptions, 'logger' | 'afterPublish'>;
   private readonly published?: Counter;
   leader = false;
 
@@ -171,6 +173,7 @@ export class OutboxRelay {
         messages: list.map((row) => ({ key: row.message_key, value: JSON.stringify(row.payload), headers: row.headers })),
       })),
     });
+    await this.options.afterPublish?.(rows.length);
     await this.pool.query('delete from es_outbox where id = any($1::bigint[])', [rows.map((r) => r.id)]);
     this.published?.inc(rows.length);
     return rows.length;
