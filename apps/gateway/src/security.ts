@@ -1,0 +1,30 @@
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { CORRELATION_HEADER } from '@lsc/service-kit';
+
+/** Security headers on every answer, and CORS only for the configured web origins. */
+export async function registerSecurity(app: NestFastifyApplication, corsOrigins: readonly string[]): Promise<void> {
+  await app.register(fastifyHelmet, {
+    // Swagger UI is served from the gateway itself; its assets are same-origin and it fetches only /api/docs-json.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  await app.register(fastifyCors, {
+    origin: corsOrigins.length > 0 ? [...corsOrigins] : false,
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Accept-Language', 'Idempotency-Key', 'If-Match', 'If-None-Match', CORRELATION_HEADER],
+    exposedHeaders: [CORRELATION_HEADER, 'Retry-After', 'ETag', 'Location', 'Content-Disposition', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
+    maxAge: 600,
+  });
+}
