@@ -1,5 +1,4 @@
 import { rmSync } from 'node:fs';
-
 import { MailDeliveryError, type OutgoingMail } from './mailer';
 import { readStored, startCatcher as start, storedMessages, tempMailDir, type RunningCatcher } from './mail-test-helpers';
 import { SmtpMailer, type SmtpMailerConfig } from './smtp-mailer';

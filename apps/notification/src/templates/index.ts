@@ -1,0 +1,1 @@
+export { renderTemplate, TEMPLATE_NAMES, type MailContext, type RenderedMail, type TemplateData, type TemplateDataMap, type TemplateName } from './render-template';
