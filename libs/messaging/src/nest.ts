@@ -99,3 +99,12 @@ export function fromKafkaContext(context: KafkaContext): IncomingMessage {
   const message = context.getMessage() as unknown as { key: Buffer | string | null; value: IncomingMessage['value']; offset: string; headers?: IncomingMessage['headers'] };
   return { topic: context.getTopic(), partition: context.getPartition(), offset: message.offset, key: message.key, value: message.value, headers: message.headers, heartbeat: context.getHeartbeat() };
 }
+
+/** `node dist/apps/<svc>/main.js rebuild <projection>`: online rebuild from position 0 (new table, then switch). */
+export async function rebuildCommand(context: { get<T>(token: new (...args: never[]) => T): T }, args: string[]): Promise<void> {
+  const [name] = args;
+  if (!name) throw new Error('usage: rebuild <projection>');
+  const started = Date.now();
+  const result = await context.get(ProjectionRunner).forceRebuild(name);
+  console.log(`rebuilt ${name} into ${result.table}: ${result.events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

@@ -1,4 +1,4 @@
-import { type CallHandler, type ExecutionContext, type INestApplication, Injectable, type NestInterceptor, ValidationPipe, type DynamicModule, type Type } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, type INestApplication, type INestApplicationContext, Injectable, type NestInterceptor, ValidationPipe, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -36,6 +36,8 @@ export interface BootstrapOptions {
   openApi?: { title: string; description: string };
   bodyLimitBytes?: number;
   configureApp?: (app: NestFastifyApplication) => Promise<void> | void;
+  /** One-shot commands: `node main.js <name> [args]` runs it in an application context without HTTP or workers. */
+  commands?: Record<string, (context: INestApplicationContext, args: string[]) => Promise<void>>;
 }
 
 export function buildOpenApiDocument(app: INestApplication, title: string, description: string): OpenAPIObject {
@@ -96,7 +98,12 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
 }
 
 /** Starts a service: HTTP + (optionally) its Kafka consumer; SIGTERM/SIGINT drain in-flight work and close pools. */
-export async function bootstrapService(appModule: Type<unknown> | DynamicModule, config: BaseServiceConfig, options: BootstrapOptions = {}): Promise<NestFastifyApplication> {
+export async function bootstrapService(appModule: Type<unknown> | DynamicModule, config: BaseServiceConfig, options: BootstrapOptions = {}): Promise<NestFastifyApplication | undefined> {
+  const [command, ...args] = process.argv.slice(2);
+  if (command) {
+    await runCommand(appModule, command, args, options);
+    return undefined;
+  }
   const app = await createServiceApp(appModule, config, options);
   const logger = app.get<Logger>(LOGGER);
   let closing = false;
@@ -122,4 +129,23 @@ export async function bootstrapService(appModule: Type<unknown> | DynamicModule,
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   logger.info({ url: `http://${config.HTTP_HOST}:${config.HTTP_PORT}` }, `${config.SERVICE_NAME} listening`);
   return app;
+}
+
+/**
+ * `--migrate-only` applies pending migrations (under the advisory lock) and exits: Kubernetes runs it as an init
+ * container. Other commands come from the service (e.g. `rebuild <projection>`).
+ */
+async function runCommand(appModule: Type<unknown> | DynamicModule, command: string, args: string[], options: BootstrapOptions): Promise<void> {
+  const handler = command === '--migrate-only' ? async () => undefined : options.commands?.[command];
+  if (!handler) {
+    console.error(`unknown command ${command}; known: --migrate-only${Object.keys(options.commands ?? {}).map((c) => `, ${c}`).join('')}`);
+    process.exit(2);
+  }
+  process.env.LSC_BACKGROUND_WORKERS = 'off';
+  const context = await NestFactory.createApplicationContext(appModule, { logger: ['error', 'warn'] });
+  try {
+    await handler(context, args);
+  } finally {
+    await context.close();
+  }
 }

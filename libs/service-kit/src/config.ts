@@ -31,6 +31,16 @@ export class BaseServiceConfig {
   @IsInt()
   @Min(1000)
   SHUTDOWN_TIMEOUT_MS = 15000;
+
+  /** Where services fetch identity's public signing keys to verify access tokens. */
+  @Matches(/^https?:\/\//, { message: 'JWT_JWKS_URL must be an http(s) URL' })
+  JWT_JWKS_URL = 'http://127.0.0.1:3001/api/v1/identity/.well-known/jwks.json';
+
+  @IsString()
+  JWT_ISSUER = 'https://lsc.org.cn/identity';
+
+  @IsString()
+  JWT_AUDIENCE = 'lsc-membership';
 }
 
 export class ConfigError extends Error {

@@ -2,6 +2,7 @@ import { ArgumentsHost, BadRequestException, Catch, HttpException, HttpStatus, t
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { flattenValidationErrors, type FieldProblem } from '@lsc/contracts';
+import { ConcurrencyError, DomainError } from '@lsc/event-sourcing';
 
 /** The one error shape every HTTP answer uses: a stable code, a Chinese message for end users, and per-field details. */
 export interface ApiErrorBody {
@@ -63,6 +64,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
       status = exception.getStatus();
       const response = exception.getResponse();
       body = toApiErrorBody(status, exception instanceof BadRequestException && typeof response === 'object' && !('code' in response) ? undefined : response);
+    } else if (exception instanceof DomainError) {
+      // A broken business rule: the request was understood but conflicts with the current state.
+      status = exception.code.endsWith('NOT_FOUND') ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT;
+      body = { code: exception.code, message: exception.message, details: [] };
+    } else if (exception instanceof ConcurrencyError) {
+      status = HttpStatus.CONFLICT;
+      body = { code: 'CONCURRENT_MODIFICATION', message: '数据已被他人修改，请刷新后重试', details: [] };
     } else if (isStatusError(exception)) {
       status = exception.statusCode;
       body = toApiErrorBody(status, undefined);

@@ -7,3 +7,5 @@ export * from './health';
 export * from './infrastructure';
 export * from './service-kit.module';
 export * from './bootstrap';
+export * from './auth';
+export * from './idempotency';
