@@ -1,0 +1,4 @@
+export * from './dates';
+export * from './fee-schedule';
+export * from './payment-order';
+export * from './integration';
