@@ -38,8 +38,12 @@ describe('gateway', () => {
         res.end('<h1>Internal Server Error</h1><pre>at Object.<anonymous> (/srv/identity/main.js:1:1)</pre>');
       })
       .on('GET /api/v1/identity/slow', async (_req, res) => {
-        await sleep(3000);
-        if (!res.destroyed) json(res, 200, { late: true });
+        const gone = new AbortController();
+        res.on('close', () => gone.abort());
+        await sleep(3000, undefined, { signal: gone.signal }).then(
+          () => json(res, 200, { late: true }),
+          () => undefined,
+        );
       })
       .start();
     billing = await new FakeUpstream(['/api/v1/billing/bank-statements'], { Session: { type: 'object', properties: { amount: { type: 'integer' } } } })
