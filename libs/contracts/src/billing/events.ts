@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBase64, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { defineContract } from '../contract';
 import { IsFen } from '../shared';
 
@@ -162,7 +162,9 @@ export class InvoiceDocumentRefV1 {
   @IsString() @MaxLength(200) documentId!: string;
   @IsString() @MaxLength(100) contentType!: string;
   @Matches(/^[0-9a-f]{64}$/) sha256!: string;
-  @IsInt() @Min(1) size!: number;
+  @IsInt() @Min(1) @Max(2 * 1024 * 1024) size!: number;
+  /** The document itself (base64), so notification can attach it without calling billing (services share nothing but events). */
+  @IsOptional() @IsBase64() contentBase64?: string;
 }
 export class InvoiceIssuedV1 {
   @IsUUID() invoiceId!: string;
