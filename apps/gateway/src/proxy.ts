@@ -23,6 +23,13 @@ const METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 const firstHeader = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
+/** The scheme the client used, believed from X-Forwarded-Proto only when the direct peer is a trusted proxy. */
+const forwardedProto = (request: FastifyRequest, trustedProxies: ReadonlySet<string>): string | undefined => {
+  const peer = (request.raw.socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, '');
+  const proto = firstHeader(request.headers['x-forwarded-proto'])?.split(',')[0]?.trim();
+  return trustedProxies.has(peer) && (proto === 'http' || proto === 'https') ? proto : undefined;
+};
+
 const bodyLimitFor = (request: FastifyRequest): number => bodyPolicyFor(request.method, normalizedPath(request.url))?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
 
 /**
@@ -79,7 +86,7 @@ export const proxyPlugin: FastifyPluginAsync<ProxyOptions> = async (instance, op
       const facts = {
         clientIp: clientIp(request, trustedProxies),
         correlationId,
-        proto: firstHeader(request.headers['x-forwarded-proto']) && trustedProxies.size > 0 ? firstHeader(request.headers['x-forwarded-proto'])! : request.protocol,
+        proto: forwardedProto(request, trustedProxies) ?? request.protocol,
         host: firstHeader(request.headers.host),
       };
       return reply.from(target.href, {
