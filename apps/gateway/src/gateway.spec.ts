@@ -46,8 +46,8 @@ describe('gateway', () => {
         );
       })
       .start();
-    billing = await new FakeUpstream(['/api/v1/billing/bank-statements'], { Session: { type: 'object', properties: { amount: { type: 'integer' } } } })
-      .on('POST /api/v1/billing/bank-statements', (_req, res, seen) => json(res, 202, seen))
+    billing = await new FakeUpstream(['/api/v1/billing/statements'], { Session: { type: 'object', properties: { amount: { type: 'integer' } } } })
+      .on('POST /api/v1/billing/statements', (_req, res, seen) => json(res, 202, seen))
       .start();
     notification = await new FakeUpstream(['/api/v1/notification/templates']).start();
     gw = await startGateway(
@@ -104,7 +104,7 @@ describe('gateway', () => {
       const file = randomBytes(3 * 1024 * 1024);
       const { body, contentType } = multipart('file', '对账单.csv', file);
       const started = performance.now();
-      const response = await fetch(`${gw.url}/api/v1/billing/bank-statements`, { method: 'POST', headers: { 'content-type': contentType }, body });
+      const response = await fetch(`${gw.url}/api/v1/billing/statements`, { method: 'POST', headers: { 'content-type': contentType }, body });
       const elapsed = performance.now() - started;
       expect(response.status).toBe(202);
       const seen = (await response.json()) as { bodyLength: number; bodySha256: string; headers: Record<string, string> };
@@ -296,7 +296,7 @@ describe('gateway', () => {
 
     it('merges the services’ /api/v1 paths, keeps the last good copy of a service that went down', async () => {
       const first = (await (await fetch(`${gw.url}/api/docs-json`)).json()) as Doc;
-      expect(Object.keys(first.paths).sort()).toEqual(['/api/v1/billing/bank-statements', '/api/v1/identity/sessions', '/api/v1/notification/templates']);
+      expect(Object.keys(first.paths).sort()).toEqual(['/api/v1/billing/statements', '/api/v1/identity/sessions', '/api/v1/notification/templates']);
       // Same name, different definitions: the later service's schema is renamed, not lost.
       expect(Object.keys(first.components.schemas).sort()).toEqual(['Session', 'billing.Session']);
       expect(first.info.description).toContain('membership');

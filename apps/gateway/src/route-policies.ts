@@ -34,8 +34,11 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1 * MB;
 const MULTIPART_OVERHEAD = 64 * 1024;
 
 export const BODY_POLICIES: readonly BodyPolicy[] = [
-  { name: 'logo', methods: ['POST', 'PUT'], pattern: /^\/api\/v1\/membership\/.+\/logo\/?$/, bodyLimitBytes: 2 * MB + MULTIPART_OVERHEAD, timeoutMs: 60_000 },
-  { name: 'bank-statement', methods: ['POST', 'PUT'], pattern: /^\/api\/v1\/billing\/bank-statements(\/.*)?$/, bodyLimitBytes: 20 * MB + MULTIPART_OVERHEAD, timeoutMs: 180_000 },
+  // Registration is multipart because of the optional logo (≤ 2 MB); profile updates may replace the logo.
+  { name: 'registration', methods: ['POST'], pattern: /^\/api\/v1\/identity\/institutions\/?$/, bodyLimitBytes: 2 * MB + MULTIPART_OVERHEAD, timeoutMs: 60_000 },
+  { name: 'logo', methods: ['POST', 'PUT', 'PATCH'], pattern: /^\/api\/v1\/identity\/me(\/logo)?\/?$/, bodyLimitBytes: 2 * MB + MULTIPART_OVERHEAD, timeoutMs: 60_000 },
+  { name: 'bank-statement', methods: ['POST', 'PUT'], pattern: /^\/api\/v1\/billing\/statements\/?$/, bodyLimitBytes: 20 * MB + MULTIPART_OVERHEAD, timeoutMs: 180_000 },
+  { name: 'external-invoice', methods: ['POST'], pattern: /^\/api\/v1\/billing\/orders\/[^/]+\/invoices\/?$/, bodyLimitBytes: 10 * MB + MULTIPART_OVERHEAD, timeoutMs: 60_000 },
 ];
 
 /** Decodes percent-escapes for matching only; a malformed escape leaves the path as sent. */
