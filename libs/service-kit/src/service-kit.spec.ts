@@ -1,0 +1,201 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHmac, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { Body, Controller, Get, Module, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { IsInt, IsString, Length, Min } from 'class-validator';
+import { DomainError } from '@lsc/event-sourcing';
+import { BaseServiceConfig, ConfigError, loadConfig } from './config';
+import { createServiceApp } from './bootstrap';
+import { ServiceKitModule } from './service-kit.module';
+import { CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from './auth';
+import { IdempotencyInterceptor } from './idempotency';
+
+class CreateThing {
+  @IsString({ message: '名称必须是文字' })
+  @Length(1, 10, { message: '名称长度须为1-10个字符' })
+  name!: string;
+
+  @IsInt({ message: '数量必须是整数' })
+  @Min(1, { message: '数量至少为1' })
+  quantity!: number;
+}
+
+let created = 0;
+
+@Controller('things')
+class ThingsController {
+  @Post()
+  @UseInterceptors(IdempotencyInterceptor)
+  create(@Body() body: CreateThing) {
+    created += 1;
+    return { id: randomUUID(), name: body.name, n: created };
+  }
+
+  @Get('conflict')
+  conflict() {
+    throw new DomainError('APPLICATION_ALREADY_PAID', '申请已缴费，不能取消');
+  }
+
+  @Get('crash')
+  crash() {
+    throw new Error('secret internals');
+  }
+}
+
+@Controller('secure')
+@UseGuards(JwtAuthGuard)
+class SecureController {
+  @Get()
+  me(@CurrentPrincipal() p: Principal) {
+    return p;
+  }
+
+  @Get('finance')
+  @Roles('finance')
+  finance() {
+    return { ok: true };
+  }
+}
+
+/** Serves a JWKS the way identity does, so the guard is tested against real HTTP key fetching. */
+async function jwksServer(publicKey: KeyObject): Promise<{ url: string; server: Server }> {
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'EdDSA', use: 'sig' };
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ keys: [jwk] }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, server };
+}
+
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+describe('service kit', () => {
+  describe('configuration', () => {
+    it('converts numbers, applies defaults and lists every problem at once', () => {
+      const ok = loadConfig(BaseServiceConfig, { SERVICE_NAME: 'svc', HTTP_PORT: 3999 }, { HTTP_PORT: '4000' });
+      expect(ok.HTTP_PORT).toBe(4000);
+      expect(ok.KAFKA_BROKERS).toBe('127.0.0.1:9092');
+      let error: unknown;
+      try {
+        loadConfig(BaseServiceConfig, { SERVICE_NAME: 'svc', HTTP_PORT: 3999 }, { HTTP_PORT: 'abc', KAFKA_BROKERS: 'nohostport', REDIS_URL: 'http://x' });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      expect(message).toContain('HTTP_PORT');
+      expect(message).toContain('KAFKA_BROKERS must be host:port');
+      expect(message).toContain('REDIS_URL must be a redis:// URL');
+    });
+  });
+
+  describe('HTTP behaviour (real Redis)', () => {
+    let app: NestFastifyApplication;
+    let jwks: { url: string; server: Server };
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const other = generateKeyPairSync('ed25519');
+
+    const sign = async (claims: Record<string, unknown>, options: { key?: KeyObject; header?: Record<string, unknown> } = {}) => {
+      const header = { alg: 'EdDSA', typ: 'at+jwt', kid: 'k1', ...options.header };
+      const now = Math.floor(Date.now() / 1000);
+      const payload = { iss: 'https://lsc.org.cn/identity', aud: 'lsc-membership', sub: 'inst-1', roles: ['institution'], typ: 'access', iat: now, nbf: now, exp: now + 600, ...claims };
+      const input = `${b64(header)}.${b64(payload)}`;
+      const { sign: edSign } = await import('node:crypto');
+      const signature = edSign(null, Buffer.from(input), options.key ?? privateKey).toString('base64url');
+      return `${input}.${signature}`;
+    };
+
+    beforeAll(async () => {
+      jwks = await jwksServer(publicKey);
+      const config = Object.assign(new BaseServiceConfig(), { SERVICE_NAME: 'kit-test', HTTP_PORT: 0, LOG_LEVEL: 'silent', JWT_JWKS_URL: jwks.url });
+      @Module({ imports: [ServiceKitModule.forRoot({ config, redis: true })], controllers: [ThingsController, SecureController] })
+      class TestModule {}
+      app = await createServiceApp(TestModule, config);
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
+    });
+    afterAll(async () => {
+      await app.close();
+      jwks.server.close();
+    });
+
+    it('answers validation failures with 400, the field, the rule and the Chinese message', async () => {
+      const r = await app.inject({ method: 'POST', url: '/things', payload: { name: '', quantity: 0, extra: 'x' } });
+      expect(r.statusCode).toBe(400);
+      const body = r.json();
+      expect(body.code).toBe('VALIDATION_FAILED');
+      expect(body.details).toEqual(
+        expect.arrayContaining([
+          { field: 'name', rule: 'isLength', message: '名称长度须为1-10个字符' },
+          { field: 'quantity', rule: 'min', message: '数量至少为1' },
+          expect.objectContaining({ field: 'extra', rule: 'whitelistValidation' }),
+        ]),
+      );
+      expect(body.message).toContain('请求参数有误');
+    });
+
+    it('answers malformed JSON, unknown routes, domain conflicts and crashes in the one error shape without leaking internals', async () => {
+      const badJson = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json' }, payload: '{"name":' });
+      expect(badJson.statusCode).toBe(400);
+      expect(badJson.json()).toMatchObject({ code: expect.any(String), message: expect.any(String), details: [] });
+      const missing = await app.inject({ method: 'GET', url: '/nope' });
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json()).toMatchObject({ code: 'NOT_FOUND', message: '请求的资源不存在' });
+      const conflict = await app.inject({ method: 'GET', url: '/things/conflict' });
+      expect(conflict.statusCode).toBe(409);
+      expect(conflict.json()).toMatchObject({ code: 'APPLICATION_ALREADY_PAID', message: '申请已缴费，不能取消' });
+      const crash = await app.inject({ method: 'GET', url: '/things/crash' });
+      expect(crash.statusCode).toBe(500);
+      expect(crash.body).not.toContain('secret internals');
+      expect(crash.json()).toMatchObject({ code: 'INTERNAL' });
+    });
+
+    it('replays a creating POST with the same Idempotency-Key instead of creating twice; refuses the key for another body', async () => {
+      const key = `k-${randomUUID()}`;
+      const first = await app.inject({ method: 'POST', url: '/things', headers: { 'idempotency-key': key }, payload: { name: 'a', quantity: 1 } });
+      const again = await app.inject({ method: 'POST', url: '/things', headers: { 'idempotency-key': key }, payload: { name: 'a', quantity: 1 } });
+      expect(first.statusCode).toBe(201);
+      expect(again.statusCode).toBe(201);
+      expect(again.json()).toEqual(first.json());
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      const different = await app.inject({ method: 'POST', url: '/things', headers: { 'idempotency-key': key }, payload: { name: 'b', quantity: 1 } });
+      expect(different.statusCode).toBe(422);
+      const fresh = await app.inject({ method: 'POST', url: '/things', headers: { 'idempotency-key': `k-${randomUUID()}` }, payload: { name: 'a', quantity: 1 } });
+      expect(fresh.json().n).toBe(first.json().n + 1);
+    });
+
+    it('accepts a valid EdDSA access token and enforces roles', async () => {
+      const ok = await app.inject({ method: 'GET', url: '/secure', headers: { authorization: `Bearer ${await sign({})}` } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toEqual({ sub: 'inst-1', roles: ['institution'] });
+      const forbidden = await app.inject({ method: 'GET', url: '/secure/finance', headers: { authorization: `Bearer ${await sign({})}` } });
+      expect(forbidden.statusCode).toBe(403);
+      const finance = await app.inject({ method: 'GET', url: '/secure/finance', headers: { authorization: `Bearer ${await sign({ roles: ['finance'] })}` } });
+      expect(finance.statusCode).toBe(200);
+    });
+
+    it.each([
+      ['no token', async () => undefined],
+      ['alg none', async () => `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64({ iss: 'https://lsc.org.cn/identity', aud: 'lsc-membership', sub: 'x', roles: ['super_admin'], typ: 'access', exp: 9999999999 })}.`],
+      ['wrong audience', () => sign({ aud: 'someone-else' })],
+      ['expired', () => sign({ exp: Math.floor(Date.now() / 1000) - 60 })],
+      ['another key', () => sign({}, { key: other.privateKey })],
+      ['a refresh/id token type', () => sign({ typ: 'refresh' })],
+      [
+        'HS256 signed with the public key (algorithm confusion)',
+        async () => {
+          const input = `${b64({ alg: 'HS256', typ: 'at+jwt', kid: 'k1' })}.${b64({ iss: 'https://lsc.org.cn/identity', aud: 'lsc-membership', sub: 'x', roles: ['super_admin'], typ: 'access', iat: 1, nbf: 1, exp: 9999999999 })}`;
+          const secret = publicKey.export({ format: 'jwk' }).x!;
+          return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+        },
+      ],
+    ])('refuses %s with 401 in the standard shape', async (_what, token) => {
+      const t = await token();
+      const r = await app.inject({ method: 'GET', url: '/secure', headers: t ? { authorization: `Bearer ${t}` } : {} });
+      expect(r.statusCode).toBe(401);
+      expect(r.json()).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/登录/) });
+    });
+  });
+});
