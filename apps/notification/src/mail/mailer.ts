@@ -12,6 +12,8 @@ export interface OutgoingMail {
   readonly html: string;
   readonly text: string;
   readonly attachments?: readonly MailAttachment[];
+  /** A stable Message-ID (e.g. derived from the delivery id), so a repeated send is recognisable as the same mail. */
+  readonly messageId?: string;
 }
 
 export interface SentMail {
@@ -28,7 +30,17 @@ export const MAILER = Symbol('Mailer');
 /** permanent: retrying the same message cannot succeed (fix data / give up); transient: retry with backoff. */
 export type MailFailureKind = 'permanent' | 'transient';
 
-export type MailFailureReason = 'invalid_address' | 'rejected' | 'too_large' | 'auth' | 'connection' | 'timeout' | 'temporary_rejection' | 'unknown';
+export type MailFailureReason =
+  | 'invalid_address'
+  | 'rejected'
+  | 'too_large'
+  | 'auth'
+  | 'connection'
+  | 'timeout'
+  | 'temporary_rejection'
+  | 'unknown'
+  /** Raised before SMTP: the mail cannot be built (template field missing, attachment absent or not the announced bytes). */
+  | 'bad_content';
 
 export class MailDeliveryError extends Error {
   override readonly name = 'MailDeliveryError';

@@ -57,6 +57,7 @@ export class SmtpMailer implements Mailer {
     try {
       const info = await this.transport.sendMail({
         from: this.config.from,
+        messageId: mail.messageId,
         to: typeof mail.to === 'string' ? mail.to : [...mail.to],
         subject: mail.subject,
         html: mail.html,

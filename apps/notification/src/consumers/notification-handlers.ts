@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import {
+  ApplicationSubmitted,
+  CertificateMailed,
+  EmailChanged,
+  InstitutionNameChanged,
+  InstitutionRegistered,
+  InvoiceIssued,
+  MembershipActivated,
+  MembershipEnteredGrace,
+  MembershipExpired,
+  MembershipExpiring,
+  PaymentOrderIssued,
+  PaymentOrderPaid,
+  type Contract,
+  type EventOf,
+} from '@lsc/contracts';
+import { KafkaEventRouter } from '@lsc/messaging';
+import { enqueueDelivery, wakeDeliveriesOf } from '../deliveries/delivery-store';
+import { recordEmail, recordName, recordRegistration } from '../recipients/recipient-store';
+import type { TemplateName } from '../templates';
+import { daysUntil } from './days-until';
+
+/**
+ * Consumer side: every handler runs in the router's inbox transaction, so the recipient update or the delivery row
+ * commits together with "event seen" — a redelivered event finds its inbox row and changes nothing. No mail is sent
+ * here; the DeliveryWorker does that.
+ */
+@Injectable()
+export class NotificationHandlers {
+  constructor(router: KafkaEventRouter) {
+    router.on(InstitutionRegistered, async (event, { client }) => {
+      const { institutionId, name, email, registeredAt } = event.data;
+      await recordRegistration(client, { institutionId, name, email, at: registeredAt });
+      await wakeDeliveriesOf(client, institutionId);
+      await enqueueDelivery(client, { sourceKey: event.eventId, template: 'institution-registered', institutionId, payload: event.data });
+    });
+    router.on(EmailChanged, async (event, { client }) => {
+      await recordEmail(client, { institutionId: event.data.institutionId, email: event.data.email, at: event.data.changedAt });
+      await wakeDeliveriesOf(client, event.data.institutionId);
+    });
+    router.on(InstitutionNameChanged, async (event, { client }) => {
+      await recordName(client, { institutionId: event.data.institutionId, name: event.data.name, at: event.data.changedAt });
+    });
+
+    mailFor(router, PaymentOrderIssued, 'payment-order-issued');
+    mailFor(router, ApplicationSubmitted, 'mailing-address-confirmation');
+    mailFor(router, PaymentOrderPaid, 'payment-received');
+    mailFor(router, MembershipActivated, 'membership-activated');
+    mailFor(router, InvoiceIssued, 'invoice-issued');
+    mailFor(router, MembershipExpiring, 'membership-expiring', (d) => ({ ...d, daysBefore: d.daysBefore ?? daysUntil(d.at, d.validTo) }));
+    mailFor(router, MembershipEnteredGrace, 'membership-entered-grace');
+    mailFor(router, MembershipExpired, 'membership-expired');
+    mailFor(router, CertificateMailed, 'certificate-mailed');
+  }
+}
+
+/** One mail per event: the delivery is keyed by (event id, template), so a duplicate insert is a no-op. */
+function mailFor<C extends Contract>(router: KafkaEventRouter, contract: C, template: TemplateName, toPayload: (data: EventOf<C>['data']) => object = (d) => d as object): void {
+  router.on(contract, async (event, { client }) => {
+    const data = event.data as EventOf<C>['data'] & { institutionId: string };
+    await enqueueDelivery(client, { sourceKey: event.eventId, template, institutionId: data.institutionId, payload: toPayload(data) });
+  });
+}

@@ -1,0 +1,138 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { backgroundWorkersEnabled, PG_POOL } from '@lsc/messaging';
+import { CONFIG, LOGGER } from '@lsc/service-kit';
+import type { NotificationConfig } from '../config';
+import { MAILER, MailDeliveryError, type Mailer } from '../mail';
+import { findRecipient } from '../recipients/recipient-store';
+import { backoffMs } from './backoff';
+import { composeMail } from './compose-mail';
+import { claimDue, markFailed, markRetry, markSent, type ClaimedDelivery } from './delivery-store';
+import { MailMetrics } from './mail-metrics';
+
+/**
+ * Sends claimed deliveries, off the Kafka consumer's path: a slow or absent SMTP server delays mail, never the
+ * partition (no stalled consumer, no rebalance).
+ *
+ * Exactly-once: a claim is a lease. If the process dies after claiming but before sending, the lease runs out and the
+ * next worker sends the mail — once. The one window left is between the SMTP server accepting the message and our
+ * `sent` commit: a crash there re-sends after the lease (at most one duplicate, same Message-ID
+ * `<delivery id@domain>`, so it is recognisable). SMTP offers no way to ask "did you get it?", so no design closes it.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private running?: Promise<void>;
+  private stopping = false;
+  private wake?: () => void;
+  private readonly messageDomain: string;
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(MAILER) private readonly mailer: Mailer,
+    @Inject(CONFIG) private readonly config: NotificationConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: MailMetrics,
+  ) {
+    this.messageDomain = /@([^>\s]+)>?\s*$/.exec(config.MAIL_FROM)?.[1] ?? 'lsc.org.cn';
+  }
+
+  onApplicationBootstrap(): void {
+    if (backgroundWorkersEnabled() && this.config.DELIVERY_WORKER === 'on') this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    this.running = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let claimed = 0;
+      try {
+        claimed = await this.runOnce();
+      } catch (err) {
+        this.logger.error({ err }, 'delivery worker pass failed; retrying');
+      }
+      if (claimed < this.config.DELIVERY_BATCH && !this.stopping) await this.pause(this.config.DELIVERY_POLL_MS);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** One pass: claim a batch and settle each claim. Returns how many were claimed. */
+  async runOnce(): Promise<number> {
+    const claims = await claimDue(this.pool, { batch: this.config.DELIVERY_BATCH, leaseMs: this.config.DELIVERY_LEASE_MS });
+    if (claims.length > 0 && this.config.NOTIFICATION_FAULT === 'after_claim') this.die('after_claim');
+    await Promise.all(claims.map((c) => this.deliver(c)));
+    return claims.length;
+  }
+
+  private async deliver(claim: ClaimedDelivery): Promise<void> {
+    let to: string | null = null;
+    try {
+      const recipient = claim.institutionId ? await findRecipient(this.pool, claim.institutionId) : undefined;
+      to = recipient?.email ?? null;
+      if (!to) throw new MailDeliveryError('transient', 'unknown', '尚未收到该单位的注册邮箱');
+      const mail = composeMail({
+        template: claim.template,
+        payload: claim.payload,
+        to,
+        registeredName: recipient?.name ?? null,
+        contacts: { portalUrl: this.config.PORTAL_URL, contactPhone: this.config.CONTACT_PHONE, contactEmail: this.config.CONTACT_EMAIL },
+        messageId: `<${claim.id}@${this.messageDomain}>`,
+      });
+      const { messageId } = await this.mailer.send(mail);
+      if (this.config.NOTIFICATION_FAULT === 'after_send') this.die('after_send');
+      if (await markSent(this.pool, claim, { recipient: to, messageId })) this.metrics.mails.inc({ outcome: 'sent', template: claim.template });
+      else this.logger.warn({ deliveryId: claim.id }, 'mail sent but the claim had expired and was taken over; lease is shorter than a send');
+    } catch (err) {
+      await this.settleFailure(claim, to, err);
+    }
+  }
+
+  private async settleFailure(claim: ClaimedDelivery, to: string | null, err: unknown): Promise<void> {
+    const failure = err instanceof MailDeliveryError ? err : new MailDeliveryError('transient', 'unknown', err instanceof Error ? err.message : String(err), undefined, { cause: err });
+    const error = failure.responseCode ? `${failure.responseCode} ${failure.message}` : failure.message;
+    const exhausted = claim.attempts >= this.config.DELIVERY_MAX_ATTEMPTS;
+    try {
+      if (failure.kind === 'permanent' || exhausted) {
+        const reason = failure.kind === 'permanent' ? failure.reason : `retries_exhausted:${failure.reason}`;
+        if (await markFailed(this.pool, claim, { recipient: to, error, reason })) this.metrics.mails.inc({ outcome: 'failed', template: claim.template });
+        this.logger.warn({ deliveryId: claim.id, template: claim.template, reason, error }, 'mail delivery failed');
+      } else {
+        const delayMs = backoffMs(claim.attempts, this.config.DELIVERY_BACKOFF_BASE_MS, this.config.DELIVERY_BACKOFF_MAX_MS);
+        await markRetry(this.pool, claim, { recipient: to, error, reason: failure.reason, delayMs });
+        this.logger.info({ deliveryId: claim.id, attempt: claim.attempts, delayMs, error }, 'mail delivery failed transiently; will retry');
+      }
+    } catch (dbErr) {
+      // The claim stays `sending` until its lease ends, then it is retried: nothing is lost.
+      this.logger.error({ err: dbErr, deliveryId: claim.id }, 'could not record the delivery outcome');
+    }
+  }
+
+  private die(point: string): void {
+    this.logger.fatal({ point }, 'NOTIFICATION_FAULT: killing the process');
+    process.kill(process.pid, 'SIGKILL');
+  }
+}

@@ -1,0 +1,15 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { Metrics } from '@lsc/service-kit';
+
+/** lsc_mails_total counts final outcomes only: a send that will be retried is neither sent nor failed yet. */
+@Injectable()
+export class MailMetrics {
+  readonly mails: Counter<'outcome' | 'template'>;
+
+  constructor(@Inject(Metrics) metrics: Metrics) {
+    this.mails =
+      (metrics.registry.getSingleMetric('lsc_mails_total') as Counter<'outcome' | 'template'> | undefined) ??
+      new Counter({ name: 'lsc_mails_total', help: 'Notification mails by final outcome (sent, failed) and template', labelNames: ['outcome', 'template'], registers: [metrics.registry] });
+  }
+}

@@ -1,0 +1,23 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { TransferV1 } from '@lsc/contracts';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../deliveries/delivery-store';
+import { TEMPLATE_NAMES } from '../templates';
+
+export class DeliveryQuery {
+  @IsOptional() @IsIn(DELIVERY_STATUSES, { message: '状态须为 pending、sending、sent 或 failed' }) status?: DeliveryStatus;
+  @IsOptional() @IsUUID('all', { message: '单位编号格式不正确' }) institutionId?: string;
+  @IsOptional() @IsIn(TEMPLATE_NAMES, { message: '模板名称不存在' }) template?: string;
+  @IsOptional() @Type(() => Number) @IsInt({ message: '每页条数须为整数' }) @Min(1, { message: '每页条数至少为1' }) @Max(200, { message: '每页条数最多200' }) limit?: number;
+  @IsOptional() @Type(() => Number) @IsInt({ message: '偏移量须为整数' }) @Min(0, { message: '偏移量不能为负' }) offset?: number;
+}
+
+export class DeliveryIdParam {
+  @IsUUID('all', { message: '投递记录编号格式不正确' }) id!: string;
+}
+
+/** Finance found who sent an unmatched transfer and asks them to confirm it (billing.TransferUnmatched names no institution). */
+export class UnmatchedTransferFollowUpDto {
+  @IsUUID('all', { message: '单位编号格式不正确' }) institutionId!: string;
+  @ValidateNested() @Type(() => TransferV1) transfer!: TransferV1;
+}
