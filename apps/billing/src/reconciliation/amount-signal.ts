@@ -3,28 +3,29 @@ import { OpenOrder } from './types';
 
 export interface Signal {
   factor: number;
-  reason: string;
+  /** Lazy: the text is only needed for candidates that are shown to a person. */
+  reason: () => string;
 }
 
 /** How well the amount fits the order; multiplies the identity evidence. */
 export function amountSignal(amountFen: number, order: OpenOrder): Signal {
   const outstanding = order.amountDueFen - order.amountPaidFen;
-  if (outstanding <= 0) return { factor: 0.6, reason: '订单已结清，可能为重复付款' };
-  if (amountFen === outstanding) return { factor: 1, reason: '金额一致' };
+  if (outstanding <= 0) return { factor: 0.6, reason: () => '订单已结清，可能为重复付款' };
+  if (amountFen === outstanding) return { factor: 1, reason: () => '金额一致' };
   if (order.feePerYearFen > 0 && amountFen % order.feePerYearFen === 0) {
-    return { factor: 0.9, reason: `金额为 ${amountFen / order.feePerYearFen} 年会费（应付 ${formatFen(outstanding)}）` };
+    return { factor: 0.9, reason: () => `金额为 ${amountFen / order.feePerYearFen} 年会费（应付 ${formatFen(outstanding)}）` };
   }
   if (amountFen < outstanding) {
-    return { factor: 0.8, reason: `部分付款：实付 ${formatFen(amountFen)}，尚欠 ${formatFen(outstanding - amountFen)}` };
+    return { factor: 0.8, reason: () => `部分付款：实付 ${formatFen(amountFen)}，尚欠 ${formatFen(outstanding - amountFen)}` };
   }
-  return { factor: 0.75, reason: `超额付款：实付 ${formatFen(amountFen)}，应付 ${formatFen(outstanding)}` };
+  return { factor: 0.75, reason: () => `超额付款：实付 ${formatFen(amountFen)}，应付 ${formatFen(outstanding)}` };
 }
 
 const dayNumber = (isoDate: string): number => Date.UTC(+isoDate.slice(0, 4), +isoDate.slice(5, 7) - 1, +isoDate.slice(8, 10)) / 86_400_000;
 
 export function dateSignal(bookedOn: string, order: OpenOrder, windowDays: number): Signal {
   const days = dayNumber(bookedOn) - dayNumber(order.issuedOn);
-  if (days < 0) return { factor: 0.7, reason: '到账日期早于订单日期' };
-  if (days > windowDays) return { factor: 0.85, reason: `到账日期距订单日期超过 ${windowDays} 天` };
-  return { factor: 1, reason: '到账日期在缴费期内' };
+  if (days < 0) return { factor: 0.7, reason: () => '到账日期早于订单日期' };
+  if (days > windowDays) return { factor: 0.85, reason: () => `到账日期距订单日期超过 ${windowDays} 天` };
+  return { factor: 1, reason: () => '到账日期在缴费期内' };
 }

@@ -31,6 +31,7 @@ export class OrderIndex {
   private readonly byAccount = new Map<string, number[]>();
   private readonly byName = new Map<string, number[]>();
   private readonly byBigram = new Map<string, number[]>();
+  private readonly counts: Uint16Array;
 
   constructor(orders: readonly OpenOrder[]) {
     this.orders = orders.map((order, i) => {
@@ -44,6 +45,7 @@ export class OrderIndex {
       }
       return { order, names, accounts };
     });
+    this.counts = new Uint16Array(orders.length);
   }
 
   withCode(code: string): number[] {
@@ -62,26 +64,35 @@ export class OrderIndex {
    * Orders sharing the most bigrams with the texts. Only the rarest bigrams are scanned (common ones such as 图书
    * occur in nearly every name and would cost a full scan while telling nothing).
    */
-  similarNames(texts: string[], limit: number, postingBudget = 6000): number[] {
+  similarNames(texts: string[], limit: number, postingBudget = 1500, maxPostings = 3000): number[] {
+    // A bigram shared by thousands of names (图书, 书馆, 大学) cannot pick out a candidate; scanning it only costs time.
     const grams = [...new Set(texts.flatMap(bigrams))]
       .map((g) => this.byBigram.get(g))
-      .filter((p): p is number[] => p !== undefined)
+      .filter((p): p is number[] => p !== undefined && p.length <= maxPostings)
       .sort((a, b) => a.length - b.length);
-    const counts = new Map<number, number>();
+    // A reusable counter array instead of a Map: this loop is the hot path when reconciling large statements.
+    const counts = this.counts;
+    const touched: number[] = [];
     let scanned = 0;
     let used = 0;
     for (const postings of grams) {
       if (used >= 2 && scanned + postings.length > postingBudget) break;
-      for (const i of postings) counts.set(i, (counts.get(i) ?? 0) + 1);
+      for (const i of postings) {
+        if (counts[i] === 0) touched.push(i);
+        counts[i]++;
+      }
       scanned += postings.length;
       used++;
     }
     // Bucket by hit count (at most `used` distinct counts): linear, where sorting thousands of hits per line is not.
     const buckets: number[][] = Array.from({ length: used + 1 }, () => []);
-    for (const [i, count] of counts) buckets[count].push(i);
+    for (const i of touched) {
+      buckets[counts[i]].push(i);
+      counts[i] = 0;
+    }
     const out: number[] = [];
     for (let count = used; count >= 1 && out.length < limit; count--) {
-      for (const i of buckets[count].sort((a, b) => a - b)) {
+      for (const i of buckets[count]) {
         if (out.length >= limit) break;
         out.push(i);
       }

@@ -1,7 +1,7 @@
 import { coreOf, digitsOnly } from './normalise';
 import { OrderIndex } from './order-index';
 import { findPaymentCodes } from './payment-code';
-import { LineFacts, scoreCandidate } from './scoring';
+import { LineFacts, RawScore, scoreCandidate } from './scoring';
 import {
   DEFAULT_RECONCILER_OPTIONS,
   MatchDecision,
@@ -54,14 +54,17 @@ export function createReconciler(orders: readonly OpenOrder[], options: Partial<
       index.withName(facts.payerCore).forEach((i) => ids.add(i));
       index.similarNames([facts.remarkCore, facts.payerCore], settings.maxNameCandidates).forEach((i) => ids.add(i));
 
-      const scored: ScoredCandidate[] = [...ids]
+      const scored: RawScore[] = [...ids]
         .map((i) => scoreCandidate(facts, index.orders[i], settings))
         .sort((a, b) => b.score - a.score || a.orderId.localeCompare(b.orderId));
       const [best, runnerUp] = scored;
       if (best && best.score >= settings.autoThreshold && (!runnerUp || best.score - runnerUp.score >= settings.autoMargin)) {
-        return { kind: 'auto', orderId: best.orderId, confidence: best.score, reasons: best.reasons, notes };
+        return { kind: 'auto', orderId: best.orderId, confidence: best.score, reasons: best.explain(), notes };
       }
-      const plausible = scored.filter((c) => c.score >= settings.suggestFloor).slice(0, 3);
+      const plausible: ScoredCandidate[] = scored
+        .filter((c) => c.score >= settings.suggestFloor)
+        .slice(0, 3)
+        .map((c) => ({ orderId: c.orderId, score: c.score, reasons: c.explain() }));
       if (plausible.length > 0) {
         if (best.score >= settings.autoThreshold) notes.push('存在得分接近的其他订单，需人工确认');
         return { kind: 'suggest', candidates: plausible, notes };

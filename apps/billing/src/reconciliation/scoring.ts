@@ -1,7 +1,14 @@
 import { amountSignal, dateSignal } from './amount-signal';
 import { IndexedOrder } from './order-index';
 import { nameSimilarity, percent } from './similarity';
-import { ReconcilerOptions, ScoredCandidate } from './types';
+import { ReconcilerOptions } from './types';
+
+/** Reasons are built only for candidates that are shown: most scored candidates are discarded. */
+export interface RawScore {
+  orderId: string;
+  score: number;
+  explain: () => string[];
+}
 
 /** What is known about a line once, before it is compared with candidate orders. */
 export interface LineFacts {
@@ -25,37 +32,34 @@ const evidenceOf = (similarity: number): number =>
 const bestSimilarity = (text: string, names: string[]): number =>
   names.reduce((best, name) => Math.max(best, nameSimilarity(text, name)), 0);
 
-export function scoreCandidate(facts: LineFacts, candidate: IndexedOrder, options: ReconcilerOptions): ScoredCandidate {
+export function scoreCandidate(facts: LineFacts, candidate: IndexedOrder, options: ReconcilerOptions): RawScore {
   const { order } = candidate;
-  const reasons: string[] = [];
-  const doubts: number[] = [];
-
-  if (facts.validCodes.includes(order.paymentCode.toUpperCase())) {
-    doubts.push(0.01);
-    reasons.push(`缴费码有效（${order.paymentCode}）`);
-  } else if (facts.validCodes.length > 0) {
-    reasons.push('附言中的缴费码属于其他订单');
-  }
-  if (facts.invalidCodes.length > 0) reasons.push(`缴费码校验失败，疑似输入错误（${facts.invalidCodes.join('、')}），未采用`);
-
-  if (candidate.accounts.has(facts.payerAccount)) {
-    doubts.push(0.08);
-    reasons.push('付款账号为已登记的付款账号');
-  }
-
+  const codeMatches = facts.validCodes.includes(order.paymentCode.toUpperCase());
+  const accountKnown = candidate.accounts.has(facts.payerAccount);
   const remarkSimilarity = bestSimilarity(facts.remarkCore, candidate.names);
   const payerSimilarity = bestSimilarity(facts.payerCore, candidate.names);
-  if (remarkSimilarity >= 0.999) reasons.push('附言与单位名称一致');
-  else if (remarkSimilarity >= 0.6) reasons.push(`附言与单位名称相似 ${percent(remarkSimilarity)}`);
-  if (payerSimilarity >= 0.999) reasons.push('户名与单位名称一致');
-  else if (payerSimilarity >= 0.6) reasons.push(`户名相似 ${percent(payerSimilarity)}`);
-  doubts.push(1 - evidenceOf(remarkSimilarity), 1 - evidenceOf(payerSimilarity));
-
-  const identity = 1 - doubts.reduce((product, d) => product * d, 1);
+  const doubt =
+    (codeMatches ? 0.01 : 1) *
+    (accountKnown ? 0.08 : 1) *
+    (1 - evidenceOf(remarkSimilarity)) *
+    (1 - evidenceOf(payerSimilarity));
   const amount = amountSignal(facts.amountFen, order);
   const date = dateSignal(facts.bookedOn, order, options.dateWindowDays);
-  reasons.push(amount.reason);
-  if (date.factor < 1) reasons.push(date.reason);
-  const score = Math.round(identity * amount.factor * date.factor * 1000) / 1000;
-  return { orderId: order.orderId, score, reasons };
+  const score = Math.round((1 - doubt) * amount.factor * date.factor * 1000) / 1000;
+
+  const explain = (): string[] => {
+    const reasons: string[] = [];
+    if (codeMatches) reasons.push(`缴费码有效（${order.paymentCode}）`);
+    else if (facts.validCodes.length > 0) reasons.push('附言中的缴费码属于其他订单');
+    if (facts.invalidCodes.length > 0) reasons.push(`缴费码校验失败，疑似输入错误（${facts.invalidCodes.join('、')}），未采用`);
+    if (accountKnown) reasons.push('付款账号为已登记的付款账号');
+    if (remarkSimilarity >= 0.999) reasons.push('附言与单位名称一致');
+    else if (remarkSimilarity >= 0.6) reasons.push(`附言与单位名称相似 ${percent(remarkSimilarity)}`);
+    if (payerSimilarity >= 0.999) reasons.push('户名与单位名称一致');
+    else if (payerSimilarity >= 0.6) reasons.push(`户名相似 ${percent(payerSimilarity)}`);
+    reasons.push(amount.reason());
+    if (date.factor < 1) reasons.push(date.reason());
+    return reasons;
+  };
+  return { orderId: order.orderId, score, explain };
 }

@@ -9,21 +9,34 @@ export function nameSimilarity(remark: string, name: string): number {
   if (remark === '' || name === '') return 0;
   if (remark === name) return 1;
   const longest = Math.max(remark.length, name.length);
-  let best = 1 - distance(remark, name) / longest;
+  const plainDistance = distance(remark, name);
+  let best = 1 - plainDistance / longest;
   if (remark.length > name.length) {
-    const d = remark.includes(name) ? 0 : embeddedDistance(name, remark);
-    best = Math.max(best, (1 - d / name.length) * (0.8 + (0.2 * name.length) / remark.length));
+    const coverage = 0.8 + (0.2 * name.length) / remark.length;
+    if (remark.includes(name)) return Math.max(best, coverage);
+    // Deleting the surplus remark characters bounds the embedded distance from below; skip the DP when even
+    // that bound cannot beat the plain score or reach the 0.6 floor below which similarity carries no evidence.
+    const lowerBound = Math.max(0, plainDistance - (remark.length - name.length));
+    const ceiling = (1 - lowerBound / name.length) * coverage;
+    if (ceiling > best && ceiling >= 0.6) {
+      best = Math.max(best, (1 - embeddedDistance(name, remark) / name.length) * coverage);
+    }
   } else if (remark.length >= 4 && name.includes(remark)) {
     best = Math.max(best, 0.6 + (0.3 * remark.length) / name.length);
   }
   return Math.max(0, best);
 }
 
+// Reused DP rows: this runs for every candidate of every statement line.
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
 /** Edit distance of `needle` against its best-matching substring of `hay` (leading/trailing hay chars are free). */
 function embeddedDistance(needle: string, hay: string): number {
   const m = needle.length;
-  let previous = new Int32Array(m + 1);
-  let current = new Int32Array(m + 1);
+  if (m + 1 > rowA.length) [rowA, rowB] = [new Int32Array(m + 1), new Int32Array(m + 1)];
+  let previous = rowA;
+  let current = rowB;
   for (let i = 0; i <= m; i++) previous[i] = i;
   let best = previous[m];
   for (let j = 1; j <= hay.length; j++) {

@@ -48,5 +48,5 @@ export const DEFAULT_RECONCILER_OPTIONS: ReconcilerOptions = {
   autoMargin: 0.15,
   suggestFloor: 0.3,
   dateWindowDays: 180,
-  maxNameCandidates: 12,
+  maxNameCandidates: 8,
 };

@@ -3,7 +3,7 @@
  * `expectedOrderId` is the truth; null means the credit belongs to no open order.
  */
 import * as OpenCC from 'opencc-js';
-import { makePaymentCode } from '../../src/reconciliation/payment-code';
+import { MAX_PAYMENT_CODE_NUMBER, makePaymentCode } from '../../src/reconciliation/payment-code';
 import { MatchableLine, OpenOrder } from '../../src/reconciliation/types';
 
 export type Rng = () => number;
@@ -50,7 +50,8 @@ function uniqueNames(rng: Rng, count: number): string[][] {
   // Each group shares a stem, so near-identical names (…图书馆 / …少儿图书馆, …大学图书馆 / …大学医学图书馆) coexist.
   const seen = new Set<string>();
   const groups: string[][] = [];
-  while (groups.flat().length < count) {
+  let total = 0;
+  while (total < count) {
     const province = pick(rng, PROVINCES);
     const flavour = rng();
     let group: string[];
@@ -67,6 +68,7 @@ function uniqueNames(rng: Rng, count: number): string[][] {
     if (group.some((n) => seen.has(n))) continue;
     group.forEach((n) => seen.add(n));
     groups.push(group);
+    total += group.length;
   }
   return groups;
 }
@@ -93,7 +95,8 @@ export function generateOrders(rng: Rng, count: number, firstCodeNumber = 1000):
         amountPaidFen: 0,
         feePerYearFen: fee,
         years,
-        paymentCode: makePaymentCode(firstCodeNumber + i * 7919),
+        // 7919 is odd, hence coprime with 32^5: the codes stay distinct while looking unrelated to each other.
+        paymentCode: makePaymentCode((firstCodeNumber + i * 7919) % (MAX_PAYMENT_CODE_NUMBER + 1)),
         issuedOn: `2026-0${int(rng, 1, 6)}-${String(int(rng, 10, 28))}`,
       };
     });

@@ -1,0 +1,94 @@
+import { makePaymentCode } from './payment-code';
+import { createReconciler } from './reconciler';
+import { MatchableLine, OpenOrder } from './types';
+
+const order = (id: string, name: string, extra: Partial<OpenOrder> = {}): OpenOrder => ({
+  orderId: id,
+  institutionId: `I-${id}`,
+  institutionName: name,
+  aliases: [],
+  knownPayerAccounts: [],
+  amountDueFen: 100000,
+  amountPaidFen: 0,
+  feePerYearFen: 100000,
+  years: 1,
+  paymentCode: makePaymentCode(Number(id.replace(/\D/g, '')) * 101),
+  issuedOn: '2026-08-01',
+  ...extra,
+});
+
+const orders = [
+  order('O1', '北京市朝阳区图书馆'),
+  order('O2', '北京市朝阳区少儿图书馆'),
+  order('O3', '北京大学图书馆', { knownPayerAccounts: ['0200 0045 0901 4412 345'], amountDueFen: 300000, years: 3 }),
+  order('O4', '北京大学医学图书馆', { amountDueFen: 200000, feePerYearFen: 200000 }),
+  order('O5', '湖北省图书馆', { aliases: ['湖北省圖書館'] }),
+];
+
+const line = (extra: Partial<MatchableLine>): MatchableLine => ({
+  direction: 'credit',
+  amountFen: 100000,
+  payerName: '张伟',
+  payerAccount: '6217000000001',
+  remark: '',
+  bookedOn: '2026-09-01',
+  ...extra,
+});
+
+describe('createReconciler', () => {
+  const reconciler = createReconciler(orders);
+
+  it('auto-matches the exact look-alike and explains why', () => {
+    const decision = reconciler.decide(line({ remark: '北京市朝阳区少儿图书馆会费', payerName: '北京市朝阳区少儿图书馆' }));
+    expect(decision).toMatchObject({ kind: 'auto', orderId: 'O2' });
+    if (decision.kind === 'auto') expect(decision.reasons).toEqual(expect.arrayContaining(['附言与单位名称一致', '户名与单位名称一致', '金额一致']));
+    expect(reconciler.decide(line({ remark: '北京市朝阳区图书馆交纳中图学会会费' }))).toMatchObject({ kind: 'auto', orderId: 'O1' });
+  });
+
+  it('never auto-matches when a typo makes two look-alikes equally plausible', () => {
+    const decision = reconciler.decide(line({ remark: '北京市朝阳区少图书馆会费' }));
+    expect(decision.kind).toBe('suggest');
+    if (decision.kind === 'suggest') {
+      expect(decision.candidates.map((c) => c.orderId).sort()).toEqual(['O1', 'O2']);
+      expect(decision.candidates[0].reasons.join()).toMatch(/附言与单位名称相似 \d+%/);
+    }
+  });
+
+  it('normalises full width, traditional characters, years and phone numbers', () => {
+    expect(reconciler.decide(line({ remark: '湖北省圖書館＋２０２６會費＋13912345678' }))).toMatchObject({ kind: 'auto', orderId: 'O5' });
+  });
+
+  it('uses a learned payer account of the parent organisation', () => {
+    const decision = reconciler.decide(line({ payerName: '北京大学', payerAccount: '02000045090144 12345', remark: '会费', amountFen: 300000 }));
+    expect(decision).toMatchObject({ kind: 'auto', orderId: 'O3' });
+    if (decision.kind === 'auto') expect(decision.reasons).toContain('付款账号为已登记的付款账号');
+  });
+
+  it('trusts a valid payment code and flags a mistyped one without using it', () => {
+    const code = orders[3].paymentCode;
+    expect(reconciler.decide(line({ remark: `会费 ${code.toLowerCase()}`, amountFen: 200000 }))).toMatchObject({ kind: 'auto', orderId: 'O4' });
+    const broken = code.slice(0, 5) + (code[5] === 'Z' ? 'Y' : 'Z');
+    const decision = reconciler.decide(line({ remark: `会费 ${broken}`, amountFen: 200000 }));
+    expect(decision.kind).not.toBe('auto');
+    expect(decision.notes.join()).toContain('缴费码校验失败');
+  });
+
+  it('does not auto-confirm partial or over payments but still suggests the order', () => {
+    const decision = reconciler.decide(line({ remark: '北京市朝阳区图书馆会费', amountFen: 50000 }));
+    expect(decision.kind).toBe('suggest');
+    if (decision.kind === 'suggest') {
+      expect(decision.candidates[0].orderId).toBe('O1');
+      expect(decision.candidates[0].reasons.join()).toContain('部分付款');
+    }
+  });
+
+  it('leaves unrelated credits and debits unmatched', () => {
+    expect(reconciler.decide(line({ payerName: '某某科技有限公司', remark: '货款' })).kind).toBe('unmatched');
+    expect(reconciler.decide(line({ direction: 'debit', remark: '北京市朝阳区图书馆会费' }))).toEqual({ kind: 'unmatched', notes: ['支出流水，不参与会费匹配'] });
+  });
+
+  it('honours the threshold parameter', () => {
+    const strict = createReconciler(orders, { autoThreshold: 0.999 });
+    expect(strict.decide(line({ remark: '北京市朝阳区图书馆会费' })).kind).toBe('suggest');
+  });
+});
