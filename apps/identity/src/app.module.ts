@@ -1,13 +1,29 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { EventStoreSchema1764200000000 } from '@lsc/event-sourcing';
+import { MessagingModule } from '@lsc/messaging';
 import { ServiceKitModule } from '@lsc/service-kit';
+import { identityProviders } from './app/providers';
+import { ProfileService } from './app/profile.service';
+import { RegistrationService } from './app/registration.service';
+import { SessionsService } from './app/sessions.service';
 import type { IdentityConfig } from './config';
+import { MeController } from './http/me.controller';
+import { PublicController } from './http/public.controller';
+import { SessionsController } from './http/sessions.controller';
+import { IdentitySchema1764300000000 } from './migrations/1764300000000-identity-schema';
 
 @Module({})
 export class AppModule {
   static register(config: IdentityConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [] }, redis: true, kafka: true })],
+      imports: [
+        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, IdentitySchema1764300000000] }, redis: true, kafka: true }),
+        // identity only publishes (through the outbox); it consumes nothing.
+        MessagingModule.forRoot({}),
+      ],
+      controllers: [PublicController, SessionsController, MeController],
+      providers: [...identityProviders, RegistrationService, SessionsService, ProfileService],
     };
   }
 }

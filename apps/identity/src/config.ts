@@ -1,6 +1,61 @@
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { BaseServiceConfig, loadConfig } from '@lsc/service-kit';
 
-export class IdentityConfig extends BaseServiceConfig {}
+export class IdentityConfig extends BaseServiceConfig {
+  /** Where the service keeps files of its own (the development JWT key). */
+  @IsString()
+  LSC_DATA_DIR = '.var/data';
+
+  /** The local SMS sender writes `sms-outbox.jsonl` here; tests and the e2e suite read codes from it. */
+  @IsString()
+  SMS_OUTBOX_DIR = '.var/sms';
+
+  @IsIn(['local', 'aliyun'])
+  SMS_PROVIDER = 'local';
+
+  @IsOptional() @IsString() ALIYUN_SMS_ACCESS_KEY_ID?: string;
+  @IsOptional() @IsString() ALIYUN_SMS_ACCESS_KEY_SECRET?: string;
+  @IsOptional() @IsString() ALIYUN_SMS_SIGN_NAME?: string;
+  /** JSON object purpose → approved template code, e.g. {"register":"SMS_1",…}. */
+  @IsOptional() @IsString() ALIYUN_SMS_TEMPLATE_CODES?: string;
+
+  /**
+   * HMAC secret for stored SMS codes. The default only serves development and tests; production refuses to start
+   * with it (see assertProductionSecrets).
+   */
+  @IsString()
+  @MinLength(32)
+  SMS_CODE_PEPPER = 'development-only-sms-pepper-change-me-0000';
+
+  /** PKCS#8 PEM of the Ed25519 signing key; without it a development key is generated under LSC_DATA_DIR. */
+  @IsOptional()
+  @IsString()
+  JWT_PRIVATE_KEY_PEM?: string;
+
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** Version of 《中国图书馆学会用户注册协议》 the registration page shows; recorded with each consent. */
+  @IsString()
+  REGISTRATION_AGREEMENT_VERSION = '2024-01';
+
+  /** Prefix of every Redis key this service writes, so services sharing one Redis never collide. */
+  @IsString()
+  REDIS_KEY_PREFIX = 'identity:';
+
+  @IsString()
+  NODE_ENV = process.env.NODE_ENV ?? 'development';
+}
+
+const DEV_PEPPER = new IdentityConfig().SMS_CODE_PEPPER;
+
+export function assertProductionSecrets(config: IdentityConfig): void {
+  if (config.NODE_ENV !== 'production') return;
+  if (config.SMS_CODE_PEPPER === DEV_PEPPER) throw new Error('identity: set SMS_CODE_PEPPER in production');
+  if (!config.JWT_PRIVATE_KEY_PEM) throw new Error('identity: set JWT_PRIVATE_KEY_PEM in production');
+}
 
 export const loadIdentityConfig = (env: NodeJS.ProcessEnv = process.env): IdentityConfig =>
   loadConfig(IdentityConfig, { SERVICE_NAME: 'identity', HTTP_PORT: 3001, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/identity' }, env);

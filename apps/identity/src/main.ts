@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@lsc/service-kit';
 import { AppModule } from './app.module';
-import { loadIdentityConfig } from './config';
+import { identityBootstrapOptions } from './bootstrap-options';
+import { assertProductionSecrets, loadIdentityConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadIdentityConfig();
-  await bootstrapService(AppModule.register(config), config, {
-    openApi: { title: 'identity', description: 'Identity — 机构账号注册、登录、验证码' },
-  });
+  assertProductionSecrets(config);
+  await bootstrapService(AppModule.register(config), config, identityBootstrapOptions);
 }
 
 main().catch((err: unknown) => {

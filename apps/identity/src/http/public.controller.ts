@@ -1,0 +1,76 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '@lsc/service-kit';
+import { PASSWORD_STRENGTH_LABELS, passwordProblems, passwordStrength } from '@lsc/validation';
+import { CaptchaService, jwksDocument, SmsCodeService, smsThrottleError, type SigningKey } from '../auth';
+import { RECOMMENDING_UNITS } from '../data/recommending-units';
+import { AccountsRepository } from '../infra/accounts.repository';
+import { SIGNING_KEY } from '../app/providers';
+import { captchaInvalid, clientIp } from '../app/shared';
+import { PasswordStrengthDto, SendSmsCodeDto } from './sessions.dto';
+import { validateBody } from './validate';
+
+function strengthOf(password: string) {
+  const strength = passwordStrength(password);
+  return { strength, label: PASSWORD_STRENGTH_LABELS[strength], problems: passwordProblems(password) };
+}
+
+/** Endpoints the registration and login pages call before anyone is logged in. */
+@Controller('api/v1/identity')
+export class PublicController {
+  constructor(
+    @Inject(SIGNING_KEY) private readonly key: SigningKey,
+    private readonly captcha: CaptchaService,
+    private readonly smsCodes: SmsCodeService,
+    private readonly accounts: AccountsRepository,
+  ) {}
+
+  @Get('.well-known/jwks.json')
+  jwks(@Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('cache-control', 'public, max-age=300');
+    return jwksDocument([this.key]);
+  }
+
+  @Get('captcha')
+  async newCaptcha(@Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('cache-control', 'no-store');
+    return this.captcha.create();
+  }
+
+  /** Needs a solved captcha; answers the same whether or not the mobile has an account (no enumeration). */
+  @Post('sms-codes')
+  @HttpCode(202)
+  async sendSmsCode(@Body() body: unknown, @Req() request: FastifyRequest) {
+    const dto = await validateBody(SendSmsCodeDto, body);
+    if (!(await this.captcha.verify(dto.captchaId, dto.captchaAnswer))) throw captchaInvalid();
+    const result = await this.smsCodes.send({ phone: dto.mobile, purpose: dto.purpose, ip: clientIp(request) });
+    if (result.status === 'throttled') throw smsThrottleError(result);
+    return { expiresInSeconds: result.expiresInSeconds, resendAfterSeconds: result.resendAfterSeconds };
+  }
+
+  @Get('recommending-units')
+  recommendingUnits() {
+    return { items: RECOMMENDING_UNITS };
+  }
+
+  /** The 弱/中/强 meter; POST keeps the password out of URLs and logs, GET exists for the page's simple use. */
+  @Post('password-strength')
+  @HttpCode(200)
+  async strengthPost(@Body() body: unknown) {
+    return strengthOf((await validateBody(PasswordStrengthDto, body)).password);
+  }
+
+  @Get('password-strength')
+  async strengthGet(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('cache-control', 'no-store');
+    return strengthOf((await validateBody(PasswordStrengthDto, { ...(query as object) })).password);
+  }
+
+  @Get('logos/:id')
+  async logo(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new ApiError(404, 'LOGO_NOT_FOUND', '图片不存在') })) id: string, @Res() reply: FastifyReply) {
+    const logo = await this.accounts.findLogo(id);
+    if (!logo) throw new ApiError(404, 'LOGO_NOT_FOUND', '图片不存在');
+    // Served with nosniff and a fixed type: the bytes were re-encoded by us, never the uploader's file.
+    await reply.header('content-type', logo.content_type).header('x-content-type-options', 'nosniff').header('cache-control', 'public, max-age=86400, immutable').send(logo.content);
+  }
+}

@@ -1,0 +1,88 @@
+import { Transform } from 'class-transformer';
+import { IsOptional } from 'class-validator';
+import {
+  IsCnLandline,
+  IsCnMobile,
+  IsCnPassword,
+  IsCnPostcode,
+  IsContactEmail,
+  IsInstitutionName,
+  IsRegionTriple,
+  IsStreetAddress,
+  IsWebsite,
+  MatchesProperty,
+  NormalizeInput,
+  NormalizeMobile,
+} from '@lsc/validation';
+import { isRecommendingUnit } from '../data/recommending-units';
+import { EmptyAsAbsent, IsOneOfList, IsText, MatchesPattern, MaxChars, Required } from './validate';
+
+export const LOGIN_NAME_PATTERN = /^[A-Za-z0-9_]{4,30}$/;
+const AGREED = new Set(['true', 'on', '1', 'yes']);
+
+/**
+ * 机构用户注册 (guide step 3). Field names are the API's; labels in messages are the page's. Every text is NFKC-folded
+ * first (full-width digits from Chinese IMEs), except the passwords, which are checked as typed.
+ */
+export class RegisterInstitutionDto {
+  @IsCnPassword('密码') @Required('密码')
+  password!: string;
+
+  @MatchesProperty('password', '确认密码', '密码') @Required('确认密码')
+  confirmPassword!: string;
+
+  @NormalizeInput() @IsCnLandline('电话号码') @Required('电话号码')
+  landline!: string;
+
+  @EmptyAsAbsent() @NormalizeInput() @IsOptional() @IsCnLandline('传真')
+  fax?: string;
+
+  @NormalizeInput() @IsContactEmail('邮箱') @Required('邮箱')
+  email!: string;
+
+  @NormalizeInput() @IsInstitutionName('机构名称') @Required('机构名称')
+  name!: string;
+
+  @NormalizeInput() @IsOneOfList(isRecommendingUnit, '推荐单位须从列表中选择') @Required('推荐单位')
+  recommendingUnit!: string;
+
+  @NormalizeInput() @MatchesPattern(/^\d{6}$/, '所在地区（省）代码须为6位数字') @Required('所在地区（省）')
+  provinceCode!: string;
+
+  @NormalizeInput() @MatchesPattern(/^\d{6}$/, '所在地区（市）代码须为6位数字') @Required('所在地区（市）')
+  cityCode!: string;
+
+  @NormalizeInput() @IsRegionTriple('provinceCode', 'cityCode', '所在地区') @Required('所在地区（区/县）')
+  districtCode!: string;
+
+  @NormalizeInput() @IsStreetAddress({ province: 'provinceCode', city: 'cityCode', district: 'districtCode' }, '详细地址') @Required('详细地址')
+  street!: string;
+
+  @NormalizeInput() @IsCnPostcode('邮编') @Required('邮编')
+  postcode!: string;
+
+  @EmptyAsAbsent() @NormalizeInput() @IsOptional() @IsWebsite('机构网址')
+  website?: string;
+
+  @EmptyAsAbsent() @NormalizeInput() @IsOptional() @IsText('备注') @MaxChars(500, '备注')
+  remark?: string;
+
+  @EmptyAsAbsent() @NormalizeInput() @IsOptional() @MatchesPattern(LOGIN_NAME_PATTERN, '登录名须为4-30位英文字母、数字或下划线')
+  loginName?: string;
+
+  @NormalizeMobile() @IsCnMobile('手机号') @Required('手机号')
+  mobile!: string;
+
+  @NormalizeInput() @MatchesPattern(/^\d{6}$/, '短信验证码须为6位数字') @Required('短信验证码')
+  smsCode!: string;
+
+  @IsText('校验码') @Required('校验码')
+  captchaId!: string;
+
+  @NormalizeInput() @MatchesPattern(/^\d{1,3}$/, '校验码须填写算式的计算结果') @Required('校验码')
+  captchaAnswer!: string;
+
+  @IsOneOfList((v) => AGREED.has(v), '请阅读并同意《中国图书馆学会用户注册协议》') @Required('用户注册协议')
+  @Transform(({ value }: { value: unknown }) => (value === true ? 'true' : value))
+  agreementAccepted!: string;
+}
