@@ -1,0 +1,38 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { EmailChanged, InstitutionNameChanged, InstitutionProfileUpdated, InstitutionRegistered, PaymentOrderIssued, PaymentOrderPaid, type IntegrationEvent } from '@lsc/contracts';
+import { KafkaEventRouter } from '@lsc/messaging';
+import { metadata, MembershipCommands } from '../write/membership-commands';
+import * as institutions from './institutions';
+
+/** The upstream service named as actor on the events its facts cause. */
+const fromBilling = (event: IntegrationEvent) => metadata('system:billing', { correlationId: event.correlationId });
+
+/** Registers what membership does with identity's and billing's events; the router supplies inbox + transaction. */
+@Injectable()
+export class EventHandlers implements OnModuleInit {
+  constructor(
+    private readonly router: KafkaEventRouter,
+    private readonly commands: MembershipCommands,
+  ) {}
+
+  onModuleInit(): void {
+    this.router
+      .on(InstitutionRegistered, (e, { client }) => institutions.institutionRegistered(client, e.data))
+      .on(InstitutionNameChanged, (e, { client }) => institutions.institutionNameChanged(client, e.data))
+      .on(InstitutionProfileUpdated, (e, { client }) => institutions.institutionProfileUpdated(client, e.data))
+      .on(EmailChanged, (e, { client }) => institutions.emailChanged(client, e.data))
+      .on(PaymentOrderIssued, async (e, { client }) => {
+        const d = e.data;
+        await this.commands.recordPaymentOrder(
+          d.applicationId,
+          d.institutionId,
+          { orderId: d.orderId, amountDueFen: d.amountDueFen, payee: { ...d.payee }, transferRemark: d.transferRemark, paymentCode: d.paymentCode },
+          fromBilling(e),
+          client,
+        );
+      })
+      .on(PaymentOrderPaid, async (e, { client }) => {
+        await this.commands.markPaid(e.data.applicationId, e.data.institutionId, e.data.orderId, e.data.paidOn, fromBilling(e), client);
+      });
+  }
+}

@@ -1,0 +1,125 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Pool } from 'pg';
+import type { OrganisationType } from '@lsc/contracts';
+import { PG_POOL } from '@lsc/messaging';
+import { ApiError, assertOwnInstitution, CurrentPrincipal, IdempotencyInterceptor, isStaff, JwtAuthGuard, Roles, validationFailed, type Principal } from '@lsc/service-kit';
+import { creditCodeMatchesOrganisationType, resolveRegion, streetAddressProblems, validateCreditCode } from '@lsc/validation';
+import type { ApplicationState, MailingAddress } from '../domain';
+import { MembershipCommands } from '../write/membership-commands';
+import { findInstitution } from '../write/lookups';
+import { ApplicationListQuery, ApplyDto, CancellationDto, ConfirmationDto } from './dto';
+import { ReadModels } from './read-models';
+import { applicationView } from './views';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const notFound = () => new ApiError(404, 'APPLICATION_NOT_FOUND', '申请不存在');
+
+/** 会员申请 / 会员续费: apply, confirm with the mailing address, see how to pay, cancel. */
+@ApiTags('applications')
+@ApiBearerAuth()
+@Controller('api/v1/membership/applications')
+@UseGuards(JwtAuthGuard)
+export class ApplicationsController {
+  constructor(
+    private readonly commands: MembershipCommands,
+    private readonly readModels: ReadModels,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
+
+  /** Another institution's application answers exactly like a missing one (404). */
+  private async own(principal: Principal, id: string): Promise<ApplicationState> {
+    if (!UUID.test(id)) throw notFound();
+    const state = await this.commands.loadApplication(id);
+    if (state.status === 'none' || !state.application) throw notFound();
+    try {
+      assertOwnInstitution(principal, state.application.institutionId);
+    } catch {
+      throw notFound();
+    }
+    return state;
+  }
+
+  @Post()
+  @Roles('institution')
+  @UseInterceptors(IdempotencyInterceptor)
+  async apply(@CurrentPrincipal() p: Principal, @Body() body: ApplyDto) {
+    const state = await this.commands.apply(
+      p.sub,
+      {
+        kind: body.kind,
+        qualification: { code: body.qualificationCode, name: body.qualificationName },
+        staffTier: { code: body.staffTierCode, name: body.staffTierName },
+        years: body.years,
+        organisationType: body.organisationType,
+        quote: { feePerYearFen: body.quote.feePerYearFen, amountDueFen: body.quote.amountDueFen, scheduleVersion: body.quote.scheduleVersion },
+      },
+      p.sub,
+    );
+    return applicationView(state);
+  }
+
+  @Get()
+  @Roles('institution', 'member_admin', 'super_admin', 'finance')
+  async list(@CurrentPrincipal() p: Principal, @Query() query: ApplicationListQuery) {
+    const institutionId = isStaff(p) ? query.institutionId : p.sub;
+    return { items: await this.readModels.applicationsOf(institutionId) };
+  }
+
+  @Get(':id')
+  async get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return applicationView(await this.own(p, id));
+  }
+
+  /** 寄送地址 defaults from the registration profile (identity's events); the page lets the user change them. */
+  @Get(':id/confirmation-defaults')
+  async confirmationDefaults(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    const state = await this.own(p, id);
+    const institution = await findInstitution(this.pool, state.application!.institutionId);
+    return {
+      recipient: '',
+      mobile: institution?.mobile ?? '',
+      landline: institution?.landline ?? '',
+      region: institution?.region ?? null,
+      street: institution?.street ?? '',
+      postcode: institution?.postcode ?? '',
+      invoiceTitle: institution?.name ?? state.application!.institutionName,
+      creditCode: '',
+    };
+  }
+
+  @Post(':id/confirmation')
+  @HttpCode(200)
+  @Roles('institution')
+  @UseInterceptors(IdempotencyInterceptor)
+  async confirm(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ConfirmationDto) {
+    const state = await this.own(p, id);
+    const resolved = resolveRegion(body.region.provinceCode, body.region.cityCode, body.region.districtCode);
+    if (!resolved.ok) throw validationFailed([{ field: 'region.districtCode', rule: 'isRegionTriple', message: resolved.message }]);
+    const { province, city, district } = resolved.region;
+    const streetProblems = streetAddressProblems(body.street, { province: province.name, city: city.name, district: district.name });
+    if (streetProblems.length) throw validationFailed(streetProblems.map((message) => ({ field: 'street', rule: 'isStreetAddress', message })));
+    const credit = validateCreditCode(body.creditCode);
+    if (!credit.ok) throw validationFailed([{ field: 'creditCode', rule: 'isCreditCode', message: credit.message }]);
+    const mailingAddress: MailingAddress = {
+      recipient: body.recipient,
+      mobile: body.mobile,
+      ...(body.landline ? { landline: body.landline } : {}),
+      region: { provinceCode: province.code, provinceName: province.name, cityCode: city.code, cityName: city.name, districtCode: district.code, districtName: district.name },
+      street: body.street,
+      postcode: body.postcode,
+    };
+    // A credit code of another organisation type is shown as a warning, not refused: the applicant may know better.
+    const warning = creditCodeMatchesOrganisationType(credit.code, state.application!.organisationType as OrganisationType) ?? undefined;
+    const confirmed = await this.commands.confirm(id, { mailingAddress, invoiceTitle: body.invoiceTitle, creditCode: credit.code, ...(warning ? { creditCodeWarning: warning } : {}) }, p.sub);
+    return applicationView(confirmed);
+  }
+
+  @Post(':id/cancellation')
+  @HttpCode(200)
+  @Roles('institution', 'member_admin', 'super_admin')
+  async cancel(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: CancellationDto) {
+    await this.own(p, id);
+    return applicationView(await this.commands.cancelApplication(id, body.reason, p.sub));
+  }
+}

@@ -1,0 +1,98 @@
+import type { StoredEvent } from '@lsc/event-sourcing';
+import { amountInWords } from '@lsc/validation';
+import type { ApplicationState, MembershipActivated, MembershipState, CertificateMailed } from '../domain';
+import type { HistoryRow } from '../write/lookups';
+
+/**
+ * What the guide's 申请信息 / 支付信息 pages show: 单位名称, 机构性质, 人员规模, 会员资格, 会费 (fen per year),
+ * 资格期限, 应付金额 (fen), 资格日期, then the 寄送地址 and, once billing issued it, how to pay.
+ */
+export function applicationView(state: ApplicationState) {
+  const a = state.application!;
+  const s = state.submission;
+  return {
+    applicationId: a.applicationId,
+    institutionId: a.institutionId,
+    kind: a.kind,
+    status: state.status,
+    institutionName: a.institutionName,
+    organisationType: a.organisationType,
+    staffTier: a.staffTier,
+    qualification: a.qualification,
+    feePerYearFen: a.quote.feePerYearFen,
+    years: a.years,
+    amountDueFen: a.quote.amountDueFen,
+    amountDueInWords: amountInWords(a.quote.amountDueFen),
+    scheduleVersion: a.quote.scheduleVersion,
+    ...(a.membershipId ? { membershipId: a.membershipId } : {}),
+    /** 资格日期: provisional until paid (a renewal continues the current term; a new term starts on payment). */
+    termStart: a.termStart,
+    termEnd: a.termEnd,
+    startedAt: a.startedAt,
+    ...(s
+      ? {
+          mailingAddress: s.mailingAddress,
+          invoiceTitle: s.invoiceTitle,
+          creditCode: s.creditCode,
+          submittedAt: s.submittedAt,
+          warnings: s.creditCodeWarning ? [s.creditCodeWarning] : [],
+        }
+      : {}),
+    ...(state.order
+      ? {
+          paymentOrder: {
+            orderId: state.order.orderId,
+            amountDueFen: state.order.amountDueFen,
+            amountDueInWords: amountInWords(state.order.amountDueFen),
+            method: '银行转账',
+            payee: state.order.payee,
+            transferRemark: state.order.transferRemark,
+            paymentCode: state.order.paymentCode,
+          },
+        }
+      : {}),
+    ...(state.paidOn ? { paidOn: state.paidOn } : {}),
+    ...(state.status === 'cancelled' ? { cancelledAt: state.cancelledAt, cancelReason: state.cancelReason } : {}),
+  };
+}
+
+/** 我的会员资格 with a summary of its terms and certificate mailings. */
+export function membershipView(state: MembershipState, history: StoredEvent[]) {
+  const terms = history
+    .filter((e) => e.type === 'MembershipActivated')
+    .map((e) => {
+      const d = (e as unknown as MembershipActivated).data;
+      return { applicationId: d.applicationId, kind: d.kind, years: d.years, paidOn: d.paidOn, validFrom: d.validFrom, validTo: d.validTo };
+    });
+  const certificates = history
+    .filter((e) => e.type === 'CertificateMailed')
+    .map((e) => {
+      const d = (e as unknown as CertificateMailed).data;
+      return { applicationId: d.applicationId, carrier: d.carrier, trackingNumber: d.trackingNumber, mailedAt: d.mailedAt };
+    });
+  return {
+    membershipId: state.membershipId,
+    institutionId: state.institutionId,
+    status: state.status,
+    memberNumber: state.memberNumber,
+    memberSince: state.memberSince,
+    qualification: state.qualification,
+    validFrom: state.validFrom,
+    validTo: state.validTo,
+    certificateDue: state.certificateDue !== undefined,
+    history: { terms, certificates },
+  };
+}
+
+export function historyView(rows: HistoryRow[]) {
+  return rows.map((r) => ({
+    position: r.global_position,
+    streamId: r.stream_id,
+    streamType: r.stream_type,
+    version: r.stream_version,
+    type: r.event_type,
+    at: r.metadata.occurredAt,
+    actor: r.metadata.actor,
+    data: r.data,
+  }));
+}

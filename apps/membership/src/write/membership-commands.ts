@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { PoolClient, Pool } from 'pg';
+import { CommandHandler, isUniqueViolation, PostgresEventStore, type CommandMetadata, type Decided } from '@lsc/event-sourcing';
+import { PG_POOL, PermanentError } from '@lsc/messaging';
+import { ApiError, CONFIG, currentCorrelationId } from '@lsc/service-kit';
+import { membershipPolicy, type MembershipConfig } from '../config';
+import {
+  currentTermForRenewal,
+  makeApplicationDecider,
+  makeMembershipDecider,
+  toApplicationIntegrationEvents,
+  toMembershipIntegrationEvents,
+  type ApplicationCommand,
+  type ApplicationEvent,
+  type ApplicationState,
+  type ApplyData,
+  type ConfirmData,
+  type IntegrationMessage,
+  type MembershipCommand,
+  type MembershipEvent,
+  type MembershipState,
+  type OverridableStatus,
+  type RecordPaymentOrderData,
+} from '../domain';
+import { MEMBERSHIP_TOPICS, outboxTopic, type MembershipTopics } from '../topics';
+import * as db from './lookups';
+
+export const applicationStream = (applicationId: string): string => `application-${applicationId}`;
+export const membershipStream = (membershipId: string): string => `membership-${membershipId}`;
+
+/** Who and when, for a command: the HTTP caller or the upstream event that caused it. */
+export function metadata(actor: string, options: { correlationId?: string; now?: string; ids?: string[] } = {}): CommandMetadata {
+  return { now: options.now ?? new Date().toISOString(), actor, correlationId: options.correlationId ?? currentCorrelationId(), ids: options.ids };
+}
+
+type ApplyInput = Omit<ApplyData, 'institutionId' | 'institutionName' | 'membershipId' | 'currentTerm'>;
+
+/**
+ * The write side: the deciders behind command handlers (event store + outbox), plus the lookups that must change in
+ * the same transaction as the append. Inputs are already validated by the HTTP layer or the event contracts.
+ */
+@Injectable()
+export class MembershipCommands {
+  readonly applications: CommandHandler<ApplicationCommand, ApplicationState, ApplicationEvent>;
+  readonly memberships: CommandHandler<MembershipCommand, MembershipState, MembershipEvent>;
+
+  constructor(
+    store: PostgresEventStore,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CONFIG) config: MembershipConfig,
+    @Inject(MEMBERSHIP_TOPICS) topics: MembershipTopics,
+  ) {
+    const policy = membershipPolicy(config);
+    const outbox = (messages: IntegrationMessage[]) =>
+      messages.map(({ contract, data }) => ({ topic: outboxTopic(topics, contract.topic), event: { type: contract.type, schemaVersion: contract.schemaVersion, data } }));
+    this.applications = new CommandHandler({
+      decider: makeApplicationDecider(policy),
+      store,
+      toIntegrationEvents: ({ state, events }) => outbox(events.flatMap((e) => toApplicationIntegrationEvents(state, e))),
+    });
+    this.memberships = new CommandHandler({
+      decider: makeMembershipDecider(policy),
+      store,
+      toIntegrationEvents: ({ state, events }) => outbox(events.flatMap((e) => toMembershipIntegrationEvents(state, e))),
+    });
+  }
+
+  async loadApplication(applicationId: string): Promise<ApplicationState> {
+    return (await this.applications.load(applicationStream(applicationId))).state;
+  }
+
+  async loadMembership(membershipId: string): Promise<MembershipState> {
+    return (await this.memberships.load(membershipStream(membershipId))).state;
+  }
+
+  /** 会员申请 (new or renewal). Renewals carry the current term so the shown 资格日期 continues it. */
+  async apply(institutionId: string, input: ApplyInput, actor: string): Promise<ApplicationState> {
+    const institution = await db.findInstitution(this.pool, institutionId);
+    if (!institution) throw new ApiError(409, 'INSTITUTION_NOT_SYNCED', '尚未获取到本单位的注册信息，请稍后再试');
+    const membershipId = await db.membershipIdOf(this.pool, institutionId);
+    const membership = membershipId ? await this.loadMembership(membershipId) : undefined;
+    let renewal: Pick<ApplyData, 'membershipId' | 'currentTerm'> = {};
+    if (input.kind === 'renewal') {
+      if (!membershipId || !membership) throw new ApiError(409, 'RENEWAL_WITHOUT_MEMBERSHIP', '本单位尚无会员资格，请先申请入会');
+      renewal = { membershipId, currentTerm: currentTermForRenewal(membership) };
+    } else if (membership?.memberNumber) {
+      throw new ApiError(409, 'ALREADY_MEMBER', '本单位已是会员，请使用会员续费');
+    }
+    const applicationId = randomUUID();
+    const streamId = applicationStream(applicationId);
+    try {
+      const decided = await this.applications.handle(
+        streamId,
+        { type: 'Apply', data: { ...input, ...renewal, institutionId, institutionName: institution.name }, metadata: metadata(actor, { ids: [applicationId] }) },
+        {
+          afterAppend: async (client) => {
+            await db.openApplication(client, institutionId, applicationId);
+            await db.recordInstitutionStream(client, streamId, institutionId);
+          },
+        },
+      );
+      return decided.state;
+    } catch (err) {
+      if (isUniqueViolation(err, 'ms_open_applications_pkey')) {
+        throw new ApiError(409, 'APPLICATION_PENDING', '本单位已有尚未缴费的申请，请先完成缴费或取消该申请');
+      }
+      throw err;
+    }
+  }
+
+  async confirm(applicationId: string, data: ConfirmData, actor: string): Promise<ApplicationState> {
+    const decided = await this.applications.handle(applicationStream(applicationId), { type: 'Confirm', data, metadata: metadata(actor) });
+    return decided.state;
+  }
+
+  async cancelApplication(applicationId: string, reason: string, actor: string): Promise<ApplicationState> {
+    const decided = await this.applications.handle(
+      applicationStream(applicationId),
+      { type: 'Cancel', data: { reason }, metadata: metadata(actor) },
+      { afterAppend: (client) => db.closeApplication(client, applicationId) },
+    );
+    return decided.state;
+  }
+
+  /** billing.PaymentOrderIssued: the application now shows how to pay. Runs in the consumer's inbox transaction. */
+  async recordPaymentOrder(applicationId: string, institutionId: string, order: RecordPaymentOrderData, meta: CommandMetadata, client: PoolClient): Promise<void> {
+    const { state } = await this.applications.load(applicationStream(applicationId), client);
+    assertSameInstitution(state, institutionId);
+    await this.applications.handle(applicationStream(applicationId), { type: 'RecordPaymentOrder', data: order, metadata: meta }, { client });
+  }
+
+  /**
+   * billing.PaymentOrderPaid: the application is paid and the membership activated (first term or renewal), in the
+   * consumer's inbox transaction, so a redelivered payment changes nothing and a failure leaves no half-activation.
+   */
+  async markPaid(applicationId: string, institutionId: string, orderId: string, paidOn: string, meta: CommandMetadata, client: PoolClient): Promise<Decided<MembershipState, MembershipEvent> | undefined> {
+    const { state: before } = await this.applications.load(applicationStream(applicationId), client);
+    assertSameInstitution(before, institutionId);
+    const paid = await this.applications.handle(
+      applicationStream(applicationId),
+      { type: 'MarkPaid', data: { orderId, paidOn }, metadata: meta },
+      { client, afterAppend: (c) => db.closeApplication(c, applicationId) },
+    );
+    // Money for a cancelled application is recorded on its stream for staff (refund or reinstate); nothing activates.
+    if (paid.state.status !== 'paid') return undefined;
+    const app = paid.state.application!;
+    const submission = paid.state.submission!;
+    const membershipId = app.membershipId ?? (await db.membershipIdOf(client, app.institutionId)) ?? meta.ids?.[0] ?? randomUUID();
+    const streamId = membershipStream(membershipId);
+    const { state } = await this.memberships.load(streamId, client);
+    // Only a first activation takes a number; renewals keep theirs.
+    const memberSequence = state.memberNumber ? 0 : await db.nextMemberSequence(client);
+    return this.memberships.handle(
+      streamId,
+      {
+        type: 'Activate',
+        data: { institutionId: app.institutionId, applicationId, orderId, kind: app.kind, qualification: app.qualification, paidOn, years: app.years, memberSequence, mailingAddress: submission.mailingAddress },
+        metadata: { ...meta, ids: [membershipId] },
+      },
+      {
+        client,
+        afterAppend: async (c) => {
+          await db.linkMembership(c, app.institutionId, membershipId);
+          await db.recordInstitutionStream(c, streamId, app.institutionId);
+        },
+      },
+    );
+  }
+
+  async tick(membershipId: string, now: string, actor: string): Promise<MembershipEvent[]> {
+    const decided = await this.memberships.handle(membershipStream(membershipId), { type: 'Tick', data: {}, metadata: metadata(actor, { now }) });
+    return decided.events;
+  }
+
+  async overrideStatus(membershipId: string, status: OverridableStatus, reason: string, actor: string): Promise<MembershipState> {
+    await this.requireMembership(membershipId);
+    const decided = await this.memberships.handle(membershipStream(membershipId), { type: 'StaffOverrideStatus', data: { status, reason }, metadata: metadata(actor) });
+    return decided.state;
+  }
+
+  async recordCertificateMailed(membershipId: string, carrier: string, trackingNumber: string, actor: string): Promise<MembershipState> {
+    await this.requireMembership(membershipId);
+    const decided = await this.memberships.handle(membershipStream(membershipId), { type: 'RecordCertificateMailed', data: { carrier, trackingNumber }, metadata: metadata(actor) });
+    return decided.state;
+  }
+
+  /** A staff action on an unknown id must not create a stream: answer 404 first. */
+  private async requireMembership(membershipId: string): Promise<void> {
+    const state = await this.loadMembership(membershipId);
+    if (state.status === 'none') throw new ApiError(404, 'MEMBERSHIP_NOT_FOUND', '会员资格不存在');
+  }
+}
+
+/** An upstream event that names another institution than the application's is bad data: dead-letter it. */
+function assertSameInstitution(state: ApplicationState, institutionId: string): void {
+  if (state.application && state.application.institutionId !== institutionId) {
+    throw new PermanentError(`application ${state.application.applicationId} belongs to another institution than the event says`);
+  }
+}
