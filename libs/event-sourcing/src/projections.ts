@@ -13,6 +13,10 @@ export interface Projection {
   readonly streamTypes?: string[];
   createTable(table: string): string;
   apply(client: PoolClient, table: string, event: StoredEvent): Promise<void>;
+  /** Optional: applies a whole batch at once (fold in memory, write once) — much faster for rebuilds. */
+  applyBatch?(client: PoolClient, table: string, events: StoredEvent[]): Promise<void>;
+  /** Events per batch for this projection (default: the runner's batch size). */
+  readonly batchSize?: number;
 }
 
 interface Registration {
@@ -85,8 +89,12 @@ export class ProjectionRunner {
       [table],
     );
     const checkpoint = { transactionId: cp.rows[0]?.transaction_id ?? '0', globalPosition: cp.rows[0]?.global_position ?? '0' };
-    const events = await this.store.readAll(checkpoint, { limit: this.options.batchSize ?? 500, streamTypes: projection.streamTypes, client });
-    for (const event of events) await projection.apply(client, table, event);
+    const events = await this.store.readAll(checkpoint, { limit: projection.batchSize ?? this.options.batchSize ?? 500, streamTypes: projection.streamTypes, client });
+    if (projection.applyBatch) {
+      if (events.length > 0) await projection.applyBatch(client, table, events);
+    } else {
+      for (const event of events) await projection.apply(client, table, event);
+    }
     if (events.length > 0) {
       const last = events[events.length - 1];
       await client.query(

@@ -56,18 +56,18 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
     relay.start();
     const streamId = `inst-${randomUUID()}`;
     const sent: IntegrationEvent[] = [];
-    for (let v = 0; v < 5; v++) {
+    for (let v = 0; v < 25; v++) {
       const e = registered(streamId);
       sent.push(e);
       await store.append(streamId, 'institution', v === 0 ? 'no_stream' : v, [domainEvent()], { outbox: [{ topic, key: streamId, event: e }] });
     }
-    await eventually(() => received.length >= 5, { what: '5 messages' });
+    await eventually(() => received.length >= 25, { what: '25 messages' });
     await relay.stop();
     expect(received.map((m) => JSON.parse(m.value!.toString()).eventId)).toEqual(sent.map((e) => e.eventId));
     expect(received.every((m) => m.key!.toString() === streamId)).toBe(true);
     expect(received[0].headers).toMatchObject({ 'event-type': Buffer.from(InstitutionRegistered.type), 'schema-version': Buffer.from('1'), 'correlation-id': Buffer.from('corr-1') });
     expect((await db.pool.query('select count(*)::int as n from es_outbox')).rows[0].n).toBe(0);
-    expect(await registry.getSingleMetricAsString('outbox_published_total')).toContain('outbox_published_total 5');
+    expect(await registry.getSingleMetricAsString('outbox_published_total')).toContain('outbox_published_total 25');
   });
 
   it('only the advisory-lock holder publishes when two relays run', async () => {

@@ -38,6 +38,7 @@ export class OutboxRelay {
   private readonly options: Required<Omit<OutboxRelayOptions, 'logger' | 'registry' | 'afterPublish'>> & Pick<OutboxRelayOptions, 'logger' | 'afterPublish'>;
   private readonly published?: Counter;
   leader = false;
+  private cursor = { tx: '0', id: '0' };
 
   constructor(
     private readonly pool: Pool,
@@ -113,6 +114,7 @@ export class OutboxRelay {
       client.on('error', () => undefined);
       await client.query('listen es_outbox');
       this.lockClient = client;
+      this.cursor = { tx: '0', id: '0' };
       this.leader = true;
       this.options.logger?.info({ lock: this.options.lockName }, 'outbox relay is the publisher');
     } catch (err) {
@@ -159,9 +161,22 @@ export class OutboxRelay {
     await producer?.disconnect().catch(() => undefined);
   }
 
-  /** One round: read the oldest rows, publish them with acks=all, delete what the broker acknowledged. */
+  /**
+   * One round: read the next committed rows, publish them with acks=all, delete what the broker acknowledged.
+   * Rows are read in commit-safe order (below the oldest in-flight transaction, by transaction id then id) from a
+   * cursor, so the scan never wades through the dead tuples of rows already published, and never skips a row whose
+   * transaction commits late. The cursor restarts at 0 on every leadership change.
+   */
   async publishBatch(): Promise<number> {
-    const rows = (await this.pool.query<OutboxRow>('select id::text, topic, message_key, payload, headers from es_outbox order by id limit $1', [this.options.batchSize])).rows;
+    const rows = (
+      await this.pool.query<OutboxRow & { tx: string }>(
+        `select es_outbox.id::text as id, es_outbox.transaction_id::text as tx, topic, message_key, payload, headers from es_outbox
+         where (es_outbox.transaction_id, es_outbox.id) > ($1::xid8, $2::bigint)
+           and es_outbox.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         order by es_outbox.transaction_id, es_outbox.id limit $3`,
+        [this.cursor.tx, this.cursor.id, this.options.batchSize],
+      )
+    ).rows;
     if (rows.length === 0) return 0;
     const producer = await this.ensureProducer();
     const byTopic = new Map<string, OutboxRow[]>();
@@ -175,6 +190,7 @@ export class OutboxRelay {
     });
     await this.options.afterPublish?.(rows.length);
     await this.pool.query('delete from es_outbox where id = any($1::bigint[])', [rows.map((r) => r.id)]);
+    this.cursor = { tx: rows[rows.length - 1].tx, id: rows[rows.length - 1].id };
     this.published?.inc(rows.length);
     return rows.length;
   }

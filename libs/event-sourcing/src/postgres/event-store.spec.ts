@@ -106,6 +106,27 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
     }
   });
 
+  it('readAll returns positions in numeric order past single digits (no text ordering)', async () => {
+    const fresh = await createTestDatabase('es_order', EVENT_STORE_DDL);
+    try {
+      const ordered = new PostgresEventStore(fresh.pool);
+      for (let i = 0; i < 25; i++) await ordered.append(`s-${i}`, 'thing', 'no_stream', [event('E', { i })]);
+      await ordered.append('batch', 'thing', 'no_stream', Array.from({ length: 15 }, (_, i) => event('B', { i })));
+      const all = await ordered.readAll(START, { limit: 1000 });
+      expect(all).toHaveLength(40);
+      const positions = all.map((e) => BigInt(e.globalPosition));
+      expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
+      const paged = [...(await ordered.readAll(START, { limit: 12 }))];
+      while (paged.length < 40) {
+        const last = paged[paged.length - 1];
+        paged.push(...(await ordered.readAll({ transactionId: last.transactionId, globalPosition: last.globalPosition }, { limit: 12 })));
+      }
+      expect(paged.map((e) => e.eventId)).toEqual(all.map((e) => e.eventId));
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it('upcasts old event versions on read, never rewriting the stored row', async () => {
     const id = `s-${randomUUID()}`;
     await store.append(id, 'thing', 'no_stream', [event('Renamed', { fullName: '图书馆' })]);

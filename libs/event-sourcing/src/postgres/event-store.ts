@@ -91,6 +91,8 @@ interface EventRow {
   metadata: EventMetadata;
 }
 
+// Columns are cast to text for exact bigint/xid8 values; ORDER BY must name the table's columns (es_events.x),
+// or PostgreSQL sorts by the text output columns of the same name ("10" < "9").
 const SELECT_COLUMNS = 'stream_id, stream_type, stream_version, global_position::text, transaction_id::text, event_id, event_type, schema_version, data, metadata';
 
 export class PostgresEventStore {
@@ -112,6 +114,9 @@ export class PostgresEventStore {
       return { nextExpectedVersion: base + events.length, globalPositions: positions };
     };
     if (options.client) return run(options.client);
+    // One INSERT statement is atomic on its own: skip BEGIN/COMMIT round trips when there is nothing else to write.
+    // ('any' reads the current version first, so it still needs a transaction.)
+    if (!options.outbox?.length && expected !== 'any') return run(this.pool);
     return withTransaction(this.pool, run);
   }
 
@@ -158,14 +163,14 @@ export class PostgresEventStore {
     let typeFilter = '';
     if (options.streamTypes?.length) {
       params.push(options.streamTypes);
-      typeFilter = `and stream_type = any($4::text[])`;
+      typeFilter = `and es_events.stream_type = any($4::text[])`;
     }
     const r = await q.query<EventRow>(
       `select ${SELECT_COLUMNS} from es_events
-       where (transaction_id, global_position) > ($1::xid8, $2::bigint)
-         and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       where (es_events.transaction_id, es_events.global_position) > ($1::xid8, $2::bigint)
+         and es_events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
          ${typeFilter}
-       order by transaction_id, global_position
+       order by es_events.transaction_id, es_events.global_position
        limit $3`,
       params,
     );

@@ -25,6 +25,7 @@ create index if not exists es_events_type_idx on es_events (stream_type, global_
 
 create table if not exists es_outbox (
   id bigserial primary key,
+  transaction_id xid8 not null default pg_current_xact_id(),
   topic text not null,
   message_key text not null,
   event_id uuid not null,
@@ -35,6 +36,9 @@ create table if not exists es_outbox (
   created_at timestamptz not null default now(),
   constraint es_outbox_event_id_uq unique (event_id)
 );
+
+alter table es_outbox add column if not exists transaction_id xid8 not null default pg_current_xact_id();
+create index if not exists es_outbox_tx_id_idx on es_outbox (transaction_id, id);
 
 create table if not exists es_inbox (
   consumer text not null,
