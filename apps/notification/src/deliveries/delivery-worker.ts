@@ -113,7 +113,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   private async settleFailure(claim: ClaimedDelivery, to: string | null, err: unknown): Promise<void> {
     const failure = err instanceof MailDeliveryError ? err : new MailDeliveryError('transient', 'unknown', err instanceof Error ? err.message : String(err), undefined, { cause: err });
-    const error = failure.responseCode ? `${failure.responseCode} ${failure.message}` : failure.message;
+    const error = failure.responseCode && !failure.message.startsWith(String(failure.responseCode)) ? `${failure.responseCode} ${failure.message}` : failure.message;
     const exhausted = claim.attempts >= this.config.DELIVERY_MAX_ATTEMPTS;
     try {
       if (failure.kind === 'permanent' || exhausted) {

@@ -9,7 +9,9 @@ export interface Recipient {
 
 /**
  * Each field only moves forward in time (`*_as_of`): identity events of one institution share a partition and so
- * arrive in order, but a replay from an older offset must not put an old address back.
+ * arrive in order, but a replay from an older offset must not put an old address back. A change stamped with the
+ * same instant as what we hold wins (it was consumed later, hence happened later in the partition); a registration
+ * never overrides a change of the same instant.
  */
 export async function recordRegistration(db: Queryable, r: { institutionId: string; name: string; email: string; at: string }): Promise<void> {
   await db.query(
@@ -28,7 +30,7 @@ export async function recordEmail(db: Queryable, r: { institutionId: string; ema
   await db.query(
     `insert into notification_recipients (institution_id, email, email_as_of) values ($1, $2, $3)
      on conflict (institution_id) do update set email = excluded.email, email_as_of = excluded.email_as_of, updated_at = now()
-     where notification_recipients.email_as_of is null or notification_recipients.email_as_of < excluded.email_as_of`,
+     where notification_recipients.email_as_of is null or notification_recipients.email_as_of <= excluded.email_as_of`,
     [r.institutionId, r.email, r.at],
   );
 }
@@ -37,7 +39,7 @@ export async function recordName(db: Queryable, r: { institutionId: string; name
   await db.query(
     `insert into notification_recipients (institution_id, name, name_as_of) values ($1, $2, $3)
      on conflict (institution_id) do update set name = excluded.name, name_as_of = excluded.name_as_of, updated_at = now()
-     where notification_recipients.name_as_of is null or notification_recipients.name_as_of < excluded.name_as_of`,
+     where notification_recipients.name_as_of is null or notification_recipients.name_as_of <= excluded.name_as_of`,
     [r.institutionId, r.name, r.at],
   );
 }

@@ -29,7 +29,6 @@ export async function createNotificationInfra(kafka: Kafka, prefix: string): Pro
 /** Environment for a notification process (in-process app or a child running dist/apps/notification/main.js). */
 export function notificationEnv(o: { db: TestDatabase; topics: TestTopics; smtpPort: number; jwksUrl?: string; extra?: Record<string, string> }): Record<string, string> {
   return {
-    HTTP_PORT: '0',
     DATABASE_URL: o.db.url,
     IDENTITY_TOPIC: o.topics.identity,
     MEMBERSHIP_TOPIC: o.topics.membership,
@@ -46,7 +45,7 @@ export function notificationEnv(o: { db: TestDatabase; topics: TestTopics; smtpP
   };
 }
 
-/** Boots the real AppModule (HTTP + Kafka consumer + delivery worker) in this process. */
+/** Boots the real AppModule (HTTP + Kafka consumer + delivery worker) in this process, on a free port (listen(0)). */
 export async function startNotificationApp(env: Record<string, string>, groupId = uniqueName('notification')): Promise<{ app: NestFastifyApplication; config: NotificationConfig }> {
   const config = loadNotificationConfig(env);
   const app = await createServiceApp(AppModule.register(config), config, { consumer: { groupId } });

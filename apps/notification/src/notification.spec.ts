@@ -1,0 +1,215 @@
+import { rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Producer } from 'kafkajs';
+import { ApplicationSubmitted, InvoiceIssued, MembershipExpired, PaymentOrderIssued, TransferUnmatched } from '@lsc/contracts';
+import { eventually, testKafka, type TestDatabase } from '@lsc/testing';
+import { startCatcher, tempMailDir, type RunningCatcher } from './mail/mail-test-helpers';
+import { connectedProducer, emailChanged, eventOf, invoiceIssued, newInstitution, publish } from './testing/events';
+import { mailsTo, sha256 } from './testing/mailbox';
+import { createNotificationInfra, notificationEnv, startNotificationApp, type TestTopics } from './testing/notification-harness';
+import { startStaffTokens, type StaffTokens } from './testing/staff-tokens';
+
+/**
+ * The service end to end: events published to real Kafka topics, consumed by the real AppModule, mailed through
+ * real SMTP to the catcher, read back as .eml files.
+ */
+describe('notification service (real Kafka, PostgreSQL, SMTP catcher)', () => {
+  const kafka = testKafka();
+  let infra: Awaited<ReturnType<typeof createNotificationInfra>>;
+  let topics: TestTopics;
+  let db: TestDatabase;
+  let catcher: RunningCatcher;
+  let dir: string;
+  let app: NestFastifyApplication;
+  let producer: Producer;
+  let tokens: StaffTokens;
+
+  beforeAll(async () => {
+    dir = tempMailDir();
+    [infra, catcher, tokens] = await Promise.all([createNotificationInfra(kafka, 'notif'), startCatcher({ port: 0, dir }), startStaffTokens()]);
+    ({ topics, db } = infra);
+    ({ app } = await startNotificationApp(notificationEnv({ db, topics, smtpPort: catcher.port, jwksUrl: tokens.jwksUrl })));
+    producer = await connectedProducer(kafka);
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await app?.close();
+    await catcher?.close();
+    await tokens?.close();
+    await infra?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const deliveryOf = async (sourceKey: string, template: string) =>
+    (await db.pool.query('select * from notification_deliveries where source_key = $1 and template = $2', [sourceKey, template])).rows[0] as Record<string, unknown> | undefined;
+  const settled = (sourceKey: string, template: string, status = 'sent') =>
+    eventually(async () => {
+      const d = await deliveryOf(sourceKey, template);
+      return d?.status === status ? d : undefined;
+    }, { timeoutMs: 45000, what: `${template} delivery for ${sourceKey} to be ${status}` });
+  const bySubject = (pattern: RegExp) => (mails: Awaited<ReturnType<typeof mailsTo>>) => mails.filter((m) => pattern.test(m.subject ?? ''));
+
+  it('InvoiceIssued after InstitutionRegistered: one mail to the registered address with the PDF and XML from the event', async () => {
+    const inst = newInstitution();
+    await publish(producer, topics.identity, inst.registered);
+    const invoice = invoiceIssued(inst.institutionId);
+    await publish(producer, topics.billing, invoice.event);
+    const delivery = await settled(invoice.event.eventId, 'invoice-issued');
+
+    const invoiceMails = bySubject(/发票/)(await mailsTo(dir, inst.email));
+    expect(invoiceMails).toHaveLength(1);
+    const [mail] = invoiceMails;
+    expect(mail.messageId).toBe(delivery.message_id);
+    expect(mail.from?.text).toContain('中国图书馆学会');
+    expect(mail.text).toContain(inst.name);
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      [`${invoice.invoiceNumber}.pdf`, 'application/pdf'],
+      [`${invoice.invoiceNumber}.xml`, 'application/xml'],
+    ]);
+    expect(sha256(mail.attachments[0].content)).toBe((invoice.event.data as typeof InvoiceIssued.example).documents[0].sha256);
+    expect(sha256(mail.attachments[0].content)).toBe(sha256(invoice.pdf));
+    expect(mail.attachments[1].content.equals(invoice.xml)).toBe(true);
+
+    // The registration itself was welcomed, once.
+    await settled(inst.registered.eventId, 'institution-registered');
+    expect(bySubject(/注册|欢迎/)(await mailsTo(dir, inst.email))).toHaveLength(1);
+  });
+
+  it('the same InvoiceIssued delivered 3 times: exactly one mail', async () => {
+    const inst = newInstitution();
+    await publish(producer, topics.identity, inst.registered);
+    const invoice = invoiceIssued(inst.institutionId);
+    await publish(producer, topics.billing, invoice.event, invoice.event);
+    await publish(producer, topics.billing, invoice.event);
+    // Same key → same partition: once this later event is handled, all three copies before it have been too.
+    const marker = eventOf(MembershipExpired, { ...MembershipExpired.example, institutionId: inst.institutionId });
+    await publish(producer, topics.billing, marker);
+    await settled(marker.eventId, 'membership-expired');
+    await settled(invoice.event.eventId, 'invoice-issued');
+    expect(bySubject(/发票/)(await mailsTo(dir, inst.email))).toHaveLength(1);
+    const { rows } = await db.pool.query('select count(*)::int as n from notification_deliveries where source_key = $1', [invoice.event.eventId]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('EmailChanged before the invoice is issued: the invoice goes to the new address', async () => {
+    const inst = newInstitution();
+    const newAddress = `n${randomUUID().slice(0, 8)}@lib.example.cn`;
+    await publish(producer, topics.identity, inst.registered, emailChanged(inst.institutionId, inst.email, newAddress));
+    await eventually(async () => (await db.pool.query('select 1 from notification_recipients where institution_id = $1 and email = $2', [inst.institutionId, newAddress])).rowCount === 1, { timeoutMs: 30000, what: 'the address change' });
+    const invoice = invoiceIssued(inst.institutionId);
+    await publish(producer, topics.billing, invoice.event);
+    const delivery = await settled(invoice.event.eventId, 'invoice-issued');
+    expect(delivery.recipient).toBe(newAddress);
+    expect(bySubject(/发票/)(await mailsTo(dir, newAddress))).toHaveLength(1);
+    expect(bySubject(/发票/)(await mailsTo(dir, inst.email))).toHaveLength(0);
+  });
+
+  it('an event that arrives before the institution is known waits, then is mailed once the recipient arrives', async () => {
+    const inst = newInstitution();
+    const submitted = eventOf(ApplicationSubmitted, { ...ApplicationSubmitted.example, applicationId: randomUUID(), institutionId: inst.institutionId, institutionName: inst.name });
+    await publish(producer, topics.membership, submitted);
+    const waiting = await eventually(() => deliveryOf(submitted.eventId, 'mailing-address-confirmation'), { timeoutMs: 30000, what: 'the pending delivery' });
+    await new Promise((r) => setTimeout(r, 1000)); // several worker polls: it must still wait
+    expect((await deliveryOf(submitted.eventId, 'mailing-address-confirmation'))!.status).toBe('pending');
+    expect(waiting.attempts).toBe(0);
+
+    await publish(producer, topics.identity, inst.registered);
+    await settled(submitted.eventId, 'mailing-address-confirmation');
+    const notices = bySubject(/地址/)(await mailsTo(dir, inst.email));
+    expect(notices).toHaveLength(1);
+    for (const part of ['签收人：张三', '手机号码：13800138000', '收货地址：', '南京路1号', '单位会员证书']) expect(notices[0].text).toContain(part);
+  });
+
+  it('payment-order instructions carry the payee, remark and payment code', async () => {
+    const inst = newInstitution();
+    await publish(producer, topics.identity, inst.registered);
+    const order = eventOf(PaymentOrderIssued, { ...PaymentOrderIssued.example, orderId: randomUUID(), institutionId: inst.institutionId, institutionName: inst.name, transferRemark: `${inst.name}+会费` });
+    await publish(producer, topics.billing, order);
+    await settled(order.eventId, 'payment-order-issued');
+    const [mail] = bySubject(/缴费/)(await mailsTo(dir, inst.email));
+    for (const part of ['户名：中国图书馆学会', '账号：20000006591600105310002', `${inst.name}+会费`, '7K3M9Q']) expect(mail.text).toContain(part);
+  });
+
+  it('a refused address and a missing attachment are recorded as permanent failures, not retried, and the service carries on', async () => {
+    const bounced = newInstitution('nowhere.invalid');
+    await publish(producer, topics.identity, bounced.registered);
+    const refused = await settled(bounced.registered.eventId, 'institution-registered', 'failed');
+    expect(refused).toMatchObject({ attempts: 1, failure_reason: 'invalid_address' });
+    expect(refused.last_error).toMatch(/^550 /);
+
+    const inst = newInstitution();
+    await publish(producer, topics.identity, inst.registered);
+    const invoice = invoiceIssued(inst.institutionId);
+    const data = invoice.event.data as typeof InvoiceIssued.example;
+    const withoutPdf = { ...invoice.event, data: { ...data, documents: [{ ...data.documents[0], contentBase64: undefined }, data.documents[1]] } };
+    await publish(producer, topics.billing, withoutPdf);
+    const failed = await settled(invoice.event.eventId, 'invoice-issued', 'failed');
+    expect(failed).toMatchObject({ attempts: 1, failure_reason: 'bad_content' });
+    expect(failed.last_error).toContain('contentBase64');
+    expect(bySubject(/发票/)(await mailsTo(dir, inst.email))).toHaveLength(0);
+
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/lsc_mails_total\{outcome="failed",template="institution-registered",service="notification"\} [1-9]/);
+    expect(metrics.body).toMatch(/lsc_mails_total\{outcome="sent",template="institution-registered",service="notification"\} [1-9]/);
+  });
+
+  describe('staff endpoints', () => {
+    const auth = async (roles: string[]) => ({ authorization: `Bearer ${await tokens.sign({ roles })}` });
+
+    it('refuse callers without a token or without a staff role', async () => {
+      expect((await app.inject({ method: 'GET', url: '/api/v1/notification/admin/deliveries' })).statusCode).toBe(401);
+      const asInstitution = await app.inject({ method: 'GET', url: '/api/v1/notification/admin/deliveries', headers: await auth(['institution']) });
+      expect(asInstitution.statusCode).toBe(403);
+      const badFilter = await app.inject({ method: 'GET', url: '/api/v1/notification/admin/deliveries?status=lost', headers: await auth(['member_admin']) });
+      expect(badFilter.statusCode).toBe(400);
+      expect(badFilter.json().details[0]).toMatchObject({ field: 'status' });
+    });
+
+    it('list the delivery log by status, institution and template; retry a failed one; refuse to resend a sent one', async () => {
+      const inst = newInstitution('gone.invalid');
+      await publish(producer, topics.identity, inst.registered);
+      const failed = await settled(inst.registered.eventId, 'institution-registered', 'failed');
+
+      const list = await app.inject({ method: 'GET', url: `/api/v1/notification/admin/deliveries?status=failed&institutionId=${inst.institutionId}&template=institution-registered`, headers: await auth(['finance']) });
+      expect(list.statusCode).toBe(200);
+      expect(list.json()).toMatchObject({ total: 1, items: [{ id: failed.id, status: 'failed', failureReason: 'invalid_address', recipient: inst.email, attempts: 1 }] });
+      expect(list.json().items[0].lastError).toContain('Mailbox unavailable');
+
+      const retry = await app.inject({ method: 'POST', url: `/api/v1/notification/admin/deliveries/${failed.id}/retry`, headers: await auth(['super_admin']) });
+      expect(retry.statusCode).toBe(202);
+      expect(retry.json()).toMatchObject({ id: failed.id, status: 'pending', attempts: 0 });
+      // Retried for real: the address is still refused, so it fails again with a fresh attempt.
+      await eventually(async () => (await deliveryOf(inst.registered.eventId, 'institution-registered'))?.status === 'failed' || undefined, { timeoutMs: 30000, what: 'the retried delivery' });
+
+      const ok = newInstitution();
+      await publish(producer, topics.identity, ok.registered);
+      const sent = await settled(ok.registered.eventId, 'institution-registered');
+      const resend = await app.inject({ method: 'POST', url: `/api/v1/notification/admin/deliveries/${sent.id}/retry`, headers: await auth(['member_admin']) });
+      expect(resend.statusCode).toBe(409);
+      expect(resend.json().code).toBe('DELIVERY_ALREADY_SENT');
+      expect((await app.inject({ method: 'POST', url: `/api/v1/notification/admin/deliveries/${randomUUID()}/retry`, headers: await auth(['member_admin']) })).statusCode).toBe(404);
+    });
+
+    it('finance asks an institution about an unmatched transfer: one follow-up mail, even if asked twice', async () => {
+      const inst = newInstitution();
+      await publish(producer, topics.identity, inst.registered);
+      const transfer = { ...TransferUnmatched.example, transferId: randomUUID(), payerName: inst.name };
+      const ask = async () => app.inject({ method: 'POST', url: '/api/v1/notification/admin/unmatched-transfer-followups', headers: await auth(['finance']), payload: { institutionId: inst.institutionId, transfer } });
+      const first = await ask();
+      expect(first.statusCode).toBe(201);
+      expect(first.json()).toMatchObject({ created: true, delivery: { template: 'transfer-unmatched', institutionId: inst.institutionId } });
+      const second = await ask();
+      expect(second.json()).toMatchObject({ created: false, delivery: { id: first.json().delivery.id } });
+      await settled(`transfer-followup:${transfer.transferId}:${inst.institutionId}`, 'transfer-unmatched');
+      const mails = (await mailsTo(dir, inst.email)).filter((m) => m.text?.includes(transfer.bankReference));
+      expect(mails).toHaveLength(1);
+
+      const invalid = await app.inject({ method: 'POST', url: '/api/v1/notification/admin/unmatched-transfer-followups', headers: await auth(['finance']), payload: { institutionId: 'x', transfer: { ...transfer, amountFen: -1 } } });
+      expect(invalid.statusCode).toBe(400);
+      const memberAdminOnly = await app.inject({ method: 'POST', url: '/api/v1/notification/admin/unmatched-transfer-followups', headers: await auth(['institution']), payload: { institutionId: inst.institutionId, transfer } });
+      expect(memberAdminOnly.statusCode).toBe(403);
+    });
+  });
+});
