@@ -26,14 +26,11 @@ export async function registerMultipart(app: NestFastifyApplication): Promise<vo
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     limits: { fileSize: LOGO_MAX_BYTES, files: 1, fields: 30, fieldSize: 64 * 1024, parts: 32, headerPairs: 100 },
+    // Not thrown: the limit would abort the whole form with a bare 413; a truncated file is reported on its field instead.
+    throwFileSizeLimit: false,
     async onFile(part: MultipartFile) {
-      let logo: UploadedLogo;
-      try {
-        logo = new UploadedLogo(await part.toBuffer(), false);
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
-        logo = new UploadedLogo(Buffer.alloc(0), true);
-      }
+      const content = await part.toBuffer();
+      const logo = part.file.truncated ? new UploadedLogo(Buffer.alloc(0), true) : new UploadedLogo(content, false);
       (part as unknown as { value: unknown }).value = logo;
     },
   });

@@ -123,7 +123,23 @@ export function validRegistration(overrides: Record<string, unknown> = {}): Reco
 
 /** Runs the page's whole flow: SMS code for the mobile, a fresh captcha, then POST /institutions (JSON). */
 export async function register(h: IdentityHarness, body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const smsCode = typeof body.smsCode === 'string' ? body.smsCode : await h.smsCode(String(body.mobile), 'register');
+  const mobile = String(body.mobile).replace(/^\+86|[\s-]/g, '');
+  const smsCode = typeof body.smsCode === 'string' ? body.smsCode : await h.smsCode(mobile, 'register');
   const captcha = await h.captcha();
   return h.app.inject({ method: 'POST', url: '/api/v1/identity/institutions', headers, payload: { ...captcha, smsCode, ...body } });
+}
+
+/** A multipart/form-data body as a browser would send it (fields, then the optional logo file). */
+export function multipartBody(fields: Record<string, unknown>, file?: { content: Buffer; filename: string; contentType: string }, fieldName = 'logo'): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----lsc${Date.now().toString(16)}`;
+  const chunks: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) continue;
+    chunks.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${String(v)}\r\n`));
+  }
+  if (file) {
+    chunks.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${fieldName}"; filename="${file.filename}"\r\ncontent-type: ${file.contentType}\r\n\r\n`), file.content, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
