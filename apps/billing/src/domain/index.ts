@@ -2,3 +2,4 @@ export * from './dates';
 export * from './fee-schedule';
 export * from './payment-order';
 export * from './integration';
+export * from './transfer';

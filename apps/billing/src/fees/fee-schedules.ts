@@ -1,0 +1,55 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { CommandHandler, DomainError, PostgresEventStore } from '@lsc/event-sourcing';
+import { backgroundWorkersEnabled } from '@lsc/messaging';
+import { LOGGER } from '@lsc/service-kit';
+import { defaultFeeSchedule, feeScheduleDecider, quote, type FeeScheduleCommand, type FeeScheduleEvent, type FeeScheduleState, type PublishScheduleVersionData, type Quote } from '../domain';
+import { metadataFor } from '../shared';
+
+export const FEE_SCHEDULE_STREAM = 'fee-schedule';
+
+/** The one fee-schedule stream: versions published by finance, the default one on first start. */
+@Injectable()
+export class FeeSchedules implements OnApplicationBootstrap {
+  readonly handler: CommandHandler<FeeScheduleCommand, FeeScheduleState, FeeScheduleEvent>;
+
+  constructor(
+    store: PostgresEventStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.handler = new CommandHandler({ decider: feeScheduleDecider, store });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (backgroundWorkersEnabled()) await this.ensureDefault();
+  }
+
+  /** Publishes the shipped default schedule if the stream is empty; concurrent replicas race harmlessly. */
+  async ensureDefault(): Promise<void> {
+    const { version } = await this.handler.load(FEE_SCHEDULE_STREAM);
+    if (version > 0) return;
+    try {
+      await this.handler.handle(FEE_SCHEDULE_STREAM, { type: 'PublishScheduleVersion', data: defaultFeeSchedule(), metadata: metadataFor('system:default-fee-schedule') });
+      this.logger.info('published the default fee schedule');
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'VERSION_EXISTS') return;
+      throw err;
+    }
+  }
+
+  async state(client?: Parameters<CommandHandler<FeeScheduleCommand, FeeScheduleState, FeeScheduleEvent>['load']>[1]): Promise<FeeScheduleState> {
+    return (await this.handler.load(FEE_SCHEDULE_STREAM, client)).state;
+  }
+
+  async quote(qualificationCode: string, tierCode: string, years: number, on: string): Promise<Quote> {
+    return quote(await this.state(), qualificationCode, tierCode, years, on);
+  }
+
+  async publish(data: PublishScheduleVersionData, actor: string): Promise<FeeScheduleState> {
+    return (await this.handler.handle(FEE_SCHEDULE_STREAM, { type: 'PublishScheduleVersion', data, metadata: metadataFor(actor) })).state;
+  }
+
+  async changeFee(data: { versionId: string; qualificationCode: string; tierCode: string; feePerYearFen: number; reason: string }, actor: string): Promise<FeeScheduleState> {
+    return (await this.handler.handle(FEE_SCHEDULE_STREAM, { type: 'ChangeFee', data, metadata: metadataFor(actor) })).state;
+  }
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, Get, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { amountInWords } from '@lsc/validation';
+import { CurrentPrincipal, IdempotencyInterceptor, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
+import { shanghaiDate, versionInEffect, type FeeScheduleState } from '../domain';
+import { FeeSchedules } from '../fees/fee-schedules';
+import { ChangeFeeDto, PublishVersionDto, QuoteQuery } from './dto';
+
+const view = (s: FeeScheduleState, today: string) => ({ today, inEffect: versionInEffect(s, today)?.versionId ?? null, versions: s.versions });
+
+@Controller('api/v1/billing')
+export class FeesController {
+  constructor(private readonly fees: FeeSchedules) {}
+
+  /** Public: the applicant's form shows the fee before login too (guide step 5). */
+  @Get('quotes')
+  async quote(@Query() q: QuoteQuery) {
+    const today = shanghaiDate(new Date().toISOString());
+    const quote = await this.fees.quote(q.qualificationCode, q.staffTierCode, q.years, today);
+    const lastYear = Number(today.slice(0, 4)) + q.years - 1;
+    return { ...quote, amountInWords: amountInWords(quote.amountDueFen), validityEnd: `${lastYear}-12-31` };
+  }
+
+  @Get('qualifications')
+  async qualifications() {
+    const today = shanghaiDate(new Date().toISOString());
+    const version = versionInEffect(await this.fees.state(), today);
+    const byCode = new Map<string, { code: string; name: string; tiers: Array<{ code: string; name: string; feePerYearFen: number }> }>();
+    for (const e of version?.entries ?? []) {
+      const q = byCode.get(e.qualificationCode) ?? { code: e.qualificationCode, name: e.qualificationName, tiers: [] };
+      q.tiers.push({ code: e.tierCode, name: e.tierName, feePerYearFen: e.feePerYearFen });
+      byCode.set(e.qualificationCode, q);
+    }
+    return { scheduleVersion: version?.versionId ?? null, years: { min: 1, max: 5 }, qualifications: [...byCode.values()] };
+  }
+
+  @Get('fee-schedule')
+  async schedule() {
+    return view(await this.fees.state(), shanghaiDate(new Date().toISOString()));
+  }
+
+  @Post('fee-schedule/versions')
+  @UseGuards(JwtAuthGuard)
+  @Roles('finance', 'super_admin')
+  @UseInterceptors(IdempotencyInterceptor)
+  async publish(@Body() body: PublishVersionDto, @CurrentPrincipal() p: Principal) {
+    return view(await this.fees.publish({ versionId: body.versionId, effectiveFrom: body.effectiveFrom, entries: body.entries }, p.sub), shanghaiDate(new Date().toISOString()));
+  }
+
+  /** Corrects a fee in a version that has not taken effect yet (after that: publish a new version). */
+  @Post('fee-schedule/versions/:versionId/fee-changes')
+  @UseGuards(JwtAuthGuard)
+  @Roles('finance', 'super_admin')
+  async changeFee(@Param('versionId') versionId: string, @Body() body: ChangeFeeDto, @CurrentPrincipal() p: Principal) {
+    return view(await this.fees.changeFee({ versionId, ...body }, p.sub), shanghaiDate(new Date().toISOString()));
+  }
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import type { ApplicationSubmittedV1 } from '@lsc/contracts';
+import { CommandHandler, PostgresEventStore, type CommandMetadata, type Decided, type Queryable } from '@lsc/event-sourcing';
+import { CONFIG } from '@lsc/service-kit';
+import type { BillingConfig } from '../config';
+import { paymentOrderDecider, quote, shanghaiDate, toIntegrationEvents, type PaymentOrderCommand, type PaymentOrderEvent, type PaymentOrderState } from '../domain';
+import { FeeSchedules } from '../fees/fee-schedules';
+import { makePaymentCode, type OpenOrder } from '../reconciliation';
+import { fen } from '../shared';
+
+export const orderStream = (orderId: string): string => `payment-order-${orderId}`;
+type OrderDecided = Decided<PaymentOrderState, PaymentOrderEvent>;
+
+/** Write side of payment orders plus the billing_orders read model, updated in the same transaction as the events. */
+@Injectable()
+export class PaymentOrders {
+  readonly handler: CommandHandler<PaymentOrderCommand, PaymentOrderState, PaymentOrderEvent>;
+
+  constructor(
+    store: PostgresEventStore,
+    private readonly fees: FeeSchedules,
+    @Inject(CONFIG) private readonly config: BillingConfig,
+  ) {
+    this.handler = new CommandHandler({
+      decider: paymentOrderDecider,
+      store,
+      toIntegrationEvents: ({ state, events }) =>
+        events.flatMap((e) => toIntegrationEvents(state, e)).map((m) => ({ topic: config.BILLING_TOPIC, event: { type: m.contract.type, schemaVersion: m.contract.schemaVersion, data: m.data } })),
+    });
+  }
+
+  /**
+   * membership.ApplicationSubmitted → a payment order. Billing recomputes the amount from the schedule version in force
+   * on the submission date; the figures the client saw are not trusted. Redelivery (even under a new event id) is a no-op.
+   */
+  async issueForApplication(app: ApplicationSubmittedV1, metadata: CommandMetadata, client: PoolClient): Promise<string> {
+    const existing = await client.query<{ order_id: string }>('select order_id from billing_orders where application_id = $1', [app.applicationId]);
+    if (existing.rows[0]) return existing.rows[0].order_id;
+    const schedule = await this.fees.state(client);
+    const q = quote(schedule, app.qualificationCode, app.staffTierCode, app.years, shanghaiDate(app.submittedAt));
+    const seq = await client.query<{ n: string }>(`select nextval('billing_payment_code_seq') as n`);
+    const paymentCode = makePaymentCode(Number(seq.rows[0].n));
+    const orderId = randomUUID();
+    const payee = { accountName: this.config.PAYEE_ACCOUNT_NAME, bankName: this.config.PAYEE_BANK_NAME, accountNumber: this.config.PAYEE_ACCOUNT_NUMBER };
+    await client.query(
+      `insert into billing_institutions (institution_id, name) values ($1, $2) on conflict (institution_id) do nothing`,
+      [app.institutionId, app.institutionName],
+    );
+    await this.handler.handle(
+      orderStream(orderId),
+      { type: 'Issue', data: { orderId, applicationId: app.applicationId, institutionId: app.institutionId, institutionName: app.institutionName, quote: q, payee, paymentCode }, metadata },
+      {
+        client,
+        afterAppend: async (c, decided) => {
+          const o = decided.state.order!;
+          await c.query(
+            `insert into billing_orders (order_id, application_id, institution_id, institution_name, qualification_code, qualification_name, staff_tier_code, staff_tier_name,
+               years, term_start, term_end, fee_per_year_fen, amount_due_fen, status, schedule_version, payment_code, transfer_remark, invoice_title, credit_code, issued_at)
+             values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'unpaid',$14,$15,$16,$17,$18,$19)`,
+            [o.orderId, o.applicationId, o.institutionId, o.institutionName, app.qualificationCode, app.qualificationName, app.staffTierCode, app.staffTierName, o.years,
+              app.termStart, app.termEnd, o.feePerYearFen, o.amountDueFen, o.scheduleVersion, o.paymentCode, o.transferRemark, app.invoiceTitle, app.creditCode, o.issuedAt],
+          );
+        },
+      },
+    );
+    return orderId;
+  }
+
+  /** membership.ApplicationCancelled: only an order with nothing paid is cancelled; money already received stays on it. */
+  async cancelForApplication(applicationId: string, reason: string, metadata: CommandMetadata, client: PoolClient): Promise<void> {
+    const r = await client.query<{ order_id: string; status: string }>('select order_id, status from billing_orders where application_id = $1 for update', [applicationId]);
+    const row = r.rows[0];
+    if (!row || row.status !== 'unpaid') return;
+    await this.handler.handle(orderStream(row.order_id), { type: 'Cancel', data: { reason }, metadata }, { client, afterAppend: (c, d) => this.updateRow(c, d) });
+  }
+
+  async applyPayment(input: { orderId: string; transferId: string; amountFen: number; matchId: string; bookedOn: string }, metadata: CommandMetadata, client: PoolClient): Promise<OrderDecided> {
+    const { orderId, ...data } = input;
+    return this.handler.handle(orderStream(orderId), { type: 'ApplyPayment', data, metadata }, { client, afterAppend: (c, d) => this.updateRow(c, d) });
+  }
+
+  private async updateRow(client: PoolClient, decided: OrderDecided): Promise<void> {
+    const s = decided.state;
+    if (!s.order || decided.events.length === 0) return;
+    const credit = Math.max(0, s.paidFen - s.order.amountDueFen) + s.strayCreditFen;
+    await client.query(`update billing_orders set status = $2, amount_paid_fen = $3, credit_fen = $4, paid_on = $5, updated_at = now() where order_id = $1`, [
+      s.order.orderId,
+      s.status,
+      s.paidFen,
+      credit,
+      s.paidOn ?? null,
+    ]);
+  }
+
+  /** The reconciler's view: orders still owed money, with current names, learned aliases and payer accounts. */
+  async openOrders(db: Queryable): Promise<OpenOrder[]> {
+    const r = await db.query<{
+      order_id: string; institution_id: string; name: string; aliases: string[] | null; accounts: string[] | null;
+      amount_due_fen: string; amount_paid_fen: string; fee_per_year_fen: string; years: number; payment_code: string; issued_on: string;
+    }>(`
+      select o.order_id, o.institution_id, coalesce(i.name, o.institution_name) as name,
+             (select array_agg(a.alias) from billing_aliases a where a.institution_id = o.institution_id) as aliases,
+             (select array_agg(p.account) from billing_payer_accounts p where p.institution_id = o.institution_id) as accounts,
+             o.amount_due_fen, o.amount_paid_fen, o.fee_per_year_fen, o.years, o.payment_code, to_char(o.issued_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as issued_on
+        from billing_orders o left join billing_institutions i on i.institution_id = o.institution_id
+       where o.status in ('unpaid', 'partially_paid')`);
+    return r.rows.map((row) => ({
+      orderId: row.order_id,
+      institutionId: row.institution_id,
+      institutionName: row.name,
+      aliases: (row.aliases ?? []).filter((a) => a !== row.name),
+      knownPayerAccounts: row.accounts ?? [],
+      amountDueFen: fen(row.amount_due_fen),
+      amountPaidFen: fen(row.amount_paid_fen),
+      feePerYearFen: fen(row.fee_per_year_fen),
+      years: row.years,
+      paymentCode: row.payment_code,
+      issuedOn: row.issued_on,
+    }));
+  }
+
+  /** identity.InstitutionNameChanged: the new name is current, the old one stays an alias payers may still use. */
+  async renameInstitution(institutionId: string, previousName: string, name: string, client: PoolClient): Promise<void> {
+    await client.query(`insert into billing_institutions (institution_id, name) values ($1, $2) on conflict (institution_id) do update set name = excluded.name, updated_at = now()`, [institutionId, name]);
+    await client.query(`insert into billing_aliases (institution_id, alias, source) values ($1, $2, 'former_name') on conflict do nothing`, [institutionId, previousName]);
+  }
+
+  /** A confirmed match teaches who pays for whom: later transfers from this account or under this name score higher. */
+  async learnPayer(client: PoolClient, institutionId: string, payerName: string, payerAccount: string): Promise<void> {
+    if (payerAccount.trim()) {
+      await client.query(`insert into billing_payer_accounts (institution_id, account, payer_name) values ($1, $2, $3) on conflict (institution_id, account) do update set payer_name = excluded.payer_name`, [
+        institutionId,
+        payerAccount.replace(/\D/g, '') || payerAccount.trim(),
+        payerName,
+      ]);
+    }
+    if (payerName.trim()) await client.query(`insert into billing_aliases (institution_id, alias, source) values ($1, $2, 'confirmed_payer') on conflict do nothing`, [institutionId, payerName.trim()]);
+  }
+}
