@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { InstitutionNameChanged, InstitutionRegistered, type IntegrationEvent } from '@lsc/contracts';
-import { EVENT_STORE_DDL, PostgresEventStore, type NewEvent } from '@lsc/event-sourcing';
+import { EVENT_STORE_DDL, PostgresEventStore, enqueueOutbox, withTransaction, type NewEvent } from '@lsc/event-sourcing';
 import { createTestDatabase, createTestTopics, deleteTestTopics, eventually, testKafka, uniqueName, type TestDatabase } from '@lsc/testing';
 import { OutboxRelay } from './outbox-relay';
 import { KafkaEventRouter } from './event-router';
@@ -68,6 +68,33 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
     expect(received[0].headers).toMatchObject({ 'event-type': Buffer.from(InstitutionRegistered.type), 'schema-version': Buffer.from('1'), 'correlation-id': Buffer.from('corr-1') });
     expect((await db.pool.query('select count(*)::int as n from es_outbox')).rows[0].n).toBe(0);
     expect(await registry.getSingleMetricAsString('outbox_published_total')).toContain('outbox_published_total 25');
+  });
+
+  it('publishes a row whose transaction commits after later rows were published (the cursor remembers the gap)', async () => {
+    const gapTopic = uniqueName('gap');
+    await createTestTopics(kafka, [gapTopic], { partitions: 1 });
+    const received: KafkaMessage[] = [];
+    consumers.push(await collect(kafka, gapTopic, received));
+    const relay = new OutboxRelay(db.pool, kafka, { lockName: uniqueName('relay'), idlePollMs: 50 });
+    relay.start();
+    const slow = await db.pool.connect();
+    try {
+      await slow.query('begin');
+      const late = registered(`late-${randomUUID()}`);
+      await enqueueOutbox(slow, [{ topic: gapTopic, key: late.streamId, event: late }]);
+      const early = registered(`early-${randomUUID()}`);
+      await withTransaction(db.pool, (c) => enqueueOutbox(c, [{ topic: gapTopic, key: early.streamId, event: early }]));
+      await eventually(() => received.length >= 1, { what: 'the early row' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(received.map((m) => JSON.parse(m.value!.toString()).eventId)).toEqual([early.eventId]);
+      await slow.query('commit');
+      await eventually(() => received.length >= 2, { what: 'the late row after its commit' });
+      expect(JSON.parse(received[1].value!.toString()).eventId).toBe(late.eventId);
+    } finally {
+      slow.release();
+      await relay.stop();
+      await deleteTestTopics(kafka, [gapTopic]);
+    }
   });
 
   it('only the advisory-lock holder publishes when two relays run', async () => {

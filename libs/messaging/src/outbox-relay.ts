@@ -38,7 +38,9 @@ export class OutboxRelay {
   private readonly options: Required<Omit<OutboxRelayOptions, 'logger' | 'registry' | 'afterPublish'>> & Pick<OutboxRelayOptions, 'logger' | 'afterPublish'>;
   private readonly published?: Counter;
   leader = false;
-  private cursor = { tx: '0', id: '0' };
+  private cursor = '0';
+  /** Outbox ids the cursor passed while their transaction was in flight → the snapshot xmax when first missed. */
+  private readonly gaps = new Map<string, bigint>();
 
   constructor(
     private readonly pool: Pool,
@@ -114,7 +116,8 @@ export class OutboxRelay {
       client.on('error', () => undefined);
       await client.query('listen es_outbox');
       this.lockClient = client;
-      this.cursor = { tx: '0', id: '0' };
+      this.cursor = '0';
+      this.gaps.clear();
       this.leader = true;
       this.options.logger?.info({ lock: this.options.lockName }, 'outbox relay is the publisher');
     } catch (err) {
@@ -163,20 +166,28 @@ export class OutboxRelay {
 
   /**
    * One round: read the next committed rows, publish them with acks=all, delete what the broker acknowledged.
-   * Rows are read in commit-safe order (below the oldest in-flight transaction, by transaction id then id) from a
-   * cursor, so the scan never wades through the dead tuples of rows already published, and never skips a row whose
-   * transaction commits late. The cursor restarts at 0 on every leadership change.
+   * Rows are read forward from a cursor (so the scan never wades through the dead tuples of rows already published).
+   * An id skipped by the cursor belongs to a transaction still in flight (or rolled back): it is remembered as a gap
+   * with the snapshot's xmax, looked up by primary key every round, and forgotten only once every transaction that was
+   * in flight when it was seen has ended. So a late commit is published late, never lost, and a long transaction
+   * elsewhere in the cluster delays nothing but its own rows. Per-stream order holds: a stream's next event cannot
+   * commit before the previous one (the append would conflict).
    */
   async publishBatch(): Promise<number> {
-    const rows = (
-      await this.pool.query<OutboxRow & { tx: string }>(
-        `select es_outbox.id::text as id, es_outbox.transaction_id::text as tx, topic, message_key, payload, headers from es_outbox
-         where (es_outbox.transaction_id, es_outbox.id) > ($1::xid8, $2::bigint)
-           and es_outbox.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         order by es_outbox.transaction_id, es_outbox.id limit $3`,
-        [this.cursor.tx, this.cursor.id, this.options.batchSize],
+    const gapRows = this.gaps.size > 0 ? await this.readGaps() : [];
+    const forward = (
+      await this.pool.query<OutboxRow & { xmax: string }>(
+        `select es_outbox.id::text as id, topic, message_key, payload, headers, pg_snapshot_xmax(pg_current_snapshot())::text as xmax
+         from es_outbox where es_outbox.id > $1::bigint order by es_outbox.id limit $2`,
+        [this.cursor, this.options.batchSize],
       )
     ).rows;
+    let previous = BigInt(this.cursor);
+    for (const row of forward) {
+      for (let missing = previous + 1n; missing < BigInt(row.id); missing++) this.gaps.set(missing.toString(), BigInt(row.xmax));
+      previous = BigInt(row.id);
+    }
+    const rows = [...gapRows, ...forward];
     if (rows.length === 0) return 0;
     const producer = await this.ensureProducer();
     const byTopic = new Map<string, OutboxRow[]>();
@@ -190,9 +201,22 @@ export class OutboxRelay {
     });
     await this.options.afterPublish?.(rows.length);
     await this.pool.query('delete from es_outbox where id = any($1::bigint[])', [rows.map((r) => r.id)]);
-    this.cursor = { tx: rows[rows.length - 1].tx, id: rows[rows.length - 1].id };
+    if (forward.length > 0) this.cursor = forward[forward.length - 1].id;
+    for (const row of gapRows) this.gaps.delete(row.id);
     this.published?.inc(rows.length);
     return rows.length;
+  }
+
+  /** Rows for remembered gaps that have committed since; gaps older than every in-flight transaction are dropped. */
+  private async readGaps(): Promise<OutboxRow[]> {
+    const ids = [...this.gaps.keys()];
+    // Horizon first, rows second: a gap that committed before the horizon moved is then certainly visible below.
+    const horizon = await this.pool.query<{ xmin: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
+    const found = await this.pool.query<OutboxRow>('select es_outbox.id::text as id, topic, message_key, payload, headers from es_outbox where es_outbox.id = any($1::bigint[]) order by es_outbox.id', [ids]);
+    const xmin = BigInt(horizon.rows[0].xmin);
+    const foundIds = new Set(found.rows.map((r) => r.id));
+    for (const [id, xmaxWhenSeen] of this.gaps) if (!foundIds.has(id) && xmaxWhenSeen <= xmin) this.gaps.delete(id);
+    return found.rows;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -195,6 +195,9 @@ export class PostgresEventStore {
 }
 
 export async function enqueueOutbox(client: Queryable, messages: OutboxMessage[]): Promise<void> {
+  // The transaction takes its id before its outbox ids, so the relay can tell when an id it skipped can no longer
+  // commit. NOTIFY wakes the relay at commit time (it is transactional), so latency is not a polling interval.
+  await client.query(`select pg_current_xact_id(), pg_notify('es_outbox', '')`);
   await client.query(OUTBOX_SQL, [
     messages.map((m) => m.topic),
     messages.map((m) => m.key),
@@ -212,6 +215,4 @@ export async function enqueueOutbox(client: Queryable, messages: OutboxMessage[]
       }),
     ),
   ]);
-  // Wakes the relay at commit time (NOTIFY is transactional), so publishing latency is not a polling interval.
-  await client.query(`select pg_notify('es_outbox', '')`);
 }
