@@ -1,14 +1,14 @@
 import { IsOptional, ValidateIf } from 'class-validator';
 import { IsCnLandline, IsCnPassword, IsCnPostcode, IsContactEmail, IsInstitutionName, IsRegionTriple, IsStreetAddress, IsWebsite, MatchesProperty, NormalizeInput } from '@lsc/validation';
 import { isRecommendingUnit } from '../data/recommending-units';
-import { IsOneOfList, IsText, MatchesPattern, MaxChars, Required } from './validate';
+import { IsOneOfList, IsText, MatchesPattern, MaxChars, NoControlCharacters, Required } from './validate';
 
 /**
  * PATCH /me: every field optional; region codes come as a triple (all three or none). The mobile is not editable
  * here (it is a login identifier proved by SMS).
  */
 export class UpdateProfileDto {
-  @NormalizeInput() @IsOptional() @IsInstitutionName('机构名称') name?: string;
+  @NormalizeInput() @IsOptional() @NoControlCharacters('机构名称') @IsInstitutionName('机构名称') name?: string;
   @NormalizeInput() @IsOptional() @IsCnLandline('电话号码') landline?: string;
   /** '' clears the fax. */
   @NormalizeInput() @ValidateIf((o: UpdateProfileDto) => o.fax !== undefined && o.fax !== '') @IsCnLandline('传真') fax?: string;
@@ -16,11 +16,11 @@ export class UpdateProfileDto {
   @NormalizeInput() @IsOptional() @MatchesPattern(/^\d{6}$/, '所在地区（省）代码须为6位数字') provinceCode?: string;
   @NormalizeInput() @IsOptional() @MatchesPattern(/^\d{6}$/, '所在地区（市）代码须为6位数字') cityCode?: string;
   @NormalizeInput() @IsOptional() @IsRegionTriple('provinceCode', 'cityCode', '所在地区') districtCode?: string;
-  @NormalizeInput() @IsOptional() @IsStreetAddress({ province: 'provinceCode', city: 'cityCode', district: 'districtCode' }, '详细地址') street?: string;
+  @NormalizeInput() @IsOptional() @NoControlCharacters('详细地址') @IsStreetAddress({ province: 'provinceCode', city: 'cityCode', district: 'districtCode' }, '详细地址') street?: string;
   @NormalizeInput() @IsOptional() @IsCnPostcode('邮编') postcode?: string;
   /** '' clears the website. */
   @NormalizeInput() @ValidateIf((o: UpdateProfileDto) => o.website !== undefined && o.website !== '') @IsWebsite('机构网址') website?: string;
-  @NormalizeInput() @IsOptional() @IsText('备注') @MaxChars(500, '备注') remark?: string;
+  @NormalizeInput() @IsOptional() @IsText('备注') @NoControlCharacters('备注') @MaxChars(500, '备注') remark?: string;
 }
 
 export class ChangePasswordDto {

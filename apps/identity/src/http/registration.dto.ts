@@ -15,7 +15,7 @@ import {
   NormalizeMobile,
 } from '@lsc/validation';
 import { isRecommendingUnit } from '../data/recommending-units';
-import { EmptyAsAbsent, IsOneOfList, IsText, MatchesPattern, MaxChars, Required } from './validate';
+import { EmptyAsAbsent, IsOneOfList, IsText, MatchesPattern, MaxChars, NoControlCharacters, Required } from './validate';
 
 export const LOGIN_NAME_PATTERN = /^[A-Za-z0-9_]{4,30}$/;
 const AGREED = new Set(['true', 'on', '1', 'yes']);
@@ -40,7 +40,7 @@ export class RegisterInstitutionDto {
   @NormalizeInput() @IsContactEmail('邮箱') @Required('邮箱')
   email!: string;
 
-  @NormalizeInput() @IsInstitutionName('机构名称') @Required('机构名称')
+  @NormalizeInput() @NoControlCharacters('机构名称') @IsInstitutionName('机构名称') @Required('机构名称')
   name!: string;
 
   @NormalizeInput() @IsOneOfList(isRecommendingUnit, '推荐单位须从列表中选择') @Required('推荐单位')
@@ -55,7 +55,7 @@ export class RegisterInstitutionDto {
   @NormalizeInput() @IsRegionTriple('provinceCode', 'cityCode', '所在地区') @Required('所在地区（区/县）')
   districtCode!: string;
 
-  @NormalizeInput() @IsStreetAddress({ province: 'provinceCode', city: 'cityCode', district: 'districtCode' }, '详细地址') @Required('详细地址')
+  @NormalizeInput() @NoControlCharacters('详细地址') @IsStreetAddress({ province: 'provinceCode', city: 'cityCode', district: 'districtCode' }, '详细地址') @Required('详细地址')
   street!: string;
 
   @NormalizeInput() @IsCnPostcode('邮编') @Required('邮编')
@@ -64,7 +64,7 @@ export class RegisterInstitutionDto {
   @EmptyAsAbsent() @NormalizeInput() @IsOptional() @IsWebsite('机构网址')
   website?: string;
 
-  @EmptyAsAbsent() @NormalizeInput() @IsOptional() @IsText('备注') @MaxChars(500, '备注')
+  @EmptyAsAbsent() @NormalizeInput() @IsOptional() @IsText('备注') @NoControlCharacters('备注') @MaxChars(500, '备注')
   remark?: string;
 
   @EmptyAsAbsent() @NormalizeInput() @IsOptional() @MatchesPattern(LOGIN_NAME_PATTERN, '登录名须为4-30位英文字母、数字或下划线')

@@ -54,3 +54,12 @@ export function IsOneOfList(isMember: (v: string) => boolean, message: string, o
 export function EmptyAsAbsent(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && normalizeInput(value) === '' ? undefined : value));
 }
+
+/** Control characters (NUL, escapes, bidi overrides) have no place in names and addresses printed on certificates. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+export function NoControlCharacters(label: string, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    { name: 'noControlCharacters', validator: { validate: (v: unknown) => typeof v !== 'string' || !CONTROL.test(v), defaultMessage: () => `${label}不能包含控制字符` } },
+    options,
+  );
+}
