@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import iconv from 'iconv-lite';
+import type { Consumer, Producer } from 'kafkajs';
+import pdfParse from 'pdf-parse/lib/pdf-parse.js';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApplicationSubmitted, type IntegrationEvent } from '@lsc/contracts';
+import { createServiceApp } from '@lsc/service-kit';
+import { createTestDatabase, createTestTopics, deleteTestTopics, eventually, testKafka, uniqueName, type TestDatabase } from '@lsc/testing';
+import { AppModule } from './app.module';
+import { loadBillingConfig } from './config';
+import { configureBillingApp } from './http/configure';
+import { startTestIssuer, type TestIssuer } from './testing/jwt';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The money path over real PostgreSQL, Kafka and Redis: application → order → bank statement → match → paid → e-invoice. */
+describe('billing service (real PostgreSQL + Kafka)', () => {
+  jest.setTimeout(120000);
+  const kafka = testKafka();
+  const topics = { membership: uniqueName('membership'), identity: uniqueName('identity'), billing: uniqueName('billing') };
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let issuer: TestIssuer;
+  let producer: Producer;
+  let consumer: Consumer;
+  const seen: IntegrationEvent[] = [];
+  let finance: string;
+
+  const boundary = 'lscboundary';
+  const multipart = (file: Buffer, filename: string, fields: Record<string, string> = {}) => {
+    const parts: Buffer[] = [];
+    for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`), file, Buffer.from(`\r\n--${boundary}--\r\n`));
+    return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  };
+  const upload = async (file: Buffer, filename = 'statement.csv') => {
+    const m = multipart(file, filename);
+    const res = await app.inject({ method: 'POST', url: '/api/v1/billing/statements', payload: m.payload, headers: { ...m.headers, authorization: `Bearer ${finance}` } });
+    expect(res.statusCode).toBe(201);
+    return res.json();
+  };
+  const get = (url: string, token: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+  const post = (url: string, token: string, payload: object) => app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}` } });
+  const of = (type: string, pred: (d: Record<string, unknown>) => boolean) => seen.filter((e) => e.type === type && pred(e.data as Record<string, unknown>));
+
+  const submit = async (institutionName: string, overrides: Partial<typeof ApplicationSubmitted.example> = {}) => {
+    const data = { ...ApplicationSubmitted.example, applicationId: randomUUID(), institutionId: randomUUID(), institutionName, invoiceTitle: institutionName, submittedAt: new Date().toISOString(), ...overrides };
+    await producer.send({ topic: topics.membership, messages: [{ key: data.applicationId, value: JSON.stringify({ eventId: randomUUID(), type: ApplicationSubmitted.type, schemaVersion: 1, streamId: data.applicationId, occurredAt: data.submittedAt, correlationId: randomUUID(), data }) }] });
+    const issued = await eventually(() => of('billing.PaymentOrderIssued', (d) => d.applicationId === data.applicationId)[0], { timeoutMs: 60000, what: 'PaymentOrderIssued' });
+    return { app: data, order: issued.data as { orderId: string; amountDueFen: number; transferRemark: string; paymentCode: string } };
+  };
+
+  /** 北京银行 export in GBK with its title block; `rows` are [流水号, 贷方金额, 对方账号, 对方户名, 附言]. */
+  // Transfers are booked after the orders were issued (today, Asia/Shanghai), as in real life.
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const bobCsv = (rows: Array<[string, string, string, string, string]>) =>
+    iconv.encode(
+      [
+        '北京银行对公账户交易明细',
+        '账号：20000006591600105310002',
+        '户名：中国图书馆学会',
+        '',
+        '交易日期,交易时间,交易流水号,摘要,借方发生额,贷方发生额,余额,对方账号,对方户名,对方开户行,附言',
+        `${today},08:00:00,BOBX0001,跨行汇款手续费,10.00,,,,,,`,
+        `${today},08:30:00,BOBX0002,转账,,"3,200.00",,6222000011112222,某某出版社,中国银行北京分行,图书款`,
+        ...rows.map(([ref, amount, account, name, remark], i) => `${today},10:0${i % 10}:00,${ref},转账,,"${amount}",,="${account}",${name},中国工商银行北京分行,${remark}`),
+      ].join('\r\n'),
+      'gbk',
+    );
+
+  beforeAll(async () => {
+    await createTestTopics(kafka, Object.values(topics), { partitions: 3, withDeadLetter: true });
+    db = await createTestDatabase('billing');
+    issuer = await startTestIssuer();
+    finance = await issuer.token(randomUUID(), ['finance']);
+    const config = loadBillingConfig({ DATABASE_URL: db.url, HTTP_PORT: '3999', LOG_LEVEL: 'warn', JWT_JWKS_URL: issuer.jwksUrl, MEMBERSHIP_TOPIC: topics.membership, IDENTITY_TOPIC: topics.identity, BILLING_TOPIC: topics.billing });
+    app = await createServiceApp(AppModule.register(config), config, { consumer: { groupId: uniqueName('billing') }, configureApp: configureBillingApp(config) });
+    await app.startAllMicroservices();
+    await app.listen(0, '127.0.0.1');
+    producer = kafka.producer();
+    await producer.connect();
+    consumer = kafka.consumer({ groupId: uniqueName('observer') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.billing, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString())) });
+  });
+
+  afterAll(async () => {
+    await consumer?.disconnect();
+    await producer?.disconnect();
+    await app?.close();
+    await issuer?.close();
+    await deleteTestTopics(kafka, Object.values(topics).flatMap((t) => [t, `${t}.dlt`]));
+    await db?.drop();
+  });
+
+  let first: Awaited<ReturnType<typeof submit>>;
+  let bobStatement: Buffer;
+
+  it('quotes from the schedule and issues the payment order for a submitted application (enterprise 1–30 × 3 = 18,000 元)', async () => {
+    const quote = await app.inject({ method: 'GET', url: '/api/v1/billing/quotes?qualificationCode=enterprise&staffTierCode=1-30&years=3' });
+    expect(quote.json()).toMatchObject({ feePerYearFen: 600000, years: 3, amountDueFen: 1800000, amountInWords: '壹万捌仟元整', scheduleVersion: '2026-01' });
+    expect(quote.json().validityEnd).toMatch(/^\d{4}-12-31$/);
+
+    first = await submit('星河数字科技有限公司');
+    expect(first.order).toMatchObject({ amountDueFen: 1800000, transferRemark: '星河数字科技有限公司+会费', payee: { accountName: '中国图书馆学会', bankName: '北京银行白石桥支行', accountNumber: '20000006591600105310002' } });
+    const own = await issuer.token(first.app.institutionId, ['institution']);
+    const mine = await get(`/api/v1/billing/orders/${first.order.orderId}`, own);
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json()).toMatchObject({ status: 'unpaid', amountDueFen: 1800000, invoiceTitle: '星河数字科技有限公司', creditCode: first.app.creditCode });
+    const stranger = await issuer.token(randomUUID(), ['institution']);
+    expect((await get(`/api/v1/billing/orders/${first.order.orderId}`, stranger)).statusCode).toBe(404);
+    expect((await get('/api/v1/billing/orders', stranger)).json().items).toEqual([]);
+  });
+
+  it('auto-matches a real-looking GBK transfer (full-width ＋, a space, no payment code): paid, then the e-invoice with PDF and XML', async () => {
+    bobStatement = bobCsv([['BOB0000000101', '18,000.00', '6222020200112233445', '星河数字科技有限公司', '星河数字科技有限公司＋ 会费']]);
+    const summary = await upload(bobStatement);
+    expect(summary).toMatchObject({ profile: 'bank-of-beijing', credits: 2, newCredits: 2, debitsIgnored: 1, autoMatched: 1 });
+    const paid = await eventually(() => of('billing.PaymentOrderPaid', (d) => d.orderId === first.order.orderId)[0], { timeoutMs: 60000, what: 'PaymentOrderPaid' });
+    expect(paid.data).toMatchObject({ amountPaidFen: 1800000, paidOn: today });
+    // Keyed by transfer, so it may arrive on another partition after PaymentOrderPaid.
+    const matched = await eventually(() => of('billing.PaymentMatched', (d) => (d.allocations as Array<{ orderId: string }>)[0].orderId === first.order.orderId)[0], { timeoutMs: 30000, what: 'PaymentMatched' });
+    expect(matched.data).toMatchObject({ mode: 'auto', allocations: [{ orderId: first.order.orderId, amountFen: 1800000 }] });
+    const invoice = await eventually(() => of('billing.InvoiceIssued', (d) => d.orderId === first.order.orderId)[0], { timeoutMs: 60000, what: 'InvoiceIssued' });
+    const data = invoice.data as { invoiceId: string; invoiceNumber: string; buyerName: string; amountFen: number; documents: Array<{ format: string; contentBase64: string }> };
+    expect(data).toMatchObject({ buyerName: '星河数字科技有限公司', amountFen: 1800000, amountInWords: '壹万捌仟元整' });
+    expect(data.invoiceNumber).toMatch(/^\d{2}112\d{15}$/);
+    const pdf = Buffer.from(data.documents.find((d) => d.format === 'pdf')!.contentBase64, 'base64');
+    const text = (await pdfParse(pdf)).text;
+    expect(text).toContain('星河数字科技有限公司');
+    expect(text).toContain('壹万捌仟元整');
+    const own = await issuer.token(first.app.institutionId, ['institution']);
+    const download = await get(`/api/v1/billing/invoices/${data.invoiceId}/documents/xml`, own);
+    expect(download.statusCode).toBe(200);
+    expect(download.body).toContain('星河数字科技有限公司');
+    expect((await get(`/api/v1/billing/invoices/${data.invoiceId}/documents/pdf`, await issuer.token(randomUUID(), ['institution']))).statusCode).toBe(404);
+  });
+
+  it('recognises the same statement uploaded again: no new transfers', async () => {
+    const before = await eventually(() => of('billing.TransferImported', () => true).length >= 2 && of('billing.TransferImported', () => true).length, { timeoutMs: 30000, what: 'first TransferImported' });
+    const summary = await upload(bobStatement);
+    expect(summary).toMatchObject({ credits: 2, newCredits: 0, duplicates: 2, autoMatched: 0 });
+    const count = await db.pool.query('select count(*)::int as n from billing_transfers');
+    expect(count.rows[0].n).toBe(2);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(of('billing.TransferImported', () => true).length).toBe(before);
+  });
+
+  it('puts an ambiguous transfer in the review queue with reasons; finance confirms it and the order is paid', async () => {
+    // Two open orders of the same institution for the same amount (a duplicate application): a tie, never a silent pick.
+    const a = await submit('晨光图书馆', { years: 1 });
+    const b = await submit('晨光图书馆', { years: 1, institutionId: a.app.institutionId });
+    const summary = await upload(bobCsv([['BOB0000000201', '6,000.00', '6222000099998888', '李明', '晨光图书馆会费']]));
+    expect(summary).toMatchObject({ newCredits: 1, suggested: 1, autoMatched: 0 });
+    const queue = (await get('/api/v1/billing/review-queue', finance)).json().items;
+    const item = queue.find((t: { remark: string }) => t.remark === '晨光图书馆会费');
+    expect(item.candidates.map((c: { orderId: string }) => c.orderId).sort()).toEqual([a.order.orderId, b.order.orderId].sort());
+    expect(item.candidates[0].reasons.join(' ')).toContain('金额');
+    const institution = await issuer.token(a.app.institutionId, ['institution']);
+    expect((await post(`/api/v1/billing/transfers/${item.transferId}/confirmation`, institution, { orderId: a.order.orderId })).statusCode).toBe(403);
+    const confirmed = await post(`/api/v1/billing/transfers/${item.transferId}/confirmation`, finance, { orderId: a.order.orderId });
+    expect(confirmed.statusCode).toBe(201);
+    expect(confirmed.json()).toMatchObject({ status: 'matched', orders: [{ orderId: a.order.orderId, status: 'paid' }] });
+    expect((await post(`/api/v1/billing/transfers/${item.transferId}/confirmation`, finance, { orderId: a.order.orderId })).json()).toMatchObject({ code: 'TRANSFER_ALREADY_MATCHED' });
+    await eventually(() => of('billing.PaymentOrderPaid', (d) => d.orderId === a.order.orderId)[0], { timeoutMs: 60000, what: 'PaymentOrderPaid after confirmation' });
+    // The confirmed payer is learned for that institution.
+    const learned = await db.pool.query('select account from billing_payer_accounts where institution_id = $1', [a.app.institutionId]);
+    expect(learned.rows).toEqual([{ account: '6222000099998888' }]);
+  });
+
+  it('a partial payment leaves the remainder due; the remainder pays the order', async () => {
+    const c = await submit('远航教育科技有限公司');
+    const s1 = await upload(bobCsv([['BOB0000000301', '10,000.00', '6222000033334444', '远航教育科技有限公司', `远航教育科技有限公司会费 ${c.order.paymentCode}`]]));
+    // An amount short of the order is not booked blindly: finance confirms the suggestion.
+    const t1 = (await db.pool.query(`select transfer_id, status from billing_transfers where bank_reference = 'BOB0000000301'`)).rows[0];
+    expect(t1.status).toBe('suggested');
+    expect((await post(`/api/v1/billing/transfers/${t1.transfer_id}/confirmation`, finance, { orderId: c.order.orderId })).json()).toMatchObject({ orders: [{ status: 'partially_paid' }] });
+    expect(s1.newCredits).toBe(1);
+    const partial = await eventually(() => of('billing.PaymentOrderPartiallyPaid', (d) => d.orderId === c.order.orderId)[0], { timeoutMs: 60000, what: 'PartiallyPaid' });
+    expect(partial.data).toMatchObject({ amountPaidFen: 1000000, amountDueFen: 1800000 });
+    const view = (await get(`/api/v1/billing/orders/${c.order.orderId}`, finance)).json();
+    expect(view).toMatchObject({ status: 'partially_paid', remainingFen: 800000 });
+    await upload(bobCsv([['BOB0000000302', '8,000.00', '6222000033334444', '远航教育科技有限公司', '远航教育科技有限公司+会费（补缴）']]));
+    const t2 = (await db.pool.query(`select transfer_id, status from billing_transfers where bank_reference = 'BOB0000000302'`)).rows[0];
+    // The remainder, from the account finance just confirmed, is recognised automatically.
+    expect(t2.status).toBe('matched');
+    const paid = await eventually(() => of('billing.PaymentOrderPaid', (d) => d.orderId === c.order.orderId)[0], { timeoutMs: 60000, what: 'Paid after remainder' });
+    expect(paid.data).toMatchObject({ amountPaidFen: 1800000 });
+  });
+
+  it('reports a malformed row with its line number and imports the rest', async () => {
+    const file = readFileSync(join(__dirname, '../test-fixtures/statements/malformed.csv'));
+    const summary = await upload(file, 'malformed.csv');
+    expect(summary.rejected.map((r: { lineNumber: number }) => r.lineNumber)).toEqual(expect.arrayContaining([5, 6]));
+    expect(summary.rejected.find((r: { lineNumber: number }) => r.lineNumber === 5).reason).toMatch(/日期/);
+    expect(summary.newCredits).toBeGreaterThanOrEqual(2);
+    const detail = (await get(`/api/v1/billing/statements/${summary.statementId}`, finance)).json();
+    expect(detail.rejected.length).toBe(summary.rejected.length);
+  });
+});
