@@ -20,7 +20,8 @@ interface OutboxRow {
   id: string;
   topic: string;
   message_key: string;
-  payload: unknown;
+  /** The envelope as JSON text, sent as is (no parse/serialise round trip). */
+  payload: string;
   headers: Record<string, string>;
 }
 
@@ -39,6 +40,8 @@ export class OutboxRelay {
   private readonly published?: Counter;
   leader = false;
   private cursor = '0';
+  private pendingDelete: Promise<void> = Promise.resolve();
+  private prefetched?: Promise<OutboxRow[]>;
   /** Outbox ids the cursor passed while their transaction was in flight → the snapshot xmax when first missed. */
   private readonly gaps = new Map<string, bigint>();
 
@@ -47,7 +50,7 @@ export class OutboxRelay {
     private readonly kafka: Kafka,
     options: OutboxRelayOptions = {},
   ) {
-    this.options = { lockName: 'outbox-relay', batchSize: 500, idlePollMs: 250, standbyPollMs: 2000, maxBackoffMs: 5000, ...options };
+    this.options = { lockName: 'outbox-relay', batchSize: 1000, idlePollMs: 250, standbyPollMs: 2000, maxBackoffMs: 5000, ...options };
     if (options.registry) {
       this.published = new Counter({ name: 'outbox_published_total', help: 'Integration events published from the outbox to Kafka', registers: [options.registry] });
       const pool = this.pool;
@@ -94,12 +97,17 @@ export class OutboxRelay {
         if (published === 0) await this.sleep(this.options.idlePollMs);
       } catch (err) {
         this.options.logger?.warn({ err: (err as Error).message, backoffMs: backoff }, 'outbox relay failed; backing off');
+        // Start over from the table: rows not yet deleted are read (and published) again, none is skipped.
+        this.cursor = '0';
+        this.gaps.clear();
+        this.prefetched = undefined;
         await this.resetProducer();
         if (this.lockClient && !(await this.lockStillHeld())) await this.releaseLeadership();
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
       }
     }
+    await this.pendingDelete.catch(() => undefined);
     await this.releaseLeadership();
     await this.resetProducer();
   }
@@ -118,6 +126,7 @@ export class OutboxRelay {
       this.lockClient = client;
       this.cursor = '0';
       this.gaps.clear();
+      this.prefetched = undefined;
       this.leader = true;
       this.options.logger?.info({ lock: this.options.lockName }, 'outbox relay is the publisher');
     } catch (err) {
@@ -174,10 +183,48 @@ export class OutboxRelay {
    * commit before the previous one (the append would conflict).
    */
   async publishBatch(): Promise<number> {
+    const rows = await (this.prefetched ?? this.readBatch());
+    this.prefetched = undefined;
+    if (rows.length === 0) return 0;
+    const producer = await this.ensureProducer();
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
+      const list = byTopic.get(row.topic);
+      if (list) list.push(row);
+      else byTopic.set(row.topic, [row]);
+    }
+    const sending = producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic.entries()].map(([topic, list]) => ({
+        topic,
+        messages: list.map((row) => ({ key: row.message_key, value: row.payload, headers: row.headers })),
+      })),
+    });
+    // Read the next batch while the broker acknowledges this one. On any failure the run loop resets the cursor, so
+    // whatever was read ahead is read again.
+    const next = this.readBatch();
+    next.catch(() => undefined);
+    await sending;
+    this.prefetched = next;
+    await this.options.afterPublish?.(rows.length);
+    // The delete of this batch overlaps the next round; it is awaited before the next delete so failures surface.
+    await this.pendingDelete;
+    this.pendingDelete = this.db.query('delete from es_outbox where id = any($1::bigint[])', [rows.map((r) => r.id)]).then(
+      () => undefined,
+      // Already published: if the delete is lost the rows stay until the next leadership re-publishes them (inboxes
+      // absorb the duplicates). Nothing is lost either way.
+      (err: Error) => this.options.logger?.warn({ err: err.message }, 'could not delete published outbox rows'),
+    );
+    this.published?.inc(rows.length);
+    return rows.length;
+  }
+
+  /** Committed gap rows first, then the next rows after the cursor; records newly skipped ids as gaps. */
+  private async readBatch(): Promise<OutboxRow[]> {
     const gapRows = this.gaps.size > 0 ? await this.readGaps() : [];
     const forward = (
-      await this.pool.query<OutboxRow & { xmax: string }>(
-        `select es_outbox.id::text as id, topic, message_key, payload, headers, pg_snapshot_xmax(pg_current_snapshot())::text as xmax
+      await this.db.query<OutboxRow & { xmax: string }>(
+        `select es_outbox.id::text as id, topic, message_key, payload::text as payload, headers, pg_snapshot_xmax(pg_current_snapshot())::text as xmax
          from es_outbox where es_outbox.id > $1::bigint order by es_outbox.id limit $2`,
         [this.cursor, this.options.batchSize],
       )
@@ -187,32 +234,26 @@ export class OutboxRelay {
       for (let missing = previous + 1n; missing < BigInt(row.id); missing++) this.gaps.set(missing.toString(), BigInt(row.xmax));
       previous = BigInt(row.id);
     }
-    const rows = [...gapRows, ...forward];
-    if (rows.length === 0) return 0;
-    const producer = await this.ensureProducer();
-    const byTopic = new Map<string, OutboxRow[]>();
-    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic.entries()].map(([topic, list]) => ({
-        topic,
-        messages: list.map((row) => ({ key: row.message_key, value: JSON.stringify(row.payload), headers: row.headers })),
-      })),
-    });
-    await this.options.afterPublish?.(rows.length);
-    await this.pool.query('delete from es_outbox where id = any($1::bigint[])', [rows.map((r) => r.id)]);
     if (forward.length > 0) this.cursor = forward[forward.length - 1].id;
     for (const row of gapRows) this.gaps.delete(row.id);
-    this.published?.inc(rows.length);
-    return rows.length;
+    return [...gapRows, ...forward];
+  }
+
+  /**
+   * The leader's own connection (the one holding the advisory lock): the relay never waits behind the service's
+   * request traffic for a pooled connection, and loses leadership with it.
+   */
+  private get db(): PoolClient {
+    if (!this.lockClient) throw new Error('outbox relay lost its connection');
+    return this.lockClient;
   }
 
   /** Rows for remembered gaps that have committed since; gaps older than every in-flight transaction are dropped. */
   private async readGaps(): Promise<OutboxRow[]> {
     const ids = [...this.gaps.keys()];
     // Horizon first, rows second: a gap that committed before the horizon moved is then certainly visible below.
-    const horizon = await this.pool.query<{ xmin: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
-    const found = await this.pool.query<OutboxRow>('select es_outbox.id::text as id, topic, message_key, payload, headers from es_outbox where es_outbox.id = any($1::bigint[]) order by es_outbox.id', [ids]);
+    const horizon = await this.db.query<{ xmin: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
+    const found = await this.db.query<OutboxRow>('select es_outbox.id::text as id, topic, message_key, payload::text as payload, headers from es_outbox where es_outbox.id = any($1::bigint[]) order by es_outbox.id', [ids]);
     const xmin = BigInt(horizon.rows[0].xmin);
     const foundIds = new Set(found.rows.map((r) => r.id));
     for (const [id, xmaxWhenSeen] of this.gaps) if (!foundIds.has(id) && xmaxWhenSeen <= xmin) this.gaps.delete(id);

@@ -74,9 +74,11 @@ from unnest($4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[]) with or
 where $3::int = 0 or exists (select 1 from es_events where stream_id = $1 and stream_version = $3::int)
 returning global_position::text`;
 
+// NOTIFY wakes the relay at commit time (it is transactional), so publishing latency is not a polling interval.
 const OUTBOX_SQL = `
+with wake as (select pg_notify('es_outbox', ''))
 insert into es_outbox (topic, message_key, event_id, event_type, schema_version, payload, headers)
-select * from unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])`;
+select t.* from unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[]) as t, wake`;
 
 interface EventRow {
   stream_id: string;
@@ -110,7 +112,7 @@ export class PostgresEventStore {
     const run = async (client: Queryable): Promise<AppendResult> => {
       const base = expected === 'no_stream' ? 0 : expected === 'any' ? await this.currentVersion(client, streamId) : expected;
       const positions = events.length > 0 ? await this.insertEvents(client, streamId, streamType, base, expected, events) : [];
-      if (options.outbox?.length) await enqueueOutbox(client, options.outbox);
+      if (options.outbox?.length) await enqueueOutbox(client, options.outbox, { transactionHasId: positions.length > 0 });
       return { nextExpectedVersion: base + events.length, globalPositions: positions };
     };
     if (options.client) return run(options.client);
@@ -194,10 +196,10 @@ export class PostgresEventStore {
   }
 }
 
-export async function enqueueOutbox(client: Queryable, messages: OutboxMessage[]): Promise<void> {
-  // The transaction takes its id before its outbox ids, so the relay can tell when an id it skipped can no longer
-  // commit. NOTIFY wakes the relay at commit time (it is transactional), so latency is not a polling interval.
-  await client.query(`select pg_current_xact_id(), pg_notify('es_outbox', '')`);
+export async function enqueueOutbox(client: Queryable, messages: OutboxMessage[], options: { transactionHasId?: boolean } = {}): Promise<void> {
+  // The transaction must hold its id before it takes outbox ids, so the relay can tell when an id it skipped can no
+  // longer commit. After an event insert it already does.
+  if (!options.transactionHasId) await client.query('select pg_current_xact_id()');
   await client.query(OUTBOX_SQL, [
     messages.map((m) => m.topic),
     messages.map((m) => m.key),
