@@ -202,6 +202,24 @@ describe('faults: crashes, outages and redelivery (real Kafka + PostgreSQL, sepa
     await admin.disconnect();
     expect(dlt.reduce((sum, p) => sum + Number(p.high), 0)).toBe(1);
     expect(await count(db, 'select count(*) as n from effects')).toBe(999);
+
+    // The operator's tools: list shows the dead letter with its cause; replay sends it back (here it is still poison,
+    // so it returns to the dead-letter topic, and a second replay sends nothing new).
+    const list = spawnSync(process.execPath, ['scripts/dlt.mjs', 'list', topic], { cwd: repoRoot, encoding: 'utf8' });
+    expect(list.stdout).toContain(`${topic}.dlt: 1 dead letter(s)`);
+    expect(list.stdout).toContain('contract_violation');
+    const replay = spawnSync(process.execPath, ['scripts/dlt.mjs', 'replay', topic], { cwd: repoRoot, encoding: 'utf8' });
+    expect(replay.stdout).toContain(`replayed 1 dead letter(s) from ${topic}.dlt to ${topic}`);
+    await eventually(async () => {
+      const admin2 = kafka.admin();
+      await admin2.connect();
+      const offsets = await admin2.fetchTopicOffsets(`${topic}.dlt`);
+      await admin2.disconnect();
+      return offsets.reduce((sum, p) => sum + Number(p.high), 0) === 2;
+    }, { what: 'the replayed poison to be dead-lettered again' });
+    const again = spawnSync(process.execPath, ['scripts/dlt.mjs', 'replay', topic], { cwd: repoRoot, encoding: 'utf8' });
+    expect(again.stdout).toContain('replayed 1 dead letter(s)');
+    expect(await count(db, 'select count(*) as n from effects')).toBe(999);
   });
 
   it('two processes appending to one stream: no lost update, conflicts surface as the typed error and are retried', async () => {
