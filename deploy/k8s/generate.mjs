@@ -43,6 +43,8 @@ function configMap(svc, s) {
     REDIS_URL: 'redis://redis:6379',
     LOG_LEVEL: 'info',
     SHUTDOWN_TIMEOUT_MS: '20000',
+    // Services verify access tokens with identity's public keys.
+    JWT_JWKS_URL: `http://identity:${SERVICES.identity.port}/api/v1/identity/.well-known/jwks.json`,
   };
   if (s.kafka) {
     Object.assign(data, { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/etc/kafka-ca/ca.crt', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: svc });
@@ -50,7 +52,7 @@ function configMap(svc, s) {
   if (svc === 'gateway') {
     for (const other of ['identity', 'membership', 'billing', 'notification']) data[`${other.toUpperCase()}_URL`] = `http://${other}:${SERVICES[other].port}`;
   }
-  if (svc === 'identity') data.SMS_PROVIDER = 'aliyun';
+  if (svc === 'identity') Object.assign(data, { SMS_PROVIDER: 'aliyun', NODE_ENV: 'production', ALIYUN_SMS_SIGN_NAME: '中国图书馆学会' });
   if (s.smtp) Object.assign(data, { SMTP_HOST: 'smtp.example.org', SMTP_PORT: '465', SMTP_SECURE: 'true', MAIL_FROM: '中国图书馆学会 <noreply@lsc.example.org>' });
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${svc}-config`, labels: labels(svc) }, data };
 }
@@ -66,8 +68,12 @@ function env(svc, s) {
   }
   if (s.kafka) out.push(secretEnv('KAFKA_SASL_PASSWORD', svc, 'password')); // Secret written by Strimzi's User Operator
   if (svc === 'identity') {
-    out.push(secretEnv('JWT_PRIVATE_KEY', 'identity-jwt', 'private.pem'), secretEnv('JWT_PUBLIC_KEY', 'identity-jwt', 'public.pem'));
-    out.push(secretEnv('ALIYUN_ACCESS_KEY_ID', 'identity-aliyun', 'access-key-id'), secretEnv('ALIYUN_ACCESS_KEY_SECRET', 'identity-aliyun', 'access-key-secret'));
+    out.push(secretEnv('JWT_PRIVATE_KEY_PEM', 'identity-jwt', 'private.pem'), secretEnv('SMS_CODE_PEPPER', 'identity-sms', 'pepper'));
+    out.push(
+      secretEnv('ALIYUN_SMS_ACCESS_KEY_ID', 'identity-aliyun', 'access-key-id'),
+      secretEnv('ALIYUN_SMS_ACCESS_KEY_SECRET', 'identity-aliyun', 'access-key-secret'),
+      secretEnv('ALIYUN_SMS_TEMPLATE_CODES', 'identity-aliyun', 'template-codes'),
+    );
   }
   if (s.smtp) out.push(secretEnv('SMTP_USER', 'notification-smtp', 'username'), secretEnv('SMTP_PASSWORD', 'notification-smtp', 'password'));
   return out;

@@ -85,8 +85,10 @@ describe('docker-compose.yml', () => {
   it('.env.example holds no real secrets', () => {
     const env = readFileSync(join(repoRoot, '.env.example'), 'utf8');
     expect(env).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
-    expect(env).toMatch(/^ALIYUN_ACCESS_KEY_SECRET=$/m);
-    expect(env).toMatch(/^JWT_PRIVATE_KEY=$/m);
+    // Real credentials stay empty: the SMS provider's secret and the token-signing key.
+    expect(env).toMatch(/^ALIYUN_SMS_ACCESS_KEY_SECRET=$/m);
+    expect(env).toMatch(/^JWT_PRIVATE_KEY_PEM=$/m);
+    expect(env).toMatch(/^SMS_PROVIDER=local$/m);
   });
 });
 
