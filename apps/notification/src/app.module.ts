@@ -19,7 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, NotificationSchema1764300000000] }, redis: true, kafka: true }),
-        MessagingModule.forRoot({ consumerGroup: 'notification', consumedTopics: Object.values(topics) }),
+        MessagingModule.forRoot({ consumerGroup: config.KAFKA_CONSUMER_GROUP, consumedTopics: Object.values(topics) }),
       ],
       controllers: [consumerController(topics), AdminController],
       providers: [

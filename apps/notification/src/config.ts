@@ -18,6 +18,9 @@ export class NotificationConfig extends BaseServiceConfig {
   @IsString() CONTACT_PHONE = '010-88545141';
   @IsEmail() CONTACT_EMAIL = 'member@lsc.org.cn';
 
+  /** Kafka consumer group (and inbox name); separate test processes use their own. */
+  @IsString() @MinLength(1) KAFKA_CONSUMER_GROUP = 'notification';
+
   /** Topics are configurable only so tests can use their own; production keeps the contract names. */
   @IsString() IDENTITY_TOPIC = IDENTITY_TOPIC;
   @IsString() MEMBERSHIP_TOPIC = MEMBERSHIP_TOPIC;

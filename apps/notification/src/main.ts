@@ -6,7 +6,7 @@ import { loadNotificationConfig } from './config';
 async function main(): Promise<void> {
   const config = loadNotificationConfig();
   await bootstrapService(AppModule.register(config), config, {
-    consumer: { groupId: 'notification' }, openApi: { title: 'notification', description: 'Notification — 电子发票与通知邮件' },
+    consumer: { groupId: config.KAFKA_CONSUMER_GROUP }, openApi: { title: 'notification', description: 'Notification — 电子发票与通知邮件' },
   });
 }
 

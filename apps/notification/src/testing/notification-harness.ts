@@ -40,15 +40,16 @@ export function notificationEnv(o: { db: TestDatabase; topics: TestTopics; smtpP
     DELIVERY_BACKOFF_MAX_MS: '2000',
     DELIVERY_MAX_ATTEMPTS: '60',
     LOG_LEVEL: 'warn',
+    KAFKA_CONSUMER_GROUP: uniqueName('notification'),
     ...(o.jwksUrl ? { JWT_JWKS_URL: o.jwksUrl } : {}),
     ...o.extra,
   };
 }
 
 /** Boots the real AppModule (HTTP + Kafka consumer + delivery worker) in this process, on a free port (listen(0)). */
-export async function startNotificationApp(env: Record<string, string>, groupId = uniqueName('notification')): Promise<{ app: NestFastifyApplication; config: NotificationConfig }> {
+export async function startNotificationApp(env: Record<string, string>): Promise<{ app: NestFastifyApplication; config: NotificationConfig }> {
   const config = loadNotificationConfig(env);
-  const app = await createServiceApp(AppModule.register(config), config, { consumer: { groupId } });
+  const app = await createServiceApp(AppModule.register(config), config, { consumer: { groupId: config.KAFKA_CONSUMER_GROUP } });
   await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
   return { app, config };
