@@ -2,7 +2,19 @@ import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Producer } from 'kafkajs';
-import { ApplicationSubmitted, InvoiceIssued, MembershipExpired, PaymentOrderIssued, TransferUnmatched } from '@lsc/contracts';
+import {
+  ApplicationSubmitted,
+  CertificateMailed,
+  InstitutionNameChanged,
+  InvoiceIssued,
+  MembershipActivated,
+  MembershipEnteredGrace,
+  MembershipExpired,
+  MembershipExpiring,
+  PaymentOrderIssued,
+  PaymentOrderPaid,
+  TransferUnmatched,
+} from '@lsc/contracts';
 import { eventually, testKafka, type TestDatabase } from '@lsc/testing';
 import { startCatcher, tempMailDir, type RunningCatcher } from './mail/mail-test-helpers';
 import { connectedProducer, emailChanged, eventOf, invoiceIssued, newInstitution, publish } from './testing/events';
@@ -130,6 +142,49 @@ describe('notification service (real Kafka, PostgreSQL, SMTP catcher)', () => {
     await settled(order.eventId, 'payment-order-issued');
     const [mail] = bySubject(/缴费/)(await mailsTo(dir, inst.email));
     for (const part of ['户名：中国图书馆学会', '账号：20000006591600105310002', `${inst.name}+会费`, '7K3M9Q']) expect(mail.text).toContain(part);
+  });
+
+  it('the lifecycle mails (paid, activated, expiring 30/7 days, grace, expired, certificate mailed) greet with the current registered name', async () => {
+    const inst = newInstitution();
+    const renamed = `${inst.name}（新）`;
+    const rename = eventOf(InstitutionNameChanged, { institutionId: inst.institutionId, previousName: inst.name, name: renamed, changedAt: new Date(Date.now() + 1000).toISOString() });
+    await publish(producer, topics.identity, inst.registered, rename);
+    await eventually(async () => (await db.pool.query('select 1 from notification_recipients where institution_id = $1 and name = $2', [inst.institutionId, renamed])).rowCount === 1, { timeoutMs: 30000, what: 'the rename' });
+    const of = (data: object) => ({ ...data, institutionId: inst.institutionId });
+    const expiringEvent = { ...MembershipExpiring.example, institutionId: inst.institutionId };
+    const { daysBefore: _none, ...expiringWithoutDays } = expiringEvent;
+    const billing = [eventOf(PaymentOrderPaid, of(PaymentOrderPaid.example))];
+    const membership = [
+      eventOf(MembershipActivated, of(MembershipActivated.example)),
+      eventOf(MembershipExpiring, expiringEvent),
+      eventOf(MembershipExpiring, { ...expiringWithoutDays, at: '2028-12-24T01:00:00.000Z' }),
+      eventOf(MembershipEnteredGrace, of(MembershipEnteredGrace.example)),
+      eventOf(MembershipExpired, of(MembershipExpired.example)),
+      eventOf(CertificateMailed, of(CertificateMailed.example)),
+    ];
+    await publish(producer, topics.billing, ...billing);
+    await publish(producer, topics.membership, ...membership);
+    const expected: Array<[string, string]> = [
+      [billing[0].eventId, 'payment-received'],
+      [membership[0].eventId, 'membership-activated'],
+      [membership[1].eventId, 'membership-expiring'],
+      [membership[2].eventId, 'membership-expiring'],
+      [membership[3].eventId, 'membership-entered-grace'],
+      [membership[4].eventId, 'membership-expired'],
+      [membership[5].eventId, 'certificate-mailed'],
+    ];
+    for (const [key, template] of expected) await settled(key, template);
+    await settled(inst.registered.eventId, 'institution-registered');
+
+    const mails = await mailsTo(dir, inst.email);
+    expect(mails).toHaveLength(expected.length + 1);
+    const lifecycle = mails.filter((m) => !(m.text ?? '').includes('注册'));
+    for (const mail of lifecycle) expect(mail.text).toContain(renamed);
+    const texts = mails.map((m) => m.text ?? '');
+    expect(texts.some((t) => t.includes('30') && t.includes('LSC-U-2026-000001'))).toBe(true);
+    // No daysBefore in the event: 24 Dec (Beijing) → 31 Dec is 7 days.
+    expect(texts.filter((t) => /\b7\s*天/.test(t))).toHaveLength(1);
+    expect(texts.some((t) => t.includes('1234567890123') && t.includes('中国邮政EMS'))).toBe(true);
   });
 
   it('a refused address and a missing attachment are recorded as permanent failures, not retried, and the service carries on', async () => {
