@@ -210,7 +210,13 @@ function kafkaTopics() {
     metadata: { name: k8sName(name), labels: { 'strimzi.io/cluster': KAFKA_CLUSTER } },
     spec: {
       topicName: name, partitions: topicsFile.partitions, replicas: 3,
-      config: { 'retention.ms': String(t.retentionMs), 'min.insync.replicas': '2', 'cleanup.policy': 'delete' },
+      config: {
+        'retention.ms': String(t.retentionMs),
+        'min.insync.replicas': '2',
+        'cleanup.policy': 'delete',
+        // billing's events may carry e-invoice documents; see libs/contracts/src/topics.json.
+        ...(t.maxMessageBytes ? { 'max.message.bytes': String(t.maxMessageBytes) } : {}),
+      },
     },
   })));
 }

@@ -129,14 +129,20 @@ export async function ensureTopics() {
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
+    const sizeEntry = (t) => (t.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] : []);
     const wanted = spec.topics.flatMap((t) => [
-      { topic: t.name, numPartitions: spec.partitions, configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }] },
-      { topic: `${t.name}.dlt`, numPartitions: spec.partitions, configEntries: [{ name: 'retention.ms', value: '-1' }] },
+      { topic: t.name, numPartitions: spec.partitions, configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }, ...sizeEntry(t)] },
+      { topic: `${t.name}.dlt`, numPartitions: spec.partitions, configEntries: [{ name: 'retention.ms', value: '-1' }, ...sizeEntry(t)] },
     ]);
     const missing = wanted.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
       await admin.createTopics({ topics: missing, waitForLeaders: true });
       log('kafka', `created topics: ${missing.map((t) => t.topic).join(', ')}`);
+    }
+    // Topics created by an older checkout get the current settings too (alterConfigs replaces the listed keys).
+    const present = wanted.filter((t) => existing.has(t.topic));
+    if (present.length > 0) {
+      await admin.alterConfigs({ validateOnly: false, resources: present.map((t) => ({ type: 2, name: t.topic, configEntries: t.configEntries })) });
     }
     return wanted.map((t) => t.topic);
   } finally {
