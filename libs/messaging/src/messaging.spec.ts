@@ -68,6 +68,7 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
     expect(received[0].headers).toMatchObject({ 'event-type': Buffer.from(InstitutionRegistered.type), 'schema-version': Buffer.from('1'), 'correlation-id': Buffer.from('corr-1') });
     expect((await db.pool.query('select count(*)::int as n from es_outbox')).rows[0].n).toBe(0);
     expect(await registry.getSingleMetricAsString('outbox_published_total')).toContain('outbox_published_total 25');
+    expect(await registry.getSingleMetricAsString('lsc_registrations_total')).toContain('lsc_registrations_total 25');
   });
 
   it('publishes a row whose transaction commits after later rows were published (the cursor remembers the gap)', async () => {

@@ -38,6 +38,7 @@ export class OutboxRelay {
   private lockClient?: PoolClient;
   private readonly options: Required<Omit<OutboxRelayOptions, 'logger' | 'registry' | 'afterPublish'>> & Pick<OutboxRelayOptions, 'logger' | 'afterPublish'>;
   private readonly published?: Counter;
+  private readonly business?: BusinessCounters;
   leader = false;
   private cursor = '0';
   private pendingDelete: Promise<void> = Promise.resolve();
@@ -52,6 +53,7 @@ export class OutboxRelay {
   ) {
     this.options = { lockName: 'outbox-relay', batchSize: 1000, idlePollMs: 250, standbyPollMs: 2000, maxBackoffMs: 5000, ...options };
     if (options.registry) {
+      this.business = new BusinessCounters(options.registry);
       this.published = new Counter({ name: 'outbox_published_total', help: 'Integration events published from the outbox to Kafka', registers: [options.registry] });
       const pool = this.pool;
       const age = new Gauge({ name: 'outbox_oldest_pending_age_seconds', help: 'Age of the oldest unpublished outbox event', registers: [options.registry] });
@@ -216,6 +218,7 @@ export class OutboxRelay {
       (err: Error) => this.options.logger?.warn({ err: err.message }, 'could not delete published outbox rows'),
     );
     this.published?.inc(rows.length);
+    if (this.business) for (const row of rows) this.business.count(row.payload);
     return rows.length;
   }
 
@@ -269,5 +272,33 @@ export class OutboxRelay {
       }
       this.wake = done;
     });
+  }
+}
+
+/**
+ * Business figures for the dashboards, counted when the integration event that records the fact is published (so a
+ * rolled-back command never counts, and each service counts only its own facts).
+ */
+class BusinessCounters {
+  private readonly registrations: Counter;
+  private readonly applications: Counter<'kind'>;
+  private readonly matches: Counter<'mode'>;
+  private readonly invoices: Counter;
+
+  constructor(registry: Registry) {
+    this.registrations = new Counter({ name: 'lsc_registrations_total', help: 'Institution accounts registered', registers: [registry] });
+    this.applications = new Counter({ name: 'lsc_applications_submitted_total', help: 'Membership applications submitted, by kind (new|renewal)', labelNames: ['kind'], registers: [registry] });
+    this.matches = new Counter({ name: 'lsc_payments_matched_total', help: 'Bank transfers matched to payment orders, by mode (auto|manual)', labelNames: ['mode'], registers: [registry] });
+    this.invoices = new Counter({ name: 'lsc_invoices_issued_total', help: 'E-invoices issued', registers: [registry] });
+  }
+
+  count(payload: string): void {
+    // Cheap prefilter: only the four event types below are parsed.
+    if (!/"type":\s*"(identity\.InstitutionRegistered|membership\.ApplicationSubmitted|billing\.PaymentMatched|billing\.InvoiceIssued)"/.test(payload)) return;
+    const event = JSON.parse(payload) as { type: string; data: { kind?: string; mode?: string } };
+    if (event.type === 'identity.InstitutionRegistered') this.registrations.inc();
+    else if (event.type === 'membership.ApplicationSubmitted') this.applications.inc({ kind: event.data.kind ?? 'new' });
+    else if (event.type === 'billing.PaymentMatched') this.matches.inc({ mode: event.data.mode ?? 'auto' });
+    else if (event.type === 'billing.InvoiceIssued') this.invoices.inc();
   }
 }
