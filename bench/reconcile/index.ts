@@ -12,7 +12,8 @@ import type * as OrdersModule from '../../apps/billing/src/orders/payment-orders
 import type * as StatementsModule from '../../apps/billing/src/statements';
 import type * as MigrationModule from '../../apps/billing/src/migrations/1764400000000-billing-schema';
 
-// The bench is compiled alone; billing's compiled code lives in dist/apps/billing (src/ stripped).
+// The bench is compiled alone; billing's compiled code lives in dist/apps/billing (src/ stripped), resolved at run time.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const billing = (path: string) => require(join(__dirname, '..', '..', 'apps', 'billing', path));
 const { StatementImporter } = billing('imports/statement-importer.js') as typeof ImporterModule;
 const { PaymentOrders } = billing('orders/payment-orders.js') as typeof OrdersModule;
@@ -80,12 +81,13 @@ async function main(): Promise<void> {
     const parsed = await parseStatement(file, { filename: 'bench.csv' });
     const parseSeconds = Number(process.hrtime.bigint() - p0) / 1e9;
 
-    const importer = new StatementImporter(db.pool, store, orders, { billingTopic: 'billing.events.v1' });
+    const stages: Record<string, number> = {};
+    const importer = new StatementImporter(db.pool, store, orders, { billingTopic: 'billing.events.v1', onStage: (stage, ms) => void (stages[`${stage}_s`] = round(ms / 1000, 2)) });
     const t0 = process.hrtime.bigint();
     const summary = await importer.import({ content: file, filename: 'bench.csv', actor: 'bench', correlationId: randomUUID() });
     const total = Number(process.hrtime.bigint() - t0) / 1e9;
     console.error(JSON.stringify({ parsedLines: parsed.lines.length, rejected: parsed.rejected.length, parseSeconds: round(parseSeconds, 2), summary: { ...summary, rejected: summary.rejected.length } }));
-    report({ bench: 'reconcile', ours: LINES / total, baseline: LINES / parseSeconds, unit: 'lines/s', total_s: round(total, 2), auto_matched: summary.autoMatched, suggested: summary.suggested, unmatched: summary.unmatched });
+    report({ bench: 'reconcile', ours: LINES / total, baseline: LINES / parseSeconds, unit: 'lines/s', total_s: round(total, 2), stages, auto_matched: summary.autoMatched, suggested: summary.suggested, unmatched: summary.unmatched });
   } finally {
     await db.drop();
   }

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { buildInvoiceDocument, formatInvoiceNumber, renderInvoicePdf, renderInvoiceXml, type InvoiceItemInput, type InvoiceKind, type InvoiceParty } from '../invoicing';
+import { buildInvoiceDocument, formatInvoiceNumber, renderInvoicePdf, renderInvoiceXml, type InvoiceDocument, type InvoiceItemInput, type InvoiceKind, type InvoiceParty } from '../invoicing';
 
 export interface InvoiceRequest {
   readonly kind: InvoiceKind;
@@ -38,33 +38,54 @@ export interface BuiltInIssuerSettings {
   readonly drawer: string;
 }
 
+export type InvoiceRenderer = (doc: InvoiceDocument) => Promise<IssuedFile[]>;
+
+const renderBoth: InvoiceRenderer = async (doc) => [
+  { format: 'pdf', contentType: 'application/pdf', content: await renderInvoicePdf(doc) },
+  { format: 'xml', contentType: 'application/xml', content: Buffer.from(renderInvoiceXml(doc), 'utf8') },
+];
+
+/** Attempts at claiming a predicted number before rendering under the counter lock (the old, always-correct way). */
+const OPTIMISTIC_ATTEMPTS = 5;
+
 /**
- * Numbers come from a counter row bumped in the caller's transaction: the row lock serialises issuers and a rolled-back
- * issuance returns its number, so the series has no gaps (a PostgreSQL sequence would leave them).
+ * Numbers come from a counter row bumped in the caller's transaction: a rolled-back issuance returns its number, so
+ * the series has no gaps (a PostgreSQL sequence would leave them). The number is printed on the documents, yet the
+ * slow part (the PDF) is rendered BEFORE the counter row is locked: the next number is predicted from the committed
+ * counter, rendered, and then claimed with a conditional bump (`last_value = predicted - 1`). If another issuer took
+ * it meanwhile the bump updates nothing (no lock kept) and we predict again; only after several lost races is the
+ * document rendered under the lock. The lock is therefore held from the bump to the caller's commit, not for renders.
  */
 export class BuiltInInvoiceIssuer implements InvoiceIssuer {
-  constructor(private readonly settings: BuiltInIssuerSettings) {}
+  constructor(
+    private readonly settings: BuiltInIssuerSettings,
+    private readonly render: InvoiceRenderer = renderBoth,
+  ) {}
 
   async issue(request: InvoiceRequest, client: PoolClient): Promise<IssuedInvoice> {
     const issueYear = Number(new Date(Date.parse(request.issuedAt) + 8 * 3_600_000).toISOString().slice(0, 4));
     const series = `${String(issueYear % 100).padStart(2, '0')}${this.settings.provinceCode}${this.settings.channel}`;
-    const r = await client.query<{ last_value: string }>(
-      `insert into billing_invoice_counters (series, last_value) values ($1, 1)
-       on conflict (series) do update set last_value = billing_invoice_counters.last_value + 1 returning last_value`,
-      [series],
-    );
-    const number = formatInvoiceNumber({ issueYear, provinceCode: this.settings.provinceCode, channel: this.settings.channel, sequence: Number(r.rows[0].last_value) });
-    const doc = buildInvoiceDocument({ number, issuedAt: request.issuedAt, kind: request.kind, buyer: request.buyer, seller: this.settings.seller, items: request.items, remark: request.remark, drawer: this.settings.drawer });
-    const pdf = await renderInvoicePdf(doc);
-    const xml = Buffer.from(renderInvoiceXml(doc), 'utf8');
-    return {
-      number,
-      amountFen: doc.totals.totalFen,
-      amountInWords: doc.totals.totalInWords,
-      files: [
-        { format: 'pdf', contentType: 'application/pdf', content: pdf },
-        { format: 'xml', contentType: 'application/xml', content: xml },
-      ],
+    const documentFor = (sequence: number) => {
+      const number = formatInvoiceNumber({ issueYear, provinceCode: this.settings.provinceCode, channel: this.settings.channel, sequence });
+      return buildInvoiceDocument({ number, issuedAt: request.issuedAt, kind: request.kind, buyer: request.buyer, seller: this.settings.seller, items: request.items, remark: request.remark, drawer: this.settings.drawer });
     };
+    const read = () => client.query<{ last_value: string }>('select last_value from billing_invoice_counters where series = $1', [series]);
+    // A series' first invoice creates its row (at 0 = none issued); later ones only read it (no insert, which could
+    // wait on another issuer's uncommitted bump).
+    if ((await read()).rowCount === 0) await client.query('insert into billing_invoice_counters (series, last_value) values ($1, 0) on conflict (series) do nothing', [series]);
+    for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
+      const current = await read();
+      const predicted = Number(current.rows[0].last_value) + 1;
+      const doc = documentFor(predicted);
+      const files = await this.render(doc);
+      // Waits only while another issuer that already bumped commits or rolls back; then re-checks the value.
+      const claimed = await client.query('update billing_invoice_counters set last_value = $2 where series = $1 and last_value = $3', [series, predicted, predicted - 1]);
+      if (claimed.rowCount === 1) return issued(doc, files);
+    }
+    const r = await client.query<{ last_value: string }>('update billing_invoice_counters set last_value = last_value + 1 where series = $1 returning last_value', [series]);
+    const doc = documentFor(Number(r.rows[0].last_value));
+    return issued(doc, await this.render(doc));
   }
 }
+
+const issued = (doc: InvoiceDocument, files: IssuedFile[]): IssuedInvoice => ({ number: doc.number, amountFen: doc.totals.totalFen, amountInWords: doc.totals.totalInWords, files });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { ApplicationSubmittedV1 } from '@lsc/contracts';
-import { CommandHandler, PostgresEventStore, type CommandMetadata, type Decided, type Queryable } from '@lsc/event-sourcing';
+import { CommandHandler, PostgresEventStore, enqueueOutbox, fold, isUniqueViolation, type CommandMetadata, type Decided, type OutboxMessage, type Queryable } from '@lsc/event-sourcing';
 import { CONFIG } from '@lsc/service-kit';
 import type { BillingConfig } from '../config';
 import { paymentOrderDecider, quote, shanghaiDate, toIntegrationEvents, type PaymentOrderCommand, type PaymentOrderEvent, type PaymentOrderState } from '../domain';
@@ -12,6 +12,30 @@ import { fen } from '../shared';
 
 export const orderStream = (orderId: string): string => `payment-order-${orderId}`;
 type OrderDecided = Decided<PaymentOrderState, PaymentOrderEvent>;
+
+export interface PaymentToApply {
+  orderId: string;
+  transferId: string;
+  amountFen: number;
+  matchId: string;
+  bookedOn: string;
+}
+
+/** The order streams' versions moved under us (a concurrent command on one of the orders): the caller retries. */
+export class OrderStreamConflict extends Error {
+  constructor() {
+    super('payment-order stream changed concurrently');
+    this.name = 'OrderStreamConflict';
+  }
+}
+
+// Several streams in one statement: each row carries its exact next version, so the (stream_id, stream_version)
+// unique constraint is the optimistic-concurrency check, as in PostgresEventStore.append.
+const APPEND_MANY_SQL = `
+insert into es_events (stream_id, stream_type, stream_version, event_id, event_type, schema_version, data, metadata)
+select t.stream_id, 'payment-order', t.stream_version, t.event_id, t.event_type, t.schema_version, t.data, t.metadata
+  from json_to_recordset($1::json) as t(n int, stream_id text, stream_version int, event_id uuid, event_type text, schema_version int, data jsonb, metadata jsonb)
+ order by t.n`;
 
 /** Write side of payment orders plus the billing_orders read model, updated in the same transaction as the events. */
 @Injectable()
@@ -79,6 +103,79 @@ export class PaymentOrders {
   async applyPayment(input: { orderId: string; transferId: string; amountFen: number; matchId: string; bookedOn: string }, metadata: CommandMetadata, client: PoolClient): Promise<OrderDecided> {
     const { orderId, ...data } = input;
     return this.handler.handle(orderStream(orderId), { type: 'ApplyPayment', data, metadata }, { client, afterAppend: (c, d) => this.updateRow(c, d) });
+  }
+
+  /**
+   * Many ApplyPayment commands in one go, inside the caller's transaction (the statement importer's chunk): the
+   * orders' streams are read in one query, each payment is decided in sequence against the order's state so far
+   * (two transfers for one order see each other), and events, outbox messages and billing_orders rows are written in
+   * one statement each. Event ids, metadata, causation and integration events are exactly what `applyPayment` would
+   * write command by command. A concurrent append to one of the streams raises OrderStreamConflict (the caller's
+   * transaction is then aborted and must be retried as a whole).
+   */
+  async applyPayments(payments: readonly PaymentToApply[], metadata: CommandMetadata, client: PoolClient): Promise<Map<string, PaymentOrderState>> {
+    if (payments.length === 0) return new Map();
+    const streamIds = [...new Set(payments.map((p) => orderStream(p.orderId)))];
+    const history = await client.query<{ stream_id: string; stream_version: number; event_type: string; schema_version: number; data: PaymentOrderEvent['data'] }>(
+      'select stream_id, stream_version, event_type, schema_version, data from es_events where stream_id = any($1::text[]) order by stream_id, stream_version',
+      [streamIds],
+    );
+    const loaded = new Map<string, { state: PaymentOrderState; version: number }>();
+    const byStream = new Map<string, PaymentOrderEvent[]>();
+    for (const row of history.rows) {
+      let list = byStream.get(row.stream_id);
+      if (!list) byStream.set(row.stream_id, (list = []));
+      list.push({ type: row.event_type, schemaVersion: row.schema_version, data: row.data } as PaymentOrderEvent);
+      loaded.set(row.stream_id, { state: paymentOrderDecider.initialState(), version: row.stream_version });
+    }
+    for (const [streamId, events] of byStream) loaded.get(streamId)!.state = fold(paymentOrderDecider.evolve, paymentOrderDecider.initialState(), events);
+    const rows: Array<{ n: number; stream_id: string; stream_version: number; event_id: string; event_type: string; schema_version: number; data: unknown; metadata: object }> = [];
+    const outbox: OutboxMessage[] = [];
+    const changed = new Map<string, PaymentOrderState>();
+    const eventMeta = { correlationId: metadata.correlationId, actor: metadata.actor, occurredAt: metadata.now, commandType: 'ApplyPayment' };
+    for (const p of payments) {
+      const streamId = orderStream(p.orderId);
+      const current = loaded.get(streamId) ?? { state: paymentOrderDecider.initialState(), version: 0 };
+      const { orderId, ...data } = p;
+      const events = paymentOrderDecider.decide({ type: 'ApplyPayment', data, metadata }, current.state);
+      if (events.length === 0) continue;
+      const state = fold(paymentOrderDecider.evolve, current.state, events);
+      const ids = events.map(() => randomUUID());
+      events.forEach((e, k) =>
+        rows.push({ n: rows.length, stream_id: streamId, stream_version: current.version + 1 + k, event_id: ids[k], event_type: e.type, schema_version: e.schemaVersion, data: e.data, metadata: eventMeta }),
+      );
+      for (const m of events.flatMap((e) => toIntegrationEvents(state, e))) {
+        outbox.push({
+          topic: this.config.BILLING_TOPIC,
+          key: streamId,
+          event: { eventId: randomUUID(), streamId, occurredAt: metadata.now, correlationId: metadata.correlationId, causationId: ids[0], type: m.contract.type, schemaVersion: m.contract.schemaVersion, data: m.data },
+        });
+      }
+      loaded.set(streamId, { state, version: current.version + events.length });
+      changed.set(orderId, state);
+    }
+    if (rows.length === 0) return changed;
+    try {
+      await client.query(APPEND_MANY_SQL, [JSON.stringify(rows)]);
+    } catch (err) {
+      if (isUniqueViolation(err, 'es_events_stream_version_uq')) throw new OrderStreamConflict();
+      throw err;
+    }
+    if (outbox.length > 0) await enqueueOutbox(client, outbox, { transactionHasId: true });
+    const update = [...changed.values()].map((s) => ({
+      id: s.order!.orderId,
+      status: s.status,
+      paid: s.paidFen,
+      credit: Math.max(0, s.paidFen - s.order!.amountDueFen) + s.strayCreditFen,
+      paid_on: s.paidOn ?? null,
+    }));
+    await client.query(
+      `update billing_orders o set status = t.status, amount_paid_fen = t.paid, credit_fen = t.credit, paid_on = t.paid_on, updated_at = now()
+         from json_to_recordset($1::json) as t(id uuid, status text, paid bigint, credit bigint, paid_on date)
+        where o.order_id = t.id`,
+      [JSON.stringify(update)],
+    );
+    return changed;
   }
 
   private async updateRow(client: PoolClient, decided: OrderDecided): Promise<void> {
