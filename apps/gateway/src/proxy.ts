@@ -30,7 +30,15 @@ const forwardedProto = (request: FastifyRequest, trustedProxies: ReadonlySet<str
   return trustedProxies.has(peer) && (proto === 'http' || proto === 'https') ? proto : undefined;
 };
 
-const bodyLimitFor = (request: FastifyRequest): number => bodyPolicyFor(request.method, normalizedPath(request.url))?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+/**
+ * Larger limits exist only for file uploads, which are multipart: any other body keeps the default, the same limit the
+ * services parse with, so a service never has to cut off a body mid-stream (which would surface as a 502).
+ */
+const bodyLimitFor = (request: FastifyRequest): number => {
+  const policy = bodyPolicyFor(request.method, normalizedPath(request.url));
+  const multipart = /^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '');
+  return policy && multipart ? policy.bodyLimitBytes : DEFAULT_BODY_LIMIT_BYTES;
+};
 
 /**
  * Streams /api/v1/<area>/* to the owning service unchanged in path, query and body. Encapsulated so its

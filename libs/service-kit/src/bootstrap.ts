@@ -47,7 +47,24 @@ export function buildOpenApiDocument(app: INestApplication, title: string, descr
 
 /** Creates the Fastify-based NestJS app with the platform's cross-cutting behaviour, without listening. */
 export async function createServiceApp(appModule: Type<unknown> | DynamicModule, config: BaseServiceConfig, options: BootstrapOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024, trustProxy: true, logger: false, return503OnClosing: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    trustProxy: true,
+    logger: false,
+    return503OnClosing: true,
+    // Errors Fastify raises before routing (a malformed percent-encoded URL…) get the standard shape too.
+    frameworkErrors: (error: { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void reply.status(status).send({ ...toApiErrorBody(status, { code: 'BAD_REQUEST', message: '请求地址或格式有误', details: [] }), correlationId: request.correlationId });
+    },
+    // Errors Node's HTTP parser raises (headers or URL too large, malformed request line) never reach Fastify's router.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket: import('node:net').Socket) => {
+      if (!socket.writable) return;
+      const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+      const body = JSON.stringify(toApiErrorBody(status, { code: status === 431 ? 'HEADERS_TOO_LARGE' : status === 408 ? 'REQUEST_TIMEOUT' : 'BAD_REQUEST', message: status === 431 ? '请求地址或请求头过长' : status === 408 ? '请求超时' : '请求格式有误', details: [] }));
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { bufferLogs: true, abortOnError: false });
   const logger = app.get<Logger>(LOGGER);
   const metrics = app.get(Metrics);

@@ -152,6 +152,17 @@ describe('service kit', () => {
       expect(crash.json()).toMatchObject({ code: 'INTERNAL' });
     });
 
+    it('answers a malformed percent-encoded URL and an oversized request line in the standard shape (not the framework defaults)', async () => {
+      const badUrl = await app.inject({ method: 'GET', url: '/things/%E0%A4%A' });
+      expect(badUrl.statusCode).toBe(400);
+      expect(badUrl.json()).toMatchObject({ code: 'BAD_REQUEST', message: expect.any(String), details: [] });
+      await app.listen(0, '127.0.0.1');
+      const address = app.getHttpServer().address() as AddressInfo;
+      const huge = await fetch(`http://127.0.0.1:${address.port}/things?q=${'x'.repeat(20000)}`);
+      expect(huge.status).toBe(431);
+      expect(await huge.json()).toMatchObject({ code: 'HEADERS_TOO_LARGE', details: [] });
+    });
+
     it('replays a creating POST with the same Idempotency-Key instead of creating twice; refuses the key for another body', async () => {
       const key = `k-${randomUUID()}`;
       const first = await app.inject({ method: 'POST', url: '/things', headers: { 'idempotency-key': key }, payload: { name: 'a', quantity: 1 } });
