@@ -37,7 +37,10 @@ function run(name, command, args, extraEnv = {}) {
 
 async function waitReady(name, port, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
+  const child = children.find((c) => c.name === name)?.child;
   while (Date.now() < deadline) {
+    // Another process answering on the port (e.g. a stale service) must not pass for ours.
+    if (child && child.exitCode !== null) throw new Error(`${name} exited during start-up (is port ${port} already in use?)`);
     try {
       const r = await fetch(`http://127.0.0.1:${port}/health/ready`);
       if (r.status === 200) return true;
