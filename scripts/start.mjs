@@ -77,6 +77,10 @@ try {
   }
   const smsDir = join(env.varDir, 'sms');
   for (const name of services) {
+    const busy = await fetch(`http://127.0.0.1:${ports[name]}/health/live`).then(() => true, () => false);
+    if (busy) throw new Error(`port ${ports[name]} (${name}) is already in use: stop the other process first`);
+  }
+  for (const name of services) {
     run(name, 'node', [`dist/apps/${name}/main.js`], {
       SMTP_HOST: process.env.SMTP_HOST ?? '127.0.0.1',
       SMTP_PORT: String(smtpPort),
