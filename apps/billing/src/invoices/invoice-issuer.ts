@@ -69,12 +69,11 @@ export class BuiltInInvoiceIssuer implements InvoiceIssuer {
       const number = formatInvoiceNumber({ issueYear, provinceCode: this.settings.provinceCode, channel: this.settings.channel, sequence });
       return buildInvoiceDocument({ number, issuedAt: request.issuedAt, kind: request.kind, buyer: request.buyer, seller: this.settings.seller, items: request.items, remark: request.remark, drawer: this.settings.drawer });
     };
-    const read = () => client.query<{ last_value: string }>('select last_value from billing_invoice_counters where series = $1', [series]);
-    // A series' first invoice creates its row (at 0 = none issued); later ones only read it (no insert, which could
-    // wait on another issuer's uncommitted bump).
-    if ((await read()).rowCount === 0) await client.query('insert into billing_invoice_counters (series, last_value) values ($1, 0) on conflict (series) do nothing', [series]);
     for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
-      const current = await read();
+      const current = await client.query<{ last_value: string }>('select last_value from billing_invoice_counters where series = $1', [series]);
+      // A series' first invoice (once a year) creates the row under its lock, below: inserting a placeholder here would
+      // make every other issuer wait for this transaction anyway.
+      if (current.rowCount === 0) break;
       const predicted = Number(current.rows[0].last_value) + 1;
       const doc = documentFor(predicted);
       const files = await this.render(doc);
@@ -82,7 +81,11 @@ export class BuiltInInvoiceIssuer implements InvoiceIssuer {
       const claimed = await client.query('update billing_invoice_counters set last_value = $2 where series = $1 and last_value = $3', [series, predicted, predicted - 1]);
       if (claimed.rowCount === 1) return issued(doc, files);
     }
-    const r = await client.query<{ last_value: string }>('update billing_invoice_counters set last_value = last_value + 1 where series = $1 returning last_value', [series]);
+    const r = await client.query<{ last_value: string }>(
+      `insert into billing_invoice_counters (series, last_value) values ($1, 1)
+       on conflict (series) do update set last_value = billing_invoice_counters.last_value + 1 returning last_value`,
+      [series],
+    );
     const doc = documentFor(Number(r.rows[0].last_value));
     return issued(doc, await this.render(doc));
   }

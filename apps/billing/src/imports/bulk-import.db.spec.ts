@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { ApplicationSubmitted } from '@lsc/contracts';
+import { EVENT_STORE_DDL, PostgresEventStore, Upcasters, withTransaction, type CommandMetadata } from '@lsc/event-sourcing';
+import { createTestDatabase, type TestDatabase } from '@lsc/testing';
+import type { BillingConfig } from '../config';
+import { FeeSchedules } from '../fees/fee-schedules';
+import { BillingSchema1764400000000 } from '../migrations/1764400000000-billing-schema';
+import { OrderStreamConflict, PaymentOrders, orderStream, type PaymentToApply } from '../orders/payment-orders';
+import { StatementImporter, statementStream } from './statement-importer';
+
+/**
+ * The importer applies a chunk's auto-matches in bulk. These tests hold the bulk path to the command-by-command one
+ * (same events, versions, outbox messages and read-model rows) over real PostgreSQL, and check the chunking itself.
+ */
+describe('bulk payment application and chunked import (real PostgreSQL)', () => {
+  jest.setTimeout(60000);
+  const TOPIC = 'billing.events.test';
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let orders: PaymentOrders;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('billing_bulk');
+    await db.pool.query(EVENT_STORE_DDL);
+    await new BillingSchema1764400000000().up({ query: (sql: string) => db.pool.query(sql) } as never);
+    store = new PostgresEventStore(db.pool, new Upcasters());
+    const fees = new FeeSchedules(store, pino({ level: 'silent' }));
+    await fees.ensureDefault();
+    orders = new PaymentOrders(store, fees, { BILLING_TOPIC: TOPIC, PAYEE_ACCOUNT_NAME: '中国图书馆学会', PAYEE_BANK_NAME: '北京银行白石桥支行', PAYEE_ACCOUNT_NUMBER: '20000006591600105310002' } as BillingConfig);
+  });
+  afterAll(() => db?.drop());
+
+  const meta = (): CommandMetadata => ({ now: new Date().toISOString(), actor: 'system:reconciler', correlationId: randomUUID() });
+  const issue = async (institutionName: string, years = 1): Promise<string> => {
+    const app = { ...ApplicationSubmitted.example, applicationId: randomUUID(), institutionId: randomUUID(), institutionName, invoiceTitle: institutionName, years, submittedAt: new Date().toISOString() };
+    return withTransaction(db.pool, (client) => orders.issueForApplication(app, meta(), client));
+  };
+
+  /** Events after issuing, outbox messages and read-model row of an order, with its own ids replaced so two orders compare. */
+  const recordOf = async (orderId: string) => {
+    const stream = orderStream(orderId);
+    const events = await db.pool.query(`select stream_version, event_id, event_type, data, metadata from es_events where stream_id = $1 and stream_version > 1 order by stream_version`, [stream]);
+    const outbox = await db.pool.query(`select message_key, event_type, payload from es_outbox where message_key = $1 and event_type <> 'billing.PaymentOrderIssued' order by id`, [stream]);
+    const row = await db.pool.query(`select status, amount_paid_fen, credit_fen, to_char(paid_on, 'YYYY-MM-DD') as paid_on from billing_orders where order_id = $1`, [orderId]);
+    // Causation: a message names the first event of the command that produced it (commands start with PaymentApplied).
+    let command = 0;
+    const commandOf = new Map<string, number>();
+    for (const e of events.rows) {
+      if (e.event_type === 'PaymentApplied' || e.event_type === 'PaymentReceivedForCancelledOrder') command++;
+      commandOf.set(e.event_id, command);
+    }
+    const strip = (data: Record<string, unknown>) => {
+      const { orderId: _x, applicationId: _y, institutionId: _z, at: _at, ...rest } = data;
+      return rest;
+    };
+    return {
+      events: events.rows.map((e) => ({ version: e.stream_version, type: e.event_type, data: strip(e.data), commandType: e.metadata.commandType, actor: e.metadata.actor })),
+      outbox: outbox.rows.map((m) => ({ type: m.event_type, streamId: m.payload.streamId === stream, causedByCommand: commandOf.get(m.payload.causationId), data: strip(m.payload.data) })),
+      row: row.rows[0],
+    };
+  };
+
+  it('writes exactly what ApplyPayment command by command writes: two payments on one order in a chunk, a redelivered transfer, a partial then the rest', async () => {
+    const bulk = { a: await issue('甲图书馆'), b: await issue('乙图书馆', 2), c: await issue('丙图书馆') };
+    const single = { a: await issue('甲图书馆'), b: await issue('乙图书馆', 2), c: await issue('丙图书馆') };
+    const t = { a1: randomUUID(), a2: randomUUID(), b1: randomUUID(), b2: randomUUID(), c1: randomUUID() };
+    const plan = (o: typeof bulk): PaymentToApply[] => [
+      { orderId: o.a, transferId: t.a1, amountFen: 600000, matchId: t.a1, bookedOn: '2026-11-20' },
+      { orderId: o.b, transferId: t.b1, amountFen: 500000, matchId: t.b1, bookedOn: '2026-11-20' },
+      { orderId: o.a, transferId: t.a2, amountFen: 600000, matchId: t.a2, bookedOn: '2026-11-21' },
+      { orderId: o.c, transferId: t.c1, amountFen: 600000, matchId: t.c1, bookedOn: '2026-11-21' },
+      { orderId: o.c, transferId: t.c1, amountFen: 600000, matchId: t.c1, bookedOn: '2026-11-21' },
+      { orderId: o.b, transferId: t.b2, amountFen: 700000, matchId: t.b2, bookedOn: '2026-11-22' },
+    ];
+    const m = meta();
+    await withTransaction(db.pool, (client) => orders.applyPayments(plan(bulk), m, client));
+    await withTransaction(db.pool, async (client) => {
+      for (const p of plan(single)) await orders.applyPayment(p, m, client);
+    });
+    for (const k of ['a', 'b', 'c'] as const) expect(await recordOf(bulk[k])).toEqual(await recordOf(single[k]));
+    const a = await recordOf(bulk.a);
+    expect(a.events.map((e) => e.type)).toEqual(['PaymentApplied', 'PaymentOrderPaid', 'PaymentApplied', 'OverpaymentRecorded']);
+    expect(a.events.map((e) => e.version)).toEqual([2, 3, 4, 5]);
+    expect(a.row).toEqual({ status: 'overpaid', amount_paid_fen: '1200000', credit_fen: '600000', paid_on: '2026-11-20' });
+    expect((await recordOf(bulk.b)).outbox.map((x) => x.type)).toEqual(['billing.PaymentOrderPartiallyPaid', 'billing.PaymentOrderPaid']);
+    expect((await recordOf(bulk.c)).events.map((e) => e.type)).toEqual(['PaymentApplied', 'PaymentOrderPaid']);
+  });
+
+  it('refuses to overwrite a concurrent append to one of the orders (OrderStreamConflict), and a retry then applies on top of it', async () => {
+    const orderId = await issue('丁图书馆');
+    const first = await db.pool.connect();
+    try {
+      await first.query('begin');
+      await orders.applyPayment({ orderId, transferId: randomUUID(), amountFen: 100000, matchId: randomUUID(), bookedOn: '2026-11-20' }, meta(), first);
+      const racing = withTransaction(db.pool, (client) => orders.applyPayments([{ orderId, transferId: randomUUID(), amountFen: 500000, matchId: randomUUID(), bookedOn: '2026-11-21' }], meta(), client));
+      await new Promise((r) => setTimeout(r, 300)); // the bulk insert now waits on the first transaction's version 2
+      await first.query('commit');
+      await expect(racing).rejects.toBeInstanceOf(OrderStreamConflict);
+    } finally {
+      first.release();
+    }
+    await withTransaction(db.pool, (client) => orders.applyPayments([{ orderId, transferId: randomUUID(), amountFen: 500000, matchId: randomUUID(), bookedOn: '2026-11-21' }], meta(), client));
+    const r = await db.pool.query(`select status, amount_paid_fen from billing_orders where order_id = $1`, [orderId]);
+    expect(r.rows[0]).toEqual({ status: 'paid', amount_paid_fen: '600000' });
+  });
+
+  it('imports in chunks: one TransfersImported event per chunk on the statement stream, per-transfer integration events, both payments of one order applied in order', async () => {
+    const orderId = await issue('戊市少儿图书馆');
+    const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+    const csv = [
+      '交易日期,交易流水号,收入金额,支出金额,对方单位名称,对方账号,用途',
+      `${today},BULK001,6000.00,,戊市少儿图书馆,6222000011110001,戊市少儿图书馆+会费`,
+      `${today},BULK002,88.00,,某某公司,6222000011110002,货款`,
+      `${today},BULK003,,12.00,银行,,手续费`,
+      `${today},BULK004,6000.00,,戊市少儿图书馆,6222000011110001,戊市少儿图书馆会费`,
+      `${today},BULK004,6000.00,,戊市少儿图书馆,6222000011110001,戊市少儿图书馆会费`,
+    ].join('\r\n');
+    const stages: string[] = [];
+    const importer = new StatementImporter(db.pool, store, orders, { billingTopic: TOPIC, batchSize: 2, onStage: (s) => void stages.push(s) });
+    const summary = await importer.import({ content: Buffer.from(csv), filename: 'bulk.csv', actor: 'finance-1', correlationId: randomUUID() });
+    expect(summary).toMatchObject({ credits: 4, newCredits: 3, duplicates: 1, debitsIgnored: 1, autoMatched: 2, unmatched: 1 });
+    expect(stages).toEqual(expect.arrayContaining(['parse', 'orders', 'index', 'decide', 'persist']));
+    const events = await db.pool.query(`select stream_version, event_type, data from es_events where stream_id = $1 order by stream_version`, [statementStream(summary.statementId)]);
+    expect(events.rows.map((e) => [e.stream_version, e.event_type])).toEqual([
+      [1, 'TransfersImported'],
+      [2, 'TransfersImported'],
+    ]);
+    const lines = events.rows.flatMap((e) => e.data.transfers);
+    expect(lines.map((l: { bankReference: string; outcome: string }) => [l.bankReference, l.outcome])).toEqual([
+      ['BULK001', 'matched'],
+      ['BULK002', 'unmatched'],
+      ['BULK004', 'matched'],
+    ]);
+    expect(lines[0].match).toMatchObject({ allocations: [{ orderId, amountFen: 600000 }], actor: 'system:reconciler' });
+    const outbox = await db.pool.query(`select event_type, count(*)::int as n from es_outbox where payload->>'correlationId' = $1 group by event_type order by event_type`, [
+      (await db.pool.query(`select metadata->>'correlationId' as c from es_events where stream_id = $1 limit 1`, [statementStream(summary.statementId)])).rows[0].c,
+    ]);
+    expect(Object.fromEntries(outbox.rows.map((r) => [r.event_type, r.n]))).toEqual({
+      'billing.TransferImported': 3,
+      'billing.PaymentMatched': 2,
+      'billing.TransferUnmatched': 1,
+      'billing.PaymentOrderPaid': 1,
+      'billing.OverpaymentRecorded': 1,
+    });
+    const order = await db.pool.query(`select status, amount_paid_fen, credit_fen from billing_orders where order_id = $1`, [orderId]);
+    expect(order.rows[0]).toEqual({ status: 'overpaid', amount_paid_fen: '1200000', credit_fen: '600000' });
+    const statement = await db.pool.query(`select new_credit_count, duplicate_count, auto_matched, unmatched from billing_statements where statement_id = $1`, [summary.statementId]);
+    expect(statement.rows[0]).toEqual({ new_credit_count: 3, duplicate_count: 1, auto_matched: 2, unmatched: 1 });
+  });
+});
