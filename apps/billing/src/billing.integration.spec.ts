@@ -3,7 +3,8 @@ import iconv from 'iconv-lite';
 import type { Consumer, Producer } from 'kafkajs';
 import pdfParse from 'pdf-parse/lib/pdf-parse.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApplicationSubmitted, type IntegrationEvent } from '@lsc/contracts';
+import { ApplicationCancelled, ApplicationSubmitted, InstitutionNameChanged, type IntegrationEvent } from '@lsc/contracts';
+import ExcelJS from 'exceljs';
 import { createServiceApp } from '@lsc/service-kit';
 import { createTestDatabase, createTestTopics, deleteTestTopics, eventually, testKafka, uniqueName, type TestDatabase } from '@lsc/testing';
 import { AppModule } from './app.module';
@@ -197,5 +198,152 @@ describe('billing service (real PostgreSQL + Kafka)', () => {
     expect(summary.newCredits).toBeGreaterThanOrEqual(2);
     const detail = (await get(`/api/v1/billing/statements/${summary.statementId}`, finance)).json();
     expect(detail.rejected.length).toBe(summary.rejected.length);
+  });
+  const publish = async (topic: string, contract: { type: string }, key: string, data: object, eventId: string = randomUUID()) => {
+    await producer.send({ topic, messages: [{ key, value: JSON.stringify({ eventId, type: contract.type, schemaVersion: 1, streamId: key, occurredAt: new Date().toISOString(), correlationId: randomUUID(), data }) }] });
+    return eventId;
+  };
+  /** The router records each handled event in the inbox, in the handler's transaction. */
+  const handled = (eventId: string) => eventually(async () => (await db.pool.query('select 1 from es_inbox where event_id = $1', [eventId])).rowCount === 1, { timeoutMs: 60000, what: `event ${eventId} handled` });
+  const orderView = async (orderId: string) => (await get(`/api/v1/billing/orders/${orderId}`, finance)).json();
+
+  it('finance publishes a new fee-schedule version; an institution may not; a malformed one is refused field by field', async () => {
+    const current = (await get('/api/v1/billing/fee-schedule', finance)).json();
+    expect(current.inEffect).toBe('2026-01');
+    type Entry = { qualificationCode: string; qualificationName: string; tierCode: string; tierName: string; feePerYearFen: number; placeholder?: boolean };
+    const entries = (current.versions.find((v: { versionId: string }) => v.versionId === '2026-01').entries as Entry[]).map((e) => ({
+      qualificationCode: e.qualificationCode, qualificationName: e.qualificationName, tierCode: e.tierCode, tierName: e.tierName, feePerYearFen: e.feePerYearFen + 10000,
+    }));
+    const body = { versionId: '2099-01', effectiveFrom: '2099-01-01', entries };
+    const institution = await issuer.token(randomUUID(), ['institution']);
+    expect((await post('/api/v1/billing/fee-schedule/versions', institution, body)).statusCode).toBe(403);
+    const bad = await post('/api/v1/billing/fee-schedule/versions', finance, { ...body, effectiveFrom: '2099/01/01', entries: [] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['effectiveFrom', 'entries']));
+    const published = await post('/api/v1/billing/fee-schedule/versions', finance, body);
+    expect(published.statusCode).toBe(201);
+    expect(published.json()).toMatchObject({ inEffect: '2026-01' });
+    expect(published.json().versions.map((v: { versionId: string }) => v.versionId)).toEqual(['2026-01', '2099-01']);
+    // Not in force yet: today's quote still comes from the version in force.
+    expect((await app.inject({ method: 'GET', url: '/api/v1/billing/quotes?qualificationCode=enterprise&staffTierCode=1-30&years=1' })).json()).toMatchObject({ feePerYearFen: 600000, scheduleVersion: '2026-01' });
+    const again = await post('/api/v1/billing/fee-schedule/versions', finance, body);
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('finance splits one transfer across two orders by hand; a split that does not add up is refused', async () => {
+    const a = await submit('分账甲图书馆', { years: 1 });
+    const b = await submit('分账乙图书馆', { years: 1, qualificationCode: 'enterprise' });
+    await upload(bobCsv([['BOB0000000401', '12,000.00', '6222000055556666', '某市文化局', '代付两单位会费']]));
+    const t = (await db.pool.query(`select transfer_id, status from billing_transfers where bank_reference = 'BOB0000000401'`)).rows[0];
+    expect(t.status).not.toBe('matched');
+    const wrong = await post(`/api/v1/billing/transfers/${t.transfer_id}/manual-match`, finance, { allocations: [{ orderId: a.order.orderId, amountFen: 600000 }, { orderId: b.order.orderId, amountFen: 500000 }] });
+    expect(wrong.statusCode).toBe(409);
+    expect(wrong.json().code).toBe('ALLOCATION_TOTAL_MISMATCH');
+    const split = await post(`/api/v1/billing/transfers/${t.transfer_id}/manual-match`, finance, { allocations: [{ orderId: a.order.orderId, amountFen: 600000 }, { orderId: b.order.orderId, amountFen: 600000 }] });
+    expect(split.statusCode).toBe(201);
+    expect(split.json()).toMatchObject({ status: 'matched', orders: [{ orderId: a.order.orderId, status: 'paid' }, { orderId: b.order.orderId, status: 'paid' }] });
+    for (const o of [a, b]) await eventually(() => of('billing.PaymentOrderPaid', (d) => d.orderId === o.order.orderId)[0], { timeoutMs: 60000, what: 'PaymentOrderPaid after split' });
+    const matched = await eventually(() => of('billing.PaymentMatched', (d) => d.transferId === t.transfer_id)[0], { timeoutMs: 30000, what: 'PaymentMatched (manual)' });
+    expect(matched.data).toMatchObject({ mode: 'manual', allocations: [{ orderId: a.order.orderId, amountFen: 600000 }, { orderId: b.order.orderId, amountFen: 600000 }] });
+  });
+
+  it('membership.ApplicationCancelled cancels an unpaid order (once, even when redelivered) and leaves a paid one alone', async () => {
+    const c = await submit('取消测试图书馆', { years: 1 });
+    const cancel = { applicationId: c.app.applicationId, institutionId: c.app.institutionId, reason: '机构取消申请', cancelledAt: new Date().toISOString() };
+    await publish(topics.membership, ApplicationCancelled, c.app.applicationId, cancel);
+    await publish(topics.membership, ApplicationCancelled, c.app.applicationId, cancel);
+    const cancelled = await eventually(() => of('billing.PaymentOrderCancelled', (d) => d.orderId === c.order.orderId)[0], { timeoutMs: 60000, what: 'PaymentOrderCancelled' });
+    expect(cancelled.data).toMatchObject({ applicationId: c.app.applicationId, reason: '机构取消申请' });
+    expect((await orderView(c.order.orderId)).status).toBe('cancelled');
+    // The paid order of the first test is not cancelled.
+    await handled(await publish(topics.membership, ApplicationCancelled, first.app.applicationId, { ...cancel, applicationId: first.app.applicationId, institutionId: first.app.institutionId }));
+    expect((await orderView(first.order.orderId)).status).toBe('paid');
+    expect(of('billing.PaymentOrderCancelled', (d) => d.orderId === c.order.orderId)).toHaveLength(1);
+    expect(of('billing.PaymentOrderCancelled', (d) => d.orderId === first.order.orderId)).toHaveLength(0);
+  });
+
+  it('identity.InstitutionNameChanged: the new name is current and a transfer under the old name is still recognised', async () => {
+    const r = await submit('旧名称文化传播有限公司', { years: 1 });
+    await publish(topics.identity, InstitutionNameChanged, r.app.institutionId, { institutionId: r.app.institutionId, previousName: '旧名称文化传播有限公司', name: '新名称文化传播有限公司', changedAt: new Date().toISOString() });
+    await eventually(async () => (await db.pool.query('select name from billing_institutions where institution_id = $1', [r.app.institutionId])).rows[0]?.name === '新名称文化传播有限公司', { timeoutMs: 60000, what: 'rename consumed' });
+    const aliases = await db.pool.query('select alias, source from billing_aliases where institution_id = $1', [r.app.institutionId]);
+    expect(aliases.rows).toEqual([{ alias: '旧名称文化传播有限公司', source: 'former_name' }]);
+    const byOld = await upload(bobCsv([['BOB0000000501', '6,000.00', '6222000077778888', '旧名称文化传播有限公司', '旧名称文化传播有限公司+会费']]));
+    expect(byOld).toMatchObject({ newCredits: 1, autoMatched: 1 });
+    expect((await orderView(r.order.orderId)).status).toBe('paid');
+  });
+
+  it('reports: receivables and payments as JSON and as an .xlsx with the same rows; institutions are refused', async () => {
+    const institution = await issuer.token(randomUUID(), ['institution']);
+    expect((await get('/api/v1/billing/reports/receivables', institution)).statusCode).toBe(403);
+    const json = await get('/api/v1/billing/reports/receivables', finance);
+    expect(json.statusCode).toBe(200);
+    const items = json.json().items as Array<{ orderId: string; outstandingFen: number; amountDueFen: number; amountPaidFen: number }>;
+    expect(items.length).toBeGreaterThan(0);
+    for (const i of items) expect(i.outstandingFen).toBe(i.amountDueFen - i.amountPaidFen);
+    expect(items.map((i) => i.orderId)).not.toContain(first.order.orderId); // paid
+    const xlsx = await get('/api/v1/billing/reports/receivables?format=xlsx', finance);
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as never);
+    const sheet = book.worksheets[0];
+    expect(sheet.getRow(1).getCell(1).value).toBe('缴费单');
+    expect(sheet.rowCount - 1).toBe(items.length);
+    expect(sheet.getRow(2).getCell(1).value).toBe(items[0].orderId);
+    const payments = await get(`/api/v1/billing/reports/payments?from=${today}&to=${today}`, finance);
+    expect(payments.statusCode).toBe(200);
+    expect(payments.json().items.length).toBeGreaterThan(0);
+    expect((await get('/api/v1/billing/reports/payments?from=2026/01/01', finance)).statusCode).toBe(400);
+  });
+
+  it('finance uploads an invoice issued elsewhere: an XML that disagrees with the order is refused with 422, a matching one is recorded', async () => {
+    const o = await submit('外部发票科技有限公司', { years: 1 });
+    const xml = (buyer: string, total: string, number: string) =>
+      Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>
+<EInvoice>
+  <Header><EIid>${number}</EIid></Header>
+  <EInvoiceData>
+    <BuyerInformation><BuyerIdNum>${o.app.creditCode}</BuyerIdNum><BuyerName>${buyer}</BuyerName></BuyerInformation>
+    <BasicInformation><TotalTax-includedAmount>${total}</TotalTax-includedAmount></BasicInformation>
+  </EInvoiceData>
+  <TaxSupervisionInfo><InvoiceNumber>${number}</InvoiceNumber><IssueTime>${today} 10:00:00</IssueTime></TaxSupervisionInfo>
+</EInvoice>`);
+    const send = (file: Buffer) => {
+      const m = multipart(file, 'invoice.xml');
+      return app.inject({ method: 'POST', url: `/api/v1/billing/orders/${o.order.orderId}/invoices`, payload: m.payload, headers: { ...m.headers, authorization: `Bearer ${finance}` } });
+    };
+    const mismatch = await send(xml('外部发票科技有限公司', '5000.00', '26442000000099990001'));
+    expect(mismatch.statusCode).toBe(422);
+    expect(mismatch.json().code).toBe('INVOICE_MISMATCH');
+    expect(mismatch.json().details.map((d: { field: string }) => d.field)).toContain('totalFen');
+    const wrongBuyer = await send(xml('别的公司', '6000.00', '26442000000099990002'));
+    expect(wrongBuyer.statusCode).toBe(422);
+    const ok = await send(xml('外部发票科技有限公司', '6000.00', '26442000000099990003'));
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({ invoiceNumber: '26442000000099990003' });
+    expect((await orderView(o.order.orderId)).invoices).toEqual([expect.objectContaining({ invoiceNumber: '26442000000099990003', source: 'uploaded', status: 'valid' })]);
+    expect((await send(xml('外部发票科技有限公司', '6000.00', '26442000000099990003'))).json().code).toBe('INVOICE_NUMBER_EXISTS');
+  });
+
+  it('re-issues (红冲) an issued invoice: the original is reversed, the new one names it, a second 红冲 of the original is refused', async () => {
+    const original = (await orderView(first.order.orderId)).invoices.find((i: { status: string }) => i.status === 'valid');
+    expect((await post(`/api/v1/billing/invoices/${original.invoiceId}/reissue`, finance, { reason: '' })).statusCode).toBe(400);
+    const res = await post(`/api/v1/billing/invoices/${original.invoiceId}/reissue`, finance, { reason: '购买方名称有误' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ correctsInvoiceId: original.invoiceId });
+    const after = (await orderView(first.order.orderId)).invoices;
+    expect(after).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ invoiceId: original.invoiceId, status: 'reversed' }),
+        expect.objectContaining({ invoiceId: res.json().invoiceId, status: 'valid', correctsInvoiceId: original.invoiceId }),
+      ]),
+    );
+    const reissued = await eventually(() => of('billing.InvoiceIssued', (d) => d.invoiceId === res.json().invoiceId)[0], { timeoutMs: 60000, what: 'InvoiceIssued (re-issue)' });
+    expect(reissued.data).toMatchObject({ correctsInvoiceId: original.invoiceId, amountFen: 1800000 });
+    expect(BigInt((reissued.data as { invoiceNumber: string }).invoiceNumber)).toBeGreaterThan(BigInt(original.invoiceNumber));
+    const twice = await post(`/api/v1/billing/invoices/${original.invoiceId}/reissue`, finance, { reason: '再次红冲' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().code).toBe('INVOICE_ALREADY_REVERSED');
   });
 });
