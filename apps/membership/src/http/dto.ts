@@ -130,7 +130,7 @@ export class ConfirmationDto {
 
 export class CancellationDto {
   @ApiProperty({ description: '取消原因' })
-  @NormalizeInput()
+  // Free text is kept as typed (NFKC would turn Chinese full-width punctuation into ASCII).
   @IsString({ message: '请填写取消原因' })
   @Length(1, 500, text('取消原因', 500))
   reason!: string;
@@ -156,7 +156,7 @@ export class StatusOverrideDto {
   status!: OverridableStatus;
 
   @ApiProperty({ description: '调整原因（必填，记入审计）' })
-  @NormalizeInput()
+  // Free text is kept as typed (NFKC would turn Chinese full-width punctuation into ASCII).
   @IsString({ message: '请填写调整原因' })
   @Length(1, 500, text('调整原因', 500))
   reason!: string;
