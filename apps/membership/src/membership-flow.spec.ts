@@ -321,5 +321,13 @@ describe('membership end to end (real PostgreSQL + Kafka + Redis)', () => {
     await waitPublished('membership.ApplicationCancelled', (e) => e.data.applicationId === id);
     expect((await apply(tokenB, 'new', 1)).status).toBe(201);
     expect((await inject('GET', '/api/v1/membership/memberships/me', tokenB)).body).toMatchObject({ status: 'pending_payment' });
+
+    // Billing raced the cancellation: the order and the money are recorded for staff, nothing activates.
+    const { paid } = await issueAndPay(id, B, 100000, '2026-04-01');
+    const paidId = await h.publish(PaymentOrderPaid, paid);
+    await eventually(async () => (await h.db.pool.query('select 1 from es_inbox where event_id = $1', [paidId])).rowCount === 1, { timeoutMs: 60_000, what: 'the stray payment consumed' });
+    const stray = await h.db.pool.query(`select event_type from es_events where stream_id = $1 order by stream_version`, [`application-${id}`]);
+    expect(stray.rows.map((r) => r.event_type)).toEqual(['ApplicationStarted', 'ApplicationCancelled', 'PaymentOrderIssuedForCancelledApplication', 'PaymentReceivedForCancelledApplication']);
+    expect((await inject('GET', '/api/v1/membership/memberships/me', tokenB)).body).toMatchObject({ status: 'pending_payment' });
   });
 });
