@@ -290,9 +290,10 @@ describe('单位会员入会 journey through the gateway', () => {
     );
     expect(renewalOrder).toMatchObject({ status: 'unpaid', amountDueFen: 600000, transferRemark: `${name}+会费` });
 
-    // Paid from a staff member's personal account, remark with only part of the name and the amount in words.
-    const partial = name.slice(0, 4);
-    const remark = `${partial}会费 陆仟元`;
+    // Paid from a staff member's personal account, the name mistyped by one character and the amount in words:
+    // plausible, but not certain enough to confirm without a person.
+    const typo = `${name.slice(0, 2)}${name[2] === '鑫' ? '森' : '鑫'}${name.slice(3)}`;
+    const remark = `${typo}+会费 陆仟元`;
     const file = bankOfBeijingCsv(today, [
       { reference: `E2E${tag}11`, amountYuan: '1,500.00', account: '6222000011112222', payer: '某某出版社', bank: '中国银行北京分行', remark: '图书款' },
       { reference: `E2E${tag}12`, amountYuan: '6,000.00', account: '6217000099990000', payer: '王晓红', bank: '招商银行北京分行', remark },

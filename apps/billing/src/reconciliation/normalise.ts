@@ -16,6 +16,8 @@ const BOILERPLATE_RE = new RegExp(BOILERPLATE.join('|'), 'g');
 const PHONE = /(?:\+?86)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}/g;
 const YEAR = /(?:19|20)\d{2}(?:年度?|年)?/g;
 const NON_WORD = /[^\p{L}\p{N}]/gu;
+/** Payers often write the amount, in figures or in capitals (陆仟元, 壹万捌仟元整, 6000元): it says nothing about who paid. */
+const AMOUNT = /[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元(?:[零壹贰叁肆伍陆柒捌玖]+[角分])*整?|\d+(?:\.\d+)?元|人民币|rmb/g;
 
 /** Full-width → half-width, traditional → simplified, lower case, no punctuation or spaces. */
 export function normaliseText(text: string): string {
@@ -26,7 +28,7 @@ export function normaliseText(text: string): string {
 export function coreOf(text: string, removeTokens: readonly string[] = []): string {
   let s = fromHongKong(fromTaiwan(text.normalize('NFKC'))).toLowerCase();
   for (const token of removeTokens) s = s.split(token.toLowerCase()).join(' ');
-  s = s.replace(PHONE, ' ').replace(NON_WORD, '').replace(YEAR, '').replace(BOILERPLATE_RE, '');
+  s = s.replace(PHONE, ' ').replace(NON_WORD, '').replace(YEAR, '').replace(AMOUNT, '').replace(BOILERPLATE_RE, '');
   return s;
 }
 
