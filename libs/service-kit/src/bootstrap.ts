@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import type { BaseServiceConfig } from './config';
 import { correlationIdFrom, CORRELATION_HEADER, runWithContext } from './correlation';
-import { ApiExceptionFilter, toApiErrorBody, validationExceptionFactory } from './errors';
+import { ApiExceptionFilter, isMalformedBody, toApiErrorBody, validationExceptionFactory } from './errors';
 import { LOGGER } from './infrastructure';
 import { PinoNestLogger } from './logger';
 import { Metrics } from './metrics';
@@ -81,7 +81,7 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
   });
   // Errors raised by Fastify itself (bad JSON, body too large, wrong content type) get the same shape as Nest's.
   fastify.setErrorHandler((error: { statusCode?: number; message: string }, request: FastifyRequest, reply: FastifyReply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : isMalformedBody(error) ? 400 : 500;
     if (status >= 500) logger.error({ err: error }, 'request failed');
     void reply.status(status).send({ ...toApiErrorBody(status, undefined), correlationId: request.correlationId });
   });

@@ -74,6 +74,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     } else if (isStatusError(exception)) {
       status = exception.statusCode;
       body = toApiErrorBody(status, undefined);
+    } else if (isMalformedBody(exception)) {
+      status = HttpStatus.BAD_REQUEST;
+      body = { code: 'MALFORMED_BODY', message: '请求内容格式有误', details: [] };
     } else {
       body = toApiErrorBody(500, undefined);
     }
@@ -85,3 +88,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
 const isStatusError = (e: unknown): e is { statusCode: number } =>
   typeof e === 'object' && e !== null && typeof (e as { statusCode?: unknown }).statusCode === 'number' && (e as { statusCode: number }).statusCode >= 400;
+
+/** A body the parsers could not read (broken multipart, truncated form): the client's fault, never a 500. */
+export const isMalformedBody = (e: unknown): boolean => {
+  if (typeof e !== 'object' || e === null) return false;
+  const { code, message } = e as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && code.startsWith('FST_')) return true;
+  return typeof message === 'string' && /multipart|boundary|unexpected end of form|malformed part header|content-type/i.test(message);
+};
