@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@lsc/testing';
+import { createTestDatabase, eventually, type TestDatabase } from '@lsc/testing';
 import { ConcurrencyError, PostgresEventStore, START, type NewEvent } from './event-store';
 import { EVENT_STORE_DDL } from './schema';
 import { Upcasters } from '../upcasters';
@@ -83,6 +83,7 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
     try {
       await gapStore.append('before', 'thing', 'no_stream', [event('Before')]);
       const slow = new Client({ connectionString: fresh.url });
+      slow.on('error', () => undefined);
       await slow.connect();
       await slow.query('begin');
       // The slow transaction takes its position first…
@@ -90,14 +91,22 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
       // …a fast one commits a later position meanwhile.
       await gapStore.append('fast', 'thing', 'no_stream', [event('Fast')]);
 
-      const firstRead = await gapStore.readAll(START);
+      // readAll stops below the oldest transaction in flight anywhere in the cluster (other test files run in
+      // parallel), so wait until only our slow transaction holds the horizon.
+      const firstRead = await eventually(async () => {
+        const read = await gapStore.readAll(START);
+        return read.length > 0 ? read : undefined;
+      }, { what: 'the committed event before the slow transaction' });
       expect(firstRead.map((e) => e.type)).toEqual(['Before']);
       const checkpoint = { transactionId: firstRead[0].transactionId, globalPosition: firstRead[0].globalPosition };
       expect(await gapStore.readAll(checkpoint)).toEqual([]);
 
       await slow.query('commit');
       await slow.end();
-      const secondRead = await gapStore.readAll(checkpoint);
+      const secondRead = await eventually(async () => {
+        const read = await gapStore.readAll(checkpoint);
+        return read.length >= 2 ? read : undefined;
+      }, { what: 'both late and early transactions' });
       expect(secondRead.map((e) => e.type)).toEqual(['Slow', 'Fast']);
       // A reader that polled global_position > last would have read Fast and then skipped Slow forever.
       expect(BigInt(secondRead[0].globalPosition)).toBeLessThan(BigInt(secondRead[1].globalPosition));
@@ -112,7 +121,10 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
       const ordered = new PostgresEventStore(fresh.pool);
       for (let i = 0; i < 25; i++) await ordered.append(`s-${i}`, 'thing', 'no_stream', [event('E', { i })]);
       await ordered.append('batch', 'thing', 'no_stream', Array.from({ length: 15 }, (_, i) => event('B', { i })));
-      const all = await ordered.readAll(START, { limit: 1000 });
+      const all = await eventually(async () => {
+        const read = await ordered.readAll(START, { limit: 1000 });
+        return read.length === 40 ? read : undefined;
+      }, { what: 'all 40 events below the horizon' });
       expect(all).toHaveLength(40);
       const positions = all.map((e) => BigInt(e.globalPosition));
       expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
