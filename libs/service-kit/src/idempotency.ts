@@ -8,6 +8,9 @@ import { REDIS } from './infrastructure';
 
 const HEADER = 'idempotency-key';
 const TTL_SECONDS = 24 * 3600;
+// A process killed mid-request never clears its claim; it must lapse soon so the client's retry can run (found by the
+// chaos suite: a SIGKILLed service left keys answering 409 REQUEST_IN_PROGRESS for a day). Longer than any request.
+const IN_PROGRESS_TTL_SECONDS = 120;
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{8,100}$/;
 
 interface StoredResponse {
@@ -43,7 +46,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const redisKey = `idem:${createHash('sha256').update(`${caller}|${request.routeOptions?.url ?? request.url}|${key}`).digest('hex')}`;
     const fingerprint = createHash('sha256').update(fingerprintOf(request.body)).digest('hex');
     const claim: InProgress = { state: 'in_progress', fingerprint };
-    return from(this.redis.set(redisKey, JSON.stringify(claim), 'EX', TTL_SECONDS, 'NX')).pipe(
+    return from(this.redis.set(redisKey, JSON.stringify(claim), 'EX', IN_PROGRESS_TTL_SECONDS, 'NX')).pipe(
       switchMap((claimed) => {
         if (claimed) {
           return next.handle().pipe(

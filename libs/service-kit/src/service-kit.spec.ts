@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHmac, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import Redis from 'ioredis';
 import { Body, Controller, Get, Module, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsInt, IsString, Length, Min } from 'class-validator';
@@ -22,6 +23,11 @@ class CreateThing {
 }
 
 let created = 0;
+const slowGate: { promise: Promise<void>; release: () => void } = (() => {
+  let release!: () => void;
+  const promise = new Promise<void>((r) => (release = r));
+  return { promise, release };
+})();
 
 @Controller('things')
 class ThingsController {
@@ -30,6 +36,14 @@ class ThingsController {
   create(@Body() body: CreateThing) {
     created += 1;
     return { id: randomUUID(), name: body.name, n: created };
+  }
+
+  /** Holds the request open until the test releases it, to look at the in-flight idempotency claim. */
+  @Post('slow')
+  @UseInterceptors(IdempotencyInterceptor)
+  async slow(@Body() body: CreateThing) {
+    await slowGate.promise;
+    return { name: body.name };
   }
 
   @Get('conflict')
@@ -175,6 +189,37 @@ describe('service kit', () => {
       expect(different.statusCode).toBe(422);
       const fresh = await app.inject({ method: 'POST', url: '/things', headers: { 'idempotency-key': `k-${randomUUID()}` }, payload: { name: 'a', quantity: 1 } });
       expect(fresh.json().n).toBe(first.json().n + 1);
+    });
+
+    it('lets an in-flight Idempotency-Key claim lapse within minutes (a killed process never clears it), keeps the answer a day', async () => {
+      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      const name = `s${randomUUID().slice(0, 8)}`;
+      const claimKey = async (): Promise<string | undefined> => {
+        for (const k of await redis.keys('*idem:*')) if ((await redis.get(k))?.includes(createHash('sha256').update(JSON.stringify({ name, quantity: 1 })).digest('hex'))) return k;
+        return undefined;
+      };
+      try {
+        const key = `k-${randomUUID()}`;
+        const first = app.inject({ method: 'POST', url: '/things/slow', headers: { 'idempotency-key': key }, payload: { name, quantity: 1 } });
+        let inFlight: string | undefined;
+        for (let i = 0; i < 50 && !inFlight; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          inFlight = await claimKey();
+        }
+        expect(inFlight).toBeDefined();
+        const ttl = await redis.ttl(inFlight!);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(120);
+        const concurrent = await app.inject({ method: 'POST', url: '/things/slow', headers: { 'idempotency-key': key }, payload: { name, quantity: 1 } });
+        expect(concurrent.statusCode).toBe(409);
+        slowGate.release();
+        expect((await first).statusCode).toBe(201);
+        for (let i = 0; i < 50 && (await redis.ttl(inFlight!)) <= 120; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(await redis.ttl(inFlight!)).toBeGreaterThan(23 * 3600);
+      } finally {
+        slowGate.release();
+        await redis.quit();
+      }
     });
 
     it('accepts a valid EdDSA access token and enforces roles', async () => {
