@@ -1,0 +1,290 @@
+/**
+ * A disposable copy of the whole system for the chaos suite: its own PostgreSQL cluster, Redis, Kafka broker and SMTP
+ * catcher on their own ports, plus the five services — so faults can be injected into every part (SIGKILL the broker,
+ * restart PostgreSQL, stop SMTP) without touching the development infrastructure other suites and people use.
+ *
+ * Real parts only: PostgreSQL is a second cluster of the machine's server (Debian's pg_createcluster), Kafka the same
+ * Maven-jar broker `npm run infra:up` starts (scripts/infra/kafka.mjs, with other ports and data dir), Redis the machine's
+ * redis-server, SMTP tools/smtp-catcher, the services their built dist/apps/<svc>/main.js.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export const REPO = join(__dirname, '..', '..');
+export const SERVICES = ['identity', 'membership', 'billing', 'notification', 'gateway'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export const CHAOS_PORTS = {
+  gateway: 3200,
+  identity: 3201,
+  membership: 3202,
+  billing: 3203,
+  notification: 3204,
+  smtp: 11025,
+  postgres: 15432,
+  redis: 16379,
+  kafka: 19092,
+  kafkaController: 19093,
+} as const;
+
+const DATABASES = ['identity', 'membership', 'billing', 'notification'];
+const PG_CLUSTER = 'lsc_chaos';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function pgVersion(): string {
+  const versions = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(a) - Number(b));
+  if (versions.length === 0) throw new Error('no PostgreSQL server under /usr/lib/postgresql (apt-get install -y postgresql)');
+  return versions[versions.length - 1]!;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env, cwd: REPO, timeout: 180_000 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (await check().catch(() => false)) return Date.now() - started;
+    await sleep(250);
+  }
+  throw new Error(`${what} not ready within ${timeoutMs / 1000} s`);
+}
+
+export async function httpReady(port: number): Promise<boolean> {
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2000) });
+    return r.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+export class ChaosStack {
+  readonly varDir = join(REPO, '.var', 'chaos');
+  readonly mailDir = join(this.varDir, 'mail');
+  readonly smsDir = join(this.varDir, 'sms');
+  readonly logDir = join(this.varDir, 'logs');
+  readonly baseUrl = `http://127.0.0.1:${CHAOS_PORTS.gateway}`;
+  readonly redisUrl = `redis://127.0.0.1:${CHAOS_PORTS.redis}`;
+  readonly kafkaBrokers = `127.0.0.1:${CHAOS_PORTS.kafka}`;
+  private readonly pg = pgVersion();
+  private readonly processes = new Map<string, ChildProcess>();
+  private readonly logs = new Map<string, WriteStream>();
+
+  dbUrl(db: string): string {
+    return `postgres://postgres@127.0.0.1:${CHAOS_PORTS.postgres}/${db}`;
+  }
+
+  private kafkaEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, KAFKA_BROKERS: this.kafkaBrokers, KAFKA_CONTROLLER_PORT: String(CHAOS_PORTS.kafkaController), LSC_VAR_DIR: this.varDir };
+  }
+
+  /** Fresh state every run: databases recreated, broker storage, mail and SMS outboxes emptied. */
+  async start(): Promise<void> {
+    await this.stopKafka().catch(() => undefined);
+    rmSync(this.varDir, { recursive: true, force: true });
+    for (const d of [this.mailDir, this.smsDir, this.logDir]) mkdirSync(d, { recursive: true });
+    await this.startPostgres();
+    await this.recreateDatabases();
+    this.startRedis();
+    await waitFor('redis', async () => (await this.redisPing()) === true, 30_000);
+    await this.startKafka();
+    this.startSmtp();
+    for (const s of SERVICES) this.startService(s);
+    await this.waitAllReady(180_000);
+  }
+
+  // ------------------------------------------------------------------ PostgreSQL (a second cluster of the local server)
+  async startPostgres(): Promise<void> {
+    const clusters = run('pg_lsclusters', ['-h']);
+    if (!clusters.split('\n').some((l) => l.split(/\s+/)[1] === PG_CLUSTER)) {
+      run('pg_createcluster', [this.pg, PG_CLUSTER, '-p', String(CHAOS_PORTS.postgres), '-o', 'max_connections=300', '--', '--auth=trust']);
+    }
+    if (!(await this.pgAnswers())) run('pg_ctlcluster', [this.pg, PG_CLUSTER, 'start']);
+    await waitFor('postgres', () => this.pgAnswers(), 60_000);
+  }
+
+  /** `pg_ctlcluster restart` (fast shutdown: open sessions are cut, as in a real failover or upgrade). */
+  restartPostgres(): void {
+    run('pg_ctlcluster', [this.pg, PG_CLUSTER, 'restart', '-m', 'fast']);
+  }
+
+  async pgAnswers(): Promise<boolean> {
+    const c = new Client({ connectionString: this.dbUrl('postgres'), connectionTimeoutMillis: 2000 });
+    try {
+      await c.connect();
+      await c.query('select 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
+
+  private async recreateDatabases(): Promise<void> {
+    const c = new Client({ connectionString: this.dbUrl('postgres') });
+    await c.connect();
+    try {
+      for (const db of DATABASES) {
+        await c.query(`drop database if exists ${db} with (force)`);
+        await c.query(`create database ${db}`);
+      }
+    } finally {
+      await c.end();
+    }
+  }
+
+  async query<T = Record<string, unknown>>(db: string, sql: string, params: unknown[] = []): Promise<T[]> {
+    const c = new Client({ connectionString: this.dbUrl(db) });
+    await c.connect();
+    try {
+      return (await c.query(sql, params)).rows as T[];
+    } finally {
+      await c.end();
+    }
+  }
+
+  // ------------------------------------------------------------------ Redis (no persistence, as in production)
+  private startRedis(): void {
+    this.spawnLogged('redis', 'redis-server', ['--port', String(CHAOS_PORTS.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  }
+
+  private async redisPing(): Promise<boolean> {
+    const { default: Redis } = await import('ioredis');
+    const r = new Redis(this.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await r.connect();
+      return (await r.ping()) === 'PONG';
+    } finally {
+      r.disconnect();
+    }
+  }
+
+  // ------------------------------------------------------------------ Kafka (scripts/infra/kafka.mjs on other ports)
+  async startKafka(): Promise<void> {
+    run(process.execPath, ['--input-type=module', '-e', "const k = await import('./scripts/infra/kafka.mjs'); await k.startKafka(); await k.ensureTopics();"], this.kafkaEnv());
+  }
+
+  private kafkaPid(): number | null {
+    const file = join(this.varDir, 'kafka', 'kafka.pid');
+    if (!existsSync(file)) return null;
+    const pid = Number(readFileSync(file, 'utf8'));
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch {
+      return null;
+    }
+  }
+
+  killKafka(): void {
+    const pid = this.kafkaPid();
+    if (!pid) throw new Error('chaos broker not running');
+    process.kill(pid, 'SIGKILL');
+  }
+
+  async stopKafka(): Promise<void> {
+    if (!this.kafkaPid()) return;
+    run(process.execPath, ['--input-type=module', '-e', "const k = await import('./scripts/infra/kafka.mjs'); await k.stopKafka();"], this.kafkaEnv());
+  }
+
+  // ------------------------------------------------------------------ SMTP catcher
+  startSmtp(): void {
+    this.spawnLogged('smtp', process.execPath, ['tools/smtp-catcher/index.js', '--port', String(CHAOS_PORTS.smtp), '--dir', this.mailDir]);
+  }
+
+  async stopSmtp(): Promise<void> {
+    await this.terminate('smtp', 'SIGTERM');
+  }
+
+  // ------------------------------------------------------------------ services
+  serviceEnv(name: ServiceName): NodeJS.ProcessEnv {
+    const url = (s: ServiceName) => `http://127.0.0.1:${CHAOS_PORTS[s]}`;
+    return {
+      ...process.env,
+      HTTP_PORT: String(CHAOS_PORTS[name]),
+      LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
+      KAFKA_BROKERS: this.kafkaBrokers,
+      REDIS_URL: this.redisUrl,
+      ...(name === 'gateway' ? {} : { DATABASE_URL: this.dbUrl(name) }),
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(CHAOS_PORTS.smtp),
+      SMS_OUTBOX_DIR: this.smsDir,
+      LSC_DATA_DIR: join(this.varDir, 'data'),
+      TRUSTED_PROXIES: '127.0.0.1,::1',
+      IDENTITY_URL: url('identity'),
+      MEMBERSHIP_URL: url('membership'),
+      BILLING_URL: url('billing'),
+      NOTIFICATION_URL: url('notification'),
+      JWT_JWKS_URL: `${url('identity')}/api/v1/identity/.well-known/jwks.json`,
+    };
+  }
+
+  startService(name: ServiceName): void {
+    this.spawnLogged(name, process.execPath, [`dist/apps/${name}/main.js`], this.serviceEnv(name));
+  }
+
+  pid(name: string): number | undefined {
+    const p = this.processes.get(name);
+    return p && p.exitCode === null && p.signalCode === null ? p.pid : undefined;
+  }
+
+  signal(name: string, signal: NodeJS.Signals): void {
+    const pid = this.pid(name);
+    if (!pid) throw new Error(`${name} is not running`);
+    process.kill(pid, signal);
+  }
+
+  /** SIGKILL and wait until the process is gone (no chance to clean up: that is the point). */
+  async kill(name: string): Promise<void> {
+    await this.terminate(name, 'SIGKILL');
+  }
+
+  /** Identity's CLI against the chaos database (staff accounts). */
+  createStaff(username: string, password: string, roles: string[]): void {
+    const r = spawnSync(process.execPath, ['dist/apps/identity/main.js', 'create-staff', username, password, roles.join(',')], { cwd: REPO, encoding: 'utf8', env: this.serviceEnv('identity'), timeout: 120_000 });
+    if (r.status !== 0 && !/already taken/.test(`${r.stdout}${r.stderr}`)) throw new Error(`create-staff ${username}: ${r.stderr.slice(-2000)}`);
+  }
+
+  async waitAllReady(timeoutMs = 180_000): Promise<number> {
+    return waitFor('all services', async () => (await Promise.all(SERVICES.map((s) => httpReady(CHAOS_PORTS[s])))).every(Boolean), timeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    for (const name of [...this.processes.keys()]) await this.terminate(name, 'SIGTERM');
+    await this.stopKafka().catch(() => undefined);
+    for (const log of this.logs.values()) log.end();
+    if (process.env.CHAOS_KEEP_POSTGRES !== '1') spawnSync('pg_ctlcluster', [this.pg, PG_CLUSTER, 'stop', '-m', 'fast']);
+  }
+
+  private spawnLogged(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+    if (this.pid(name)) throw new Error(`${name} already running`);
+    let log = this.logs.get(name);
+    if (!log) {
+      log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
+      this.logs.set(name, log);
+    }
+    const child = spawn(cmd, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d) => log!.write(d));
+    child.stderr!.on('data', (d) => log!.write(d));
+    child.on('exit', (code, signal) => log!.write(`\n[chaos] ${name} exited (${signal ?? code}) at ${new Date().toISOString()}\n`));
+    this.processes.set(name, child);
+    return child;
+  }
+
+  private async terminate(name: string, signal: NodeJS.Signals): Promise<void> {
+    const child = this.processes.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (signal !== 'SIGKILL') process.kill(child.pid!, 'SIGCONT');
+    child.kill(signal);
+    const force = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(force);
+  }
+}
