@@ -45,6 +45,7 @@ export interface EventRouterOptions {
  */
 export class KafkaEventRouter {
   private readonly handlers = new Map<string, EventHandler>();
+  private readonly handledTypeNames = new Set<string>();
   private producer?: Producer;
   private readonly deliveries = new Map<string, number>();
   private readonly consumed?: Counter<'topic' | 'outcome'>;
@@ -67,6 +68,7 @@ export class KafkaEventRouter {
 
   on<C extends Contract>(contract: C, handler: EventHandler<EventOf<C>>): this {
     this.handlers.set(`${contract.type}@${contract.schemaVersion}`, handler as unknown as EventHandler);
+    this.handledTypeNames.add(contract.type);
     return this;
   }
 
@@ -90,7 +92,15 @@ export class KafkaEventRouter {
     }
     // A valid event of a type this service does not consume is for other services: acknowledge it.
     const handler = this.handlers.get(`${event.type}@${event.schemaVersion}`);
-    if (!handler) return 'ignored';
+    if (!handler) {
+      // A version we cannot read of a type we do consume is data we would lose by skipping it: park it until upgraded.
+      if (this.handledTypeNames.has(event.type)) {
+        const handled = [...this.handlers.keys()].filter((k) => k.startsWith(`${event.type}@`)).map((k) => k.split('@')[1]).join(', ');
+        await this.deadLetter(message, new ContractViolation([{ field: 'schemaVersion', rule: 'isSupportedVersion', message: `${event.type} v${event.schemaVersion} is not handled here (handled: v${handled})` }]), event);
+        return 'dead_lettered';
+      }
+      return 'ignored';
+    }
     try {
       const contract = findContract(event.type, event.schemaVersion)!;
       validateAs(contract.payload, event.data, contract.name);
@@ -172,8 +182,15 @@ function parseEnvelope(value: IncomingMessage['value']): IntegrationEvent {
   let plain: unknown = value;
   if (value === null) throw new ContractViolation([{ field: '(value)', rule: 'isDefined', message: 'message has no value' }]);
   if (typeof value === 'string' || Buffer.isBuffer(value)) {
+    let text: string;
     try {
-      plain = JSON.parse(value.toString());
+      // Fatal decoding: invalid UTF-8 must not turn into U+FFFD inside an otherwise valid name or address.
+      text = typeof value === 'string' ? value : UTF8.decode(value);
+    } catch {
+      throw new ContractViolation([{ field: '(value)', rule: 'isUtf8', message: 'message value is not valid UTF-8' }]);
+    }
+    try {
+      plain = JSON.parse(text);
     } catch {
       throw new ContractViolation([{ field: '(value)', rule: 'isJson', message: 'message value is not valid JSON' }]);
     }
@@ -182,4 +199,5 @@ function parseEnvelope(value: IncomingMessage['value']): IntegrationEvent {
   return plain as IntegrationEvent;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -98,6 +98,69 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
     }
   });
 
+  it('forgets the id of a rolled-back transaction once no transaction then in flight remains (the gap set does not grow)', async () => {
+    const gapTopic = uniqueName('rollback');
+    await createTestTopics(kafka, [gapTopic], { partitions: 1 });
+    const received: KafkaMessage[] = [];
+    consumers.push(await collect(kafka, gapTopic, received));
+    const relay = new OutboxRelay(db.pool, kafka, { lockName: uniqueName('relay'), idlePollMs: 50 });
+    const gaps = () => (relay as unknown as { gaps: Map<string, bigint> }).gaps.size;
+    relay.start();
+    const slow = await db.pool.connect();
+    try {
+      await slow.query('begin');
+      const doomed = registered(`doomed-${randomUUID()}`);
+      await enqueueOutbox(slow, [{ topic: gapTopic, key: doomed.streamId, event: doomed }]);
+      const early = registered(`early-${randomUUID()}`);
+      await withTransaction(db.pool, (c) => enqueueOutbox(c, [{ topic: gapTopic, key: early.streamId, event: early }]));
+      await eventually(() => received.length >= 1, { what: 'the row after the in-flight one' });
+      expect(gaps()).toBeGreaterThan(0);
+      await slow.query('rollback');
+      const after = registered(`after-${randomUUID()}`);
+      await withTransaction(db.pool, (c) => enqueueOutbox(c, [{ topic: gapTopic, key: after.streamId, event: after }]));
+      await eventually(() => received.length >= 2, { what: 'the row after the rollback' });
+      // Other test files' transactions may hold the cluster horizon back for a moment; the gap goes once they end.
+      await eventually(async () => {
+        await withTransaction(db.pool, (c) => enqueueOutbox(c, [{ topic: gapTopic, key: 'tick', event: registered('tick') }]));
+        return gaps() === 0;
+      }, { what: 'the rolled-back id to be forgotten' });
+      expect(received.map((m) => JSON.parse(m.value!.toString()).eventId)).not.toContain(doomed.eventId);
+    } finally {
+      slow.release();
+      await relay.stop();
+      await deleteTestTopics(kafka, [gapTopic]);
+    }
+  });
+
+  it('publishes a row committed while a batch was in flight at once, not after the idle poll (the wake-up is not lost)', async () => {
+    const wakeTopic = uniqueName('wake');
+    await createTestTopics(kafka, [wakeTopic], { partitions: 1 });
+    const received: KafkaMessage[] = [];
+    consumers.push(await collect(kafka, wakeTopic, received));
+    const second = registered(`second-${randomUUID()}`);
+    let committedSecondAt = 0;
+    const relay = new OutboxRelay(db.pool, kafka, {
+      lockName: uniqueName('relay'),
+      // Far longer than the test may take: only the NOTIFY (or the fresh read after the ack) can publish the second row.
+      idlePollMs: 600000,
+      afterPublish: async () => {
+        if (committedSecondAt) return;
+        await withTransaction(db.pool, (c) => enqueueOutbox(c, [{ topic: wakeTopic, key: second.streamId, event: second }]));
+        committedSecondAt = Date.now();
+      },
+    });
+    relay.start();
+    try {
+      const first = registered(`first-${randomUUID()}`);
+      await withTransaction(db.pool, (c) => enqueueOutbox(c, [{ topic: wakeTopic, key: first.streamId, event: first }]));
+      await eventually(() => received.length >= 2, { what: 'the row committed during the first batch', timeoutMs: 10000 });
+      expect(received.map((m) => JSON.parse(m.value!.toString()).eventId)).toEqual([first.eventId, second.eventId]);
+    } finally {
+      await relay.stop();
+      await deleteTestTopics(kafka, [wakeTopic]);
+    }
+  });
+
   it('only the advisory-lock holder publishes when two relays run', async () => {
     const lockName = uniqueName('relay');
     const a = new OutboxRelay(db.pool, kafka, { lockName, idlePollMs: 50, standbyPollMs: 100 });
@@ -179,6 +242,19 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
       const otherRouter = new KafkaEventRouter(db.pool, kafka, { consumer: uniqueName('other') });
       expect(await otherRouter.dispatch(incoming(registered('s7')))).toBe('ignored');
       expect(await router.dispatch(incoming({ ...registered('s8'), type: 'identity.SomethingNew' }))).toBe('ignored');
+    });
+
+    it('dead-letters a version it cannot read of a type it consumes, and invalid UTF-8 instead of decoding it to U+FFFD', async () => {
+      const dead: KafkaMessage[] = [];
+      consumers.push(await collect(kafka, `${topic}.dlt`, dead));
+      const v9 = { ...registered('s9'), schemaVersion: 9 };
+      expect(await router.dispatch(incoming(v9))).toBe('dead_lettered');
+      const valid = Buffer.from(JSON.stringify(registered('s10')));
+      const at = valid.indexOf(Buffer.from('"name":"')) + 8;
+      const broken = Buffer.concat([valid.subarray(0, at), Buffer.from([0xc3, 0x28]), valid.subarray(at)]);
+      expect(await router.dispatch({ ...incoming('x'), value: broken })).toBe('dead_lettered');
+      await eventually(() => dead.some((m) => /isUtf8|UTF-8/.test(String(m.headers!['dlt-error']))) && dead.some((m) => /v9/.test(String(m.headers!['dlt-error']))), { what: 'both dead letters' });
+      expect(seen).not.toContain(v9.eventId);
     });
   });
 });
