@@ -45,6 +45,13 @@ export class OutboxRelay {
   private prefetched?: Promise<OutboxRow[]>;
   /** Outbox ids the cursor passed while their transaction was in flight → the snapshot xmax when first missed. */
   private readonly gaps = new Map<string, bigint>();
+  /**
+   * Bumped whenever the cursor is reset: a read still in flight from before (the read-ahead of a batch whose send
+   * failed) must not move the cursor forward again, or the rows it read would be skipped until the next leadership.
+   */
+  private epoch = 0;
+  /** A NOTIFY arrived since the last read was issued: the next idle sleep is skipped (the wake-up is not lost). */
+  private notified = false;
 
   constructor(
     private readonly pool: Pool,
@@ -100,9 +107,7 @@ export class OutboxRelay {
       } catch (err) {
         this.options.logger?.warn({ err: (err as Error).message, backoffMs: backoff }, 'outbox relay failed; backing off');
         // Start over from the table: rows not yet deleted are read (and published) again, none is skipped.
-        this.cursor = '0';
-        this.gaps.clear();
-        this.prefetched = undefined;
+        this.resetCursor();
         await this.resetProducer();
         if (this.lockClient && !(await this.lockStillHeld())) await this.releaseLeadership();
         await this.sleep(backoff);
@@ -122,19 +127,27 @@ export class OutboxRelay {
         client.release();
         return;
       }
-      client.on('notification', () => this.wake?.());
+      client.on('notification', () => {
+        this.notified = true;
+        this.wake?.();
+      });
       client.on('error', () => undefined);
       await client.query('listen es_outbox');
       this.lockClient = client;
-      this.cursor = '0';
-      this.gaps.clear();
-      this.prefetched = undefined;
+      this.resetCursor();
       this.leader = true;
       this.options.logger?.info({ lock: this.options.lockName }, 'outbox relay is the publisher');
     } catch (err) {
       client.release(true);
       throw err;
     }
+  }
+
+  private resetCursor(): void {
+    this.epoch += 1;
+    this.cursor = '0';
+    this.gaps.clear();
+    this.prefetched = undefined;
   }
 
   private async lockStillHeld(): Promise<boolean> {
@@ -185,8 +198,11 @@ export class OutboxRelay {
    * commit before the previous one (the append would conflict).
    */
   async publishBatch(): Promise<number> {
-    const rows = await (this.prefetched ?? this.readBatch());
+    let rows = (await this.prefetched) ?? [];
     this.prefetched = undefined;
+    // The read-ahead was taken when the previous send began; rows committed while the broker acknowledged would
+    // otherwise wait a whole extra round (a send and its ack) — top the batch up with a fresh read.
+    if (rows.length < this.options.batchSize) rows = rows.concat(await this.readBatch(this.options.batchSize - rows.length));
     if (rows.length === 0) return 0;
     const producer = await this.ensureProducer();
     const byTopic = new Map<string, OutboxRow[]>();
@@ -222,24 +238,50 @@ export class OutboxRelay {
     return rows.length;
   }
 
-  /** Committed gap rows first, then the next rows after the cursor; records newly skipped ids as gaps. */
-  private async readBatch(): Promise<OutboxRow[]> {
-    const gapRows = this.gaps.size > 0 ? await this.readGaps() : [];
-    const forward = (
-      await this.db.query<OutboxRow & { xmax: string }>(
-        `select es_outbox.id::text as id, topic, message_key, payload::text as payload, headers, pg_snapshot_xmax(pg_current_snapshot())::text as xmax
-         from es_outbox where es_outbox.id > $1::bigint order by es_outbox.id limit $2`,
-        [this.cursor, this.options.batchSize],
-      )
-    ).rows;
+  /**
+   * One statement (one round trip, one snapshot): the remembered gaps that have committed since, then the next rows
+   * after the cursor, and the snapshot's horizon. Newly skipped ids become gaps (with the snapshot's xmax); a gap not
+   * found once the horizon (xmin) has passed that xmax can no longer commit (its transaction rolled back) and is
+   * dropped. Rows and horizon come from the same snapshot, so a gap that committed before the horizon moved is visible.
+   */
+  private async readBatch(limit: number = this.options.batchSize): Promise<OutboxRow[]> {
+    const epoch = this.epoch;
+    this.notified = false;
+    const result = await this.db.query<Omit<OutboxRow, 'id'> & { id: string | null; xmin: string; xmax: string; gap: boolean | null }>(
+      `select pg_snapshot_xmin(h.s)::text as xmin, pg_snapshot_xmax(h.s)::text as xmax, o.id::text as id, o.topic, o.message_key, o.payload::text as payload, o.headers, o.gap
+       from pg_current_snapshot() as h(s)
+       left join lateral (
+         (select id, topic, message_key, payload, headers, true as gap from es_outbox where id = any($3::bigint[]))
+         union all
+         (select id, topic, message_key, payload, headers, false as gap from es_outbox where id > $1::bigint order by id limit $2)
+       ) as o on true
+       order by o.id`,
+      [this.cursor, limit, this.gaps.size > 0 ? [...this.gaps.keys()] : []],
+    );
+    // The cursor was reset while this read was in flight: its rows are read again from the start.
+    if (epoch !== this.epoch) return [];
+    const { xmin, xmax } = result.rows[0];
+    const horizon = BigInt(xmin);
+    const snapshotXmax = BigInt(xmax);
+    const rows: OutboxRow[] = [];
+    const found = new Set<string>();
     let previous = BigInt(this.cursor);
-    for (const row of forward) {
-      for (let missing = previous + 1n; missing < BigInt(row.id); missing++) this.gaps.set(missing.toString(), BigInt(row.xmax));
-      previous = BigInt(row.id);
+    for (const { id, topic, message_key, payload, headers, gap } of result.rows) {
+      if (id === null) continue;
+      rows.push({ id, topic, message_key, payload, headers });
+      if (gap) {
+        found.add(id);
+        continue;
+      }
+      const position = BigInt(id);
+      for (let missing = previous + 1n; missing < position; missing++) this.gaps.set(missing.toString(), snapshotXmax);
+      previous = position;
+      this.cursor = id;
     }
-    if (forward.length > 0) this.cursor = forward[forward.length - 1].id;
-    for (const row of gapRows) this.gaps.delete(row.id);
-    return [...gapRows, ...forward];
+    // Found gaps are published now; a gap still missing once every transaction in flight when it was seen has ended
+    // belonged to a rolled-back transaction.
+    for (const [id, xmaxWhenSeen] of this.gaps) if (found.has(id) || xmaxWhenSeen <= horizon) this.gaps.delete(id);
+    return rows;
   }
 
   /**
@@ -251,19 +293,8 @@ export class OutboxRelay {
     return this.lockClient;
   }
 
-  /** Rows for remembered gaps that have committed since; gaps older than every in-flight transaction are dropped. */
-  private async readGaps(): Promise<OutboxRow[]> {
-    const ids = [...this.gaps.keys()];
-    // Horizon first, rows second: a gap that committed before the horizon moved is then certainly visible below.
-    const horizon = await this.db.query<{ xmin: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
-    const found = await this.db.query<OutboxRow>('select es_outbox.id::text as id, topic, message_key, payload::text as payload, headers from es_outbox where es_outbox.id = any($1::bigint[]) order by es_outbox.id', [ids]);
-    const xmin = BigInt(horizon.rows[0].xmin);
-    const foundIds = new Set(found.rows.map((r) => r.id));
-    for (const [id, xmaxWhenSeen] of this.gaps) if (!foundIds.has(id) && xmaxWhenSeen <= xmin) this.gaps.delete(id);
-    return found.rows;
-  }
-
   private sleep(ms: number): Promise<void> {
+    if (this.notified || this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
