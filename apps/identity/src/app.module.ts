@@ -7,10 +7,13 @@ import { ProfileService } from './app/profile.service';
 import { RegistrationService } from './app/registration.service';
 import { SessionsService } from './app/sessions.service';
 import type { IdentityConfig } from './config';
+import { AccountLocksService } from './app/account-locks.service';
+import { AccountLocksController } from './http/account-locks.controller';
 import { MeController } from './http/me.controller';
 import { PublicController } from './http/public.controller';
 import { SessionsController } from './http/sessions.controller';
 import { IdentitySchema1764300000000 } from './migrations/1764300000000-identity-schema';
+import { IdentityStaffLocks1764300000001 } from './migrations/1764300000001-identity-staff-locks';
 
 @Module({})
 export class AppModule {
@@ -18,12 +21,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, IdentitySchema1764300000000] }, redis: true, kafka: true }),
+        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, IdentitySchema1764300000000, IdentityStaffLocks1764300000001] }, redis: true, kafka: true }),
         // identity only publishes (through the outbox); it consumes nothing.
         MessagingModule.forRoot({}),
       ],
-      controllers: [PublicController, SessionsController, MeController],
-      providers: [...identityProviders, RegistrationService, SessionsService, ProfileService],
+      controllers: [PublicController, SessionsController, MeController, AccountLocksController],
+      providers: [...identityProviders, RegistrationService, SessionsService, ProfileService, AccountLocksService],
     };
   }
 }

@@ -99,6 +99,8 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
           client: { clientId: config.SERVICE_NAME, brokers: config.KAFKA_BROKERS.split(','), retry: { initialRetryTime: 300, retries: 10 } },
           consumer: { groupId: options.consumer.groupId, sessionTimeout: 30000, heartbeatInterval: 3000, rebalanceTimeout: 60000, allowAutoTopicCreation: false },
           subscribe: { fromBeginning: true },
+          // Hand the router the bytes: Nest's parser would decode invalid UTF-8 to U+FFFD and let it pass as data.
+          parser: { keepBinary: true },
           // Offsets are committed only for messages whose handler returned (effect durable), never before.
           run: { autoCommit: true, autoCommitInterval: 1000, partitionsConsumedConcurrently: 3 },
         },

@@ -5,10 +5,10 @@ import { passwordStrength, resolveRegion, streetAddressProblems, type PasswordSt
 import { CredentialChecker } from '../auth';
 import { institutionStreamId, type InstitutionDetails, type InstitutionState } from '../domain/institution';
 import { AccountsRepository, duplicateError, violatedClaim, type AccountRow } from '../infra/accounts.repository';
-import type { ChangeEmailDto, ChangePasswordDto, UpdateProfileDto } from '../http/profile.dto';
+import type { ChangeEmailDto, ChangeMobileDto, ChangePasswordDto, UpdateProfileDto } from '../http/profile.dto';
 import { INSTITUTION_HANDLER, type InstitutionHandler } from './providers';
 import { logoUrl } from './registration.service';
-import { SessionsService } from './sessions.service';
+import { accountLockedError, SessionsService, type SessionResponse } from './sessions.service';
 import { metadata } from './shared';
 
 type Registered = Extract<InstitutionState, { status: 'registered' }>;
@@ -125,6 +125,41 @@ export class ProfileService {
     }
   }
 
+  /**
+   * 更换手机号. The mobile is a login name and the channel for SMS login and password reset, so: the current password
+   * proves the owner, the code sent to the new number (purpose change_mobile) proves the new phone, the claim moves in
+   * the append's transaction (the unique key, not the pre-check, stops two accounts sharing it), and every earlier
+   * login ends — one started through the old number (a phone given up or taken over) must not outlive the change.
+   * The caller gets a fresh session so changing the number does not log them out.
+   */
+  async changeMobile(institutionId: string, dto: ChangeMobileDto): Promise<ReturnType<typeof profileView> & { session: SessionResponse }> {
+    const current = await this.load(institutionId);
+    const account = await this.account(institutionId);
+    if (dto.mobile === current.mobile) throw validationFailed([{ field: 'mobile', rule: 'isDifferent', message: '新手机号不能与当前手机号相同' }]);
+    if (!(await this.checker.check(account.password_hash, dto.currentPassword))) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, 'WRONG_PASSWORD', '当前密码不正确', [{ field: 'currentPassword', rule: 'matches', message: '当前密码不正确' }]);
+    }
+    // Before the code is used up, so a taken number does not cost the user their code.
+    const taken = await this.accounts.takenClaims([{ kind: 'mobile', value: dto.mobile }], account.account_id);
+    if (taken.length > 0) throw duplicateError(taken);
+    await this.sessions.verifyCode(dto.mobile, 'change_mobile', dto.code);
+    let decided;
+    try {
+      decided = await this.institutions.handle(
+        institutionStreamId(institutionId),
+        { type: 'ChangeMobile', data: { mobile: dto.mobile }, metadata: metadata(institutionId) },
+        { afterAppend: (client, d) => (d.events.length > 0 ? this.accounts.replaceClaim(client, account.account_id, 'mobile', dto.mobile) : Promise.resolve()) },
+      );
+    } catch (err) {
+      const kind = isUniqueViolation(err) ? violatedClaim(err) : undefined;
+      if (kind) throw duplicateError([kind]);
+      throw err;
+    }
+    await this.sessions.endAllSessions(account);
+    const session = await this.sessions.startSession(account);
+    return { ...profileView(decided.state as Registered), session };
+  }
+
   private async load(institutionId: string): Promise<Registered> {
     const { state } = await this.institutions.load(institutionStreamId(institutionId));
     if (state.status !== 'registered') throw new ApiError(HttpStatus.NOT_FOUND, 'INSTITUTION_NOT_FOUND', '机构账号不存在');
@@ -134,6 +169,8 @@ export class ProfileService {
   private async account(institutionId: string): Promise<AccountRow> {
     const account = await this.accounts.findBySubject(institutionId);
     if (!account || account.kind !== 'institution') throw new ApiError(HttpStatus.NOT_FOUND, 'INSTITUTION_NOT_FOUND', '机构账号不存在');
+    // An access token issued before a staff lock stays valid until it expires (≤ 15 min); it cannot change the account.
+    if (account.locked_at) throw accountLockedError();
     return account;
   }
 }

@@ -31,6 +31,12 @@ export interface SessionResponse {
 
 /** One answer for "no such account" and "wrong password" (ASVS 6.3.8): same status, same body. */
 export const invalidCredentials = (): ApiError => new ApiError(HttpStatus.UNAUTHORIZED, 'INVALID_CREDENTIALS', '用户名或密码错误');
+/**
+ * A staff-locked account. Said only to a caller who has just proved the credential (right password or SMS code):
+ * a wrong password on a locked account gets the ordinary INVALID_CREDENTIALS, so the lock reveals nothing to someone
+ * guessing, and neither the reason, nor the time, nor who locked it is ever told.
+ */
+export const accountLockedError = (): ApiError => new ApiError(HttpStatus.FORBIDDEN, 'ACCOUNT_LOCKED', '该账号已被锁定，请联系中国图书馆学会工作人员');
 const invalidRefresh = (): ApiError => new ApiError(HttpStatus.UNAUTHORIZED, 'INVALID_REFRESH_TOKEN', '登录已失效，请重新登录');
 
 @Injectable()
@@ -53,20 +59,26 @@ export class SessionsService {
    * Password login. The throttle is keyed by what was typed (so unknown names throttle alike), the lookup is one
    * indexed query whatever the answer, and an unknown account verifies against the dummy hash: the work, status and
    * body are the same for "unknown" and "wrong password".
+   * The throttle check, the captcha and the account lookup are independent round trips, so they run together; a
+   * throttled request therefore also uses up its captcha, which is single-use anyway.
    */
   async passwordLogin(input: { login: string; password: string; captchaId: string; captchaAnswer: string }, ip: string): Promise<SessionResponse> {
-    const decision = await this.throttle.check(input.login, ip);
+    const [decision, captchaOk, account] = await Promise.all([this.throttle.check(input.login, ip), this.captcha.verify(input.captchaId, input.captchaAnswer), this.accounts.findByLogin(input.login)]);
     if (!decision.allowed) throw loginThrottledError(decision);
-    if (!(await this.captcha.verify(input.captchaId, input.captchaAnswer))) throw captchaInvalid();
-    const account = await this.accounts.findByLogin(input.login);
+    if (!captchaOk) throw captchaInvalid();
     const ok = await this.checker.check(account?.password_hash, input.password);
     if (!ok) {
       const { accountLocked } = await this.throttle.recordFailure(input.login, ip);
       if (accountLocked && account) await this.recordLock(account);
       throw invalidCredentials();
     }
-    await this.throttle.recordSuccess(input.login);
-    return this.startSession(account!);
+    if (account!.locked_at) {
+      // The password was right, so the failures are cleared as for any correct password.
+      await this.throttle.recordSuccess(input.login);
+      throw accountLockedError();
+    }
+    const [, session] = await Promise.all([this.throttle.recordSuccess(input.login), this.startSession(account!)]);
+    return session;
   }
 
   async smsLogin(input: { mobile: string; code: string }): Promise<SessionResponse> {
@@ -74,6 +86,7 @@ export class SessionsService {
     const account = await this.accounts.findByClaim('mobile', input.mobile);
     // The code proved control of the phone, so saying "no account" leaks nothing the caller does not already know.
     if (!account) throw new ApiError(HttpStatus.UNAUTHORIZED, 'INVALID_CREDENTIALS', '该手机号未注册机构账号');
+    if (account.locked_at) throw accountLockedError();
     return this.startSession(account);
   }
 
@@ -89,6 +102,11 @@ export class SessionsService {
       await this.refreshTokens.revoke(rotated.refreshToken);
       throw invalidRefresh();
     }
+    // Locking revokes every refresh token; this also covers a refresh racing the lock.
+    if (account.locked_at) {
+      await this.refreshTokens.revoke(rotated.refreshToken);
+      throw accountLockedError();
+    }
     const access = await this.issuer.issue({ sub: subjectOf(account), roles: account.roles });
     return { accessToken: access.accessToken, tokenType: 'Bearer', expiresIn: access.expiresIn, refreshToken: rotated.refreshToken, principal: { sub: subjectOf(account), roles: account.roles } };
   }
@@ -102,6 +120,7 @@ export class SessionsService {
     await this.verifyCode(input.mobile, 'reset', input.code);
     const account = await this.accounts.findByClaim('mobile', input.mobile);
     if (!account) throw new ApiError(HttpStatus.NOT_FOUND, 'ACCOUNT_NOT_FOUND', '该手机号未注册机构账号');
+    if (account.locked_at) throw accountLockedError();
     await this.setPassword(account, input.password, 'reset');
     return { passwordStrength: passwordStrength(input.password) };
   }
@@ -126,7 +145,12 @@ export class SessionsService {
     if (!result.ok) throw smsVerifyError(result);
   }
 
-  private async startSession(account: AccountRow): Promise<SessionResponse> {
+  /** Ends every login of the account (password change, mobile change, staff lock). */
+  async endAllSessions(account: AccountRow): Promise<void> {
+    await this.refreshTokens.revokeAllForSubject(subjectOf(account));
+  }
+
+  async startSession(account: AccountRow): Promise<SessionResponse> {
     const sub = subjectOf(account);
     const [access, refresh] = await Promise.all([this.issuer.issue({ sub, roles: account.roles }), this.refreshTokens.issue(sub)]);
     return { accessToken: access.accessToken, tokenType: 'Bearer', expiresIn: access.expiresIn, refreshToken: refresh.refreshToken, principal: { sub, roles: account.roles } };

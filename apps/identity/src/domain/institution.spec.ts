@@ -1,5 +1,7 @@
 import { specFor } from '@lsc/event-sourcing/testing';
+import { IDENTITY_TOPIC, InstitutionProfileUpdated, validateAs } from '@lsc/contracts';
 import { institutionDecider, type InstitutionEvent, type RegistrationData } from './institution';
+import { institutionIntegrationEvents } from './integration-events';
 
 const meta = { now: '2026-09-01T00:00:00.000Z', actor: 't', correlationId: 'c' };
 const data: RegistrationData = {
@@ -38,4 +40,22 @@ describe('institution decider', () => {
     spec.given([registered]).when({ type: 'ChangeEmail', data: { email: 'lib@example.cn' }, metadata: meta }).then([]);
     spec.given([registered]).when({ type: 'RecordPasswordChange', data: { via: 'reset' }, metadata: meta }).then([{ type: 'PasswordChanged', schemaVersion: 1, data: { via: 'reset', changedAt: meta.now } }]);
   });
+  it('a mobile change records the previous and the new number; the same number is a no-op; the state carries the new one', () => {
+    spec.given([]).when({ type: 'ChangeMobile', data: { mobile: '13900139000' }, metadata: meta }).thenThrows('INSTITUTION_NOT_FOUND');
+    spec.given([registered]).when({ type: 'ChangeMobile', data: { mobile: '13800138000' }, metadata: meta }).then([]);
+    const changed: InstitutionEvent = { type: 'MobileChanged', schemaVersion: 1, data: { previousMobile: '13800138000', mobile: '13900139000', changedAt: meta.now } };
+    spec.given([registered]).when({ type: 'ChangeMobile', data: { mobile: '13900139000' }, metadata: meta }).then([changed]);
+    spec.given([registered, changed]).when({ type: 'ChangeMobile', data: { mobile: '13900139000' }, metadata: meta }).then([]);
+  });
 });
+
+describe('integration events', () => {
+  it('a mobile change goes out as InstitutionProfileUpdated (changedFields mobile) with the new number, valid against the contract', () => {
+    const changed: InstitutionEvent = { type: 'MobileChanged', schemaVersion: 1, data: { previousMobile: '13800138000', mobile: '13900139000', changedAt: meta.now } };
+    const state = [registered, changed].reduce(institutionDecider.evolve, institutionDecider.initialState());
+    const [out] = institutionIntegrationEvents({ state, events: [changed] });
+    expect(out).toEqual({ topic: IDENTITY_TOPIC, event: { type: 'identity.InstitutionProfileUpdated', schemaVersion: 1, data: expect.objectContaining({ institutionId: data.institutionId, changedFields: ['mobile'], mobile: '13900139000', street: '南京路1号', updatedAt: meta.now }) } });
+    expect(() => validateAs(InstitutionProfileUpdated.payload, out!.event.data)).not.toThrow();
+  });
+});
+

@@ -40,6 +40,7 @@ export type InstitutionCommand =
   | Command<'RegisterInstitution', RegistrationData>
   | Command<'UpdateInstitutionProfile', { details: Partial<InstitutionDetails>; name?: string; logoId?: string }>
   | Command<'ChangeEmail', { email: string }>
+  | Command<'ChangeMobile', { mobile: string }>
   | Command<'RecordPasswordChange', { via: 'change' | 'reset' }>;
 
 export type InstitutionEvent =
@@ -47,6 +48,7 @@ export type InstitutionEvent =
   | DomainEvent<'InstitutionProfileUpdated', { changedFields: string[]; details: InstitutionDetails; logoId?: string; updatedAt: string }>
   | DomainEvent<'InstitutionNameChanged', { previousName: string; name: string; changedAt: string }>
   | DomainEvent<'EmailChanged', { previousEmail: string; email: string; changedAt: string }>
+  | DomainEvent<'MobileChanged', { previousMobile: string; mobile: string; changedAt: string }>
   | DomainEvent<'PasswordChanged', { via: 'change' | 'reset'; changedAt: string }>;
 
 export type InstitutionState =
@@ -99,6 +101,12 @@ export const institutionDecider: Decider<InstitutionCommand, InstitutionState, I
         return [{ type: 'EmailChanged', schemaVersion: 1, data: { previousEmail: current.email, email: command.data.email, changedAt: now } }];
       }
 
+      case 'ChangeMobile': {
+        const current = registered(state);
+        if (command.data.mobile === current.mobile) return [];
+        return [{ type: 'MobileChanged', schemaVersion: 1, data: { previousMobile: current.mobile, mobile: command.data.mobile, changedAt: now } }];
+      }
+
       case 'RecordPasswordChange':
         registered(state);
         return [{ type: 'PasswordChanged', schemaVersion: 1, data: { via: command.data.via, changedAt: now } }];
@@ -117,6 +125,8 @@ export const institutionDecider: Decider<InstitutionCommand, InstitutionState, I
         return { ...registered(state), name: event.data.name };
       case 'EmailChanged':
         return { ...registered(state), email: event.data.email };
+      case 'MobileChanged':
+        return { ...registered(state), mobile: event.data.mobile };
       case 'PasswordChanged':
         return { ...registered(state), passwordChangedAt: event.data.changedAt };
     }

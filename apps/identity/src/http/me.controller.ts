@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
 import { CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import { ProfileService } from '../app/profile.service';
-import { ChangeEmailDto, ChangePasswordDto, UpdateProfileDto } from './profile.dto';
+import { ChangeEmailDto, ChangeMobileDto, ChangePasswordDto, UpdateProfileDto } from './profile.dto';
 import { validateBody } from './validate';
 
 /** The institution's own account (sub = institution id). */
@@ -31,5 +31,12 @@ export class MeController {
   @HttpCode(200)
   async email(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
     return this.profile.changeEmail(p.sub, await validateBody(ChangeEmailDto, body));
+  }
+
+  /** 更换手机号: answers the profile and a new session, since every earlier login is ended. */
+  @Post('mobile')
+  @HttpCode(200)
+  async mobile(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+    return this.profile.changeMobile(p.sub, await validateBody(ChangeMobileDto, body));
   }
 }

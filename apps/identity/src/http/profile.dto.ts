@@ -1,7 +1,8 @@
+import { Transform } from 'class-transformer';
 import { IsOptional, ValidateIf } from 'class-validator';
-import { IsCnLandline, IsCnPassword, IsCnPostcode, IsContactEmail, IsInstitutionName, IsRegionTriple, IsStreetAddress, IsWebsite, MatchesProperty, NormalizeInput } from '@lsc/validation';
+import { IsCnLandline, IsCnMobile, IsCnPassword, IsCnPostcode, IsContactEmail, IsInstitutionName, IsRegionTriple, IsStreetAddress, IsWebsite, MatchesProperty, NormalizeInput, NormalizeMobile } from '@lsc/validation';
 import { isRecommendingUnit } from '../data/recommending-units';
-import { IsOneOfList, IsText, MatchesPattern, MaxChars, NoControlCharacters, Required } from './validate';
+import { EmptyAsAbsent, IsOneOfList, IsText, MatchesPattern, MaxChars, NoControlCharacters, Required } from './validate';
 
 /**
  * PATCH /me: every field optional; region codes come as a triple (all three or none). The mobile is not editable
@@ -27,6 +28,25 @@ export class ChangePasswordDto {
   @IsText('原密码') @Required('原密码') currentPassword!: string;
   @IsCnPassword('新密码') @Required('新密码') password!: string;
   @MatchesProperty('password', '确认密码', '新密码') @Required('确认密码') confirmPassword!: string;
+}
+
+/** 更换手机号: the code was sent to the NEW number (purpose change_mobile); the current password proves the owner. */
+export class ChangeMobileDto {
+  @NormalizeMobile() @IsCnMobile('新手机号') @Required('新手机号') mobile!: string;
+  @NormalizeInput() @MatchesPattern(/^\d{6}$/, '短信验证码须为6位数字') @Required('短信验证码') code!: string;
+  @MaxChars(256, '当前密码') @IsText('当前密码') @Required('当前密码') currentPassword!: string;
+}
+
+/** Free text is kept as typed (full-width punctuation included), only trimmed. */
+const TrimInput = (): PropertyDecorator => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+/** Staff lock: the reason is kept on the account's stream (audit) and shown to staff, never to the institution. */
+export class LockAccountDto {
+  @TrimInput() @NoControlCharacters('锁定原因') @MaxChars(200, '锁定原因') @IsText('锁定原因') @Required('锁定原因') reason!: string;
+}
+
+export class UnlockAccountDto {
+  @EmptyAsAbsent() @TrimInput() @IsOptional() @NoControlCharacters('解锁说明') @MaxChars(200, '解锁说明') @IsText('解锁说明') reason?: string;
 }
 
 export class ChangeEmailDto {

@@ -43,6 +43,11 @@ export const InstitutionRegistered = defineContract({
   },
 });
 
+/**
+ * The institution's current contact details after a change; `changedFields` names what changed. A change of the
+ * mobile number (proved by an SMS code to the new number) is announced here too, as changedFields ['mobile'],
+ * since consumers keep the mobile from this event.
+ */
 export class InstitutionProfileUpdatedV1 {
   @IsUUID() institutionId!: string;
   @IsString({ each: true }) changedFields!: string[];
@@ -139,4 +144,68 @@ export const AccountLocked = defineContract({
   },
 });
 
-export const identityContracts = [InstitutionRegistered, InstitutionProfileUpdated, InstitutionNameChanged, EmailChanged, PasswordChanged, AccountLocked] as const;
+/**
+ * v2 because a lock set by staff has no end (v1's `lockedUntil` is required) and carries who set it and why. Identity
+ * publishes only v2 from now on; v1 stays registered so messages already on the topic still parse.
+ */
+export class AccountLockedV2 {
+  @IsUUID() accountId!: string;
+  @IsOptional() @IsUUID() institutionId?: string;
+  /** too_many_failures: the temporary brute-force lock (ends at lockedUntil); staff_action: until a staff unlock. */
+  @IsIn(['too_many_failures', 'staff_action']) reason!: 'too_many_failures' | 'staff_action';
+  @IsOptional() @IsISO8601() lockedUntil?: string;
+  /** The staff member's reason as typed (staff_action only). */
+  @IsOptional() @IsString() @Length(1, 200) note?: string;
+  /** Staff account id (staff_action only). */
+  @IsOptional() @IsUUID() lockedBy?: string;
+  @IsISO8601() lockedAt!: string;
+}
+
+export const AccountLockedV2Contract = defineContract({
+  type: 'identity.AccountLocked',
+  schemaVersion: 2,
+  topic: IDENTITY_TOPIC,
+  payload: AccountLockedV2,
+  example: {
+    accountId: '5a0f6c1e-4a55-4c55-9f77-2d1c1f7f0a02',
+    institutionId: '0b7f6c1e-4a55-4c55-9f77-2d1c1f7f0a01',
+    reason: 'staff_action',
+    note: '冒用其他单位名称注册，待核实',
+    lockedBy: '7c1e0b7f-4a55-4c55-9f77-2d1c1f7f0a03',
+    lockedAt: '2026-09-06T01:05:00.000Z',
+  },
+});
+
+/** A staff lock lifted (the temporary brute-force lock simply runs out and has no unlock event). */
+export class AccountUnlockedV1 {
+  @IsUUID() accountId!: string;
+  @IsOptional() @IsUUID() institutionId?: string;
+  @IsUUID() unlockedBy!: string;
+  @IsOptional() @IsString() @Length(1, 200) note?: string;
+  @IsISO8601() unlockedAt!: string;
+}
+
+export const AccountUnlocked = defineContract({
+  type: 'identity.AccountUnlocked',
+  schemaVersion: 1,
+  topic: IDENTITY_TOPIC,
+  payload: AccountUnlockedV1,
+  example: {
+    accountId: '5a0f6c1e-4a55-4c55-9f77-2d1c1f7f0a02',
+    institutionId: '0b7f6c1e-4a55-4c55-9f77-2d1c1f7f0a01',
+    unlockedBy: '7c1e0b7f-4a55-4c55-9f77-2d1c1f7f0a03',
+    note: '已核实为本单位账号',
+    unlockedAt: '2026-09-07T01:05:00.000Z',
+  },
+});
+
+export const identityContracts = [
+  InstitutionRegistered,
+  InstitutionProfileUpdated,
+  InstitutionNameChanged,
+  EmailChanged,
+  PasswordChanged,
+  AccountLocked,
+  AccountLockedV2Contract,
+  AccountUnlocked,
+] as const;

@@ -82,8 +82,7 @@ export class LoginThrottle {
   }
 
   async recordFailure(accountKey: string, ip: string): Promise<{ accountFailures: number; accountLocked: boolean }> {
-    const [accountFailures, accountLocked] = await this.fail('account', accountKey);
-    await this.fail('ip', ip);
+    const [[accountFailures, accountLocked]] = await Promise.all([this.fail('account', accountKey), this.fail('ip', ip)]);
     return { accountFailures, accountLocked };
   }
 

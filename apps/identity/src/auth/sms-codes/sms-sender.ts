@@ -1,4 +1,4 @@
-export const SMS_PURPOSES = ['register', 'login', 'reset', 'change_email'] as const;
+export const SMS_PURPOSES = ['register', 'login', 'reset', 'change_email', 'change_mobile'] as const;
 export type SmsPurpose = (typeof SMS_PURPOSES)[number];
 
 export const SMS_PURPOSE_LABELS: Record<SmsPurpose, string> = {
@@ -6,6 +6,7 @@ export const SMS_PURPOSE_LABELS: Record<SmsPurpose, string> = {
   login: '登录',
   reset: '重置密码',
   change_email: '更换邮箱',
+  change_mobile: '更换手机号',
 };
 
 export interface VerificationSms {

@@ -6,7 +6,7 @@ import { AliyunSmsSender, SmsDeliveryError, type SendSmsClient } from './aliyun-
 import { LocalSmsSender, readLocalSmsOutbox } from './local-sms-sender';
 import { createSmsSender } from './sms-sender.factory';
 
-const templateCodes = { register: 'SMS_1', login: 'SMS_2', reset: 'SMS_3', change_email: 'SMS_4' };
+const templateCodes = { register: 'SMS_1', login: 'SMS_2', reset: 'SMS_3', change_email: 'SMS_4', change_mobile: 'SMS_5' };
 
 /** Stands in for the remote gateway only; records what the SDK would have sent. */
 class RecordingClient implements SendSmsClient {

@@ -8,6 +8,8 @@ export const TOKEN_ALGORITHM = 'EdDSA';
 export interface SigningKey {
   kid: string;
   privateKey: CryptoKey;
+  /** The same key for node:crypto's one-shot sign, which runs inline instead of queueing on libuv's pool. */
+  privateKeyObject: KeyObject;
   /** Public half only (kty, crv, x, kid, alg, use); safe to publish. */
   publicJwk: JWK;
 }
@@ -56,7 +58,7 @@ async function fromKeyObject(key: KeyObject): Promise<SigningKey> {
   const { kty, crv, x } = createPublicKey(key).export({ format: 'jwk' });
   const kid = await jose.calculateJwkThumbprint({ kty: kty!, crv: crv!, x: x! });
   const privateKey = (await jose.importJWK({ ...key.export({ format: 'jwk' }), alg: TOKEN_ALGORITHM }, TOKEN_ALGORITHM)) as CryptoKey;
-  return { kid, privateKey, publicJwk: { kty, crv, x, kid, alg: TOKEN_ALGORITHM, use: 'sig' } };
+  return { kid, privateKey, privateKeyObject: key, publicJwk: { kty, crv, x, kid, alg: TOKEN_ALGORITHM, use: 'sig' } };
 }
 
 /** The JWKS document gateways fetch to verify access tokens; only public members are copied. */
