@@ -1,6 +1,6 @@
 /**
  * `npm run test:chaos` — issue 9's fault suite. While CHAOS_JOURNEYS (100) institutions onboard through the gateway
- * (arriving every CHAOS_ARRIVAL_MS), the suite breaks the system on its own disposable copy (e2e/chaos/stack.ts):
+ * (arriving every CHAOS_ARRIVAL_MS), the suite breaks the system on its own disposable copy (DisposableStack in libs/testing):
  *   (e) the SMTP server stopped for 30 s; (a) the Kafka broker SIGKILLed and restarted after 10 s; (b) each service
  *   SIGKILLed once at a random moment and restarted; (c) billing SIGSTOPped longer than the consumer session timeout
  *   (30 s), then SIGCONT; (d) PostgreSQL restarted.
@@ -17,8 +17,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
-import { ChaosStack, CHAOS_PORTS, REPO, SERVICES, httpReady, type ServiceName } from './stack';
-import { PatientUser, type JourneyRecord } from './journey';
+import { DisposableStack, PatientUser, REPO, SERVICES, httpReady, type JourneyRecord, type ServiceName, type StackPorts } from '@lsc/testing';
 import { auditEvents, consumerLag, deadLetters, type SeenEvent } from './kafka-audit';
 
 const JOURNEYS = Number(process.env.CHAOS_JOURNEYS ?? 100);
@@ -39,6 +38,9 @@ const EXPECTED_MAILS: Array<[string, RegExp]> = [
   ['e-invoice', /电子发票/],
 ];
 
+/** The chaos stack's own ports, clear of the development stack (3000–3004, 1025, 5432, 6379, 9092). */
+const CHAOS_PORTS: StackPorts = { gateway: 3200, identity: 3201, membership: 3202, billing: 3203, notification: 3204, smtp: 11025, postgres: 15432, redis: 16379, kafka: 19092, kafkaController: 19093 };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface FaultRecord {
@@ -51,7 +53,7 @@ interface FaultRecord {
 jest.setTimeout(60 * 60 * 1000);
 
 describe('chaos: 100 onboarding journeys while the broker, every service, PostgreSQL and SMTP fail', () => {
-  const stack = new ChaosStack();
+  const stack = new DisposableStack('chaos', CHAOS_PORTS);
   const retries = new Map<string, number>();
   const user = new PatientUser({ baseUrl: stack.baseUrl, redisUrl: stack.redisUrl, smsDir: stack.smsDir, onRetry: (what) => retries.set(what, (retries.get(what) ?? 0) + 1) });
   const faults: FaultRecord[] = [];

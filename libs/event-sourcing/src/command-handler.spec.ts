@@ -4,7 +4,7 @@ import { CommandHandler } from './command-handler';
 import { DomainError, type Command, type Decider, type DomainEvent } from './decider';
 import { EVENT_STORE_DDL } from './postgres/schema';
 import { ConcurrencyError, PostgresEventStore } from './postgres/event-store';
-import { withTransaction } from './postgres/sql';
+import { TransactionRolledBack, withTransaction } from './postgres/sql';
 import { specFor } from './testing';
 
 type CounterCommand = Command<'Increment', { by: number }> | Command<'Close', Record<string, never>>;
@@ -67,6 +67,18 @@ describe('CommandHandler (real PostgreSQL)', () => {
     const outbox = await db.pool.query('select payload from es_outbox where message_key = $1 order by id', [id]);
     expect(outbox.rows).toHaveLength(2);
     expect(outbox.rows[1].payload).toMatchObject({ type: 'counter.Changed', streamId: id, correlationId: 'corr-9', causationId: decided.stored[0].eventId });
+  });
+
+  it('withTransaction refuses to report success when PostgreSQL rolled the transaction back at COMMIT (a swallowed error)', async () => {
+    await db.pool.query('create table if not exists tx_probe (n int)');
+    await expect(
+      withTransaction(db.pool, async (client) => {
+        await client.query('insert into tx_probe values (1)');
+        await client.query('select 1/0').catch(() => undefined);
+        return 'looks fine';
+      }),
+    ).rejects.toBeInstanceOf(TransactionRolledBack);
+    expect((await db.pool.query('select count(*)::int as n from tx_probe')).rows[0].n).toBe(0);
   });
 
   it('a broken rule appends nothing', async () => {

@@ -79,6 +79,8 @@ export class KafkaEventRouter {
   async dispatch(message: IncomingMessage): Promise<DispatchOutcome> {
     const outcome = await this.dispatchInner(message);
     this.consumed?.inc({ topic: message.topic, outcome });
+    // One line per message at debug level: with LOG_LEVEL=debug an offset can be traced to what became of it.
+    this.options.logger?.debug({ topic: message.topic, partition: message.partition, offset: message.offset, eventId: headerText(message.headers?.['event-id']), outcome }, 'message dispatched');
     return outcome;
   }
 
@@ -199,5 +201,6 @@ function parseEnvelope(value: IncomingMessage['value']): IntegrationEvent {
   return plain as IntegrationEvent;
 }
 
+const headerText = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(Array.isArray(v) ? v[0] : v));
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

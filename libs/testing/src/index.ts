@@ -83,3 +83,6 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
   throw new Error(`timed out waiting for ${options.what ?? 'condition'} (last: ${JSON.stringify(last)})`);
 }
 export * from './jwt';
+
+export { DisposableStack, SERVICES, REPO, httpReady, type ServiceName, type StackPorts } from './stack';
+export { PatientUser, CREDIT_CODE, type JourneyEnv, type JourneyRecord } from './patient-user';

@@ -6,6 +6,8 @@
  * Nothing here looks behind the API except what a person reads with their own eyes: the captcha answer (Redis, as
  * bench/login does) and the SMS on their phone (the local SMS sender's outbox).
  */
+// The API answers are untyped JSON read field by field, as a web client reads them.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

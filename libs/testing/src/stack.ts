@@ -1,7 +1,8 @@
 /**
- * A disposable copy of the whole system for the chaos suite: its own PostgreSQL cluster, Redis, Kafka broker and SMTP
- * catcher on their own ports, plus the five services — so faults can be injected into every part (SIGKILL the broker,
- * restart PostgreSQL, stop SMTP) without touching the development infrastructure other suites and people use.
+ * A disposable copy of the whole system (chaos suite, flow benchmark): its own PostgreSQL cluster, Redis, Kafka broker
+ * and SMTP catcher on their own ports, plus the five services — so faults can be injected into every part (SIGKILL the
+ * broker, restart PostgreSQL, stop SMTP) and processes measured, without touching the development infrastructure
+ * other suites and people use.
  *
  * Real parts only: PostgreSQL is a second cluster of the machine's server (Debian's pg_createcluster), Kafka the same
  * Maven-jar broker `npm run infra:up` starts (scripts/infra/kafka.mjs, with other ports and data dir), Redis the machine's
@@ -12,25 +13,26 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rm
 import { join } from 'node:path';
 import { Client } from 'pg';
 
-export const REPO = join(__dirname, '..', '..');
+/** libs/testing/src (jest) and libs/testing/dist (built) are both three levels below the repository root. */
+export const REPO = join(__dirname, '..', '..', '..');
 export const SERVICES = ['identity', 'membership', 'billing', 'notification', 'gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-export const CHAOS_PORTS = {
-  gateway: 3200,
-  identity: 3201,
-  membership: 3202,
-  billing: 3203,
-  notification: 3204,
-  smtp: 11025,
-  postgres: 15432,
-  redis: 16379,
-  kafka: 19092,
-  kafkaController: 19093,
-} as const;
+export interface StackPorts {
+  gateway: number;
+  identity: number;
+  membership: number;
+  billing: number;
+  notification: number;
+  smtp: number;
+  postgres: number;
+  redis: number;
+  kafka: number;
+  kafkaController: number;
+}
+
 
 const DATABASES = ['identity', 'membership', 'billing', 'notification'];
-const PG_CLUSTER = 'lsc_chaos';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function pgVersion(): string {
@@ -63,24 +65,47 @@ export async function httpReady(port: number): Promise<boolean> {
   }
 }
 
-export class ChaosStack {
-  readonly varDir = join(REPO, '.var', 'chaos');
-  readonly mailDir = join(this.varDir, 'mail');
-  readonly smsDir = join(this.varDir, 'sms');
-  readonly logDir = join(this.varDir, 'logs');
-  readonly baseUrl = `http://127.0.0.1:${CHAOS_PORTS.gateway}`;
-  readonly redisUrl = `redis://127.0.0.1:${CHAOS_PORTS.redis}`;
-  readonly kafkaBrokers = `127.0.0.1:${CHAOS_PORTS.kafka}`;
+export class DisposableStack {
+  readonly varDir: string;
+  private readonly pgCluster: string;
+
+  /** `name` names the PostgreSQL cluster (lsc_<name>) and the state directory (.var/<name>). */
+  constructor(
+    readonly name: string,
+    readonly ports: StackPorts,
+  ) {
+    this.varDir = join(REPO, '.var', name);
+    this.pgCluster = `lsc_${name}`;
+  }
+
+  get mailDir(): string {
+    return join(this.varDir, 'mail');
+  }
+  get smsDir(): string {
+    return join(this.varDir, 'sms');
+  }
+  get logDir(): string {
+    return join(this.varDir, 'logs');
+  }
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.ports.gateway}`;
+  }
+  get redisUrl(): string {
+    return `redis://127.0.0.1:${this.ports.redis}`;
+  }
+  get kafkaBrokers(): string {
+    return `127.0.0.1:${this.ports.kafka}`;
+  }
   private readonly pg = pgVersion();
   private readonly processes = new Map<string, ChildProcess>();
   private readonly logs = new Map<string, WriteStream>();
 
   dbUrl(db: string): string {
-    return `postgres://postgres@127.0.0.1:${CHAOS_PORTS.postgres}/${db}`;
+    return `postgres://postgres@127.0.0.1:${this.ports.postgres}/${db}`;
   }
 
   private kafkaEnv(): NodeJS.ProcessEnv {
-    return { ...process.env, KAFKA_BROKERS: this.kafkaBrokers, KAFKA_CONTROLLER_PORT: String(CHAOS_PORTS.kafkaController), LSC_VAR_DIR: this.varDir };
+    return { ...process.env, KAFKA_BROKERS: this.kafkaBrokers, KAFKA_CONTROLLER_PORT: String(this.ports.kafkaController), LSC_VAR_DIR: this.varDir };
   }
 
   /** Fresh state every run: databases recreated, broker storage, mail and SMS outboxes emptied. */
@@ -101,16 +126,16 @@ export class ChaosStack {
   // ------------------------------------------------------------------ PostgreSQL (a second cluster of the local server)
   async startPostgres(): Promise<void> {
     const clusters = run('pg_lsclusters', ['-h']);
-    if (!clusters.split('\n').some((l) => l.split(/\s+/)[1] === PG_CLUSTER)) {
-      run('pg_createcluster', [this.pg, PG_CLUSTER, '-p', String(CHAOS_PORTS.postgres), '-o', 'max_connections=300', '--', '--auth=trust']);
+    if (!clusters.split('\n').some((l) => l.split(/\s+/)[1] === this.pgCluster)) {
+      run('pg_createcluster', [this.pg, this.pgCluster, '-p', String(this.ports.postgres), '-o', 'max_connections=300', '--', '--auth=trust']);
     }
-    if (!(await this.pgAnswers())) run('pg_ctlcluster', [this.pg, PG_CLUSTER, 'start']);
+    if (!(await this.pgAnswers())) run('pg_ctlcluster', [this.pg, this.pgCluster, 'start']);
     await waitFor('postgres', () => this.pgAnswers(), 60_000);
   }
 
   /** `pg_ctlcluster restart` (fast shutdown: open sessions are cut, as in a real failover or upgrade). */
   restartPostgres(): void {
-    run('pg_ctlcluster', [this.pg, PG_CLUSTER, 'restart', '-m', 'fast']);
+    run('pg_ctlcluster', [this.pg, this.pgCluster, 'restart', '-m', 'fast']);
   }
 
   async pgAnswers(): Promise<boolean> {
@@ -151,7 +176,7 @@ export class ChaosStack {
 
   // ------------------------------------------------------------------ Redis (no persistence, as in production)
   private startRedis(): void {
-    this.spawnLogged('redis', 'redis-server', ['--port', String(CHAOS_PORTS.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+    this.spawnLogged('redis', 'redis-server', ['--port', String(this.ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
   }
 
   private async redisPing(): Promise<boolean> {
@@ -184,7 +209,7 @@ export class ChaosStack {
 
   killKafka(): void {
     const pid = this.kafkaPid();
-    if (!pid) throw new Error('chaos broker not running');
+    if (!pid) throw new Error(`${this.name} broker not running`);
     process.kill(pid, 'SIGKILL');
   }
 
@@ -195,7 +220,7 @@ export class ChaosStack {
 
   // ------------------------------------------------------------------ SMTP catcher
   startSmtp(): void {
-    this.spawnLogged('smtp', process.execPath, ['tools/smtp-catcher/index.js', '--port', String(CHAOS_PORTS.smtp), '--dir', this.mailDir]);
+    this.spawnLogged('smtp', process.execPath, ['tools/smtp-catcher/index.js', '--port', String(this.ports.smtp), '--dir', this.mailDir]);
   }
 
   async stopSmtp(): Promise<void> {
@@ -204,16 +229,16 @@ export class ChaosStack {
 
   // ------------------------------------------------------------------ services
   serviceEnv(name: ServiceName): NodeJS.ProcessEnv {
-    const url = (s: ServiceName) => `http://127.0.0.1:${CHAOS_PORTS[s]}`;
+    const url = (s: ServiceName) => `http://127.0.0.1:${this.ports[s]}`;
     return {
       ...process.env,
-      HTTP_PORT: String(CHAOS_PORTS[name]),
-      LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
+      HTTP_PORT: String(this.ports[name]),
+      LOG_LEVEL: process.env[`STACK_LOG_LEVEL_${name.toUpperCase()}`] ?? process.env.STACK_LOG_LEVEL ?? 'warn',
       KAFKA_BROKERS: this.kafkaBrokers,
       REDIS_URL: this.redisUrl,
       ...(name === 'gateway' ? {} : { DATABASE_URL: this.dbUrl(name) }),
       SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(CHAOS_PORTS.smtp),
+      SMTP_PORT: String(this.ports.smtp),
       SMS_OUTBOX_DIR: this.smsDir,
       LSC_DATA_DIR: join(this.varDir, 'data'),
       TRUSTED_PROXIES: '127.0.0.1,::1',
@@ -245,21 +270,33 @@ export class ChaosStack {
     await this.terminate(name, 'SIGKILL');
   }
 
-  /** Identity's CLI against the chaos database (staff accounts). */
+  /** Identity's CLI against this stack's database (staff accounts). */
   createStaff(username: string, password: string, roles: string[]): void {
     const r = spawnSync(process.execPath, ['dist/apps/identity/main.js', 'create-staff', username, password, roles.join(',')], { cwd: REPO, encoding: 'utf8', env: this.serviceEnv('identity'), timeout: 120_000 });
     if (r.status !== 0 && !/already taken/.test(`${r.stdout}${r.stderr}`)) throw new Error(`create-staff ${username}: ${r.stderr.slice(-2000)}`);
   }
 
   async waitAllReady(timeoutMs = 180_000): Promise<number> {
-    return waitFor('all services', async () => (await Promise.all(SERVICES.map((s) => httpReady(CHAOS_PORTS[s])))).every(Boolean), timeoutMs);
+    return waitFor('all services', () => this.allReady(), timeoutMs);
+  }
+
+  async allReady(): Promise<boolean> {
+    return (await Promise.all(SERVICES.map((s) => httpReady(this.ports[s])))).every(Boolean);
+  }
+
+  /** Peak resident set size (VmHWM) of a running process of the stack, in MiB; undefined once it has exited. */
+  peakRssMiB(name: string): number | undefined {
+    const pid = this.pid(name);
+    if (!pid) return undefined;
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : undefined;
   }
 
   async stop(): Promise<void> {
     for (const name of [...this.processes.keys()]) await this.terminate(name, 'SIGTERM');
     await this.stopKafka().catch(() => undefined);
     for (const log of this.logs.values()) log.end();
-    if (process.env.CHAOS_KEEP_POSTGRES !== '1') spawnSync('pg_ctlcluster', [this.pg, PG_CLUSTER, 'stop', '-m', 'fast']);
+    if (process.env.STACK_KEEP_POSTGRES !== '1') spawnSync('pg_ctlcluster', [this.pg, this.pgCluster, 'stop', '-m', 'fast']);
   }
 
   private spawnLogged(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
@@ -272,7 +309,7 @@ export class ChaosStack {
     const child = spawn(cmd, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d) => log!.write(d));
     child.stderr!.on('data', (d) => log!.write(d));
-    child.on('exit', (code, signal) => log!.write(`\n[chaos] ${name} exited (${signal ?? code}) at ${new Date().toISOString()}\n`));
+    child.on('exit', (code, signal) => log!.write(`\n[${this.name}] ${name} exited (${signal ?? code}) at ${new Date().toISOString()}\n`));
     this.processes.set(name, child);
     return child;
   }

@@ -5,13 +5,23 @@ export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
 }
 
+export class TransactionRolledBack extends Error {
+  constructor() {
+    super('the transaction was rolled back at COMMIT: a statement inside it failed and its error was swallowed');
+    this.name = 'TransactionRolledBack';
+  }
+}
+
 /** Runs fn in one transaction on a dedicated client; rolls back on any error. */
 export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('begin');
     const result = await fn(client);
-    await client.query('commit');
+    // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK, not an error: if a failed statement's error was
+    // swallowed inside fn, nothing was written — say so instead of reporting success (and acking a message).
+    const committed = await client.query('commit');
+    if (committed.command !== 'COMMIT') throw new TransactionRolledBack();
     return result;
   } catch (err) {
     await client.query('rollback').catch(() => undefined);
