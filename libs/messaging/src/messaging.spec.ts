@@ -98,6 +98,43 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
     }
   });
 
+  it('keeps waiting for a row whose transaction took a transaction id above every completed one (the snapshot xmax is no bound)', async () => {
+    // A snapshot's xmax is one past the latest completed transaction, so a running transaction may hold an id at or
+    // above it. Here the late writer takes its id after the early one, takes its outbox id first, and commits last;
+    // a relay that took the xmax as the gap's bound would drop the gap while the late writer still runs (on a quiet
+    // cluster; another transaction completing in between hides that).
+    const gapTopic = uniqueName('xmax');
+    await createTestTopics(kafka, [gapTopic], { partitions: 1 });
+    const received: KafkaMessage[] = [];
+    consumers.push(await collect(kafka, gapTopic, received));
+    const relay = new OutboxRelay(db.pool, kafka, { lockName: uniqueName('relay'), idlePollMs: 20 });
+    relay.start();
+    const early = await db.pool.connect();
+    const late = await db.pool.connect();
+    try {
+      await eventually(() => relay.leader, { what: 'leadership' });
+      await early.query('begin');
+      await early.query('select pg_current_xact_id()');
+      await late.query('begin');
+      const lateEvent = registered(`late-${randomUUID()}`);
+      await enqueueOutbox(late, [{ topic: gapTopic, key: lateEvent.streamId, event: lateEvent }]);
+      const earlyEvent = registered(`early-${randomUUID()}`);
+      await enqueueOutbox(early, [{ topic: gapTopic, key: earlyEvent.streamId, event: earlyEvent }], { transactionHasId: true });
+      await early.query('commit');
+      await eventually(() => received.length >= 1, { what: 'the early row' });
+      // Many relay rounds while the late writer is still in flight.
+      await new Promise((r) => setTimeout(r, 500));
+      await late.query('commit');
+      await eventually(() => received.length >= 2, { what: 'the late row after its commit', timeoutMs: 10000 });
+      expect(received.map((m) => JSON.parse(m.value!.toString()).eventId)).toEqual([earlyEvent.eventId, lateEvent.eventId]);
+    } finally {
+      early.release();
+      late.release();
+      await relay.stop();
+      await deleteTestTopics(kafka, [gapTopic]);
+    }
+  });
+
   it('forgets the id of a rolled-back transaction once no transaction then in flight remains (the gap set does not grow)', async () => {
     const gapTopic = uniqueName('rollback');
     await createTestTopics(kafka, [gapTopic], { partitions: 1 });

@@ -43,8 +43,12 @@ export class OutboxRelay {
   private cursor = '0';
   private pendingDelete: Promise<void> = Promise.resolve();
   private prefetched?: Promise<OutboxRow[]>;
-  /** Outbox ids the cursor passed while their transaction was in flight → the snapshot xmax when first missed. */
-  private readonly gaps = new Map<string, bigint>();
+  /**
+   * Outbox ids the cursor passed while their transaction was in flight → a transaction id above that transaction's
+   * (null until known). Once the horizon (the oldest transaction still in flight) reaches it, the transaction has ended.
+   */
+  private readonly gaps = new Map<string, bigint | null>();
+  private bounding = false;
   /**
    * Bumped whenever the cursor is reset: a read still in flight from before (the read-ahead of a batch whose send
    * failed) must not move the cursor forward again, or the rows it read would be skipped until the next leadership.
@@ -240,15 +244,16 @@ export class OutboxRelay {
 
   /**
    * One statement (one round trip, one snapshot): the remembered gaps that have committed since, then the next rows
-   * after the cursor, and the snapshot's horizon. Newly skipped ids become gaps (with the snapshot's xmax); a gap not
-   * found once the horizon (xmin) has passed that xmax can no longer commit (its transaction rolled back) and is
-   * dropped. Rows and horizon come from the same snapshot, so a gap that committed before the horizon moved is visible.
+   * after the cursor, and the snapshot's horizon (xmin, the oldest transaction in flight). Newly skipped ids become
+   * gaps; a gap not found once the horizon has passed its bound (see boundGaps) can no longer commit (its transaction
+   * rolled back) and is dropped. Rows and horizon come from the same snapshot, so a gap whose transaction committed
+   * below the horizon is visible in it.
    */
   private async readBatch(limit: number = this.options.batchSize): Promise<OutboxRow[]> {
     const epoch = this.epoch;
     this.notified = false;
-    const result = await this.db.query<Omit<OutboxRow, 'id'> & { id: string | null; xmin: string; xmax: string; gap: boolean | null }>(
-      `select pg_snapshot_xmin(h.s)::text as xmin, pg_snapshot_xmax(h.s)::text as xmax, o.id::text as id, o.topic, o.message_key, o.payload::text as payload, o.headers, o.gap
+    const result = await this.db.query<Omit<OutboxRow, 'id'> & { id: string | null; xmin: string; gap: boolean | null }>(
+      `select pg_snapshot_xmin(h.s)::text as xmin, o.id::text as id, o.topic, o.message_key, o.payload::text as payload, o.headers, o.gap
        from pg_current_snapshot() as h(s)
        left join lateral (
          (select id, topic, message_key, payload, headers, true as gap from es_outbox where id = any($3::bigint[]))
@@ -260,9 +265,7 @@ export class OutboxRelay {
     );
     // The cursor was reset while this read was in flight: its rows are read again from the start.
     if (epoch !== this.epoch) return [];
-    const { xmin, xmax } = result.rows[0];
-    const horizon = BigInt(xmin);
-    const snapshotXmax = BigInt(xmax);
+    const horizon = BigInt(result.rows[0].xmin);
     const rows: OutboxRow[] = [];
     const found = new Set<string>();
     let previous = BigInt(this.cursor);
@@ -274,14 +277,39 @@ export class OutboxRelay {
         continue;
       }
       const position = BigInt(id);
-      for (let missing = previous + 1n; missing < position; missing++) this.gaps.set(missing.toString(), snapshotXmax);
+      for (let missing = previous + 1n; missing < position; missing++) this.gaps.set(missing.toString(), null);
       previous = position;
       this.cursor = id;
     }
-    // Found gaps are published now; a gap still missing once every transaction in flight when it was seen has ended
-    // belonged to a rolled-back transaction.
-    for (const [id, xmaxWhenSeen] of this.gaps) if (found.has(id) || xmaxWhenSeen <= horizon) this.gaps.delete(id);
+    // Found gaps are published now; a gap still missing once its transaction has certainly ended was rolled back.
+    for (const [id, bound] of this.gaps) if (found.has(id) || (bound !== null && bound <= horizon)) this.gaps.delete(id);
+    if (!this.bounding && [...this.gaps.values()].includes(null)) this.boundGaps();
     return rows;
+  }
+
+  /**
+   * Gives every gap without one a transaction id above its transaction's. The snapshot's xmax is no such bound: it is
+   * one past the latest *completed* transaction, and a transaction still running may hold a higher id — the horizon
+   * can pass that xmax while it runs, and its row would be dropped before it commits. Instead take a fresh transaction
+   * id now, after the read that found the gap: the missing row's transaction took its id before the row was skipped
+   * (writers take a transaction id before outbox ids, and a later id was already visible), ids are handed out in
+   * order, so this one is higher. The statement writes no data, so its commit is not flushed synchronously. It is
+   * queued on the leader connection without waiting; until it answers the gaps are only looked up, never dropped.
+   */
+  private boundGaps(): void {
+    const epoch = this.epoch;
+    const unbounded = [...this.gaps].filter(([, bound]) => bound === null).map(([id]) => id);
+    this.bounding = true;
+    this.db.query<{ xid: string }>('select pg_current_xact_id()::text as xid').then(
+      (r) => {
+        this.bounding = false;
+        if (epoch !== this.epoch) return;
+        const bound = BigInt(r.rows[0].xid);
+        for (const id of unbounded) if (this.gaps.get(id) === null) this.gaps.set(id, bound);
+      },
+      // The next read fails on a broken connection too and starts over; until then the gaps just stay.
+      () => void (this.bounding = false),
+    );
   }
 
   /**
