@@ -1,3 +1,5 @@
+// First: sizes libuv's thread pool before anything starts it.
+import './threadpool';
 import 'reflect-metadata';
 import { bootstrapService } from '@lsc/service-kit';
 import { AppModule } from './app.module';
