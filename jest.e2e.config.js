@@ -6,7 +6,7 @@ module.exports = {
   displayName: 'e2e',
   rootDir: __dirname,
   roots: ['<rootDir>/e2e'],
-  testMatch: ['**/journey.e2e.spec.ts'],
+  testMatch: ['**/journey.e2e.spec.ts', '**/poison.e2e.spec.ts', '**/metrics.e2e.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 600000,
   globalSetup: '<rootDir>/e2e/global-setup.js',

@@ -8,6 +8,7 @@
  * own seed (printed, so a failure can be replayed with E2E_FUZZ_SEED).
  */
 import fc from 'fast-check';
+import { Client } from 'pg';
 import {
   api,
   closeSupport,
@@ -206,6 +207,23 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/v1/nowhere/:id' },
 ];
 
+/** Exact row counts of every table of every service database (the e2e stack runs on the development databases). */
+async function rowCounts(): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const base = process.env.E2E_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+  for (const db of ['identity', 'membership', 'billing', 'notification']) {
+    const c = new Client({ connectionString: `${base}/${db}` });
+    await c.connect();
+    try {
+      const tables = await c.query<{ t: string }>(`select format('%I.%I', table_schema, table_name) as t from information_schema.tables where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`);
+      for (const { t } of tables.rows) counts.set(`${db}.${t}`, Number((await c.query<{ n: string }>(`select count(*) as n from ${t}`)).rows[0]!.n));
+    } finally {
+      await c.end();
+    }
+  }
+  return counts;
+}
+
 describe('malformed requests through the gateway', () => {
   let owner: Tenant; // owns an application and an order
   let other: Tenant; // tries to reach them
@@ -333,6 +351,45 @@ describe('malformed requests through the gateway', () => {
     expect(stats.total).toBeGreaterThanOrEqual(RUNS * 0.99);
     const reached = stats.total - (stats.byStatus.get(429) ?? 0);
     console.log(`[bad-input] ${reached} requests reached the services (not rate-limited at the gateway)`);
+  });
+
+  it('stores nothing for rejected requests: 2,000 writes without a valid token or with malformed bodies leave every table as it was', async () => {
+    // Only requests that must be refused: every writing route, with no token or a forged one (public routes get a
+    // malformed body, and registration/login/SMS need a captcha nobody solved). The one writing route that answers 2xx to
+    // anyone, the password-strength meter, stores nothing and stays out.
+    const writes = ROUTES.filter((r) => r.method !== 'GET' && !/password-strength/.test(r.path));
+    const ids = fc.oneof(fc.uuid(), fc.constantFrom(...[owner.applicationId, owner.orderId, owner.institutionId].filter((x): x is string => !!x)));
+    const forgedAuth = fc.oneof(
+      fc.constant<string | undefined>(undefined),
+      fc.uuid().map((sub) => `Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub, roles: ['super_admin', 'finance'], exp: 4102444800 })}.`),
+      fc.uuid().map((sub) => {
+        const [h, , sig] = other.token.split('.');
+        return `Bearer ${h}.${b64url({ sub, roles: ['super_admin', 'finance', 'member_admin'], exp: 4102444800 })}.${sig}`;
+      }),
+    );
+    const before = await rowCounts();
+    const accepted: string[] = [];
+    let sent = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.record({ route: fc.constantFrom(...writes), ids: fc.array(ids, { minLength: 3, maxLength: 3 }), auth: forgedAuth, body, ip: fc.ipV4() }), async (req) => {
+        let i = 0;
+        const path = req.route.path.replace(/:(\w+)/g, () => req.ids[i++ % 3]!);
+        const { body: payload, headers } = encodeBody(req.body);
+        if (req.auth) headers.authorization = req.auth;
+        headers['x-forwarded-for'] = req.ip;
+        const res = await fetch(`${BASE}${path}`, { method: req.route.method, headers, body: payload, signal: AbortSignal.timeout(60_000) }).catch(() => undefined);
+        sent++;
+        if (res && res.status < 400) accepted.push(`${res.status} ${req.route.method} ${path.slice(0, 120)}`);
+        await res?.arrayBuffer().catch(() => undefined);
+      }),
+      { numRuns: Number(process.env.E2E_FUZZ_WRITE_RUNS ?? 2000), seed: BASE_SEED },
+    );
+    await new Promise((r) => setTimeout(r, 3000)); // anything asynchronous (outbox, projections) would have landed by now
+    const after = await rowCounts();
+    const grown = [...after].filter(([t, n]) => n > (before.get(t) ?? 0)).map(([t, n]) => `${t}: ${before.get(t) ?? 0} → ${n}`);
+    console.log(`[bad-input] ${sent} rejected-by-design writes; tables that grew: ${grown.length ? grown.join(', ') : 'none'}`);
+    expect(accepted).toEqual([]);
+    expect(grown).toEqual([]);
   });
 });
 

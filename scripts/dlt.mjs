@@ -3,6 +3,7 @@
 // npm run dlt -- replay <topic> [--offsets a,b] re-publish dead letters to <topic> after a fix; consumers' inboxes make
 //                                               a replay safe to repeat. A dedicated consumer group remembers what was
 //                                               replayed, so a second replay only sends newer dead letters.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { env } from './infra/env.mjs';
 
@@ -20,7 +21,12 @@ if (!['list', 'replay'].includes(command) || !topic) {
 }
 const dlt = topic.endsWith('.dlt') ? topic : `${topic}.dlt`;
 const original = dlt.slice(0, -4);
-const kafka = new Kafka({ clientId: 'lsc-dlt', brokers: env.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+// In the cluster: TLS with the cluster CA and SCRAM as KafkaUser lsc-ops, the same variables the services read.
+const ssl = /^(true|1|yes)$/i.test(process.env.KAFKA_SSL ?? '') ? (process.env.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(process.env.KAFKA_SSL_CA_FILE, 'utf8')] } : true) : undefined;
+const sasl = process.env.KAFKA_SASL_MECHANISM
+  ? { mechanism: process.env.KAFKA_SASL_MECHANISM, username: process.env.KAFKA_SASL_USERNAME, password: process.env.KAFKA_SASL_PASSWORD }
+  : undefined;
+const kafka = new Kafka({ clientId: 'lsc-dlt', brokers: env.kafkaBrokers.split(','), ssl, sasl, logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 await admin.connect();
 const ends = await admin.fetchTopicOffsets(dlt);

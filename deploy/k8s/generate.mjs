@@ -252,7 +252,8 @@ function kafkaUsers() {
         acls: [
           ...all.map((t) => acl('topic', `${t}.dlt`, ['Read', 'Describe'])),
           ...all.map((t) => acl('topic', t, ['Write', 'Describe'])),
-          acl('group', 'lsc-ops', ['Read', 'Describe'], 'prefix'),
+          // scripts/dlt.mjs consumes as groups lsc-dlt-list-<time> and lsc-dlt-replay-<topic>.
+          acl('group', 'lsc-dlt-', ['Read', 'Describe'], 'prefix'),
         ],
       },
     },

@@ -1,7 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { K8sObject, kustomize, overlays, readTopics, repoRoot, services } from './helpers';
+import { parse } from 'yaml';
+import { loadBillingConfig } from '../../apps/billing/src/config';
+import { loadGatewayConfig } from '../../apps/gateway/src/config';
+import { loadIdentityConfig } from '../../apps/identity/src/config';
+import { loadMembershipConfig } from '../../apps/membership/src/config';
+import { loadNotificationConfig } from '../../apps/notification/src/config';
+import { kafkaConnectionOptions } from '../../libs/service-kit/src/infrastructure';
+import { K8sObject, kustomize, overlays, readTopics, repoRoot, services, type ServiceName } from './helpers';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const podSpecOf = (o: K8sObject): any => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec?.template?.spec);
@@ -23,6 +30,30 @@ function configKeysFor(svc: string): string[] {
   try { appSrc = readFileSync(join(repoRoot, `apps/${svc}/src/config.ts`), 'utf8'); } catch { /* service not scaffolded yet */ }
   const own = [...appSrc.matchAll(/class (\w+Config) extends BaseServiceConfig/g)].flatMap((m) => requiredKeys(appSrc, m[1]));
   return [...new Set([...requiredKeys(base, 'BaseServiceConfig'), ...localDefaults(base), ...own, ...localDefaults(appSrc), 'HTTP_HOST'])];
+}
+
+const configLoaders: Record<ServiceName, (env: NodeJS.ProcessEnv) => object> = {
+  gateway: loadGatewayConfig, identity: loadIdentityConfig, membership: loadMembershipConfig, billing: loadBillingConfig, notification: loadNotificationConfig,
+};
+
+/**
+ * The environment a container gets: its ConfigMaps, then `env` (kubelet expands $(VAR) of earlier entries). A Secret
+ * value becomes a placeholder naming its Secret and key, long enough for any minimum-length rule.
+ */
+function containerEnv(objs: K8sObject[], container: any): { env: Record<string, string>; secretRefs: Record<string, { name: string; key: string }>; expansionOnly: Set<string> } {
+  const env: Record<string, string> = {};
+  const secretRefs: Record<string, { name: string; key: string }> = {};
+  const expansionOnly = new Set<string>();
+  for (const from of container.envFrom ?? []) Object.assign(env, objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === from.configMapRef?.name)?.data ?? {});
+  for (const e of container.env ?? []) {
+    if (e.valueFrom?.secretKeyRef) {
+      secretRefs[e.name] = e.valueFrom.secretKeyRef;
+      env[e.name] = `from-secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}:${'x'.repeat(32)}`;
+    } else {
+      env[e.name] = String(e.value ?? '').replace(/\$\((\w+)\)/g, (_m, name: string) => (expansionOnly.add(name), env[name] ?? ''));
+    }
+  }
+  return { env, secretRefs, expansionOnly };
 }
 
 describe('kustomize output', () => {
@@ -105,6 +136,60 @@ describe('kustomize output', () => {
       }
     });
 
+    it("every service starts with the rendered environment: its config class accepts it and reads every variable set", () => {
+      for (const svc of services) {
+        const c = podSpecOf(objs.find((o) => o.kind === 'Deployment' && o.metadata.name === svc)!).containers[0];
+        const { env, expansionOnly } = containerEnv(objs, c);
+        let config: Record<string, unknown> = {};
+        expect(() => (config = configLoaders[svc](env) as Record<string, unknown>)).not.toThrow();
+        // A variable the manifests set but the service never reads is a typo or a setting that silently does nothing.
+        const unread = Object.keys(env).filter((k) => !expansionOnly.has(k) && config[k] === undefined);
+        expect([svc, unread]).toEqual([svc, []]);
+      }
+    });
+
+    it('services reach Kafka the way the Strimzi listener expects: TLS with the cluster CA, SCRAM as their own KafkaUser', () => {
+      const kafka = objs.find((o) => o.kind === 'Kafka')!;
+      for (const svc of services.filter((s) => s !== 'gateway')) {
+        const pod = podSpecOf(objs.find((o) => o.kind === 'Deployment' && o.metadata.name === svc)!);
+        for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+          const id = `${svc}/${c.name}`;
+          const { env, secretRefs } = containerEnv(objs, c);
+          const config = configLoaders[svc](env) as Parameters<typeof kafkaConnectionOptions>[0];
+          const [host, port] = config.KAFKA_BROKERS.split(',')[0].split(':');
+          expect([id, host.split('.')[0]]).toEqual([id, `${kafka.metadata.name}-kafka-bootstrap`]);
+          const listener = kafka.spec.kafka.listeners.find((l: any) => l.port === Number(port));
+          expect([id, listener?.tls, listener?.authentication?.type]).toEqual([id, config.KAFKA_SSL, config.KAFKA_SASL_MECHANISM]);
+          // The user and its password: the KafkaUser of the service and the Secret Strimzi's User Operator writes for it.
+          const user = objs.find((o) => o.kind === 'KafkaUser' && o.metadata.name === config.KAFKA_SASL_USERNAME);
+          expect([id, config.KAFKA_SASL_USERNAME, user?.spec.authentication.type]).toEqual([id, svc, config.KAFKA_SASL_MECHANISM]);
+          expect([id, secretRefs.KAFKA_SASL_PASSWORD]).toEqual([id, { name: svc, key: 'password' }]);
+          // The CA file is the cluster CA Secret, mounted read-only where KAFKA_SSL_CA_FILE points.
+          const mount = c.volumeMounts.find((m: any) => config.KAFKA_SSL_CA_FILE!.startsWith(`${m.mountPath}/`));
+          const volume = pod.volumes.find((v: any) => v.name === mount?.name);
+          expect([id, mount?.readOnly, volume?.secret?.secretName]).toEqual([id, true, `${kafka.metadata.name}-cluster-ca-cert`]);
+          expect(volume.secret.items).toContainEqual({ key: 'ca.crt', path: config.KAFKA_SSL_CA_FILE!.slice(mount.mountPath.length + 1) });
+          const options = kafkaConnectionOptions(config, (path) => `PEM from ${path}`);
+          expect([id, options]).toEqual([id, {
+            brokers: [`${kafka.metadata.name}-kafka-bootstrap:${listener.port}`],
+            ssl: { ca: [`PEM from ${config.KAFKA_SSL_CA_FILE}`], rejectUnauthorized: true },
+            sasl: { mechanism: 'scram-sha-512', username: svc, password: env.KAFKA_SASL_PASSWORD },
+          }]);
+        }
+      }
+    });
+
+    it('pins the Kafka version and metadata version to ones the Strimzi release of the vendored CRDs supports', () => {
+      // strimzi-kafka-operator kafka-versions.yaml at 1.2.0 (and at the commit the CRDs were extracted from): supported versions → metadata.
+      const supported: Record<string, string> = { '4.2.0': '4.2-IV1', '4.2.1': '4.2-IV1', '4.3.0': '4.3-IV0', '4.3.1': '4.3-IV0' };
+      const kafka = objs.find((o) => o.kind === 'Kafka')!;
+      expect(Object.keys(supported)).toContain(kafka.spec.kafka.version);
+      expect(kafka.spec.kafka.metadataVersion).toBe(supported[kafka.spec.kafka.version]);
+      // docker compose (the laptop stack) runs the same broker version as the cluster.
+      const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'));
+      expect(compose.services.kafka.image).toBe(`apache/kafka:${kafka.spec.kafka.version}`);
+    });
+
     it('has a KafkaTopic for every topic in topics.json and its dead-letter twin, replicated 3 ways with min ISR 2', () => {
       const { partitions, topics } = readTopics();
       const kt = objs.filter((o) => o.kind === 'KafkaTopic');
@@ -154,7 +239,7 @@ describe('kustomize output', () => {
     it('NetworkPolicies: default deny, gateway only from the ingress controller, services only to PostgreSQL/Redis/Kafka/SMTP/DNS', () => {
       const np = objs.filter((o) => o.kind === 'NetworkPolicy');
       const deny = np.find((o) => Object.keys(o.spec.podSelector).length === 0 && !o.spec.ingress && !o.spec.egress);
-      expect(deny?.spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
+      expect([...(deny?.spec.policyTypes ?? [])].sort()).toEqual(['Egress', 'Ingress']);
       const gw = np.find((o) => o.metadata.name === 'gateway')!;
       expect(gw.spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('ingress-nginx');
       for (const svc of services.filter((s) => s !== 'gateway')) {
@@ -172,6 +257,52 @@ describe('kustomize output', () => {
       const ing = objs.find((o) => o.kind === 'Ingress' && o.metadata.name === 'gateway')!;
       expect(ing.spec.tls[0].hosts).toContain(ing.spec.rules[0].host);
       expect(ing.spec.tls[0].secretName).toBeTruthy();
+    });
+  });
+
+  describe('PostgreSQL backups (prod)', () => {
+    const prod = kustomize('deploy/k8s/overlays/prod');
+    const cluster = prod.find((o) => o.kind === 'Cluster' && o.metadata.name === 'lsc-pg')!;
+    const store = prod.find((o) => o.kind === 'ObjectStore')!;
+
+    it('archives WAL continuously and takes a nightly base backup through the Barman Cloud Plugin', () => {
+      const plugin = cluster.spec.plugins?.find((p: any) => p.name === 'barman-cloud.cloudnative-pg.io');
+      expect(plugin).toMatchObject({ isWALArchiver: true, parameters: { barmanObjectName: store.metadata.name, serverName: 'lsc-pg' } });
+      expect(cluster.spec.backup).toBeUndefined(); // not the deprecated in-tree barmanObjectStore
+      expect(store.spec.retentionPolicy).toMatch(/^[1-9]\d*[dwm]$/);
+      expect(store.spec.configuration.destinationPath).toMatch(/^s3:\/\//);
+      const scheduled = prod.filter((o) => o.kind === 'ScheduledBackup');
+      expect(scheduled).toHaveLength(1);
+      expect(scheduled[0].spec).toMatchObject({ cluster: { name: 'lsc-pg' }, method: 'plugin', pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' } });
+      // CloudNativePG schedules have six fields (seconds first).
+      expect(scheduled[0].spec.schedule.trim().split(/\s+/)).toHaveLength(6);
+      for (const dev of kustomize('deploy/k8s/overlays/dev')) expect(['ObjectStore', 'ScheduledBackup']).not.toContain(dev.kind);
+    });
+
+    it('takes object-store credentials from a Secret only', () => {
+      const creds = store.spec.configuration.s3Credentials;
+      expect(Object.keys(creds).sort()).toEqual(['accessKeyId', 'secretAccessKey']);
+      for (const ref of Object.values<any>(creds)) expect(Object.keys(ref).sort()).toEqual(['key', 'name']);
+      expect(new Set(Object.values<any>(creds).map((r) => r.name)).size).toBe(1);
+      const text = JSON.stringify(store);
+      expect(text).not.toMatch(/AKIA|LTAI|secret_access_key|aws_secret/i);
+    });
+
+    it('the restore overlay recovers lsc-pg from the archive prod writes to, and archives under a new serverName', () => {
+      const restored = kustomize('deploy/k8s/restore');
+      const r = restored.find((o) => o.kind === 'Cluster' && o.metadata.name === 'lsc-pg')!;
+      // The other objects are prod's (compared below), validated with the prod overlay.
+      const out = execFileSync('node', [join(repoRoot, 'deploy/test/tools/validate-k8s.mjs')], { input: JSON.stringify([r]), encoding: 'utf8' });
+      expect(JSON.parse(out)).toEqual([]);
+      const source = r.spec.externalClusters.find((e: any) => e.name === r.spec.bootstrap.recovery.source);
+      expect(r.spec.bootstrap.initdb).toBeUndefined();
+      expect(source.plugin).toEqual({ name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: store.metadata.name, serverName: cluster.spec.plugins[0].parameters.serverName } });
+      expect(r.spec.plugins[0].parameters.serverName).not.toBe(source.plugin.parameters.serverName);
+      // Everything else is prod as it is.
+      const { bootstrap: _b1, externalClusters: _e, plugins: _p1, ...restSpec } = r.spec;
+      const { bootstrap: _b2, plugins: _p2, ...prodSpec } = cluster.spec;
+      expect(restSpec).toEqual(prodSpec);
+      expect(restored.filter((o) => o.kind !== 'Cluster')).toEqual(prod.filter((o) => o.kind !== 'Cluster'));
     });
   });
 

@@ -16,6 +16,7 @@ import { StatementImporter } from './imports/statement-importer';
 import { TransferActions } from './imports/transfer-actions';
 import { BuiltInInvoiceIssuer, INVOICE_ISSUER } from './invoices/invoice-issuer';
 import { Invoices } from './invoices/invoices';
+import { UnmatchedTransferMetrics } from './metrics/unmatched-transfers';
 import { BillingSchema1764400000000 } from './migrations/1764400000000-billing-schema';
 import { PaymentOrders } from './orders/payment-orders';
 
@@ -36,6 +37,7 @@ export class AppModule {
         TransferActions,
         Invoices,
         BillingEventHandlers,
+        UnmatchedTransferMetrics,
         {
           provide: INVOICE_ISSUER,
           useFactory: (c: BillingConfig) =>

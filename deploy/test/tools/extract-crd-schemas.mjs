@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Vendors the openAPIV3Schema of the operator CRDs the manifests use, so deploy tests validate offline.
 // Usage: node deploy/test/tools/extract-crd-schemas.mjs <source label> <crd.yaml>...   (descriptions are dropped)
-// Sources used: strimzi/strimzi-kafka-operator packaging/install/cluster-operator/04[03458]-Crd-*.yaml and
-// cloudnative-pg/cloudnative-pg config/crd/bases/postgresql.cnpg.io_{clusters,databases}.yaml (both Apache-2.0).
+// Sources used: strimzi/strimzi-kafka-operator packaging/install/cluster-operator/04[03458]-Crd-*.yaml (commit 8541da1e33,
+// after release 1.2.0), cloudnative-pg/cloudnative-pg config/crd/bases/postgresql.cnpg.io_{clusters,databases,scheduledbackups}.yaml
+// (a95a534db, after 1.30.0) and cloudnative-pg/plugin-barman-cloud config/crd/bases/barmancloud.cnpg.io_objectstores.yaml
+// (v0.14.0), all Apache-2.0.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

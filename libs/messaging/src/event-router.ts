@@ -35,6 +35,12 @@ export interface EventRouterOptions {
   maxDeliveries?: number;
   logger?: Logger;
   registry?: Registry;
+  /**
+   * Hold every message until `open()` is called. Handlers are registered in the application's init hooks, and a Kafka
+   * transport can start delivering before those ran: a message dispatched then would be "ignored" (no handler) and its
+   * offset committed — lost. Found by the chaos suite after a service restart.
+   */
+  waitForOpen?: boolean;
 }
 
 /**
@@ -51,6 +57,8 @@ export class KafkaEventRouter {
   private readonly consumed?: Counter<'topic' | 'outcome'>;
   private readonly deadLetters?: Counter<'topic'>;
   private readonly options: Required<Pick<EventRouterOptions, 'consumer' | 'transientAttempts' | 'maxDeliveries'>> & EventRouterOptions;
+  private markOpen!: () => void;
+  private readonly opened = new Promise<void>((resolve) => (this.markOpen = resolve));
 
   constructor(
     private readonly pool: Pool,
@@ -58,6 +66,7 @@ export class KafkaEventRouter {
     options: EventRouterOptions,
   ) {
     this.options = { transientAttempts: 5, maxDeliveries: 10, ...options };
+    if (!options.waitForOpen) this.markOpen();
     if (options.registry) {
       this.consumed =
         (options.registry.getSingleMetric('kafka_messages_consumed_total') as Counter<'topic' | 'outcome'> | undefined) ??
@@ -72,11 +81,17 @@ export class KafkaEventRouter {
     return this;
   }
 
+  /** Every handler is registered: messages held since the transport started may now be dispatched. */
+  open(): void {
+    this.markOpen();
+  }
+
   get handledTypes(): string[] {
     return [...this.handlers.keys()];
   }
 
   async dispatch(message: IncomingMessage): Promise<DispatchOutcome> {
+    await this.opened;
     const outcome = await this.dispatchInner(message);
     this.consumed?.inc({ topic: message.topic, outcome });
     // One line per message at debug level: with LOG_LEVEL=debug an offset can be traced to what became of it.

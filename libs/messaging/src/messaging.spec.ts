@@ -284,6 +284,21 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
       expect(await router.dispatch(incoming({ ...registered('s8'), type: 'identity.SomethingNew' }))).toBe('ignored');
     });
 
+    it('with waitForOpen, holds messages until open() (handlers registered) instead of ignoring them', async () => {
+      const early = new KafkaEventRouter(db.pool, kafka, { consumer: uniqueName('early'), waitForOpen: true });
+      const handled: string[] = [];
+      const pending = early.dispatch(incoming(registered('s11')));
+      let settled = false;
+      void pending.then(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(settled).toBe(false);
+      early.on(InstitutionRegistered, async (event) => void handled.push(event.eventId));
+      early.open();
+      expect(await pending).toBe('processed');
+      expect(handled).toHaveLength(1);
+      await early.close();
+    });
+
     it('dead-letters a version it cannot read of a type it consumes, and invalid UTF-8 instead of decoding it to U+FFFD', async () => {
       const dead: KafkaMessage[] = [];
       consumers.push(await collect(kafka, `${topic}.dlt`, dead));

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { PostgresEventStore, ProjectionRunner, Upcasters, type Projection } from '@lsc/event-sourcing';
 import { KAFKA, KafkaAdminHandle, LOGGER, Metrics } from '@lsc/service-kit';
-import { KafkaEventRouter, type IncomingMessage } from './event-router';
+import { KafkaEventRouter, type DispatchOutcome, type IncomingMessage } from './event-router';
 import { OutboxRelay } from './outbox-relay';
 
 export const PG_POOL = Symbol('PG_POOL');
@@ -32,6 +32,8 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
+    // Every module's onModuleInit has run, so every consumer's handlers are registered: let messages through.
+    this.router.open();
     if (!backgroundWorkersEnabled()) return;
     this.relay.start();
     this.projections.start();
@@ -59,6 +61,18 @@ function registerLagSampler(metrics: Metrics, admin: KafkaAdminHandle, group: st
   });
 }
 
+/**
+ * Counters the dashboards and alerts query, exported at 0 before their first event (otherwise a series only appears
+ * with its first increment): consumption outcomes and dead letters per consumed topic, and the business counters'
+ * label values (contracts: ApplicationSubmitted.kind, PaymentMatched.mode).
+ */
+function initialiseSeries(metrics: Metrics, topics: string[]): void {
+  metrics.initialiseSeries('kafka_messages_consumed_total', topics.flatMap((topic) => (['processed', 'duplicate', 'dead_lettered', 'ignored'] satisfies DispatchOutcome[]).map((outcome) => ({ topic, outcome }))));
+  metrics.initialiseSeries('dead_letters_total', topics.map((topic) => ({ topic })));
+  metrics.initialiseSeries('lsc_applications_submitted_total', [{ kind: 'new' }, { kind: 'renewal' }]);
+  metrics.initialiseSeries('lsc_payments_matched_total', [{ mode: 'auto' }, { mode: 'manual' }]);
+}
+
 @Global()
 @Module({})
 export class MessagingModule {
@@ -77,7 +91,8 @@ export class MessagingModule {
           provide: KafkaEventRouter,
           useFactory: (pool: Pool, kafka: Kafka, logger: Logger, metrics: Metrics, admin: KafkaAdminHandle) => {
             if (options.consumerGroup && options.consumedTopics?.length) registerLagSampler(metrics, admin, options.consumerGroup, options.consumedTopics);
-            return new KafkaEventRouter(pool, kafka, { consumer: options.consumerGroup ?? 'none', logger, registry: metrics.registry });
+            initialiseSeries(metrics, options.consumedTopics ?? []);
+            return new KafkaEventRouter(pool, kafka, { consumer: options.consumerGroup ?? 'none', logger, registry: metrics.registry, waitForOpen: true });
           },
           inject: [PG_POOL, KAFKA, LOGGER, Metrics, KafkaAdminHandle],
         },

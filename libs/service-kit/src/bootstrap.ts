@@ -8,7 +8,7 @@ import { Observable } from 'rxjs';
 import type { BaseServiceConfig } from './config';
 import { correlationIdFrom, CORRELATION_HEADER, runWithContext } from './correlation';
 import { ApiExceptionFilter, isMalformedBody, toApiErrorBody, validationExceptionFactory } from './errors';
-import { LOGGER } from './infrastructure';
+import { kafkaConnectionOptions, LOGGER } from './infrastructure';
 import { PinoNestLogger } from './logger';
 import { Metrics } from './metrics';
 import type { Logger } from 'pino';
@@ -96,7 +96,8 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
         transport: Transport.KAFKA,
         options: {
           postfixId: '',
-          client: { clientId: config.SERVICE_NAME, brokers: config.KAFKA_BROKERS.split(','), retry: { initialRetryTime: 300, retries: 10 } },
+          // Same brokers, TLS and SASL as the service's other Kafka clients (createKafka).
+          client: { clientId: config.SERVICE_NAME, ...kafkaConnectionOptions(config), retry: { initialRetryTime: 300, retries: 10 } },
           consumer: { groupId: options.consumer.groupId, sessionTimeout: 30000, heartbeatInterval: 3000, rebalanceTimeout: 60000, allowAutoTopicCreation: false },
           subscribe: { fromBeginning: true },
           // Hand the router the bytes: Nest's parser would decode invalid UTF-8 to U+FFFD and let it pass as data.
@@ -144,6 +145,8 @@ export async function bootstrapService(appModule: Type<unknown> | DynamicModule,
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Init (every onModuleInit: consumers register their handlers) before the Kafka transport starts delivering.
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   logger.info({ url: `http://${config.HTTP_HOST}:${config.HTTP_PORT}` }, `${config.SERVICE_NAME} listening`);

@@ -1,6 +1,15 @@
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateIf, getMetadataStorage, validateSync } from 'class-validator';
 import { flattenValidationErrors } from '@lsc/contracts';
+
+/** A rule across fields, reported on the field it decorates. */
+const Holds = (rule: (config: BaseServiceConfig) => boolean, message: string) =>
+  ValidateBy({ name: 'holds', validator: { validate: (_value, args) => rule(args!.object as BaseServiceConfig), defaultMessage: () => message } });
+
+const usesSasl = (c: BaseServiceConfig): boolean => c.KAFKA_SASL_MECHANISM !== undefined || c.KAFKA_SASL_USERNAME !== undefined || c.KAFKA_SASL_PASSWORD !== undefined;
+
+export const KAFKA_SASL_MECHANISMS = ['scram-sha-256', 'scram-sha-512', 'plain'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
 /** Settings every service reads from its environment. Defaults fit the local machine; production sets them all. */
 export class BaseServiceConfig {
@@ -17,6 +26,34 @@ export class BaseServiceConfig {
 
   @Matches(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
   KAFKA_BROKERS = '127.0.0.1:9092';
+
+  /**
+   * TLS to the brokers (Strimzi's `tls: true` listener). KAFKA_SSL_CA_FILE is a PEM file with the CA that signed the
+   * brokers' certificates (the cluster CA Secret mounted into the pod); without it Node's default CAs apply.
+   */
+  @IsBoolean({ message: 'KAFKA_SSL must be true or false' })
+  KAFKA_SSL = false;
+
+  @ValidateIf((c: BaseServiceConfig) => c.KAFKA_SSL_CA_FILE !== undefined)
+  @IsString()
+  @MinLength(1)
+  @Holds((c) => c.KAFKA_SSL === true, 'KAFKA_SSL_CA_FILE needs KAFKA_SSL=true')
+  KAFKA_SSL_CA_FILE?: string;
+
+  /** SASL authentication (Strimzi `authentication.type: scram-sha-512`): mechanism, username and password go together. */
+  @ValidateIf(usesSasl)
+  @IsIn(KAFKA_SASL_MECHANISMS, { message: `KAFKA_SASL_MECHANISM must be one of ${KAFKA_SASL_MECHANISMS.join(', ')} (required with KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD)` })
+  KAFKA_SASL_MECHANISM?: KafkaSaslMechanism;
+
+  @ValidateIf(usesSasl)
+  @IsString({ message: 'KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM/KAFKA_SASL_PASSWORD' })
+  @MinLength(1, { message: 'KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM/KAFKA_SASL_PASSWORD' })
+  KAFKA_SASL_USERNAME?: string;
+
+  @ValidateIf(usesSasl)
+  @IsString({ message: 'KAFKA_SASL_PASSWORD is required with KAFKA_SASL_MECHANISM/KAFKA_SASL_USERNAME' })
+  @MinLength(1, { message: 'KAFKA_SASL_PASSWORD is required with KAFKA_SASL_MECHANISM/KAFKA_SASL_USERNAME' })
+  KAFKA_SASL_PASSWORD?: string;
 
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   @IsOptional()
@@ -52,21 +89,37 @@ export class ConfigError extends Error {
 
 type Constructor<T> = new () => T;
 
-/** Reads env vars into a validated config object; numbers are converted, unknown vars ignored. Fails with every problem listed. */
+/** A rejected value as the error shows it: secrets never, a URL without its password. */
+function shown(field: string, value: unknown): string {
+  if (value === undefined || value === '') return JSON.stringify(value);
+  if (/PASSWORD|SECRET|PRIVATE_KEY|TOKEN|PEPPER/.test(field)) return '<hidden>';
+  return JSON.stringify(typeof value === 'string' ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/i, '$1:***@') : value);
+}
+
+const BOOLEAN_WORDS: Record<string, boolean> = { true: true, '1': true, yes: true, false: false, '0': false, no: false };
+
+/**
+ * Reads env vars into a validated config object: every setting the class declares (with a default or a validator);
+ * numbers and booleans are converted, unknown vars ignored. Fails with every problem listed.
+ */
 export function loadConfig<T extends BaseServiceConfig>(cls: Constructor<T>, defaults: Partial<Record<keyof T, unknown>>, env: NodeJS.ProcessEnv = process.env): T {
   const template = new cls();
   const raw: Record<string, unknown> = { ...template, ...defaults };
-  for (const key of Object.keys(raw).concat(Object.keys(env))) {
-    if (env[key] === undefined || !(key in raw)) continue;
+  // Settings declared without an initializer (`X?: string`) are no own property of the template; their validators name them.
+  const declared = new Set([...Object.keys(raw), ...getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName)]);
+  for (const key of declared) {
+    if (env[key] === undefined) continue;
     const current = raw[key];
-    raw[key] = typeof current === 'number' ? (/^-?\d+$/.test(env[key]!) ? Number(env[key]) : env[key]) : env[key];
+    const value = env[key]!;
+    if (current === undefined && value === '') continue; // an empty optional setting is an unset one
+    raw[key] = typeof current === 'number' ? (/^-?\d+$/.test(value) ? Number(value) : value) : typeof current === 'boolean' ? (BOOLEAN_WORDS[value.trim().toLowerCase()] ?? value) : value;
   }
   const config = plainToInstance(cls, raw);
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length > 0) {
     throw new ConfigError(
       String(raw.SERVICE_NAME ?? cls.name),
-      flattenValidationErrors(errors).map((p) => `${p.field}: ${p.message} (got ${JSON.stringify(raw[p.field])})`),
+      flattenValidationErrors(errors).map((p) => `${p.field}: ${p.message} (got ${shown(p.field, raw[p.field])})`),
     );
   }
   return config;

@@ -1,6 +1,8 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
+import type { BaseServiceConfig } from './config';
 
 export const KAFKA = Symbol('KAFKA');
 export const REDIS = Symbol('REDIS');
@@ -8,11 +10,40 @@ export const LOGGER = Symbol('LOGGER');
 
 const kafkaLogLevel: Record<string, logLevel> = { fatal: logLevel.ERROR, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.WARN, debug: logLevel.DEBUG, trace: logLevel.DEBUG, silent: logLevel.NOTHING };
 
-/** A KafkaJS client whose logs go through the service's pino logger. */
-export function createKafka(clientId: string, brokers: string, logger: Logger, level = 'info'): Kafka {
+export type KafkaConnectionSettings = Pick<BaseServiceConfig, 'KAFKA_BROKERS' | 'KAFKA_SSL' | 'KAFKA_SSL_CA_FILE' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>;
+
+/**
+ * Where and how to connect, as kafkajs takes it: brokers, TLS (with the cluster CA when a file is given) and SASL.
+ * Every kafkajs client of a service is built from these, so all of them can reach a Strimzi SCRAM-over-TLS listener.
+ */
+export function kafkaConnectionOptions(settings: KafkaConnectionSettings, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): Pick<KafkaConfig, 'brokers' | 'ssl' | 'sasl'> {
+  const options: Pick<KafkaConfig, 'brokers' | 'ssl' | 'sasl'> = { brokers: settings.KAFKA_BROKERS.split(',').map((b) => b.trim()) };
+  if (settings.KAFKA_SSL) {
+    if (settings.KAFKA_SSL_CA_FILE) {
+      let ca: string;
+      try {
+        ca = readFile(settings.KAFKA_SSL_CA_FILE);
+      } catch (err) {
+        throw new Error(`KAFKA_SSL_CA_FILE ${settings.KAFKA_SSL_CA_FILE} cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      options.ssl = { ca: [ca], rejectUnauthorized: true };
+    } else {
+      options.ssl = true;
+    }
+  }
+  if (settings.KAFKA_SASL_MECHANISM) {
+    if (!settings.KAFKA_SASL_USERNAME || !settings.KAFKA_SASL_PASSWORD) throw new Error('KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
+    options.sasl = { mechanism: settings.KAFKA_SASL_MECHANISM, username: settings.KAFKA_SASL_USERNAME, password: settings.KAFKA_SASL_PASSWORD } as SASLOptions;
+  }
+  return options;
+}
+
+/** A KafkaJS client whose logs go through the service's pino logger; `connection` is the service config (or a broker list). */
+export function createKafka(clientId: string, connection: KafkaConnectionSettings | string, logger: Logger, level = 'info'): Kafka {
+  const settings: KafkaConnectionSettings = typeof connection === 'string' ? { KAFKA_BROKERS: connection, KAFKA_SSL: false } : connection;
   return new Kafka({
     clientId,
-    brokers: brokers.split(','),
+    ...kafkaConnectionOptions(settings),
     logLevel: kafkaLogLevel[level] ?? logLevel.WARN,
     logCreator: () => (entry) => {
       const { message, ...extra } = entry.log;

@@ -39,8 +39,23 @@ export class Metrics {
     this.samplers.push(sampler);
   }
 
+  private readonly zeroSeries: Array<{ name: string; labelSets: ReadonlyArray<Record<string, string>> }> = [];
+  /**
+   * Label combinations a counter (or gauge) exports at 0 before anything happened, so dashboards and alerts find the
+   * series (and `increase()` counts the first event) from the first scrape. Applied on scrape, whoever registers
+   * the metric and whenever: a metric that is not registered yet is left alone.
+   */
+  initialiseSeries(name: string, labelSets: ReadonlyArray<Record<string, string>>): void {
+    this.zeroSeries.push({ name, labelSets });
+  }
+
   async render(): Promise<string> {
     await Promise.allSettled(this.samplers.map((s) => s()));
+    for (const { name, labelSets } of this.zeroSeries) {
+      const metric = this.registry.getSingleMetric(name) as Partial<Pick<Counter<string>, 'inc'>> | undefined;
+      // Adding 0 creates a missing series and leaves an existing one as it is.
+      if (typeof metric?.inc === 'function') for (const labels of labelSets) metric.inc(labels, 0);
+    }
     return this.registry.metrics();
   }
 }

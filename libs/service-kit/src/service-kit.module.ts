@@ -71,7 +71,7 @@ export class ServiceKitModule {
     const closerDeps: Array<string | symbol | Function> = [LOGGER];
 
     if (options.kafka) {
-      const kafka = createKafka(config.SERVICE_NAME, config.KAFKA_BROKERS, logger, config.LOG_LEVEL);
+      const kafka = createKafka(config.SERVICE_NAME, config, logger, config.LOG_LEVEL);
       providers.push({ provide: KAFKA, useValue: kafka }, { provide: KafkaAdminHandle, useFactory: (k: Kafka) => new KafkaAdminHandle(k), inject: [KAFKA] });
       exported.push(KAFKA, KafkaAdminHandle);
       closerDeps.push(KafkaAdminHandle);
