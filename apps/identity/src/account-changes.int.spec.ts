@@ -143,6 +143,29 @@ describe('mobile change and staff locks (real PostgreSQL, Redis, Kafka)', () => 
       expect((await register(h, validRegistration({ mobile: inst.mobile }))).statusCode).toBe(201);
     }, 120000);
 
+    it('the current-password check is throttled like a login, so a stolen access token is no password oracle', async () => {
+      const inst = await newInstitution();
+      const s = (await login(inst.loginName, inst.password)).json() as Session;
+      /** Moves recorded failures 60 s into the past: the progressive delay has passed, the count is kept. */
+      const letDelayPass = async () => {
+        for (const key of await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}bf:*:fail:*`)) {
+          const entries = await h.redis.zrange(key, 0, -1, 'WITHSCORES');
+          for (let i = 0; i < entries.length; i += 2) await h.redis.zadd(key, Number(entries[i + 1]) - 60_000, entries[i]);
+        }
+      };
+      const codes: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        await letDelayPass();
+        codes.push((await inject('POST', '/api/v1/identity/me/mobile', { mobile: randomMobile(), code: '123456', currentPassword: `Wrong#pass${i}` }, s.accessToken)).statusCode);
+      }
+      expect(codes).toEqual([...Array(10).fill(400), 429]);
+      // Locked for this account whichever endpoint asks, even with the right password.
+      const right = await inject('POST', '/api/v1/identity/me/password', { currentPassword: inst.password, password: 'New#pass2024x', confirmPassword: 'New#pass2024x' }, s.accessToken);
+      expect([right.statusCode, (right.json() as ErrorBody).code, (right.json() as ErrorBody).message]).toEqual([429, 'PASSWORD_CHECK_THROTTLED', '密码错误次数过多，请15分钟后再试']);
+      // Ordinary login of the account is a separate counter (keyed by what is typed at login).
+      expect((await login(inst.loginName, inst.password)).statusCode).toBe(200);
+    }, 120000);
+
     it('two accounts racing for one number: the claim in the append transaction lets exactly one have it', async () => {
       const inst = await newInstitution();
       const rival = await newInstitution();

@@ -2,7 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '@lsc/event-sourcing';
 import { ApiError, validationFailed } from '@lsc/service-kit';
 import { passwordStrength, resolveRegion, streetAddressProblems, type PasswordStrength } from '@lsc/validation';
-import { CredentialChecker } from '../auth';
+import { CredentialChecker, LoginThrottle, loginThrottledError } from '../auth';
 import { institutionStreamId, type InstitutionDetails, type InstitutionState } from '../domain/institution';
 import { AccountsRepository, duplicateError, violatedClaim, type AccountRow } from '../infra/accounts.repository';
 import type { ChangeEmailDto, ChangeMobileDto, ChangePasswordDto, UpdateProfileDto } from '../http/profile.dto';
@@ -42,6 +42,7 @@ export class ProfileService {
     private readonly accounts: AccountsRepository,
     private readonly checker: CredentialChecker,
     private readonly sessions: SessionsService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async get(institutionId: string): Promise<ReturnType<typeof profileView>> {
@@ -95,11 +96,9 @@ export class ProfileService {
     }
   }
 
-  async changePassword(institutionId: string, dto: ChangePasswordDto): Promise<{ passwordStrength: PasswordStrength }> {
+  async changePassword(institutionId: string, dto: ChangePasswordDto, ip: string): Promise<{ passwordStrength: PasswordStrength }> {
     const account = await this.account(institutionId);
-    if (!(await this.checker.check(account.password_hash, dto.currentPassword))) {
-      throw new ApiError(HttpStatus.BAD_REQUEST, 'WRONG_PASSWORD', '原密码不正确', [{ field: 'currentPassword', rule: 'matches', message: '原密码不正确' }]);
-    }
+    await this.checkCurrentPassword(account, dto.currentPassword, ip, '原密码不正确');
     await this.sessions.setPassword(account, dto.password, 'change');
     return { passwordStrength: passwordStrength(dto.password) };
   }
@@ -132,13 +131,11 @@ export class ProfileService {
    * login ends — one started through the old number (a phone given up or taken over) must not outlive the change.
    * The caller gets a fresh session so changing the number does not log them out.
    */
-  async changeMobile(institutionId: string, dto: ChangeMobileDto): Promise<ReturnType<typeof profileView> & { session: SessionResponse }> {
+  async changeMobile(institutionId: string, dto: ChangeMobileDto, ip: string): Promise<ReturnType<typeof profileView> & { session: SessionResponse }> {
     const current = await this.load(institutionId);
     const account = await this.account(institutionId);
     if (dto.mobile === current.mobile) throw validationFailed([{ field: 'mobile', rule: 'isDifferent', message: '新手机号不能与当前手机号相同' }]);
-    if (!(await this.checker.check(account.password_hash, dto.currentPassword))) {
-      throw new ApiError(HttpStatus.BAD_REQUEST, 'WRONG_PASSWORD', '当前密码不正确', [{ field: 'currentPassword', rule: 'matches', message: '当前密码不正确' }]);
-    }
+    await this.checkCurrentPassword(account, dto.currentPassword, ip, '当前密码不正确');
     // Before the code is used up, so a taken number does not cost the user their code.
     const taken = await this.accounts.takenClaims([{ kind: 'mobile', value: dto.mobile }], account.account_id);
     if (taken.length > 0) throw duplicateError(taken);
@@ -158,6 +155,21 @@ export class ProfileService {
     await this.sessions.endAllSessions(account);
     const session = await this.sessions.startSession(account);
     return { ...profileView(decided.state as Registered), session };
+  }
+
+  /**
+   * The current password asked again before a sensitive change. A stolen access token must not become a password
+   * oracle, so these checks go through the login throttle (own key per account, and the caller's IP).
+   */
+  private async checkCurrentPassword(account: AccountRow, password: string, ip: string, wrongMessage: string): Promise<void> {
+    const key = `reauth:${account.account_id}`;
+    const decision = await this.throttle.check(key, ip);
+    if (!decision.allowed) throw loginThrottledError(decision, { code: 'PASSWORD_CHECK_THROTTLED', failures: '密码错误' });
+    if (!(await this.checker.check(account.password_hash, password))) {
+      await this.throttle.recordFailure(key, ip);
+      throw new ApiError(HttpStatus.BAD_REQUEST, 'WRONG_PASSWORD', wrongMessage, [{ field: 'currentPassword', rule: 'matches', message: wrongMessage }]);
+    }
+    await this.throttle.recordSuccess(key);
   }
 
   private async load(institutionId: string): Promise<Registered> {

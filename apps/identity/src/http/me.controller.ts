@@ -1,6 +1,8 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import { ProfileService } from '../app/profile.service';
+import { clientIp } from '../app/shared';
 import { ChangeEmailDto, ChangeMobileDto, ChangePasswordDto, UpdateProfileDto } from './profile.dto';
 import { validateBody } from './validate';
 
@@ -23,8 +25,8 @@ export class MeController {
 
   @Post('password')
   @HttpCode(200)
-  async password(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
-    return this.profile.changePassword(p.sub, await validateBody(ChangePasswordDto, body));
+  async password(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Req() request: FastifyRequest) {
+    return this.profile.changePassword(p.sub, await validateBody(ChangePasswordDto, body), clientIp(request));
   }
 
   @Post('email')
@@ -36,7 +38,7 @@ export class MeController {
   /** 更换手机号: answers the profile and a new session, since every earlier login is ended. */
   @Post('mobile')
   @HttpCode(200)
-  async mobile(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
-    return this.profile.changeMobile(p.sub, await validateBody(ChangeMobileDto, body));
+  async mobile(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Req() request: FastifyRequest) {
+    return this.profile.changeMobile(p.sub, await validateBody(ChangeMobileDto, body), clientIp(request));
   }
 }

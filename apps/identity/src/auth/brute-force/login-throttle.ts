@@ -119,7 +119,7 @@ export class LoginThrottle {
 }
 
 /** The same answer whether or not the account exists, so the lock reveals nothing about registration. */
-export function loginThrottledError(decision: Extract<ThrottleDecision, { allowed: false }>): ApiError {
+export function loginThrottledError(decision: Extract<ThrottleDecision, { allowed: false }>, what: { code: string; failures: string } = { code: 'LOGIN_THROTTLED', failures: '登录失败' }): ApiError {
   const wait = decision.retryAfterSeconds >= 60 ? `${Math.ceil(decision.retryAfterSeconds / 60)}分钟` : `${decision.retryAfterSeconds}秒`;
-  return new ApiError(HttpStatus.TOO_MANY_REQUESTS, 'LOGIN_THROTTLED', `登录失败次数过多，请${wait}后再试`);
+  return new ApiError(HttpStatus.TOO_MANY_REQUESTS, what.code, `${what.failures}次数过多，请${wait}后再试`);
 }
