@@ -41,7 +41,8 @@ export class OutboxRelay {
   private readonly business?: BusinessCounters;
   leader = false;
   private cursor = '0';
-  private pendingDelete: Promise<void> = Promise.resolve();
+  /** Ids the broker acknowledged, deleted by the next read (same statement, no round trip of their own). */
+  private acknowledged: string[] = [];
   private prefetched?: Promise<OutboxRow[]>;
   /**
    * Outbox ids the cursor passed while their transaction was in flight → a transaction id above that transaction's
@@ -118,7 +119,11 @@ export class OutboxRelay {
         backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
       }
     }
-    await this.pendingDelete.catch(() => undefined);
+    if (this.lockClient && this.acknowledged.length > 0) {
+      // Left behind, they would only be published again by the next leader (inboxes absorb that); still, tidy up.
+      await this.lockClient.query('delete from es_outbox where id = any($1::bigint[])', [this.acknowledged]).catch(() => undefined);
+      this.acknowledged = [];
+    }
     await this.releaseLeadership();
     await this.resetProducer();
   }
@@ -193,13 +198,13 @@ export class OutboxRelay {
   }
 
   /**
-   * One round: read the next committed rows, publish them with acks=all, delete what the broker acknowledged.
-   * Rows are read forward from a cursor (so the scan never wades through the dead tuples of rows already published).
-   * An id skipped by the cursor belongs to a transaction still in flight (or rolled back): it is remembered as a gap
-   * with the snapshot's xmax, looked up by primary key every round, and forgotten only once every transaction that was
-   * in flight when it was seen has ended. So a late commit is published late, never lost, and a long transaction
-   * elsewhere in the cluster delays nothing but its own rows. Per-stream order holds: a stream's next event cannot
-   * commit before the previous one (the append would conflict).
+   * One round: read the next committed rows, publish them with acks=all; the next read deletes what the broker
+   * acknowledged. Rows are read forward from a cursor (so the scan never wades through the dead tuples of rows already
+   * published). An id skipped by the cursor belongs to a transaction still in flight (or rolled back): it is remembered
+   * as a gap, looked up by primary key every round, and forgotten only once that transaction has certainly ended. So a
+   * late commit is published late, never lost, and a long transaction elsewhere in the cluster delays nothing but its
+   * own rows. Per-stream order holds: a stream's next event cannot commit before the previous one (the append would
+   * conflict), so it is never read before it.
    */
   async publishBatch(): Promise<number> {
     let rows = (await this.prefetched) ?? [];
@@ -229,14 +234,8 @@ export class OutboxRelay {
     await sending;
     this.prefetched = next;
     await this.options.afterPublish?.(rows.length);
-    // The delete of this batch overlaps the next round; it is awaited before the next delete so failures surface.
-    await this.pendingDelete;
-    this.pendingDelete = this.db.query('delete from es_outbox where id = any($1::bigint[])', [rows.map((r) => r.id)]).then(
-      () => undefined,
-      // Already published: if the delete is lost the rows stay until the next leadership re-publishes them (inboxes
-      // absorb the duplicates). Nothing is lost either way.
-      (err: Error) => this.options.logger?.warn({ err: err.message }, 'could not delete published outbox rows'),
-    );
+    // Deleted by the next read. A crash before that re-publishes them (inboxes absorb the duplicates); nothing is lost.
+    for (const row of rows) this.acknowledged.push(row.id);
     this.published?.inc(rows.length);
     if (this.business) for (const row of rows) this.business.count(row.payload);
     return rows.length;
@@ -252,17 +251,25 @@ export class OutboxRelay {
   private async readBatch(limit: number = this.options.batchSize): Promise<OutboxRow[]> {
     const epoch = this.epoch;
     this.notified = false;
-    const result = await this.db.query<Omit<OutboxRow, 'id'> & { id: string | null; xmin: string; gap: boolean | null }>(
-      `select pg_snapshot_xmin(h.s)::text as xmin, o.id::text as id, o.topic, o.message_key, o.payload::text as payload, o.headers, o.gap
+    const deleting = this.acknowledged;
+    this.acknowledged = [];
+    const reading = this.db.query<Omit<OutboxRow, 'id'> & { id: string | null; xmin: string; gap: boolean | null }>(
+      `with published as (delete from es_outbox where id = any($4::bigint[]))
+       select pg_snapshot_xmin(h.s)::text as xmin, o.id::text as id, o.topic, o.message_key, o.payload::text as payload, o.headers, o.gap
        from pg_current_snapshot() as h(s)
        left join lateral (
          (select id, topic, message_key, payload, headers, true as gap from es_outbox where id = any($3::bigint[]))
          union all
-         (select id, topic, message_key, payload, headers, false as gap from es_outbox where id > $1::bigint order by id limit $2)
+         (select id, topic, message_key, payload, headers, false as gap from es_outbox where id > $1::bigint and id <> all($4::bigint[]) order by id limit $2)
        ) as o on true
        order by o.id`,
-      [this.cursor, limit, this.gaps.size > 0 ? [...this.gaps.keys()] : []],
+      [this.cursor, limit, this.gaps.size > 0 ? [...this.gaps.keys()] : [], deleting],
     );
+    const result = await reading.catch((err: unknown) => {
+      // Nothing was deleted (one statement): they are still published rows to delete, never to read again.
+      this.acknowledged.push(...deleting);
+      throw err;
+    });
     // The cursor was reset while this read was in flight: its rows are read again from the start.
     if (epoch !== this.epoch) return [];
     const horizon = BigInt(result.rows[0].xmin);
