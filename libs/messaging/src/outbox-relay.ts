@@ -142,6 +142,9 @@ export class OutboxRelay {
       });
       client.on('error', () => undefined);
       await client.query('listen es_outbox');
+      // The relay's only writes are deletes of rows the broker already has: one lost in a database crash means the row
+      // is published again (inboxes absorb it), never lost, so they need not wait for the WAL flush.
+      await client.query('set synchronous_commit = off');
       this.lockClient = client;
       this.resetCursor();
       this.leader = true;
@@ -175,6 +178,7 @@ export class OutboxRelay {
     if (!client) return;
     try {
       await client.query('unlisten es_outbox');
+      await client.query('reset synchronous_commit');
       await client.query('select pg_advisory_unlock(hashtext($1))', [this.options.lockName]);
       client.release();
     } catch {
