@@ -37,9 +37,12 @@ describe('identity routes through the gateway (real identity, PostgreSQL, Redis,
   let prefix: string;
 
   beforeAll(async () => {
-    // The child runs dist/, so build identity from the current source first (cached by Nx when unchanged).
-    const build = spawnSync('npx', ['nx', 'run', 'identity:build', '--outputStyle=static'], { cwd: ROOT, stdio: 'ignore' });
-    if (build.status !== 0) throw new Error('npx nx run identity:build failed');
+    // The child runs dist/, so build identity from the current source first (cached by Nx when unchanged) — unless
+    // Nx itself runs this test (npm test builds every project first, and Nx inside an Nx task is best avoided).
+    if (!process.env.NX_TASK_TARGET_PROJECT) {
+      const build = spawnSync('npx', ['nx', 'run', 'identity:build', '--outputStyle=static'], { cwd: ROOT, stdio: 'ignore' });
+      if (build.status !== 0) throw new Error('npx nx run identity:build failed');
+    }
     db = await createTestDatabase('gwid');
     dir = await mkdtemp(join(tmpdir(), 'gw-identity-'));
     const port = await freePort();
