@@ -1,7 +1,7 @@
 import { Global, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import type { KafkaContext } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { PostgresEventStore, ProjectionRunner, Upcasters, type Projection } from '@lsc/event-sourcing';
@@ -73,6 +73,19 @@ function initialiseSeries(metrics: Metrics, topics: string[]): void {
   metrics.initialiseSeries('lsc_payments_matched_total', [{ mode: 'auto' }, { mode: 'manual' }]);
 }
 
+/**
+ * pg emits a connection error of a checked-out client (PostgreSQL restarting: 57P01 "terminating connection due to
+ * administrator command") on the client itself; with no listener Node ends the process. The chaos suite's PostgreSQL
+ * restart killed billing this way. The query in flight rejects anyway and the pool drops the broken client on release,
+ * so a log line is all that is needed. Clients the pool opened before this ran (migrations) get the listener too.
+ */
+export function guardCheckedOutClients(pool: Pool, logger: Pick<Logger, 'warn'>): Pool {
+  const guard = (client: PoolClient) => client.on('error', (err: Error) => logger.warn({ err: err.message }, 'PostgreSQL connection lost; the pool replaces it'));
+  pool.on('connect', guard);
+  for (const client of (pool as unknown as { _clients?: PoolClient[] })._clients ?? []) guard(client);
+  return pool;
+}
+
 @Global()
 @Module({})
 export class MessagingModule {
@@ -80,7 +93,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       providers: [
-        { provide: PG_POOL, useFactory: (ds: DataSource) => (ds.driver as unknown as { master: Pool }).master, inject: [DataSource] },
+        { provide: PG_POOL, useFactory: (ds: DataSource, logger: Logger) => guardCheckedOutClients((ds.driver as unknown as { master: Pool }).master, logger), inject: [DataSource, LOGGER] },
         { provide: PostgresEventStore, useFactory: (pool: Pool) => new PostgresEventStore(pool, options.upcasters), inject: [PG_POOL] },
         {
           provide: OutboxRelay,

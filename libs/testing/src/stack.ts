@@ -182,6 +182,7 @@ export class DisposableStack {
   private async redisPing(): Promise<boolean> {
     const { default: Redis } = await import('ioredis');
     const r = new Redis(this.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on('error', () => undefined); // not up yet: connect() rejects, which is the answer we want
     try {
       await r.connect();
       return (await r.ping()) === 'PONG';
@@ -277,7 +278,25 @@ export class DisposableStack {
   }
 
   async waitAllReady(timeoutMs = 180_000): Promise<number> {
-    return waitFor('all services', () => this.allReady(), timeoutMs);
+    try {
+      return await waitFor('all services', () => this.allReady(), timeoutMs);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}: ${(await this.readiness()).join(' | ')}`);
+    }
+  }
+
+  /** What each service's /health/ready answers (status and the start of the body), for failure messages. */
+  async readiness(): Promise<string[]> {
+    return Promise.all(
+      SERVICES.map(async (s) => {
+        try {
+          const r = await fetch(`http://127.0.0.1:${this.ports[s]}/health/ready`, { signal: AbortSignal.timeout(5000) });
+          return `${s} ${r.status}${r.status === 200 ? '' : ` ${(await r.text()).slice(0, 300)}`}`;
+        } catch (e) {
+          return `${s} no answer (${(e as Error).message})${this.pid(s) ? '' : ', process not running'}`;
+        }
+      }),
+    );
   }
 
   async allReady(): Promise<boolean> {
