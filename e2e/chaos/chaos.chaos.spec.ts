@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
-import { DisposableStack, PatientUser, REPO, SERVICES, httpReady, type JourneyRecord, type ServiceName, type StackPorts } from '@lsc/testing';
+import { DisposableStack, PatientUser, REPO, TryAgain, SERVICES, httpReady, type JourneyRecord, type ServiceName, type StackPorts } from '@lsc/testing';
 import { auditEvents, consumerLag, deadLetters, type SeenEvent } from './kafka-audit';
 
 const JOURNEYS = Number(process.env.CHAOS_JOURNEYS ?? 100);
@@ -143,7 +143,10 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
         form.append('profile', 'bank-of-beijing');
         form.append('file', new Blob([file], { type: 'text/csv' }), name);
         const r = await user.call('POST', '/api/v1/billing/statements', { form, token });
-        if (r.status === 401) finance = undefined;
+        if (r.status === 401) {
+          finance = undefined;
+          throw new TryAgain('finance token refused; logging in again');
+        }
         // 409/200: the same file was already imported by a try whose answer was lost — the bank references dedupe it.
         if (r.status !== 201 && r.status !== 200 && r.status !== 409) throw new Error(`statement import ${r.status} ${r.text.slice(0, 300)}`);
       });

@@ -64,7 +64,12 @@ export class JwtAuthGuard implements CanActivate {
         clockTolerance: 5,
         requiredClaims: ['iss', 'aud', 'sub', 'exp', 'nbf', 'iat'],
       }));
-    } catch {
+    } catch (err) {
+      // No key to check against because identity's JWKS could not be fetched (restarting, slow): our outage, not a bad
+      // token — answer 503 so the client retries instead of being sent back to the login page.
+      if (!(err instanceof jose.errors.JOSEError) || err instanceof jose.errors.JWKSTimeout) {
+        throw new ApiError(503, 'AUTH_UNAVAILABLE', '身份认证服务暂不可用，请稍后再试');
+      }
       throw unauthenticated();
     }
     const roles = payload.roles;

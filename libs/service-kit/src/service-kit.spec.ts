@@ -253,5 +253,23 @@ describe('service kit', () => {
       expect(r.statusCode).toBe(401);
       expect(r.json()).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/登录/) });
     });
+
+    it('answers 503 AUTH_UNAVAILABLE, not 401, when identity\'s JWKS cannot be fetched (identity restarting)', async () => {
+      const dead = await new Promise<number>((resolve) => {
+        const srv = createServer();
+        srv.listen(0, '127.0.0.1', () => {
+          const port = (srv.address() as AddressInfo).port;
+          srv.close(() => resolve(port));
+        });
+      });
+      const config = Object.assign(new BaseServiceConfig(), { JWT_JWKS_URL: `http://127.0.0.1:${dead}/jwks` });
+      const guard = new JwtAuthGuard(config, { getAllAndOverride: () => undefined } as never);
+      const request = { headers: { authorization: `Bearer ${await sign({})}` } };
+      const context = { switchToHttp: () => ({ getRequest: () => request }), getHandler: () => undefined, getClass: () => undefined } as never;
+      await expect(guard.canActivate(context)).rejects.toMatchObject({ response: { code: 'AUTH_UNAVAILABLE' } });
+      // A token that is itself broken stays a 401 even then.
+      const broken = { headers: { authorization: 'Bearer a.b.c' } };
+      await expect(guard.canActivate({ switchToHttp: () => ({ getRequest: () => broken }), getHandler: () => undefined, getClass: () => undefined } as never)).rejects.toMatchObject({ response: { code: 'UNAUTHENTICATED' } });
+    });
   });
 });

@@ -85,4 +85,4 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
 export * from './jwt';
 
 export { DisposableStack, SERVICES, REPO, httpReady, type ServiceName, type StackPorts } from './stack';
-export { PatientUser, CREDIT_CODE, type JourneyEnv, type JourneyRecord } from './patient-user';
+export { PatientUser, TryAgain, CREDIT_CODE, type JourneyEnv, type JourneyRecord } from './patient-user';

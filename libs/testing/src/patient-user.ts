@@ -52,7 +52,7 @@ interface Answer {
 }
 
 /** Temporary: the system or a dependency is down or restarting; the user waits and tries again. */
-class TryAgain extends Error {}
+export class TryAgain extends Error {}
 
 export class PatientUser {
   private readonly redis: Redis;
