@@ -19,6 +19,7 @@ import { Invoices } from './invoices/invoices';
 import { UnmatchedTransferMetrics } from './metrics/unmatched-transfers';
 import { BillingSchema1764400000000 } from './migrations/1764400000000-billing-schema';
 import { PaymentOrders } from './orders/payment-orders';
+import { billingUpcasters } from './upcasters';
 
 @Module({})
 export class AppModule {
@@ -28,7 +29,7 @@ export class AppModule {
       imports: [
         ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, BillingSchema1764400000000] }, redis: true, kafka: true }),
         // Billing consumes its own topic too: PaymentOrderPaid → invoice, after the payment has committed.
-        MessagingModule.forRoot({ consumerGroup: 'billing', consumedTopics: [config.MEMBERSHIP_TOPIC, config.IDENTITY_TOPIC, config.BILLING_TOPIC] }),
+        MessagingModule.forRoot({ consumerGroup: 'billing', consumedTopics: [config.MEMBERSHIP_TOPIC, config.IDENTITY_TOPIC, config.BILLING_TOPIC], upcasters: billingUpcasters }),
       ],
       controllers: [consumerController([config.MEMBERSHIP_TOPIC, config.IDENTITY_TOPIC, config.BILLING_TOPIC]), FeesController, OrdersController, StatementsController, InvoicesController, ReportsController],
       providers: [

@@ -228,6 +228,9 @@ describe('billing service (real PostgreSQL + Kafka)', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/billing/quotes?qualificationCode=enterprise&staffTierCode=1-30&years=1' })).json()).toMatchObject({ feePerYearFen: 600000, scheduleVersion: '2026-01' });
     const again = await post('/api/v1/billing/fee-schedule/versions', finance, body);
     expect(again.statusCode).toBe(409);
+    const announced = await eventually(() => of('billing.FeeScheduleVersionPublished', (d) => d.versionId === '2099-01')[0], { timeoutMs: 60000, what: 'FeeScheduleVersionPublished' });
+    expect(announced.data).toMatchObject({ versionId: '2099-01', effectiveFrom: body.effectiveFrom, entries: expect.arrayContaining([expect.objectContaining({ qualificationCode: 'enterprise' })]) });
+    expect(of('billing.FeeScheduleVersionPublished', (d) => d.versionId === '2099-01')).toHaveLength(1);
   });
 
   it('finance splits one transfer across two orders by hand; a split that does not add up is refused', async () => {
@@ -342,6 +345,8 @@ describe('billing service (real PostgreSQL + Kafka)', () => {
     const reissued = await eventually(() => of('billing.InvoiceIssued', (d) => d.invoiceId === res.json().invoiceId)[0], { timeoutMs: 60000, what: 'InvoiceIssued (re-issue)' });
     expect(reissued.data).toMatchObject({ correctsInvoiceId: original.invoiceId, amountFen: 1800000 });
     expect(BigInt((reissued.data as { invoiceNumber: string }).invoiceNumber)).toBeGreaterThan(BigInt(original.invoiceNumber));
+    const voided = await eventually(() => of('billing.InvoiceReversed', (d) => d.invoiceId === original.invoiceId)[0], { timeoutMs: 60000, what: 'InvoiceReversed' });
+    expect(voided.data).toMatchObject({ invoiceNumber: original.invoiceNumber, reason: '购买方名称有误', replacedByInvoiceId: res.json().invoiceId });
     const twice = await post(`/api/v1/billing/invoices/${original.invoiceId}/reissue`, finance, { reason: '再次红冲' });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().code).toBe('INVOICE_ALREADY_REVERSED');

@@ -5,3 +5,4 @@ export * from './projections';
 export * from './postgres/event-store';
 export * from './postgres/schema';
 export * from './postgres/sql';
+export * from './postgres/multi-stream';

@@ -46,9 +46,11 @@ describe('billing domain → integration events', () => {
     expect(ms[2].data).toMatchObject({ creditFen: 1800000, transferIds: [TR[2]] });
   });
 
-  it('a reversal publishes nothing (no contract yet)', () => {
-    const ms = publish([issue, pay(0, 600000), { type: 'ReversePayment', data: { transferId: TR[0], reason: '匹配错误' }, metadata: meta('2026-09-04T00:00:00Z') }]);
-    expect(ms.map((m) => m.contract.name)).toEqual(['billing.PaymentOrderIssued.v1', 'billing.PaymentOrderPartiallyPaid.v1']);
+  it('reversing a partial payment publishes PaymentReversed back to unpaid', () => {
+    const ms = publish([issue, pay(0, 600000), { type: 'ReversePayment', data: { transferId: TR[0], reason: '匹配错误' }, metadata: meta('2026-09-04T00:00:00.000Z') }]);
+    validAll(ms);
+    expect(ms.map((m) => m.contract.name)).toEqual(['billing.PaymentOrderIssued.v1', 'billing.PaymentOrderPartiallyPaid.v1', 'billing.PaymentReversed.v1']);
+    expect(ms[2].data).toMatchObject({ amountFen: 600000, amountPaidFen: 0, status: 'unpaid' });
   });
 
   it('the contract check can fail: a non-UUID order id is a violation', () => {
@@ -59,5 +61,16 @@ describe('billing domain → integration events', () => {
   it('needs the order in the stream state for settlement events', () => {
     const [, applied] = run([issue, pay(0, 600000)]);
     expect(() => toIntegrationEvents(paymentOrderDecider.initialState(), applied.event)).toThrow(expect.objectContaining({ code: 'STREAM_STATE_INCOMPLETE' }));
+  });
+
+  it('a reversed payment is published as billing.PaymentReversed with what remains paid', () => {
+    const reverse: PaymentOrderCommand = { type: 'ReversePayment', data: { transferId: TR[0], reason: '匹配错误' }, metadata: meta('2026-09-04T02:00:00.000Z') };
+    const out = publish([issue, pay(0, 1800000), reverse]);
+    validAll(out);
+    expect(out.map((m) => m.contract.name)).toEqual(['billing.PaymentOrderIssued.v1', 'billing.PaymentOrderPaid.v1', 'billing.PaymentReversed.v1']);
+    expect(out[2].data).toEqual({
+      orderId: ORD, applicationId: APP, institutionId: INST, transferId: TR[0], amountFen: 1800000, amountDueFen: 1800000, amountPaidFen: 0, status: 'unpaid',
+      reason: '匹配错误', reversedBy: 'finance:li', at: '2026-09-04T02:00:00.000Z',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { OverpaymentRecorded, PaymentOrderCancelled, PaymentOrderIssued, PaymentOrderPaid, PaymentOrderPartiallyPaid, type Contract } from '@lsc/contracts';
+import { OverpaymentRecorded, PaymentOrderCancelled, PaymentOrderIssued, PaymentOrderPaid, PaymentOrderPartiallyPaid, PaymentReversed, type Contract } from '@lsc/contracts';
 import { DomainError } from '@lsc/event-sourcing';
 import { amountInWords } from '@lsc/validation';
 import type { PaymentOrderEvent, PaymentOrderState } from './payment-order';
@@ -49,7 +49,21 @@ export function toIntegrationEvents(state: PaymentOrderState, event: PaymentOrde
     }
     case 'PaymentOrderCancelled':
       return [message(PaymentOrderCancelled, { ...ids, reason: event.data.reason, at: event.data.at })];
-    case 'PaymentReversed':
-      return []; // no contract yet (see report)
+    case 'PaymentReversed': {
+      const d = event.data;
+      return [
+        message(PaymentReversed, {
+          ...ids,
+          transferId: d.transferId,
+          amountFen: d.amountFen,
+          amountDueFen: order.amountDueFen,
+          amountPaidFen: d.totalPaidFen,
+          status: d.resultingStatus,
+          reason: d.reason,
+          reversedBy: d.reversedBy.slice(0, 100),
+          at: d.at,
+        }),
+      ];
+    }
   }
 }

@@ -2,11 +2,21 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import type { Logger } from 'pino';
 import { CommandHandler, DomainError, PostgresEventStore } from '@lsc/event-sourcing';
 import { backgroundWorkersEnabled } from '@lsc/messaging';
-import { LOGGER } from '@lsc/service-kit';
-import { defaultFeeSchedule, feeScheduleDecider, quote, type FeeScheduleCommand, type FeeScheduleEvent, type FeeScheduleState, type PublishScheduleVersionData, type Quote } from '../domain';
+import { FeeScheduleVersionPublished } from '@lsc/contracts';
+import { CONFIG, LOGGER } from '@lsc/service-kit';
+import type { BillingConfig } from '../config';
+import { defaultFeeSchedule, feeScheduleDecider, quote, type FeeScheduleCommand, type FeeScheduleEvent, type FeeScheduleState, type FeeScheduleVersionPublished as FeeScheduleVersionPublishedEvent, type PublishScheduleVersionData, type Quote } from '../domain';
 import { metadataFor } from '../shared';
 
 export const FEE_SCHEDULE_STREAM = 'fee-schedule';
+
+const publishedPayload = (d: FeeScheduleVersionPublishedEvent['data']) => ({
+  versionId: d.versionId,
+  effectiveFrom: d.effectiveFrom,
+  entries: d.entries.map((e) => ({ qualificationCode: e.qualificationCode, qualificationName: e.qualificationName, tierCode: e.tierCode, tierName: e.tierName, feePerYearFen: e.feePerYearFen })),
+  publishedBy: d.publishedBy.slice(0, 100),
+  publishedAt: d.publishedAt,
+});
 
 /** The one fee-schedule stream: versions published by finance, the default one on first start. */
 @Injectable()
@@ -16,8 +26,19 @@ export class FeeSchedules implements OnApplicationBootstrap {
   constructor(
     store: PostgresEventStore,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONFIG) config: Pick<BillingConfig, 'BILLING_TOPIC'>,
   ) {
-    this.handler = new CommandHandler({ decider: feeScheduleDecider, store });
+    // Finance and membership (quotes shown on the application page) learn of a new version as it is published.
+    this.handler = new CommandHandler({
+      decider: feeScheduleDecider,
+      store,
+      toIntegrationEvents: ({ events }) =>
+        events.flatMap((e) =>
+          e.type === 'FeeScheduleVersionPublished'
+            ? [{ topic: config.BILLING_TOPIC, event: { type: FeeScheduleVersionPublished.type, schemaVersion: FeeScheduleVersionPublished.schemaVersion, data: publishedPayload(e.data) } }]
+            : [],
+        ),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -25,7 +25,7 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
     await db.pool.query(EVENT_STORE_DDL);
     await new BillingSchema1764400000000().up({ query: (sql: string) => db.pool.query(sql) } as never);
     store = new PostgresEventStore(db.pool, new Upcasters());
-    const fees = new FeeSchedules(store, pino({ level: 'silent' }));
+    const fees = new FeeSchedules(store, pino({ level: 'silent' }), { BILLING_TOPIC: TOPIC });
     await fees.ensureDefault();
     orders = new PaymentOrders(store, fees, { BILLING_TOPIC: TOPIC, PAYEE_ACCOUNT_NAME: '中国图书馆学会', PAYEE_BANK_NAME: '北京银行白石桥支行', PAYEE_ACCOUNT_NUMBER: '20000006591600105310002' } as BillingConfig);
   });

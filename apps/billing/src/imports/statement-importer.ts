@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { TransferV1 } from '@lsc/contracts';
-import { withTransaction, type NewEvent, type OutboxMessage, type PostgresEventStore } from '@lsc/event-sourcing';
+import { copyInto, isUniqueViolation, MultiStreamEventStore, withTransaction, type NewEvent, type OutboxMessage, type PostgresEventStore } from '@lsc/event-sourcing';
 import { OrderStreamConflict, type PaymentOrders, type PaymentToApply } from '../orders/payment-orders';
 import { createReconciler, type MatchDecision, type OpenOrder, type ScoredCandidate } from '../reconciliation';
+import { billingUpcasters } from '../upcasters';
 import { parseStatement, type StatementLine, type StatementParseResult } from '../statements';
 import { paymentMatchedMessage, transferImportedMessage, transferPayload, transferUnmatchedMessage } from './transfer-messages';
 
@@ -62,8 +63,8 @@ interface Planned {
 
 const statusOf = (d: MatchDecision): 'matched' | 'suggested' | 'unmatched' => (d.kind === 'auto' ? 'matched' : d.kind === 'suggest' ? 'suggested' : 'unmatched');
 
-/** One line of a `TransfersImported` event on the statement stream. */
-export type StatementTransferRecord = TransferV1 & {
+/** One line of a `TransfersImported` event on the statement stream (statement id and time are the event's own). */
+export type StatementTransferRecord = Omit<TransferV1, 'statementId' | 'at'> & {
   lineNumber: number;
   dedupeKey: string;
   outcome: 'matched' | 'suggested' | 'unmatched';
@@ -82,8 +83,13 @@ function addCounts(summary: ImportSummary, c: Counts): void {
   summary.unmatched += c.unmatched;
 }
 
+const TRANSFER_COLUMNS = [
+  'transfer_id', 'statement_id', 'line_number', 'dedupe_key', 'bank_reference', 'content_hash', 'booked_on', 'amount_fen', 'payer_name', 'payer_account', 'remark',
+  'status', 'candidates', 'notes', 'allocations', 'match_mode', 'confidence', 'reasons', 'decided_by', 'decided_at',
+];
+
 /** Lines reconciled between two looks at the network, so a chunk's transaction keeps moving meanwhile. */
-const SLICE = 200;
+const SLICE = 50;
 const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -95,10 +101,14 @@ const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(res
 export class StatementImporter {
   constructor(
     private readonly pool: Pool,
-    private readonly store: PostgresEventStore,
+    store: PostgresEventStore,
     private readonly orders: PaymentOrders,
     private readonly options: ImporterOptions,
-  ) {}
+  ) {
+    this.streams = new MultiStreamEventStore(store.pool, billingUpcasters);
+  }
+
+  private readonly streams: MultiStreamEventStore;
 
   async import(input: ImportInput): Promise<ImportSummary> {
     // The open orders are read while the file is parsed: the database works while this process parses.
@@ -202,13 +212,17 @@ export class StatementImporter {
     return summary;
   }
 
-  /** One chunk in one transaction; a concurrent command on one of the matched orders rolls the chunk back and retries it. */
+  /**
+ * One chunk in one transaction; a concurrent command on one of the matched orders, or a concurrent import of the same
+ * rows, rolls the chunk back and retries it.
+ */
   private async persistWithRetry(statementId: string, stream: string, version: number, planned: Planned[], input: ImportInput, at: string): Promise<{ version: number; counts: Counts }> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await withTransaction(this.pool, (client) => this.persistBatch(client, statementId, stream, version, planned, input, at));
       } catch (err) {
-        if (!(err instanceof OrderStreamConflict) || attempt >= 3) throw err;
+        const retriable = err instanceof OrderStreamConflict || isUniqueViolation(err, 'billing_transfers_dedupe_uq');
+        if (!retriable || attempt >= 3) throw err;
       }
     }
   }
@@ -216,42 +230,26 @@ export class StatementImporter {
   private async persistBatch(client: PoolClient, statementId: string, stream: string, version: number, planned: Planned[], input: ImportInput, at: string): Promise<{ version: number; counts: Counts }> {
     const counts: Counts = { newCredits: 0, duplicates: 0, autoMatched: 0, suggested: 0, unmatched: 0 };
     if (planned.length === 0) return { version, counts };
-    const rows = planned.map((p) => {
-      const d = p.decision;
-      return {
-        id: p.transferId,
-        line: p.line.lineNumber,
-        key: p.key,
-        ref: p.line.bankReference ?? null,
-        hash: p.line.contentHash,
-        booked: p.line.bookedOn,
-        amount: p.line.amountFen,
-        name: p.line.payerName,
-        account: p.line.payerAccount,
-        remark: p.line.remark,
-        status: statusOf(d),
-        candidates: d.kind === 'suggest' ? d.candidates : [],
-        notes: d.notes,
-        allocations: d.kind === 'auto' ? [{ orderId: d.orderId, amountFen: p.line.amountFen }] : [],
-        mode: d.kind === 'auto' ? 'auto' : null,
-        confidence: d.kind === 'auto' ? d.confidence : null,
-        reasons: d.kind === 'auto' ? d.reasons : [],
-      };
-    });
-    // One JSON parameter rather than 17 arrays: no per-element array escaping on either side.
-    const inserted = await client.query<{ transfer_id: string }>(
-      `insert into billing_transfers (transfer_id, statement_id, line_number, dedupe_key, bank_reference, content_hash, booked_on, amount_fen, payer_name, payer_account, remark,
-                                      status, candidates, notes, allocations, match_mode, confidence, reasons, decided_by, decided_at)
-       select t.id, $1, t.line, t.key, t.ref, t.hash, t.booked, t.amount, t.name, t.account, t.remark, t.status, t.candidates, t.notes, t.allocations, t.mode, t.confidence,
-              t.reasons, case when t.mode is null then null else 'system:reconciler' end, case when t.mode is null then null else now() end
-         from json_to_recordset($2::json)
-              as t(id uuid, line int, key text, ref text, hash text, booked date, amount bigint, name text, account text, remark text, status text, candidates jsonb, notes jsonb,
-                   allocations jsonb, mode text, confidence numeric, reasons jsonb)
-       on conflict (dedupe_key) do nothing
-       returning transfer_id`,
-      [statementId, JSON.stringify(rows)],
+    // Rows already imported (an overlapping or repeated statement) are skipped. A concurrent import of the same rows
+    // that commits between this read and the COPY makes the COPY fail on the unique key: the chunk is retried.
+    const existing = await client.query<{ dedupe_key: string }>('select dedupe_key from billing_transfers where dedupe_key = any($1::text[])', [planned.map((p) => p.key)]);
+    const known = new Set(existing.rows.map((r) => r.dedupe_key));
+    const toInsert = planned.filter((p) => !known.has(p.key));
+    await copyInto(
+      client,
+      'billing_transfers',
+      TRANSFER_COLUMNS,
+      toInsert.map((p) => {
+        const d = p.decision;
+        const auto = d.kind === 'auto';
+        return [
+          p.transferId, statementId, p.line.lineNumber, p.key, p.line.bankReference ?? null, p.line.contentHash, p.line.bookedOn, p.line.amountFen, p.line.payerName, p.line.payerAccount,
+          p.line.remark, statusOf(d), d.kind === 'suggest' ? d.candidates : [], d.notes, auto ? [{ orderId: d.orderId, amountFen: p.line.amountFen }] : [], auto ? 'auto' : null,
+          auto ? d.confidence : null, auto ? d.reasons : [], auto ? 'system:reconciler' : null, auto ? at : null,
+        ];
+      }),
     );
-    const fresh = new Set(inserted.rows.map((r) => r.transfer_id));
+    const fresh = new Set(toInsert.map((p) => p.transferId));
     counts.duplicates += planned.length - fresh.size;
     const outbox: OutboxMessage[] = [];
     const topic = this.options.billingTopic;
@@ -264,7 +262,8 @@ export class StatementImporter {
       counts.newCredits++;
       const payload = transferPayload({ ...p.line, transferId: p.transferId, statementId, bankReference: p.line.bankReference ?? null }, at);
       outbox.push(transferImportedMessage(topic, payload, randomUUID(), input.correlationId));
-      const record = { ...payload, lineNumber: p.line.lineNumber, dedupeKey: p.key };
+      const { statementId: _statement, at: _at, ...line } = payload;
+      const record = { ...line, lineNumber: p.line.lineNumber, dedupeKey: p.key };
       const d = p.decision;
       if (d.kind === 'auto') {
         counts.autoMatched++;
@@ -286,9 +285,10 @@ export class StatementImporter {
       transfers.length === 0
         ? []
         : [{ eventId: randomUUID(), type: 'TransfersImported', schemaVersion: 1, data: { statementId, transfers, at }, metadata: { correlationId: input.correlationId, actor: input.actor, occurredAt: at } }];
-    const appended = await this.store.append(stream, 'statement', version === 0 ? 'no_stream' : version, events, { outbox, client });
+    // The chunk's event (megabytes of JSON) and tens of thousands of messages: the COPY path, not array parameters.
+    const next = await this.streams.append([{ streamId: stream, streamType: 'statement', expected: version === 0 ? 'no_stream' : version, events }], { client, outbox });
     // All of the chunk's auto-matches in a few statements (stream reads, events, outbox, read model), in line order.
     await this.orders.applyPayments(autoMatches, { now: at, actor: 'system:reconciler', correlationId: input.correlationId }, client);
-    return { version: events.length === 0 ? version : appended.nextExpectedVersion, counts };
+    return { version: events.length === 0 ? version : next.get(stream)!, counts };
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
-import { InvoiceIssued, type InvoiceIssuedV1 } from '@lsc/contracts';
+import { InvoiceIssued, InvoiceReversed, type InvoiceIssuedV1 } from '@lsc/contracts';
 import { DomainError, PostgresEventStore, withTransaction, type CommandMetadata } from '@lsc/event-sourcing';
 import { PG_POOL } from '@lsc/messaging';
 import { ApiError, CONFIG } from '@lsc/service-kit';
@@ -171,9 +171,26 @@ export class Invoices {
       const text = reason.trim();
       if (!text) throw new DomainError('INVALID_REASON', '请填写红冲原因');
       await client.query(`update billing_invoices set status = 'reversed' where invoice_id = $1`, [invoiceId]);
-      await this.store.append(invoiceStream(invoiceId), 'invoice', 'any', [{ eventId: randomUUID(), type: 'InvoiceReversed', schemaVersion: 1, data: { invoiceId, invoiceNumber: original.invoice_number, reason: text, reversedBy: metadata.actor, at: metadata.now }, metadata: { correlationId: metadata.correlationId, actor: metadata.actor, occurredAt: metadata.now } }], { client });
       const order = await this.order(client, original.order_id);
       const newId = await this.issueNew(client, order, metadata, invoiceId);
+      const reversed = { invoiceId, invoiceNumber: original.invoice_number, reason: text, reversedBy: metadata.actor, at: metadata.now };
+      // Published in the same transaction: the buyer's copy of the original is void, the new one follows as InvoiceIssued.
+      const outbox = [
+        {
+          topic: this.config.BILLING_TOPIC,
+          key: invoiceId,
+          event: {
+            eventId: randomUUID(),
+            streamId: invoiceStream(invoiceId),
+            occurredAt: metadata.now,
+            correlationId: metadata.correlationId,
+            type: InvoiceReversed.type,
+            schemaVersion: InvoiceReversed.schemaVersion,
+            data: { ...reversed, reversedBy: metadata.actor.slice(0, 100), orderId: order.order_id, applicationId: order.application_id, institutionId: order.institution_id, replacedByInvoiceId: newId },
+          },
+        },
+      ];
+      await this.store.append(invoiceStream(invoiceId), 'invoice', 'any', [{ eventId: randomUUID(), type: 'InvoiceReversed', schemaVersion: 1, data: { ...reversed, replacedByInvoiceId: newId }, metadata: { correlationId: metadata.correlationId, actor: metadata.actor, occurredAt: metadata.now } }], { client, outbox });
       return { invoiceId: newId, correctsInvoiceId: invoiceId };
     });
   }

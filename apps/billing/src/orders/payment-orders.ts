@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { ApplicationSubmittedV1 } from '@lsc/contracts';
-import { CommandHandler, PostgresEventStore, enqueueOutbox, fold, isUniqueViolation, type CommandMetadata, type Decided, type OutboxMessage, type Queryable } from '@lsc/event-sourcing';
+import { CommandHandler, ConcurrencyError, MultiStreamEventStore, PostgresEventStore, fold, type CommandMetadata, type Decided, type NewEvent, type OutboxMessage, type Queryable, type StreamAppend } from '@lsc/event-sourcing';
 import { CONFIG } from '@lsc/service-kit';
 import type { BillingConfig } from '../config';
 import { paymentOrderDecider, quote, shanghaiDate, toIntegrationEvents, type PaymentOrderCommand, type PaymentOrderEvent, type PaymentOrderState } from '../domain';
 import { FeeSchedules } from '../fees/fee-schedules';
 import { makePaymentCode, type OpenOrder } from '../reconciliation';
 import { fen } from '../shared';
+import { billingUpcasters } from '../upcasters';
 
 export const orderStream = (orderId: string): string => `payment-order-${orderId}`;
 type OrderDecided = Decided<PaymentOrderState, PaymentOrderEvent>;
@@ -29,24 +30,18 @@ export class OrderStreamConflict extends Error {
   }
 }
 
-// Several streams in one statement: each row carries its exact next version, so the (stream_id, stream_version)
-// unique constraint is the optimistic-concurrency check, as in PostgresEventStore.append.
-const APPEND_MANY_SQL = `
-insert into es_events (stream_id, stream_type, stream_version, event_id, event_type, schema_version, data, metadata)
-select t.stream_id, 'payment-order', t.stream_version, t.event_id, t.event_type, t.schema_version, t.data, t.metadata
-  from json_to_recordset($1::json) as t(n int, stream_id text, stream_version int, event_id uuid, event_type text, schema_version int, data jsonb, metadata jsonb)
- order by t.n`;
-
 /** Write side of payment orders plus the billing_orders read model, updated in the same transaction as the events. */
 @Injectable()
 export class PaymentOrders {
   readonly handler: CommandHandler<PaymentOrderCommand, PaymentOrderState, PaymentOrderEvent>;
+  private readonly streams: MultiStreamEventStore;
 
   constructor(
     store: PostgresEventStore,
     private readonly fees: FeeSchedules,
     @Inject(CONFIG) private readonly config: BillingConfig,
   ) {
+    this.streams = new MultiStreamEventStore(store.pool, billingUpcasters);
     this.handler = new CommandHandler({
       decider: paymentOrderDecider,
       store,
@@ -115,35 +110,31 @@ export class PaymentOrders {
    */
   async applyPayments(payments: readonly PaymentToApply[], metadata: CommandMetadata, client: PoolClient): Promise<Map<string, PaymentOrderState>> {
     if (payments.length === 0) return new Map();
-    const streamIds = [...new Set(payments.map((p) => orderStream(p.orderId)))];
-    const history = await client.query<{ stream_id: string; stream_version: number; event_type: string; schema_version: number; data: PaymentOrderEvent['data'] }>(
-      'select stream_id, stream_version, event_type, schema_version, data from es_events where stream_id = any($1::text[]) order by stream_id, stream_version',
-      [streamIds],
+    const history = await this.streams.readStreams(
+      payments.map((p) => orderStream(p.orderId)),
+      { client },
     );
-    const loaded = new Map<string, { state: PaymentOrderState; version: number }>();
-    const byStream = new Map<string, PaymentOrderEvent[]>();
-    for (const row of history.rows) {
-      let list = byStream.get(row.stream_id);
-      if (!list) byStream.set(row.stream_id, (list = []));
-      list.push({ type: row.event_type, schemaVersion: row.schema_version, data: row.data } as PaymentOrderEvent);
-      loaded.set(row.stream_id, { state: paymentOrderDecider.initialState(), version: row.stream_version });
+    // In payment (statement line) order, so the appended events follow the lines.
+    const loaded = new Map<string, { state: PaymentOrderState; expected: number; events: NewEvent[] }>();
+    for (const p of payments) {
+      const streamId = orderStream(p.orderId);
+      if (loaded.has(streamId)) continue;
+      const stored = history.get(streamId) ?? [];
+      const version = stored.length === 0 ? 0 : stored[stored.length - 1].streamVersion;
+      loaded.set(streamId, { state: fold(paymentOrderDecider.evolve, paymentOrderDecider.initialState(), stored as unknown as PaymentOrderEvent[]), expected: version, events: [] });
     }
-    for (const [streamId, events] of byStream) loaded.get(streamId)!.state = fold(paymentOrderDecider.evolve, paymentOrderDecider.initialState(), events);
-    const rows: Array<{ n: number; stream_id: string; stream_version: number; event_id: string; event_type: string; schema_version: number; data: unknown; metadata: object }> = [];
     const outbox: OutboxMessage[] = [];
     const changed = new Map<string, PaymentOrderState>();
     const eventMeta = { correlationId: metadata.correlationId, actor: metadata.actor, occurredAt: metadata.now, commandType: 'ApplyPayment' };
     for (const p of payments) {
       const streamId = orderStream(p.orderId);
-      const current = loaded.get(streamId) ?? { state: paymentOrderDecider.initialState(), version: 0 };
+      const current = loaded.get(streamId)!;
       const { orderId, ...data } = p;
       const events = paymentOrderDecider.decide({ type: 'ApplyPayment', data, metadata }, current.state);
       if (events.length === 0) continue;
       const state = fold(paymentOrderDecider.evolve, current.state, events);
       const ids = events.map(() => randomUUID());
-      events.forEach((e, k) =>
-        rows.push({ n: rows.length, stream_id: streamId, stream_version: current.version + 1 + k, event_id: ids[k], event_type: e.type, schema_version: e.schemaVersion, data: e.data, metadata: eventMeta }),
-      );
+      events.forEach((e, k) => current.events.push({ eventId: ids[k], type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: eventMeta }));
       for (const m of events.flatMap((e) => toIntegrationEvents(state, e))) {
         outbox.push({
           topic: this.config.BILLING_TOPIC,
@@ -151,17 +142,17 @@ export class PaymentOrders {
           event: { eventId: randomUUID(), streamId, occurredAt: metadata.now, correlationId: metadata.correlationId, causationId: ids[0], type: m.contract.type, schemaVersion: m.contract.schemaVersion, data: m.data },
         });
       }
-      loaded.set(streamId, { state, version: current.version + events.length });
+      current.state = state;
       changed.set(orderId, state);
     }
-    if (rows.length === 0) return changed;
+    const appends: StreamAppend[] = [...loaded].filter(([, l]) => l.events.length > 0).map(([streamId, l]) => ({ streamId, streamType: paymentOrderDecider.streamType, expected: l.expected, events: l.events }));
+    if (appends.length === 0) return changed;
     try {
-      await client.query(APPEND_MANY_SQL, [JSON.stringify(rows)]);
+      await this.streams.append(appends, { client, outbox });
     } catch (err) {
-      if (isUniqueViolation(err, 'es_events_stream_version_uq')) throw new OrderStreamConflict();
+      if (err instanceof ConcurrencyError) throw new OrderStreamConflict();
       throw err;
     }
-    if (outbox.length > 0) await enqueueOutbox(client, outbox, { transactionHasId: true });
     const update = [...changed.values()].map((s) => ({
       id: s.order!.orderId,
       status: s.status,

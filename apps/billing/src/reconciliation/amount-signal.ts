@@ -21,11 +21,18 @@ export function amountSignal(amountFen: number, order: OpenOrder): Signal {
   return { factor: 0.75, reason: () => `超额付款：实付 ${formatFen(amountFen)}，应付 ${formatFen(outstanding)}` };
 }
 
-const dayNumber = (isoDate: string): number => Date.UTC(+isoDate.slice(0, 4), +isoDate.slice(5, 7) - 1, +isoDate.slice(8, 10)) / 86_400_000;
+export const dayNumber = (isoDate: string): number => Date.UTC(+isoDate.slice(0, 4), +isoDate.slice(5, 7) - 1, +isoDate.slice(8, 10)) / 86_400_000;
+
+const BEFORE_ORDER: Signal = { factor: 0.7, reason: () => '到账日期早于订单日期' };
+const IN_WINDOW: Signal = { factor: 1, reason: () => '到账日期在缴费期内' };
 
 export function dateSignal(bookedOn: string, order: OpenOrder, windowDays: number): Signal {
-  const days = dayNumber(bookedOn) - dayNumber(order.issuedOn);
-  if (days < 0) return { factor: 0.7, reason: () => '到账日期早于订单日期' };
+  return dateSignalForDays(dayNumber(bookedOn) - dayNumber(order.issuedOn), windowDays);
+}
+
+/** `days`: booking day minus the order's issue day. */
+export function dateSignalForDays(days: number, windowDays: number): Signal {
+  if (days < 0) return BEFORE_ORDER;
   if (days > windowDays) return { factor: 0.85, reason: () => `到账日期距订单日期超过 ${windowDays} 天` };
-  return { factor: 1, reason: () => '到账日期在缴费期内' };
+  return IN_WINDOW;
 }

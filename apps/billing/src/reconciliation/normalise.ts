@@ -3,6 +3,41 @@ import * as OpenCC from 'opencc-js';
 const fromTaiwan = OpenCC.Converter({ from: 'tw', to: 'cn' });
 const fromHongKong = OpenCC.Converter({ from: 'hk', to: 'cn' });
 
+type DictLike = string | readonly (readonly [string, string])[];
+const entriesOf = (dict: DictLike): Array<readonly [string, string]> =>
+  typeof dict === 'string' ? dict.split('|').map((e) => e.split(' ') as unknown as readonly [string, string]) : [...dict];
+
+/**
+ * Characters at least one of which occurs in every rule of the two converters' dictionaries that changes text
+ * (single traditional characters, plus one character of each changing phrase not already covered). Text without
+ * any of them comes out of both converters unchanged, so the trie walk — most of the cost of normalising a
+ * remark, and nearly every remark is already simplified — is skipped. Derived from the very dictionaries the
+ * converters use, so it follows opencc-js upgrades.
+ */
+export const CONVERTIBLE_CHARS: ReadonlySet<string> = (() => {
+  const groups = [...OpenCC.Locale.from.tw, ...OpenCC.Locale.from.hk, ...OpenCC.Locale.to.cn] as unknown as DictLike[][];
+  const changing = groups.flatMap((group) => group.flatMap(entriesOf)).filter(([from, to]) => from !== '' && from !== to);
+  const chars = new Set(changing.filter(([from]) => [...from].length === 1).map(([from]) => from));
+  for (const [from] of changing) {
+    const cs = [...from];
+    if (!cs.some((c) => chars.has(c))) chars.add(cs[cs.length - 1]);
+  }
+  return chars;
+})();
+
+// Below this code unit (ASCII, Latin, punctuation) no character needs a Set lookup.
+const LOWEST_CONVERTIBLE = Math.min(...[...CONVERTIBLE_CHARS].map((c) => c.charCodeAt(0)));
+
+function mayConvert(text: string): boolean {
+  for (const c of text) if (c.charCodeAt(0) >= LOWEST_CONVERTIBLE && CONVERTIBLE_CHARS.has(c)) return true;
+  return false;
+}
+
+/** Traditional (Taiwan and Hong Kong forms) → simplified; the input of an already simplified text is returned as is. */
+export function toSimplified(text: string): string {
+  return mayConvert(text) ? fromHongKong(fromTaiwan(text)) : text;
+}
+
 /**
  * Words that carry no identity: fee vocabulary, the society's own name, years, connectives. Longest first so
  * 中国图书馆学会 goes before 图书馆 could be touched (we never strip 图书馆 itself — it is part of every name).
@@ -21,12 +56,12 @@ const AMOUNT = /[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元(?:[零壹贰
 
 /** Full-width → half-width, traditional → simplified, lower case, no punctuation or spaces. */
 export function normaliseText(text: string): string {
-  return fromHongKong(fromTaiwan(text.normalize('NFKC'))).toLowerCase().replace(NON_WORD, '');
+  return toSimplified(text.normalize('NFKC')).toLowerCase().replace(NON_WORD, '');
 }
 
 /** The identity-bearing core of a remark or payer name: normalised, with phone numbers, years and boilerplate removed. */
 export function coreOf(text: string, removeTokens: readonly string[] = []): string {
-  let s = fromHongKong(fromTaiwan(text.normalize('NFKC'))).toLowerCase();
+  let s = toSimplified(text.normalize('NFKC')).toLowerCase();
   for (const token of removeTokens) s = s.split(token.toLowerCase()).join(' ');
   s = s.replace(PHONE, ' ').replace(NON_WORD, '').replace(YEAR, '').replace(AMOUNT, '').replace(BOILERPLATE_RE, '');
   return s;

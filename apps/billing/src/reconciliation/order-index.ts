@@ -1,4 +1,5 @@
 import { coreOf, digitsOnly } from './normalise';
+import { dayNumber } from './amount-signal';
 import { normalisePaymentCode } from './payment-code';
 import { OpenOrder } from './types';
 
@@ -7,6 +8,8 @@ export interface IndexedOrder {
   /** Normalised cores of the institution name and aliases; the first is the registered name. */
   names: string[];
   accounts: Set<string>;
+  /** The issue date as a day number, so the date signal does not parse it for every line. */
+  issuedDay: number;
 }
 
 const push = <K>(map: Map<K, number[]>, key: K, value: number): void => {
@@ -25,15 +28,24 @@ export const bigrams = (s: string): string[] => {
  * Candidate retrieval so a line is scored against a handful of orders, not all of them: exact lookups by payment
  * code, payer account and normalised name, plus an inverted bigram index over names for typo-tolerant recall.
  */
+// At least the two rarest bigram lists are scanned whatever their length: fewer lost look-alike competitors.
+const MIN_LISTS = 2;
 export class OrderIndex {
   readonly orders: IndexedOrder[];
   private readonly byCode = new Map<string, number[]>();
   private readonly byAccount = new Map<string, number[]>();
   private readonly byName = new Map<string, number[]>();
-  private readonly byBigram = new Map<string, number[]>();
+  // Postings as typed arrays once built: the scan below is the hot path when reconciling large statements.
+  private readonly byBigram = new Map<string, Int32Array>();
   private readonly counts: Uint16Array;
+  // Scratch space reused by every similarNames call (one reconciler decides one line at a time).
+  private touched: Int32Array;
+  private ranked: Int32Array;
+  private readonly grams = new Set<string>();
+  private readonly postings: Int32Array[] = [];
 
   constructor(orders: readonly OpenOrder[]) {
+    const byBigram = new Map<string, number[]>();
     this.orders = orders.map((order, i) => {
       const names = [...new Set([order.institutionName, ...order.aliases].map((n) => coreOf(n)).filter((n) => n !== ''))];
       const accounts = new Set(order.knownPayerAccounts.map(digitsOnly).filter((a) => a !== ''));
@@ -41,11 +53,14 @@ export class OrderIndex {
       for (const account of accounts) push(this.byAccount, account, i);
       for (const name of names) {
         push(this.byName, name, i);
-        for (const gram of bigrams(name)) push(this.byBigram, gram, i);
+        for (const gram of bigrams(name)) push(byBigram, gram, i);
       }
-      return { order, names, accounts };
+      return { order, names, accounts, issuedDay: dayNumber(order.issuedOn) };
     });
+    for (const [gram, list] of byBigram) this.byBigram.set(gram, Int32Array.from(list));
     this.counts = new Uint16Array(orders.length);
+    this.touched = new Int32Array(Math.min(orders.length, 4096));
+    this.ranked = new Int32Array(Math.min(orders.length, 4096));
   }
 
   withCode(code: string): number[] {
@@ -61,42 +76,57 @@ export class OrderIndex {
   }
 
   /**
-   * Orders sharing the most bigrams with the texts. Only the rarest bigrams are scanned (common ones such as 图书
-   * occur in nearly every name and would cost a full scan while telling nothing).
+   * Orders sharing the most bigrams with the texts (ties in first-seen order). Only the rarest bigrams are scanned
+   * (common ones such as 图书 occur in nearly every name and would cost a full scan while telling nothing).
    */
   similarNames(texts: string[], limit: number, postingBudget = 1500, maxPostings = 3000): number[] {
+    const grams = this.grams;
+    grams.clear();
+    for (const text of texts) for (let i = 0; i + 1 < text.length; i++) grams.add(text.slice(i, i + 2));
     // A bigram shared by thousands of names (图书, 书馆, 大学) cannot pick out a candidate; scanning it only costs time.
-    const grams = [...new Set(texts.flatMap(bigrams))]
-      .map((g) => this.byBigram.get(g))
-      .filter((p): p is number[] => p !== undefined && p.length <= maxPostings)
-      .sort((a, b) => a.length - b.length);
-    // A reusable counter array instead of a Map: this loop is the hot path when reconciling large statements.
+    const lists = this.postings;
+    lists.length = 0;
+    for (const gram of grams) {
+      const p = this.byBigram.get(gram);
+      if (p !== undefined && p.length <= maxPostings) lists.push(p);
+    }
+    lists.sort((a, b) => a.length - b.length);
     const counts = this.counts;
-    const touched: number[] = [];
+    let touched = this.touched;
+    let n = 0;
     let scanned = 0;
     let used = 0;
-    for (const postings of grams) {
-      if (used >= 2 && scanned + postings.length > postingBudget) break;
-      for (const i of postings) {
-        if (counts[i] === 0) touched.push(i);
+    for (const postings of lists) {
+      if (used >= MIN_LISTS && scanned + postings.length > postingBudget) break;
+      if (n + postings.length > touched.length) touched = this.grow(n + postings.length);
+      for (let k = 0; k < postings.length; k++) {
+        const i = postings[k];
+        if (counts[i] === 0) touched[n++] = i;
         counts[i]++;
       }
       scanned += postings.length;
       used++;
     }
-    // Bucket by hit count (at most `used` distinct counts): linear, where sorting thousands of hits per line is not.
-    const buckets: number[][] = Array.from({ length: used + 1 }, () => []);
-    for (const i of touched) {
-      buckets[counts[i]].push(i);
+    // Counting sort by hit count, descending, stable in first-touched order: linear, where sorting thousands of
+    // hits per line is not.
+    const starts = new Int32Array(used + 2);
+    for (let k = 0; k < n; k++) starts[used - counts[touched[k]] + 1]++;
+    for (let c = 1; c <= used + 1; c++) starts[c] += starts[c - 1];
+    const ranked = this.ranked.length >= n ? this.ranked : (this.ranked = new Int32Array(touched.length));
+    for (let k = 0; k < n; k++) {
+      const i = touched[k];
+      ranked[starts[used - counts[i]]++] = i;
       counts[i] = 0;
     }
     const out: number[] = [];
-    for (let count = used; count >= 1 && out.length < limit; count--) {
-      for (const i of buckets[count]) {
-        if (out.length >= limit) break;
-        out.push(i);
-      }
-    }
+    for (let k = 0; k < n && k < limit; k++) out.push(ranked[k]);
     return out;
+  }
+
+  private grow(size: number): Int32Array {
+    const bigger = new Int32Array(Math.max(size, this.touched.length * 2));
+    bigger.set(this.touched);
+    this.touched = bigger;
+    return bigger;
   }
 }

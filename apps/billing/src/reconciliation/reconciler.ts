@@ -1,3 +1,4 @@
+import { dayNumber } from './amount-signal';
 import { coreOf, digitsOnly } from './normalise';
 import { OrderIndex } from './order-index';
 import { findPaymentCodes } from './payment-code';
@@ -15,18 +16,38 @@ export interface Reconciler {
   decide(line: MatchableLine): MatchDecision;
 }
 
-function factsOf(line: MatchableLine): LineFacts {
+/** Payer names repeat across a statement (regular payers, parent organisations): their cores are computed once. */
+class CoreCache {
+  private readonly cores = new Map<string, string>();
+  of(text: string): string {
+    let core = this.cores.get(text);
+    if (core === undefined) {
+      // Bounded: a statement of unique payer names must not grow this without limit.
+      if (this.cores.size >= 100_000) this.cores.clear();
+      core = coreOf(text);
+      this.cores.set(text, core);
+    }
+    return core;
+  }
+}
+
+function factsOf(line: MatchableLine, payerCores: CoreCache): LineFacts {
   const codes = findPaymentCodes(line.remark);
   return {
     amountFen: line.amountFen,
     bookedOn: line.bookedOn,
+    bookedDay: dayNumber(line.bookedOn),
     remarkCore: coreOf(line.remark, [...codes.valid, ...codes.invalid]),
-    payerCore: coreOf(line.payerName),
+    payerCore: payerCores.of(line.payerName),
     payerAccount: digitsOnly(line.payerAccount),
     validCodes: codes.valid,
     invalidCodes: codes.invalid,
   };
 }
+
+// Code-unit order, not localeCompare: only breaks exact score ties deterministically, and ICU collation per
+// comparison was a visible share of deciding a large statement.
+const byScoreThenId = (a: RawScore, b: RawScore): number => b.score - a.score || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0);
 
 /**
  * Builds the indexes once; `decide` is then pure per line. An automatic match needs a high score AND a clear lead
@@ -35,11 +56,12 @@ function factsOf(line: MatchableLine): LineFacts {
 export function createReconciler(orders: readonly OpenOrder[], options: Partial<ReconcilerOptions> = {}): Reconciler {
   const settings: ReconcilerOptions = { ...DEFAULT_RECONCILER_OPTIONS, ...options };
   const index = new OrderIndex(orders);
+  const payerCores = new CoreCache();
 
   return {
     decide(line: MatchableLine): MatchDecision {
       if (line.direction !== 'credit') return { kind: 'unmatched', notes: ['支出流水，不参与会费匹配'] };
-      const facts = factsOf(line);
+      const facts = factsOf(line, payerCores);
       const notes: string[] = [];
       if (facts.invalidCodes.length > 0) notes.push(`附言中的缴费码校验失败，疑似输入错误：${facts.invalidCodes.join('、')}`);
 
@@ -56,7 +78,7 @@ export function createReconciler(orders: readonly OpenOrder[], options: Partial<
 
       const scored: RawScore[] = [...ids]
         .map((i) => scoreCandidate(facts, index.orders[i], settings))
-        .sort((a, b) => b.score - a.score || a.orderId.localeCompare(b.orderId));
+        .sort(byScoreThenId);
       const [best, runnerUp] = scored;
       if (best && best.score >= settings.autoThreshold && (!runnerUp || best.score - runnerUp.score >= settings.autoMargin)) {
         return { kind: 'auto', orderId: best.orderId, confidence: best.score, reasons: best.explain(), notes };

@@ -1,4 +1,4 @@
-import { amountSignal, dateSignal } from './amount-signal';
+import { amountSignal, dateSignalForDays } from './amount-signal';
 import { IndexedOrder } from './order-index';
 import { nameSimilarity, percent } from './similarity';
 import { ReconcilerOptions } from './types';
@@ -14,6 +14,8 @@ export interface RawScore {
 export interface LineFacts {
   amountFen: number;
   bookedOn: string;
+  /** `bookedOn` as a day number. */
+  bookedDay: number;
   remarkCore: string;
   payerCore: string;
   payerAccount: string;
@@ -44,7 +46,7 @@ export function scoreCandidate(facts: LineFacts, candidate: IndexedOrder, option
     (1 - evidenceOf(remarkSimilarity)) *
     (1 - evidenceOf(payerSimilarity));
   const amount = amountSignal(facts.amountFen, order);
-  const date = dateSignal(facts.bookedOn, order, options.dateWindowDays);
+  const date = dateSignalForDays(facts.bookedDay - candidate.issuedDay, options.dateWindowDays);
   const score = Math.round((1 - doubt) * amount.factor * date.factor * 1000) / 1000;
 
   const explain = (): string[] => {

@@ -1,4 +1,6 @@
-import { coreOf } from './normalise';
+import fc from 'fast-check';
+import * as OpenCC from 'opencc-js';
+import { CONVERTIBLE_CHARS, coreOf, toSimplified } from './normalise';
 import { nameSimilarity } from './similarity';
 
 describe('coreOf', () => {
@@ -29,5 +31,29 @@ describe('nameSimilarity', () => {
     const remark = '北京大学医学图书馆张老师';
     expect(nameSimilarity(remark, '北京大学医学图书馆')).toBeGreaterThan(nameSimilarity(remark, '北京大学图书馆'));
     expect(nameSimilarity(remark, '北京大学医学图书馆')).toBeGreaterThan(0.9);
+  });
+});
+
+describe('toSimplified', () => {
+  const fromTaiwan = OpenCC.Converter({ from: 'tw', to: 'cn' });
+  const fromHongKong = OpenCC.Converter({ from: 'hk', to: 'cn' });
+  const full = (s: string): string => fromHongKong(fromTaiwan(s));
+
+  it('converts traditional text exactly as the converters do', () => {
+    for (const s of ['湖北省圖書館會費', '臺灣師範大學圖書館', '香港中文大學圖書館', '上梁不正', '一目瞭然', '北京大學圖書館']) expect(toSimplified(s)).toBe(full(s));
+  });
+
+  it('skips conversion only for text the converters leave unchanged', () => {
+    // Every CJK code point on its own, then random runs of them (phrase rules need several characters).
+    const cjk = Array.from({ length: 0x9fff - 0x4e00 + 1 }, (_, i) => String.fromCodePoint(0x4e00 + i));
+    for (const c of cjk) expect(toSimplified(c)).toBe(full(c));
+    const plain = cjk.filter((c) => !CONVERTIBLE_CHARS.has(c));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...plain), { minLength: 1, maxLength: 12 }), (chars) => {
+        const s = chars.join('');
+        expect(full(s)).toBe(s);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

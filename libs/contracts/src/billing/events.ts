@@ -205,6 +205,102 @@ export const InvoiceIssued = defineContract({
   },
 });
 
+export class FeeEntryV1 {
+  @IsString() @Length(1, 40) qualificationCode!: string;
+  @IsString() @Length(1, 100) qualificationName!: string;
+  @IsString() @Length(1, 40) tierCode!: string;
+  @IsString() @Length(1, 100) tierName!: string;
+  @IsFen() feePerYearFen!: number;
+}
+/** Finance published a fee-schedule version (effective-dated); quotes and new orders use it from `effectiveFrom`. */
+export class FeeScheduleVersionPublishedV1 {
+  @IsString() @Length(1, 40) versionId!: string;
+  @Matches(/^\d{4}-\d{2}-\d{2}$/) effectiveFrom!: string;
+  @ValidateNested({ each: true }) @Type(() => FeeEntryV1) @ArrayMinSize(1) entries!: FeeEntryV1[];
+  @IsString() @MaxLength(100) publishedBy!: string;
+  @IsISO8601() publishedAt!: string;
+}
+export const FeeScheduleVersionPublished = defineContract({
+  type: 'billing.FeeScheduleVersionPublished',
+  schemaVersion: 1,
+  topic: BILLING_TOPIC,
+  payload: FeeScheduleVersionPublishedV1,
+  example: {
+    versionId: '2027-01',
+    effectiveFrom: '2027-01-01',
+    entries: [
+      { qualificationCode: 'enterprise', qualificationName: '企业会员', tierCode: '1-30', tierName: '1-30人', feePerYearFen: 600000 },
+      { qualificationCode: 'unit', qualificationName: '单位会员', tierCode: '1-30', tierName: '1-30人', feePerYearFen: 100000 },
+    ],
+    publishedBy: 'finance-1',
+    publishedAt: '2026-12-01T02:00:00.000Z',
+  },
+});
+
+/** Finance reversed a payment applied to an order (a wrong match): the order is back to what remains paid. */
+export class PaymentReversedV1 {
+  @IsUUID() orderId!: string;
+  @IsUUID() applicationId!: string;
+  @IsUUID() institutionId!: string;
+  @IsUUID() transferId!: string;
+  @IsFen() amountFen!: number;
+  @IsFen() amountDueFen!: number;
+  @IsFen() amountPaidFen!: number;
+  @IsIn(['unpaid', 'partially_paid', 'paid', 'overpaid']) status!: 'unpaid' | 'partially_paid' | 'paid' | 'overpaid';
+  @IsString() @Length(1, 500) reason!: string;
+  @IsString() @MaxLength(100) reversedBy!: string;
+  @IsISO8601() at!: string;
+}
+export const PaymentReversed = defineContract({
+  type: 'billing.PaymentReversed',
+  schemaVersion: 1,
+  topic: BILLING_TOPIC,
+  payload: PaymentReversedV1,
+  example: {
+    orderId: exampleOrder.orderId,
+    applicationId: exampleOrder.applicationId,
+    institutionId: exampleOrder.institutionId,
+    transferId: exampleTransfer.transferId,
+    amountFen: 1800000,
+    amountDueFen: 1800000,
+    amountPaidFen: 0,
+    status: 'unpaid',
+    reason: '匹配错误：该笔到账属于同名的另一单位',
+    reversedBy: 'finance-1',
+    at: '2026-09-04T02:00:00.000Z',
+  },
+});
+
+/** 红冲: an invoice was reversed; when re-issued, the new invoice follows as InvoiceIssued with correctsInvoiceId. */
+export class InvoiceReversedV1 {
+  @IsUUID() invoiceId!: string;
+  @Matches(/^\d{20}$|^[A-Za-z0-9-]{4,40}$/) invoiceNumber!: string;
+  @IsUUID() orderId!: string;
+  @IsUUID() applicationId!: string;
+  @IsUUID() institutionId!: string;
+  @IsString() @Length(1, 500) reason!: string;
+  @IsString() @MaxLength(100) reversedBy!: string;
+  @IsOptional() @IsUUID() replacedByInvoiceId?: string;
+  @IsISO8601() at!: string;
+}
+export const InvoiceReversed = defineContract({
+  type: 'billing.InvoiceReversed',
+  schemaVersion: 1,
+  topic: BILLING_TOPIC,
+  payload: InvoiceReversedV1,
+  example: {
+    invoiceId: '7c1d2e3f-7777-4a55-9f77-2d1c1f7f0a09',
+    invoiceNumber: '26112000000000000001',
+    orderId: exampleOrder.orderId,
+    applicationId: exampleOrder.applicationId,
+    institutionId: exampleOrder.institutionId,
+    reason: '购买方名称有误，红冲后重开',
+    reversedBy: 'finance-1',
+    replacedByInvoiceId: '8d1d2e3f-8888-4a55-9f77-2d1c1f7f0a10',
+    at: '2026-09-05T02:00:00.000Z',
+  },
+});
+
 export const billingContracts = [
   PaymentOrderIssued,
   PaymentOrderPaid,
@@ -215,4 +311,7 @@ export const billingContracts = [
   TransferUnmatched,
   PaymentMatched,
   InvoiceIssued,
+  FeeScheduleVersionPublished,
+  PaymentReversed,
+  InvoiceReversed,
 ] as const;
