@@ -250,6 +250,33 @@ describe('billing service (real PostgreSQL + Kafka)', () => {
     expect(matched.data).toMatchObject({ mode: 'manual', allocations: [{ orderId: a.order.orderId, amountFen: 600000 }, { orderId: b.order.orderId, amountFen: 600000 }] });
   });
 
+  it('finance reverses a confirmed match: both orders are unpaid again (PaymentReversed), the transfer is open, a second reversal is refused', async () => {
+    const t = (await db.pool.query(`select transfer_id, allocations from billing_transfers where bank_reference = 'BOB0000000401'`)).rows[0];
+    const orderIds = (t.allocations as Array<{ orderId: string }>).map((x) => x.orderId);
+    expect(orderIds).toHaveLength(2);
+    const institution = await issuer.token(randomUUID(), ['institution']);
+    expect((await post(`/api/v1/billing/transfers/${t.transfer_id}/reversal`, institution, { reason: '误操作' })).statusCode).toBe(403);
+    const empty = await post(`/api/v1/billing/transfers/${t.transfer_id}/reversal`, finance, { reason: '' });
+    expect(empty.statusCode).toBe(400);
+    const res = await post(`/api/v1/billing/transfers/${t.transfer_id}/reversal`, finance, { reason: '代付单位有误' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'unmatched', orders: orderIds.map((orderId) => ({ orderId, status: 'unpaid' })) });
+    const rows = await db.pool.query(`select status, amount_paid_fen, paid_on from billing_orders where order_id = any($1::uuid[])`, [orderIds]);
+    expect(rows.rows).toEqual([
+      { status: 'unpaid', amount_paid_fen: '0', paid_on: null },
+      { status: 'unpaid', amount_paid_fen: '0', paid_on: null },
+    ]);
+    for (const orderId of orderIds) {
+      const reversed = await eventually(() => of('billing.PaymentReversed', (d) => d.orderId === orderId)[0], { timeoutMs: 60000, what: 'PaymentReversed' });
+      expect(reversed.data).toMatchObject({ transferId: t.transfer_id, amountFen: 600000, amountPaidFen: 0, status: 'unpaid', reason: '代付单位有误' });
+    }
+    const audit = await db.pool.query(`select event_type, metadata->>'actor' as actor from es_events where stream_id = $1 order by stream_version`, [`transfer-${t.transfer_id}`]);
+    expect(audit.rows.map((r) => r.event_type)).toEqual(['TransferMatched', 'TransferMatchReversed']);
+    const again = await post(`/api/v1/billing/transfers/${t.transfer_id}/reversal`, finance, { reason: '再次撤销' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('TRANSFER_NOT_MATCHED');
+  });
+
   it('membership.ApplicationCancelled cancels an unpaid order (once, even when redelivered) and leaves a paid one alone', async () => {
     const c = await submit('取消测试图书馆', { years: 1 });
     const cancel = { applicationId: c.app.applicationId, institutionId: c.app.institutionId, reason: '机构取消申请', cancelledAt: new Date().toISOString() };

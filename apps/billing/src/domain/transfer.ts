@@ -13,6 +13,8 @@ export interface TransferSnapshot {
   readonly amountFen: number;
   readonly status: TransferStatus;
   readonly candidates: readonly { readonly orderId: string; readonly score: number; readonly reasons: readonly string[] }[];
+  /** The orders a matched transfer was applied to (empty unless matched). */
+  readonly allocations?: readonly Allocation[];
 }
 
 export interface Allocation {
@@ -23,7 +25,8 @@ export interface Allocation {
 export type TransferCommand =
   | Command<'ConfirmSuggestion', { readonly orderId: string; readonly matchId: string }>
   | Command<'RejectSuggestion', { readonly reason: string }>
-  | Command<'MatchManually', { readonly allocations: readonly Allocation[]; readonly matchId: string }>;
+  | Command<'MatchManually', { readonly allocations: readonly Allocation[]; readonly matchId: string }>
+  | Command<'ReverseMatch', { readonly reason: string }>;
 
 export type TransferMatched = DomainEvent<
   'TransferMatched',
@@ -39,7 +42,9 @@ export type TransferMatched = DomainEvent<
   }
 >;
 export type SuggestionRejected = DomainEvent<'SuggestionRejected', { readonly transferId: string; readonly reason: string; readonly rejectedOrderIds: readonly string[]; readonly actor: string; readonly at: string }>;
-export type TransferEvent = TransferMatched | SuggestionRejected;
+/** Finance undoes a confirmed match (automatic or manual): each allocated order gets its payment reversed. */
+export type TransferMatchReversed = DomainEvent<'TransferMatchReversed', { readonly transferId: string; readonly allocations: readonly Allocation[]; readonly reason: string; readonly actor: string; readonly at: string }>;
+export type TransferEvent = TransferMatched | SuggestionRejected | TransferMatchReversed;
 
 const OPEN: readonly TransferStatus[] = ['suggested', 'unmatched', 'rejected'];
 
@@ -50,6 +55,12 @@ function assertOpen(t: TransferSnapshot): void {
 
 export function decideTransfer(command: TransferCommand, transfer: TransferSnapshot): TransferEvent[] {
   const { now: at, actor } = command.metadata;
+  if (command.type === 'ReverseMatch') {
+    if (transfer.status !== 'matched' || !transfer.allocations?.length) throw new DomainError('TRANSFER_NOT_MATCHED', '该笔到账尚未匹配，无需撤销', { transferId: transfer.transferId });
+    const reason = command.data.reason?.trim();
+    if (!reason || reason.length > 500) throw new DomainError('INVALID_REASON', '请填写撤销原因（不超过500字）');
+    return [{ type: 'TransferMatchReversed', schemaVersion: 1, data: { transferId: transfer.transferId, allocations: transfer.allocations.map((a) => ({ ...a })), reason, actor, at } }];
+  }
   assertOpen(transfer);
   switch (command.type) {
     case 'ConfirmSuggestion': {

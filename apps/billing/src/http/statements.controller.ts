@@ -8,7 +8,7 @@ import { StatementImporter } from '../imports/statement-importer';
 import { TransferActions } from '../imports/transfer-actions';
 import { StatementFormatError } from '../statements';
 import { fen } from '../shared';
-import { ConfirmDto, ManualMatchDto, RejectDto } from './dto';
+import { ConfirmDto, ManualMatchDto, RejectDto, ReverseMatchDto } from './dto';
 import { readMultipart } from './multipart';
 
 const notFound = () => new ApiError(404, 'NOT_FOUND', '请求的资源不存在');
@@ -94,5 +94,11 @@ export class StatementsController {
   @Post('transfers/:id/manual-match')
   manualMatch(@Param('id', uuid) id: string, @Body() body: ManualMatchDto, @CurrentPrincipal() p: Principal) {
     return this.actions.matchManually(id, body.allocations.map((a) => ({ orderId: a.orderId, amountFen: a.amountFen })), p.sub);
+  }
+
+  /** Finance undoes a confirmed (automatic or manual) match: the orders go back to what remains paid (billing.PaymentReversed). */
+  @Post('transfers/:id/reversal')
+  reverse(@Param('id', uuid) id: string, @Body() body: ReverseMatchDto, @CurrentPrincipal() p: Principal) {
+    return this.actions.reverse(id, body.reason, p.sub);
   }
 }

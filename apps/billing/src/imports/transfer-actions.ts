@@ -20,6 +20,7 @@ interface TransferRow {
   booked_on: string;
   payer_name: string;
   payer_account: string;
+  allocations: Allocation[];
 }
 
 /** Finance's review-queue actions: confirm a suggestion, reject it, or allocate a transfer by hand. Each is audited. */
@@ -40,6 +41,11 @@ export class TransferActions {
     return this.run(transferId, actor, (metadata) => ({ type: 'RejectSuggestion', data: { reason }, metadata }));
   }
 
+  /** Undoes a confirmed match: the orders' payments are reversed (audited on both streams), the transfer is open again. */
+  reverse(transferId: string, reason: string, actor: string) {
+    return this.run(transferId, actor, (metadata) => ({ type: 'ReverseMatch', data: { reason }, metadata }));
+  }
+
   matchManually(transferId: string, allocations: Allocation[], actor: string) {
     return this.run(transferId, actor, (metadata) => ({ type: 'MatchManually', data: { allocations, matchId: randomUUID() }, metadata }));
   }
@@ -49,12 +55,12 @@ export class TransferActions {
     return withTransaction(this.pool, async (client) => {
       // The row lock serialises two finance users acting on the same transfer.
       const r = await client.query<TransferRow>(
-        `select transfer_id, amount_fen, status, candidates, to_char(booked_on, 'YYYY-MM-DD') as booked_on, payer_name, payer_account from billing_transfers where transfer_id = $1 for update`,
+        `select transfer_id, amount_fen, status, candidates, allocations, to_char(booked_on, 'YYYY-MM-DD') as booked_on, payer_name, payer_account from billing_transfers where transfer_id = $1 for update`,
         [transferId],
       );
       const row = r.rows[0];
       if (!row) throw new DomainError('TRANSFER_NOT_FOUND', '银行到账记录不存在');
-      const snapshot: TransferSnapshot = { transferId, amountFen: Number(row.amount_fen), status: row.status, candidates: row.candidates };
+      const snapshot: TransferSnapshot = { transferId, amountFen: Number(row.amount_fen), status: row.status, candidates: row.candidates, allocations: row.allocations };
       const command = build(metadata);
       const events = decideTransfer(command, snapshot);
       const orderIds = events.flatMap((e) => (e.type === 'TransferMatched' ? e.data.allocations.map((a) => a.orderId) : []));
@@ -64,6 +70,18 @@ export class TransferActions {
       await this.store.append(transferStream(transferId), 'transfer', 'any', stored, { outbox, client });
       const result: Array<{ orderId: string; status: string }> = [];
       for (const e of events) {
+        if (e.type === 'TransferMatchReversed') {
+          for (const a of e.data.allocations) {
+            const decided = await this.orders.reversePayment(a.orderId, { transferId, reason: e.data.reason }, metadata, client);
+            result.push({ orderId: a.orderId, status: decided.state.status });
+          }
+          // Open again, for finance to match correctly; what the confirmed match taught (payer account, alias) stays.
+          await client.query(
+            `update billing_transfers set status = 'unmatched', allocations = '[]', match_mode = null, confidence = null, reasons = '[]', notes = notes || $2::jsonb, decided_by = $3, decided_at = now() where transfer_id = $1`,
+            [transferId, JSON.stringify([`匹配已撤销：${e.data.reason}`]), actor],
+          );
+          continue;
+        }
         if (e.type === 'SuggestionRejected') {
           await client.query(`update billing_transfers set status = 'rejected', notes = notes || $2::jsonb, decided_by = $3, decided_at = now() where transfer_id = $1`, [
             transferId,

@@ -100,6 +100,11 @@ export class PaymentOrders {
     return this.handler.handle(orderStream(orderId), { type: 'ApplyPayment', data, metadata }, { client, afterAppend: (c, d) => this.updateRow(c, d) });
   }
 
+  /** Finance reversed the match that paid this order: the payment comes off, PaymentReversed is published. */
+  async reversePayment(orderId: string, data: { transferId: string; reason: string }, metadata: CommandMetadata, client: PoolClient): Promise<OrderDecided> {
+    return this.handler.handle(orderStream(orderId), { type: 'ReversePayment', data, metadata }, { client, afterAppend: (c, d) => this.updateRow(c, d) });
+  }
+
   /**
    * Many ApplyPayment commands in one go, inside the caller's transaction (the statement importer's chunk): the
    * orders' streams are read in one query, each payment is decided in sequence against the order's state so far
