@@ -9,7 +9,7 @@
  * redis-server, SMTP tools/smtp-catcher, the services their built dist/apps/<svc>/main.js.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -111,6 +111,8 @@ export class DisposableStack {
   /** Fresh state every run: databases recreated, broker storage, mail and SMS outboxes emptied. */
   async start(): Promise<void> {
     await this.stopKafka().catch(() => undefined);
+    this.killLeftovers();
+    await this.assertPortsFree();
     rmSync(this.varDir, { recursive: true, force: true });
     for (const d of [this.mailDir, this.smsDir, this.logDir]) mkdirSync(d, { recursive: true });
     await this.startPostgres();
@@ -318,6 +320,34 @@ export class DisposableStack {
     if (process.env.STACK_KEEP_POSTGRES !== '1') spawnSync('pg_ctlcluster', [this.pg, this.pgCluster, 'stop', '-m', 'fast']);
   }
 
+  /** Processes an earlier run left behind (killed test runner): their pids are in .var/<name>/pids. */
+  private killLeftovers(): void {
+    const dir = join(this.varDir, 'pids');
+    if (!existsSync(dir)) return;
+    for (const f of readdirSync(dir)) {
+      const pid = Number(readFileSync(join(dir, f), 'utf8'));
+      try {
+        // Only if it is still one of ours: a node or redis process started from this repository.
+        if (/node|redis/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone already */
+      }
+    }
+  }
+
+  /** Another process on one of our ports would silently stand in for a service under test (seen: a stale service). */
+  private async assertPortsFree(): Promise<void> {
+    const { createServer } = await import('node:net');
+    const ports = [...SERVICES.map((s) => this.ports[s]), this.ports.smtp, this.ports.redis, this.ports.kafka, this.ports.kafkaController];
+    for (const port of ports) {
+      await new Promise<void>((resolve, reject) => {
+        const probe = createServer();
+        probe.once('error', () => reject(new Error(`port ${port} of the ${this.name} stack is in use by another process; stop it first (ss -ltnp | grep ${port})`)));
+        probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+      });
+    }
+  }
+
   private spawnLogged(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
     if (this.pid(name)) throw new Error(`${name} already running`);
     let log = this.logs.get(name);
@@ -330,6 +360,8 @@ export class DisposableStack {
     child.stderr!.on('data', (d) => log!.write(d));
     child.on('exit', (code, signal) => log!.write(`\n[${this.name}] ${name} exited (${signal ?? code}) at ${new Date().toISOString()}\n`));
     this.processes.set(name, child);
+    mkdirSync(join(this.varDir, 'pids'), { recursive: true });
+    writeFileSync(join(this.varDir, 'pids', name), String(child.pid));
     return child;
   }
 
