@@ -38,5 +38,10 @@ for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
   passed += result.numPassedTests;
   failed += result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
 }
+// A suite that crashes (or whose results jest cannot write) leaves no counts: never report such a run as all green.
+if (status !== 0 && failed === 0) {
+  failed = 1;
+  console.log('\n[test] a test run failed without a per-test result (see the output above); counted as 1 failure');
+}
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 process.exit(status === 0 && failed === 0 ? 0 : status || 1);
