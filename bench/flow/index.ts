@@ -15,11 +15,10 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import iconv from 'iconv-lite';
 import { Kafka, logLevel } from 'kafkajs';
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
-import { DisposableStack, PatientUser, SERVICES, type JourneyRecord, type StackPorts } from '@lsc/testing';
+import { DisposableStack, PatientUser, SERVICES, journeyStatement, type JourneyRecord, type StackPorts } from '@lsc/testing';
 import { percentile, report, round } from '../common';
 
 const N = Number(process.env.BENCH_FLOW_N ?? 200);
@@ -35,17 +34,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface Journey extends JourneyRecord {
   importedAt?: number;
   invoicedAt?: number;
-}
-
-function statement(rows: Journey[], batch: number): Buffer {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-  const lines = [
-    '北京银行对公账户交易明细', '账号：20000006591600105310002', '户名：中国图书馆学会', '开户行：北京银行白石桥支行', `查询期间：${today} 至 ${today}`, '',
-    '交易日期,交易时间,交易流水号,摘要,借方发生额,贷方发生额,余额,对方账号,对方户名,对方开户行,附言',
-    `${today},08:00:00,FL${RUN}B${batch}X,转账,,"3,200.00",,6222000011112222,某某出版社,中国银行北京分行,图书款`,
-    ...rows.map((j) => `${today},09:00:00,FL${RUN}N${j.i},转账,,"${((j.amountDueFen ?? 0) / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}",,="62220202${String(j.i).padStart(11, '0')}",${j.name},中国工商银行北京分行,${j.name}＋ 会费`),
-  ];
-  return iconv.encode(lines.join('\r\n'), 'gbk');
 }
 
 /** Watches the catcher's directory for this run's e-invoice mails (with both attachments). */
@@ -158,7 +146,7 @@ async function main(): Promise<void> {
           continue;
         }
         const rows = ready.splice(0, ready.length);
-        const file = statement(rows, batches);
+        const file = journeyStatement(`FL${RUN}`, batches, rows);
         const name = `flow-${RUN}-${batches++}.csv`;
         const at = Date.now();
         await user.patiently('statement import', async () => {

@@ -14,10 +14,9 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
-import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
-import { DisposableStack, PatientUser, REPO, TryAgain, SERVICES, httpReady, type JourneyRecord, type ServiceName, type StackPorts } from '@lsc/testing';
+import { DisposableStack, PatientUser, REPO, TryAgain, journeyStatement, SERVICES, httpReady, type JourneyRecord, type ServiceName, type StackPorts } from '@lsc/testing';
 import { auditEvents, consumerLag, deadLetters, type SeenEvent } from './kafka-audit';
 
 const JOURNEYS = Number(process.env.CHAOS_JOURNEYS ?? 100);
@@ -102,17 +101,6 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
     await inject('PostgreSQL restart (fast)', () => stack.restartPostgres(), () => undefined, 0);
   }
 
-  function statement(rows: JourneyRecord[], batch: number): Buffer {
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-    const lines = [
-      '北京银行对公账户交易明细', '账号：20000006591600105310002', '户名：中国图书馆学会', '开户行：北京银行白石桥支行', `查询期间：${today} 至 ${today}`, '',
-      '交易日期,交易时间,交易流水号,摘要,借方发生额,贷方发生额,余额,对方账号,对方户名,对方开户行,附言',
-      `${today},08:00:00,CH${RUN}B${batch}X,转账,,"3,200.00",,6222000011112222,某某出版社,中国银行北京分行,图书款`,
-      ...rows.map((j) => `${today},09:00:00,CH${RUN}N${j.i},转账,,"${((j.amountDueFen ?? 0) / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}",,="62220202${String(j.i).padStart(11, '0')}",${j.name},中国工商银行北京分行,${j.name}＋ 会费`),
-    ];
-    return iconv.encode(lines.join('\r\n'), 'gbk');
-  }
-
   let finance: { token: string; at: number } | undefined;
   async function financeToken(): Promise<string> {
     if (finance && Date.now() - finance.at < 5 * 60_000) return finance.token;
@@ -135,7 +123,7 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
         continue;
       }
       const rows = ready.splice(0, ready.length);
-      const file = statement(rows, batch);
+      const file = journeyStatement(`CH${RUN}`, batch, rows);
       const name = `chaos-${RUN}-${batch++}.csv`;
       await user.patiently('statement import', async () => {
         const token = await financeToken();

@@ -86,3 +86,4 @@ export * from './jwt';
 
 export { DisposableStack, SERVICES, REPO, httpReady, type ServiceName, type StackPorts } from './stack';
 export { PatientUser, TryAgain, CREDIT_CODE, type JourneyEnv, type JourneyRecord } from './patient-user';
+export { journeyStatement, yuanText } from './bank-statement';
