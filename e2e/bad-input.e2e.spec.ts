@@ -228,6 +228,20 @@ async function rowCounts(): Promise<Map<string, number>> {
   return counts;
 }
 
+/** Messages on the services' event topics so far (sum of end offsets). */
+async function topicEnds(): Promise<number> {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({ clientId: 'e2e-fuzz-audit', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    let sum = 0;
+    for (const t of ['identity.events.v1', 'membership.events.v1', 'billing.events.v1', 'notification.events.v1']) sum += (await admin.fetchTopicOffsets(t)).reduce((n, p) => n + Number(p.high), 0);
+    return sum;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 describe('malformed requests through the gateway', () => {
   let owner: Tenant; // owns an application and an order
   let other: Tenant; // tries to reach them
@@ -290,7 +304,7 @@ describe('malformed requests through the gateway', () => {
     const query = fc.option(fc.dictionary(fc.constantFrom('qualificationCode', 'staffTierCode', 'years', 'status', 'institutionId', 'page', 'pageSize', 'limit', 'offset', 'from', 'to', 'password', 'name', 'expiresFrom', 'format'), fc.oneof(weirdString.map((s) => s.slice(0, 2000)), fc.integer().map(String)), { maxKeys: 4 }), { nil: undefined });
     const request = fc.record({ route: fc.constantFrom(...ROUTES), ids: fc.array(idArb, { minLength: 3, maxLength: 3 }), auth, body, query, ip: fc.ipV4() });
 
-    const stats = { total: 0, byStatus: new Map<number, number>(), crossTenantTried: 0 };
+    const stats = { total: 0, byStatus: new Map<number, number>(), crossTenantTried: 0, earlyClose: 0 };
     const problems: string[] = [];
 
     const property = fc.asyncProperty(request, async (req) => {
@@ -307,9 +321,15 @@ describe('malformed requests through the gateway', () => {
         status = res.status;
         text = await res.text();
       } catch (err) {
-        // The gateway may close the connection on a body far above its limit before reading it; that is a refusal, not a crash.
-        if (req.body.kind === 'raw' && req.body.bytes.length > 1_000_000) return true;
-        throw new Error(`${req.route.method} ${path}: transport error ${String(err)}`);
+        // A server may answer a large upload early (401/404/413 before the body is read) and close the connection while
+        // the client is still sending; fetch then reports the socket, not the answer. That is a refusal, not a crash —
+        // provided the gateway still answers. Counted, and bounded below.
+        const size = req.body.kind === 'raw' ? req.body.bytes.length : Buffer.byteLength(JSON.stringify(req.body));
+        if (size > 16_000 && (await fetch(`${BASE}/health/ready`).then((r) => r.status === 200, () => false))) {
+          stats.earlyClose++;
+          return true;
+        }
+        throw new Error(`${req.route.method} ${path}: transport error (${size} bytes sent) ${String((err as Error & { cause?: unknown }).cause ?? err)}`);
       }
       stats.total++;
       stats.byStatus.set(status, (stats.byStatus.get(status) ?? 0) + 1);
@@ -350,9 +370,11 @@ describe('malformed requests through the gateway', () => {
     const seconds = (Date.now() - started) / 1000;
     const summary = [...stats.byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(' ');
     console.log(`[bad-input] ${stats.total} requests in ${seconds.toFixed(0)} s (${(stats.total / seconds).toFixed(1)}/s), seeds ${seeds.join(',')}; statuses ${summary}; cross-tenant attempts ${stats.crossTenantTried}`);
-    const failures = results.flatMap((r, w) => (r.status === 'rejected' ? [`seed ${seeds[w]}: ${String((r.reason as Error).message).slice(0, 1500)}`] : []));
+    const failures = results.flatMap((r, w) => (r.status === 'rejected' ? [`seed ${seeds[w]}: ${String((r.reason as Error & { cause?: unknown }).cause ?? '').slice(0, 600)} | ${String((r.reason as Error).message).slice(0, 600)}`] : []));
     expect({ problems: [...new Set(problems)].slice(0, 20), failures }).toEqual({ problems: [], failures: [] });
-    expect(stats.total).toBeGreaterThanOrEqual(RUNS * 0.99);
+    console.log(`[bad-input] ${stats.earlyClose} large uploads answered by closing the connection early (gateway ready afterwards)`);
+    expect(stats.earlyClose).toBeLessThan(RUNS * 0.02);
+    expect(stats.total + stats.earlyClose).toBeGreaterThanOrEqual(RUNS * 0.99);
     const reached = stats.total - (stats.byStatus.get(429) ?? 0);
     console.log(`[bad-input] ${reached} requests reached the services (not rate-limited at the gateway)`);
   });
@@ -371,6 +393,14 @@ describe('malformed requests through the gateway', () => {
         return `Bearer ${h}.${b64url({ sub, roles: ['super_admin', 'finance', 'member_admin'], exp: 4102444800 })}.${sig}`;
       }),
     );
+    // Let everything earlier requests set off settle first (events still being consumed write rows in other services).
+    let ends = await topicEnds();
+    for (let i = 0; i < 30; i++) {
+      await new Promise((r) => setTimeout(r, 3000));
+      const now = await topicEnds();
+      if (now === ends) break;
+      ends = now;
+    }
     const before = await rowCounts();
     const accepted: string[] = [];
     let sent = 0;
@@ -390,6 +420,8 @@ describe('malformed requests through the gateway', () => {
     );
     await new Promise((r) => setTimeout(r, 3000)); // anything asynchronous (outbox, projections) would have landed by now
     const after = await rowCounts();
+    // Rejected requests publish nothing; a grown topic means either a violation or another writer on this broker.
+    expect({ eventsPublishedDuringTheCheck: (await topicEnds()) - ends }).toEqual({ eventsPublishedDuringTheCheck: 0 });
     const grown = [...after].filter(([t, n]) => n > (before.get(t) ?? 0)).map(([t, n]) => `${t}: ${before.get(t) ?? 0} → ${n}`);
     console.log(`[bad-input] ${sent} rejected-by-design writes; tables that grew: ${grown.length ? grown.join(', ') : 'none'}`);
     expect(accepted).toEqual([]);
