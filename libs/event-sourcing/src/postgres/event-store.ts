@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { EventHeaders, type IntegrationEvent } from '@lsc/contracts';
 import { isUniqueViolation, withTransaction, type Queryable } from './sql';
 import { Upcasters } from '../upcasters';
+import { SELECT_COLUMNS, toStoredEvent, type EventRow } from './rows';
 
 export interface EventMetadata {
   correlationId: string;
@@ -80,22 +81,8 @@ with wake as (select pg_notify('es_outbox', ''))
 insert into es_outbox (topic, message_key, event_id, event_type, schema_version, payload, headers)
 select t.* from unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[]) as t, wake`;
 
-interface EventRow {
-  stream_id: string;
-  stream_type: string;
-  stream_version: number;
-  global_position: string;
-  transaction_id: string;
-  event_id: string;
-  event_type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: EventMetadata;
-}
-
-// Columns are cast to text for exact bigint/xid8 values; ORDER BY must name the table's columns (es_events.x),
+// ORDER BY must name the table's columns (es_events.x),
 // or PostgreSQL sorts by the text output columns of the same name ("10" < "9").
-const SELECT_COLUMNS = 'stream_id, stream_type, stream_version, global_position::text, transaction_id::text, event_id, event_type, schema_version, data, metadata';
 
 export class PostgresEventStore {
   constructor(
@@ -180,20 +167,9 @@ export class PostgresEventStore {
   }
 
   private toStoredEvent(row: EventRow): StoredEvent {
-    const upcast = this.upcasters.upcast(row.event_type, row.schema_version, row.data);
-    return {
-      streamId: row.stream_id,
-      streamType: row.stream_type,
-      streamVersion: row.stream_version,
-      globalPosition: row.global_position,
-      transactionId: row.transaction_id,
-      eventId: row.event_id,
-      type: row.event_type,
-      schemaVersion: upcast.schemaVersion,
-      data: upcast.data,
-      metadata: row.metadata,
-    };
+    return toStoredEvent(row, this.upcasters);
   }
+
 }
 
 export async function enqueueOutbox(client: Queryable, messages: OutboxMessage[], options: { transactionHasId?: boolean } = {}): Promise<void> {

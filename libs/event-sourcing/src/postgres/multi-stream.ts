@@ -4,7 +4,8 @@ import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EventHeaders } from '@lsc/contracts';
 import { Upcasters } from '../upcasters';
-import { ConcurrencyError, DuplicateEventError, type EventMetadata, type ExpectedVersion, type NewEvent, type OutboxMessage, type StoredEvent } from './event-store';
+import { ConcurrencyError, DuplicateEventError, type ExpectedVersion, type NewEvent, type OutboxMessage, type StoredEvent } from './event-store';
+import { SELECT_COLUMNS, toStoredEvent, type EventRow } from './rows';
 import { isUniqueViolation, withTransaction, type Queryable } from './sql';
 
 /** Events for one stream inside a multi-stream append. */
@@ -22,20 +23,6 @@ const OUTBOX_COLUMNS = ['topic', 'message_key', 'event_id', 'event_type', 'schem
 const copyText = (value: string): string => (/[\\\n\r\t]/.test(value) ? value.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]) : value);
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-const SELECT_COLUMNS = 'stream_id, stream_type, stream_version, global_position::text, transaction_id::text, event_id, event_type, schema_version, data, metadata';
-
-interface EventRow {
-  stream_id: string;
-  stream_type: string;
-  stream_version: number;
-  global_position: string;
-  transaction_id: string;
-  event_id: string;
-  event_type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: EventMetadata;
-}
 
 /**
  * Reads and appends many streams at once, for commands that touch many aggregates in one transaction (a bank
@@ -60,19 +47,7 @@ export class MultiStreamEventStore {
     for (const row of r.rows) {
       let list = out.get(row.stream_id);
       if (!list) out.set(row.stream_id, (list = []));
-      const upcast = this.upcasters.upcast(row.event_type, row.schema_version, row.data);
-      list.push({
-        streamId: row.stream_id,
-        streamType: row.stream_type,
-        streamVersion: row.stream_version,
-        globalPosition: row.global_position,
-        transactionId: row.transaction_id,
-        eventId: row.event_id,
-        type: row.event_type,
-        schemaVersion: upcast.schemaVersion,
-        data: upcast.data,
-        metadata: row.metadata,
-      });
+      list.push(toStoredEvent(row, this.upcasters));
     }
     return out;
   }
