@@ -21,8 +21,17 @@ describe('renderInvoicePdf', () => {
     for (const expected of ['电子发票（普通发票）', '企业机构测试', '91350100M000100Y43', '壹万捌仟元整', '26112000000000000001', '中国图书馆学会', '¥18,000.00', '2026年09月03日', '免税', '李会计', '*会费*单位会员会费']) {
       expect(flat).toContain(expected);
     }
-    // Subsetting keeps the file small although the source font is 8 MB.
-    expect(pdf.length).toBeLessThan(200_000);
+    // Subsetting keeps the file small although the source font is 10 MB (it was ~110 KB with the CFF font).
+    expect(pdf.length).toBeLessThan(60_000);
+  });
+
+  it('renders characters outside GB 2312 that institution names contain (no missing glyphs)', async () => {
+    // 堃 and 镕 are GBK-only, 䶮 is CJK Extension A (GB 18030): a GB 2312 font drops them to .notdef,
+    // and the extracted text then lacks them.
+    const base = sampleInvoice();
+    const doc = { ...base, buyer: { ...base.buyer, name: '堃镕䶮研究院图书馆' } };
+    const { text } = await pdfParse(await renderInvoicePdf(doc));
+    expect(text.replace(/\s+/g, '')).toContain('堃镕䶮研究院图书馆');
   });
 
   it('titles a dues receipt as 社会团体会费票据', async () => {
