@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { simpleParser } from 'mailparser';
@@ -29,6 +30,7 @@ const GROUPS = ['identity', 'membership', 'billing', 'notification'];
 const FINANCE = { username: 'bench_finance', password: 'Bench#Fin2026' };
 const RUN = randomUUID().replace(/\D/g, '').slice(0, 6).padEnd(6, '3');
 const DOMAIN = `flow${RUN}.bench-lsc.cn`;
+const CPU_OWNERS = [...SERVICES, 'kafka'] as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Journey extends JourneyRecord {
@@ -59,6 +61,36 @@ function mailWatcher(dir: string, byEmail: Map<string, Journey>): { stop: () => 
     }
   })();
   return { stop: () => void (stopped = true) };
+}
+
+interface CpuSnapshot {
+  readonly at: number;
+  readonly owners: Record<string, number>;
+  readonly machine: { busy: number; total: number };
+}
+
+/** Machine-wide busy/total jiffies from /proc/stat (first line: user nice system idle iowait irq softirq steal …). */
+function machineJiffies(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - fields[3]! - fields[4]!, total };
+}
+
+function cpuSnapshot(stack: DisposableStack): CpuSnapshot {
+  const owners: Record<string, number> = {};
+  for (const name of CPU_OWNERS) owners[name] = stack.cpuSeconds(name) ?? 0;
+  const self = process.cpuUsage();
+  owners.bench_client = (self.user + self.system) / 1e6;
+  return { at: Date.now(), owners, machine: machineJiffies() };
+}
+
+/** Where the CPU of the timed part went: each service, the broker, this process, and the rest (PostgreSQL, Redis, SMTP). */
+function cpuSince(a: CpuSnapshot, b: CpuSnapshot): { seconds: Record<string, number>; busyShare: number } {
+  const seconds: Record<string, number> = {};
+  for (const k of Object.keys(b.owners)) seconds[k] = b.owners[k]! - (a.owners[k] ?? 0);
+  const busy = (b.machine.busy - a.machine.busy) / 100;
+  seconds.other = Math.max(0, busy - Object.values(seconds).reduce((x, y) => x + y, 0));
+  return { seconds, busyShare: (b.machine.busy - a.machine.busy) / Math.max(1, b.machine.total - a.machine.total) };
 }
 
 async function groupLag(kafka: Kafka): Promise<number> {
@@ -134,6 +166,7 @@ async function main(): Promise<void> {
       return r.json.accessToken as string;
     });
 
+    const cpuAtStart = cpuSnapshot(stack);
     const started = Date.now();
     const ready: Journey[] = [];
     let onboardingDone = false;
@@ -181,6 +214,7 @@ async function main(): Promise<void> {
     while (Date.now() < deadline && journeys.some((j) => j.importedAt && !j.invoicedAt)) await sleep(500);
     watcher.stop();
 
+    const cpuUsed = cpuSince(cpuAtStart, cpuSnapshot(stack));
     const completed = journeys.filter((j) => j.invoicedAt);
     const lastDone = Math.max(...completed.map((j) => j.invoicedAt!), started + 1);
     const journeysPerSecond = completed.length / ((lastDone - started) / 1000);
@@ -196,6 +230,8 @@ async function main(): Promise<void> {
       lag = await groupLag(kafka);
     }
     const baseline = await kafkaBaseline(kafka, N);
+    const perJourney = Object.fromEntries(Object.entries(cpuUsed.seconds).map(([k, v]) => [k, round((v * 1000) / Math.max(1, completed.length), 1)]));
+    console.log(`[flow] CPU ms per completed journey: ${JSON.stringify(perJourney)}; machine busy ${round(cpuUsed.busyShare * 100, 0)}% of ${cpus().length} cores`);
     console.log(`[flow] ${completed.length}/${N} journeys in ${((lastDone - started) / 1000).toFixed(1)} s (${batches} statements); import→e-invoice mail p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms; peak RSS MiB ${JSON.stringify(rss)}; lag at end ${lag}`);
     report({
       bench: 'flow',
@@ -209,6 +245,8 @@ async function main(): Promise<void> {
       p50_import_to_mail_ms: round(percentile(latencies, 50), 0),
       p99_import_to_mail_ms: round(percentile(latencies, 99), 0),
       peak_rss_mib: rss,
+      cpu_ms_per_journey: perJourney,
+      machine_busy_share: round(cpuUsed.busyShare, 2),
       lag_end: lag,
     });
   } finally {

@@ -254,7 +254,9 @@ export class DisposableStack {
   }
 
   startService(name: ServiceName): void {
-    this.spawnLogged(name, process.execPath, [`dist/apps/${name}/main.js`], this.serviceEnv(name));
+    // STACK_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", which NODE_OPTIONS refuses) profiles the services of a bench.
+    const nodeArgs = (process.env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.spawnLogged(name, process.execPath, [...nodeArgs, `dist/apps/${name}/main.js`], this.serviceEnv(name));
   }
 
   pid(name: string): number | undefined {
@@ -311,6 +313,12 @@ export class DisposableStack {
     if (!pid) return undefined;
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Math.round(Number(m[1]) / 1024) : undefined;
+  }
+
+  /** CPU seconds (user + system, all threads) a service process has used so far; for per-journey cost figures. */
+  cpuSeconds(name: string): number | undefined {
+    const pid = name === 'kafka' ? this.kafkaPid() ?? undefined : this.pid(name);
+    return pid ? processCpuSeconds(pid) : undefined;
   }
 
   async stop(): Promise<void> {
@@ -374,5 +382,18 @@ export class DisposableStack {
     const force = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await exited;
     clearTimeout(force);
+  }
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** utime + stime from /proc/<pid>/stat; the command name can hold spaces and parentheses, so fields count from its last ')'. */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined; // the process has exited
   }
 }

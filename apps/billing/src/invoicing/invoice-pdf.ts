@@ -1,8 +1,9 @@
 import PDFDocument from 'pdfkit';
-import { loadFont, resolveCjkFontPath } from './cjk-font';
+import { resolveCjkFontPath } from './cjk-font';
 import { toChinaDateTime } from './china-time';
 import { formatTaxRate, INVOICE_TITLES, type InvoiceDocument } from './invoice-document';
 import { formatYuan } from './money';
+import { useFont } from './reused-fonts';
 
 export interface InvoicePdfOptions {
   /** Override the embedded CJK font (TTF/OTF path). */
@@ -138,6 +139,9 @@ export function renderInvoicePdf(doc: InvoiceDocument, options: InvoicePdfOption
       size: [PAGE.width, PAGE.height],
       margin: 0, // positions are absolute; a bottom margin would push the drawer line onto a second page
       autoFirstPage: true,
+      // No default font: pdfkit would otherwise read and parse Helvetica's AFM file for every document (~5 ms each here),
+      // and every text call below names one of the embedded CJK fonts anyway.
+      font: null as unknown as string,
       info: { Title: `${INVOICE_TITLES[doc.kind]} ${doc.number}`, Author: doc.seller.name, Subject: doc.buyer.name, CreationDate: new Date(doc.issuedAt) },
     });
     const chunks: Buffer[] = [];
@@ -145,8 +149,8 @@ export function renderInvoicePdf(doc: InvoiceDocument, options: InvoicePdfOption
     pdf.on('end', () => resolve(Buffer.concat(chunks)));
     pdf.on('error', reject);
     try {
-      pdf.registerFont('regular', loadFont(options.regularFontPath ?? resolveCjkFontPath('Regular')));
-      pdf.registerFont('bold', loadFont(options.boldFontPath ?? resolveCjkFontPath('Bold')));
+      useFont(pdf, 'regular', options.regularFontPath ?? resolveCjkFontPath('Regular'));
+      useFont(pdf, 'bold', options.boldFontPath ?? resolveCjkFontPath('Bold'));
       draw(pdf, doc);
       pdf.end();
     } catch (error) {
