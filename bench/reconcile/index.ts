@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import type { Pool } from 'pg';
 import { Upcasters, EVENT_STORE_DDL, PostgresEventStore } from '@lsc/event-sourcing';
 import { createTestDatabase } from '@lsc/testing';
 import { report, round } from '../common';
@@ -87,10 +88,38 @@ async function main(): Promise<void> {
     const summary = await importer.import({ content: file, filename: 'bench.csv', actor: 'bench', correlationId: randomUUID() });
     const total = Number(process.hrtime.bigint() - t0) / 1e9;
     console.error(JSON.stringify({ parsedLines: parsed.lines.length, rejected: parsed.rejected.length, parseSeconds: round(parseSeconds, 2), summary: { ...summary, rejected: summary.rejected.length } }));
-    report({ bench: 'reconcile', ours: LINES / total, baseline: LINES / parseSeconds, unit: 'lines/s', total_s: round(total, 2), stages, auto_matched: summary.autoMatched, suggested: summary.suggested, unmatched: summary.unmatched });
+    const wrong = await wrongAutoMatches(db.pool, orderRows);
+    report({
+      bench: 'reconcile', ours: LINES / total, baseline: LINES / parseSeconds, unit: 'lines/s', total_s: round(total, 2), stages,
+      auto_matched: summary.autoMatched, wrong_auto_matched: wrong, suggested: summary.suggested, unmatched: summary.unmatched,
+    });
+    // Speed bought with a wrong automatic match is no result: the run fails, the JSON line above still says why.
+    if (wrong > 0) process.exitCode = 1;
   } finally {
     await db.drop();
   }
+}
+
+/**
+ * Every automatic match checked against the generator's truth: line R<i> pays orderRows[(i * 7) % ORDERS]; lines that
+ * pay no order (unrelated credits) must never be auto-matched at all. Wrong ones are printed with their evidence.
+ */
+async function wrongAutoMatches(pool: Pool, orderRows: Array<{ id: string; name: string }>): Promise<number> {
+  const { rows } = await pool.query<{ ref: string; order_id: string; payer_name: string; remark: string; amount_fen: string; confidence: string; reasons: string[] }>(
+    `select bank_reference as ref, allocations->0->>'orderId' as order_id, payer_name, remark, amount_fen, confidence, reasons
+       from billing_transfers where match_mode = 'auto'`,
+  );
+  const names = new Map(orderRows.map((o) => [o.id, o.name]));
+  const wrong = rows.filter((r) => {
+    const i = Number(r.ref.slice(1));
+    return i % 5 >= 2 || orderRows[(i * 7) % orderRows.length].id !== r.order_id;
+  });
+  for (const r of wrong.slice(0, 50)) {
+    const i = Number(r.ref.slice(1));
+    const truth = i % 5 < 2 ? orderRows[(i * 7) % orderRows.length].name : '(none)';
+    console.error(`WRONG auto-match ${r.ref}: payer=${r.payer_name} remark=${r.remark} amount=${r.amount_fen} → ${names.get(r.order_id)} (expected ${truth}) confidence=${r.confidence} ${JSON.stringify(r.reasons)}`);
+  }
+  return wrong.length;
 }
 
 main().catch((err: unknown) => {

@@ -45,11 +45,23 @@ export function toSimplified(text: string): string {
 const BOILERPLATE = [
   '中国图书馆学会', '中图学会', '中图协会', '单位会员会费', '单位会员费', '单位会费', '会员会费', '会员费', '会费',
   '交纳', '缴纳', '缴费', '交费', '缴交', '年费', '年度', '费用', '单位会员', '入会', '续费', '汇款', '转账', '付款',
-  '和', '的', '及', '与',
 ].sort((a, b) => b.length - a.length);
 const BOILERPLATE_RE = new RegExp(BOILERPLATE.join('|'), 'g');
-const PHONE = /(?:\+?86)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}/g;
-const YEAR = /(?:19|20)\d{2}(?:年度?|年)?/g;
+/**
+ * Connectives (…图书馆和会费, …的会费) are only boilerplate where they join the name to boilerplate or end the text:
+ * inside a name they are identity (天津市和平区, 和县, 太和县). Stripping them everywhere made 甘肃省和平市图书馆
+ * and a one-character typo of 甘肃省廉平市图书馆 the same exact name, and the typo was auto-confirmed to 和平.
+ */
+const CUT = '\u0001';
+const TRAILING_CONNECTIVE = new RegExp(`[和的及与]+(?=${CUT}|$)`, 'g');
+const CUT_RE = new RegExp(CUT, 'g');
+/**
+ * Whole numbers only (never digits inside a longer number): 7+ digits are phone, account or reference numbers, and a
+ * year is 19xx/20xx standing alone. Without the digit boundaries 北京东12001号图书馆 lost "2001" to the year rule and
+ * became the same core as 北京东01925号图书馆 (which lost "1925").
+ */
+const PHONE = /(?<!\d)(?:0\d{2,3}-\d{7,8}|\d{7,})(?!\d)/g;
+const YEAR = /(?<!\d)(?:19|20)\d{2}(?!\d)(?:\s*年度?)?/g;
 const NON_WORD = /[^\p{L}\p{N}]/gu;
 /** Payers often write the amount, in figures or in capitals (陆仟元, 壹万捌仟元整, 6000元): it says nothing about who paid. */
 const AMOUNT = /[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元(?:[零壹贰叁肆伍陆柒捌玖]+[角分])*整?|\d+(?:\.\d+)?元|人民币|rmb/g;
@@ -63,8 +75,9 @@ export function normaliseText(text: string): string {
 export function coreOf(text: string, removeTokens: readonly string[] = []): string {
   let s = toSimplified(text.normalize('NFKC')).toLowerCase();
   for (const token of removeTokens) s = s.split(token.toLowerCase()).join(' ');
-  s = s.replace(PHONE, ' ').replace(NON_WORD, '').replace(YEAR, '').replace(AMOUNT, '').replace(BOILERPLATE_RE, '');
-  return s;
+  // Numbers go while their separators still delimit them (2026-06-01, 2026/2027年度).
+  s = s.replace(PHONE, ' ').replace(YEAR, ' ').replace(NON_WORD, '').replace(AMOUNT, '');
+  return s.replace(BOILERPLATE_RE, CUT).replace(TRAILING_CONNECTIVE, '').replace(CUT_RE, '');
 }
 
 export function digitsOnly(account: string): string {

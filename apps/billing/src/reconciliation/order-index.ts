@@ -1,5 +1,6 @@
 import { coreOf, digitsOnly } from './normalise';
 import { dayNumber } from './amount-signal';
+import { findLookAlikes, NamedOwner } from './look-alikes';
 import { normalisePaymentCode } from './payment-code';
 import { OpenOrder } from './types';
 
@@ -43,9 +44,11 @@ export class OrderIndex {
   private ranked: Int32Array;
   private readonly grams = new Set<string>();
   private readonly postings: Int32Array[] = [];
+  private readonly lookAlikes: Map<string, number[]>;
 
   constructor(orders: readonly OpenOrder[]) {
     const byBigram = new Map<string, number[]>();
+    const owners: NamedOwner[] = [];
     this.orders = orders.map((order, i) => {
       const names = [...new Set([order.institutionName, ...order.aliases].map((n) => coreOf(n)).filter((n) => n !== ''))];
       const accounts = new Set(order.knownPayerAccounts.map(digitsOnly).filter((a) => a !== ''));
@@ -53,11 +56,13 @@ export class OrderIndex {
       for (const account of accounts) push(this.byAccount, account, i);
       for (const name of names) {
         push(this.byName, name, i);
+        owners.push({ name, institutionId: order.institutionId, order: i });
         for (const gram of bigrams(name)) push(byBigram, gram, i);
       }
       return { order, names, accounts, issuedDay: dayNumber(order.issuedOn) };
     });
     for (const [gram, list] of byBigram) this.byBigram.set(gram, Int32Array.from(list));
+    this.lookAlikes = findLookAlikes(owners);
     this.counts = new Uint16Array(orders.length);
     this.touched = new Int32Array(Math.min(orders.length, 4096));
     this.ranked = new Int32Array(Math.min(orders.length, 4096));
@@ -73,6 +78,11 @@ export class OrderIndex {
 
   withName(core: string): number[] {
     return core === '' ? [] : this.byName.get(core) ?? [];
+  }
+
+  /** Orders of other institutions whose name is one typo away from this exact name (see look-alikes.ts). */
+  lookAlikesOf(name: string): readonly number[] {
+    return this.lookAlikes.get(name) ?? [];
   }
 
   /**

@@ -92,3 +92,41 @@ describe('createReconciler', () => {
     expect(strict.decide(line({ remark: '北京市朝阳区图书馆会费' })).kind).toBe('suggest');
   });
 });
+
+// Cases from the 100,000-line labelled set against 50,000 open orders (seed 7), where the reconciler auto-confirmed
+// the wrong institution before these fixes.
+describe('createReconciler at scale: names one typo apart', () => {
+  it('keeps a connective that is part of a name, so a typo of 廉平 is not taken for 和平', () => {
+    const reconciler = createReconciler([order('G1', '甘肃省和平市图书馆'), order('G2', '甘肃省廉平市图书馆')]);
+    const decision = reconciler.decide(line({ remark: '甘肃省平市图书馆会费' }));
+    expect(decision.kind).toBe('suggest');
+    if (decision.kind === 'suggest') expect(decision.candidates.map((c) => c.orderId).sort()).toEqual(['G1', 'G2']);
+    expect(reconciler.decide(line({ remark: '甘肃省和平市图书馆和会费' }))).toMatchObject({ kind: 'suggest' });
+  });
+
+  it('never reads the digits of a name as a year', () => {
+    // Only 北京东20001号 has an open order; 北京东12001号 is another institution and must not be paid into it.
+    const reconciler = createReconciler([order('Y1', '北京东20001号图书馆')]);
+    expect(reconciler.decide(line({ remark: '北京东12001号图书馆会费' })).kind).not.toBe('auto');
+    expect(reconciler.decide(line({ remark: '北京东20001号图书馆2026会费' }))).toMatchObject({ kind: 'auto', orderId: 'Y1' });
+  });
+
+  const twins = [order('Z1', '竹清大学医学图书馆', { amountDueFen: 500000, feePerYearFen: 500000 }), order('Z2', '河清大学医学图书馆', { amountDueFen: 500000, feePerYearFen: 500000 })];
+  const reconciler = createReconciler(twins);
+
+  it('suggests, never confirms, a remark that names one institution exactly but is one typo from another', () => {
+    // The payer of 河清大学医学图书馆 mistyped 河 as 竹: the remark is 竹清's exact name, the amount fits both.
+    const decision = reconciler.decide(line({ remark: '竹清大学医学图书馆会费', amountFen: 500000 }));
+    expect(decision.kind).toBe('suggest');
+    if (decision.kind === 'suggest') {
+      expect(decision.candidates.map((c) => c.orderId)).toEqual(['Z1', 'Z2']);
+      expect(decision.notes).toContain('附言与另一单位的名称仅差一字，可能为笔误，需人工确认');
+    }
+  });
+
+  it('still confirms the exact name when the payer account name or the payment code backs it up', () => {
+    expect(reconciler.decide(line({ remark: '竹清大学医学图书馆会费', payerName: '竹清大学医学图书馆', amountFen: 500000 }))).toMatchObject({ kind: 'auto', orderId: 'Z1' });
+    expect(reconciler.decide(line({ remark: `竹清大学医学图书馆会费 ${twins[0].paymentCode}`, amountFen: 500000 }))).toMatchObject({ kind: 'auto', orderId: 'Z1' });
+    expect(createReconciler([twins[0]]).decide(line({ remark: '竹清大学医学图书馆会费', amountFen: 500000 }))).toMatchObject({ kind: 'auto', orderId: 'Z1' });
+  });
+});

@@ -81,7 +81,16 @@ export function createReconciler(orders: readonly OpenOrder[], options: Partial<
         .sort(byScoreThenId);
       const [best, runnerUp] = scored;
       if (best && best.score >= settings.autoThreshold && (!runnerUp || best.score - runnerUp.score >= settings.autoMargin)) {
-        return { kind: 'auto', orderId: best.orderId, confidence: best.score, reasons: best.explain(), notes };
+        const lookAlikes = best.remarkOnly ? index.lookAlikesOf(facts.remarkCore) : [];
+        if (lookAlikes.length === 0) return { kind: 'auto', orderId: best.orderId, confidence: best.score, reasons: best.explain(), notes };
+        // The typed name is exact for one institution and one typo from another: the typo cannot be told from the
+        // intent. A person decides, shown the look-alikes whatever they score on the typed text (which is low).
+        notes.push('附言与另一单位的名称仅差一字，可能为笔误，需人工确认');
+        const twins = lookAlikes.map((i) => scoreCandidate(facts, index.orders[i], settings)).sort(byScoreThenId);
+        const twinIds = new Set(twins.map((c) => c.orderId));
+        const others = scored.filter((c) => c !== best && !twinIds.has(c.orderId) && c.score >= settings.suggestFloor);
+        const candidates = [best, ...twins, ...others].slice(0, 3).map((c) => ({ orderId: c.orderId, score: c.score, reasons: c.explain() }));
+        return { kind: 'suggest', candidates, notes };
       }
       const plausible: ScoredCandidate[] = scored
         .filter((c) => c.score >= settings.suggestFloor)

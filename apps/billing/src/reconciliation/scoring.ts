@@ -7,6 +7,8 @@ import { ReconcilerOptions } from './types';
 export interface RawScore {
   orderId: string;
   score: number;
+  /** The name evidence came from the remark alone: nothing the payer did not type themselves backs it up. */
+  remarkOnly: boolean;
   explain: () => string[];
 }
 
@@ -63,5 +65,6 @@ export function scoreCandidate(facts: LineFacts, candidate: IndexedOrder, option
     if (date.factor < 1) reasons.push(date.reason());
     return reasons;
   };
-  return { orderId: order.orderId, score, explain };
+  const remarkOnly = !codeMatches && !accountKnown && remarkSimilarity >= 0.999 && payerSimilarity < 0.999;
+  return { orderId: order.orderId, score, remarkOnly, explain };
 }

@@ -9,6 +9,14 @@ describe('coreOf', () => {
     ['湖北省图书馆+2026会费+13912345678', '湖北省图书馆'],
     ['湖北省圖書館２０２６年會費', '湖北省图书馆'],
     ['上海市徐汇区图书馆　2026年度单位会费（联系电话010-88544588）', '上海市徐汇区图书馆联系电话'],
+    // Connectives go only where they join the name to boilerplate; inside a name they are part of it.
+    ['天津市和平区图书馆和会费', '天津市和平区图书馆'],
+    ['甘肃省和平市图书馆', '甘肃省和平市图书馆'],
+    ['安徽省太和县图书馆的会费', '安徽省太和县图书馆'],
+    // Years and long numbers only as whole numbers: digits inside a name's number stay.
+    ['北京东12001号图书馆2026会费', '北京东12001号图书馆'],
+    ['北京东01925号图书馆', '北京东01925号图书馆'],
+    ['第十九中学2026/2027年度会费 订单6222000000012345', '第十九中学订单'],
   ])('%s → %s', (input, expected) => {
     expect(coreOf(input)).toBe(expected);
   });
