@@ -11,11 +11,15 @@
  * commit (the writer has the COMMIT reply) to the consumer receiving the message; all three read the same clock. The
  * writers are open-loop (a transaction starts on schedule whether or not earlier ones finished) and report their
  * committed rate and queueing, so a generator that falls behind shows in the result instead of lowering the load.
+ * The latency is split at the relay's send (the Kafka message timestamp, set by the producer when it builds the
+ * request): commit → send is the relay's poll and read, send → received the broker round trip and the consumer's
+ * fetch. Each process reports its event-loop delay and CPU time over the timed window, the parent the machine's CPU.
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { InstitutionRegistered } from '@lsc/contracts';
@@ -28,16 +32,55 @@ const TOTAL = Number(process.env.BENCH_EVENTS ?? 100000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 /**
- * Events (each to its own stream, with its integration event) per append transaction in the latency run. Every outbox
- * transaction NOTIFYs, and PostgreSQL serialises the commits of notifying transactions (a global lock held through
- * the commit's WAL flush): single-event transactions top out near 600 commits/s on this 2-core machine, below the
- * 1,000 events/s asked for. Several appends share a transaction here, as a command touching several streams would.
+ * Events (each to its own stream, with its integration event) per append transaction in the latency run: one, as a
+ * typical command writes. (Outbox transactions used to NOTIFY, which PostgreSQL serialises at commit — ~600 commits/s
+ * here — so this was 4; the relay polls now, see commit-rate.ts.)
  */
-const EVENTS_PER_TX = Number(process.env.BENCH_EVENTS_PER_TX ?? 4);
+const EVENTS_PER_TX = Number(process.env.BENCH_EVENTS_PER_TX ?? 1);
 const POOL_SIZE = 30;
 
 const now = (): number => performance.timeOrigin + performance.now();
 const load = (): number => round(loadavg()[0]);
+
+/** Event-loop delay (ms) and CPU time of this process since start(): what a process lost to its own and others' work. */
+class ProcessStats {
+  private histogram?: IntervalHistogram;
+  private cpu = process.cpuUsage();
+  private at = now();
+
+  start(): void {
+    this.histogram?.disable();
+    this.histogram = monitorEventLoopDelay({ resolution: 5 });
+    this.histogram.enable();
+    this.cpu = process.cpuUsage();
+    this.at = now();
+  }
+
+  snapshot(): LoopStats {
+    const h = this.histogram!;
+    const cpu = process.cpuUsage(this.cpu);
+    return { loop_delay_p50_ms: round(h.percentile(50) / 1e6, 1), loop_delay_p99_ms: round(h.percentile(99) / 1e6, 1), loop_delay_max_ms: round(h.max / 1e6, 1), cpu_pct: round(((cpu.user + cpu.system) / 1000 / (now() - this.at)) * 100, 1) };
+  }
+}
+interface LoopStats {
+  loop_delay_p50_ms: number;
+  loop_delay_p99_ms: number;
+  loop_delay_max_ms: number;
+  /** CPU time over wall time, in % of one core. */
+  cpu_pct: number;
+}
+
+/** Busy share of the whole machine's CPU (all cores) between two readings of /proc/stat. */
+const cpuTimes = (): { busy: number; total: number } => {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const v = fields.map(Number);
+  const total = v.reduce((a, b) => a + b, 0);
+  return { busy: total - v[3] - v[4], total };
+};
+const machineBusyPct = (from: { busy: number; total: number }): number => {
+  const to = cpuTimes();
+  return round(((to.busy - from.busy) / (to.total - from.total)) * 100, 1);
+};
 
 const message = (topic: string): OutboxMessage => {
   const institutionId = randomUUID();
@@ -88,8 +131,8 @@ async function throughput(kafka: Kafka, pool: Pool, published: PublishedCounter,
   const relayRound = async (): Promise<number> => {
     const acknowledged = published.until(TOTAL);
     await fillOutbox(pool, Array.from({ length: TOTAL }, () => message(topic)));
-    // Timed from the commit: the relay is already the leader and idle, woken by the transaction's NOTIFY; done when
-    // the broker acknowledged the last batch and the outbox is empty (its deletes are part of the work).
+    // Timed from the commit: the relay is already the leader and idle (polling, backed off to its idle ceiling); done
+    // when the broker acknowledged the last batch and the outbox is empty (its deletes are part of the work).
     const start = now();
     await acknowledged;
     await waitForEmptyOutbox(pool);
@@ -116,7 +159,7 @@ async function throughput(kafka: Kafka, pool: Pool, published: PublishedCounter,
   return { ours: rate('relay'), baseline: rate('baseline'), rounds: rounds.map((r) => ({ ...r, events_per_s: Math.round(TOTAL / r.seconds) })) };
 }
 
-type FromConsumer = { ready: true } | { received: [string, number][] };
+type FromConsumer = { ready: true } | { received: [string, number, number][]; stats?: LoopStats };
 type FromGenerator = { warm: string[] } | { done: GeneratorResult };
 interface GeneratorResult {
   /** [event id, requested at, committed at] for every event of the timed run. */
@@ -124,6 +167,7 @@ interface GeneratorResult {
   scheduledPerS: number;
   committedPerS: number;
   maxInFlight: number;
+  stats: LoopStats;
 }
 
 /** A child process (node `this file` <role> …) talking to the parent over IPC. */
@@ -135,15 +179,24 @@ function child<T>(args: string[], onMessage: (m: T) => void): { process: ReturnT
   return { process: proc, exited };
 }
 
-async function latency(kafka: Kafka, dbUrl: string) {
+async function latency(kafka: Kafka, dbUrl: string, relayStats: ProcessStats) {
   const topic = uniqueName('bench_latency');
   await createTestTopics(kafka, [topic], { partitions: 6 });
   const receivedAt = new Map<string, number>();
+  /** Event id → the Kafka message timestamp: when the relay's producer built the request carrying it. */
+  const sentAt = new Map<string, number>();
+  let consumerStats: LoopStats | undefined;
   let consumerReady!: () => void;
   const ready = new Promise<void>((resolve) => (consumerReady = resolve));
   const consumer = child<FromConsumer>(['consumer', topic], (m) => {
     if ('ready' in m) consumerReady();
-    else for (const [id, at] of m.received) receivedAt.set(id, at);
+    else {
+      for (const [id, at, sent] of m.received) {
+        receivedAt.set(id, at);
+        sentAt.set(id, sent);
+      }
+      if (m.stats) consumerStats = m.stats;
+    }
   });
   let warm: string[] | undefined;
   let result: GeneratorResult | undefined;
@@ -163,15 +216,26 @@ async function latency(kafka: Kafka, dbUrl: string) {
     // Warm-up through the same path until the consumer has it (its fetch loop and the relay's topic metadata are live).
     await until(() => warm !== undefined && warm.every((id) => receivedAt.has(id)), 60000, 'the warm-up events at the consumer');
     const loadBefore = load();
+    const machineFrom = cpuTimes();
+    relayStats.start();
+    consumer.process.send('go');
     generator.process.send('go');
     await until(() => result !== undefined, (seconds('BENCH_LATENCY_SECONDS', 10) + 120) * 1000, 'the load generator');
+    const relayLoop = relayStats.snapshot();
+    const machineBusy = machineBusyPct(machineFrom);
     const events = result!.events;
     const deadline = Date.now() + 30000;
     while (events.some(([id]) => !receivedAt.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // The consumer's statistics come with its next report (every 100 ms).
+    consumerStats = undefined;
+    await until(() => consumerStats !== undefined, 5000, 'the consumer statistics');
     const delivered = events.filter(([id]) => receivedAt.has(id));
     const fromCommit = delivered.map(([id, , committed]) => receivedAt.get(id)! - committed);
     const fromRequest = delivered.map(([id, requested]) => receivedAt.get(id)! - requested);
     const queueing = events.map(([, requested, committed]) => committed - requested);
+    // Kafka timestamps are whole milliseconds: the split is good to ~1 ms.
+    const toSend = delivered.map(([id, , committed]) => sentAt.get(id)! - committed);
+    const sendToReceive = delivered.map(([id]) => receivedAt.get(id)! - sentAt.get(id)!);
     const p = (a: number[], q: number) => round(percentile([...a].sort((x, y) => x - y), q), 1);
     return {
       sent: events.length,
@@ -186,6 +250,12 @@ async function latency(kafka: Kafka, dbUrl: string) {
       generatorQueueP99: p(queueing, 99),
       maxTransactionsInFlight: result!.maxInFlight,
       loadBefore,
+      commitToSendP50: p(toSend, 50),
+      commitToSendP99: p(toSend, 99),
+      sendToReceiveP50: p(sendToReceive, 50),
+      sendToReceiveP99: p(sendToReceive, 99),
+      processes: { relay: relayLoop, generator: result!.stats, consumer: consumerStats! },
+      machineBusy,
     };
   } finally {
     consumer.process.kill();
@@ -223,6 +293,8 @@ async function generate(dbUrl: string, topic: string): Promise<void> {
   for (let i = 0; i < 20; i++) warm.push(...(await appendTx()).map(([id]) => id));
   process.send!({ warm });
   await new Promise((resolve) => process.once('message', resolve));
+  const stats = new ProcessStats();
+  stats.start();
   maxInFlight = 0;
   const durationMs = seconds('BENCH_LATENCY_SECONDS', 10) * 1000;
   const transactions: Promise<[string, number, number][]>[] = [];
@@ -235,6 +307,7 @@ async function generate(dbUrl: string, topic: string): Promise<void> {
   }
   const scheduledFor = (now() - started) / 1000;
   const events = (await Promise.all(transactions)).flat();
+  const loop = stats.snapshot();
   const lastCommit = Math.max(...events.map(([, , committed]) => committed));
   process.send!({
     done: {
@@ -242,6 +315,7 @@ async function generate(dbUrl: string, topic: string): Promise<void> {
       scheduledPerS: Math.round((due * EVENTS_PER_TX) / scheduledFor),
       committedPerS: Math.round(events.length / ((lastCommit - started) / 1000)),
       maxInFlight,
+      stats: loop,
     },
   } satisfies FromGenerator);
   await pool.end();
@@ -254,18 +328,20 @@ async function consume(topic: string): Promise<void> {
   // minBytes 1 (the default): the broker answers a fetch as soon as a message arrives, so maxWaitTimeInMs only bounds
   // an idle fetch and adds nothing to latency.
   const consumer = kafka.consumer({ groupId: uniqueName('bench-g') });
-  let pending: [string, number][] = [];
+  let pending: [string, number, number][] = [];
+  const stats = new ProcessStats();
+  stats.start();
+  process.on('message', () => stats.start());
   consumer.on(consumer.events.GROUP_JOIN, () => process.send!({ ready: true }));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message: m }) => {
-      pending.push([m.headers!['event-id']!.toString(), now()]);
+      pending.push([m.headers!['event-id']!.toString(), now(), Number(m.timestamp)]);
     },
   });
   setInterval(() => {
-    if (pending.length === 0) return;
-    process.send!({ received: pending });
+    process.send!({ received: pending, stats: stats.snapshot() });
     pending = [];
   }, 100);
   process.on('disconnect', () => process.exit(0));
@@ -282,11 +358,17 @@ async function main(): Promise<void> {
     const loadAtStart = load();
     relay.start();
     const t = await throughput(kafka, db.pool, published, topic);
-    const l = await latency(kafka, db.url);
+    const l = await latency(kafka, db.url, new ProcessStats());
     await relay.stop();
     if (l.generatorCommittedPerS < RATE * 0.95) console.log(`warning: the writers committed ${l.generatorCommittedPerS} events/s of the ${RATE}/s asked for (database saturated, machine load ${load()}); the latency is at that lower rate`);
     console.log(
       `raw producer: ${t.baseline.toFixed(0)} events/s; relay: ${t.ours.toFixed(0)} events/s; latency at ${RATE}/s (${EVENTS_PER_TX} events per transaction, generator committed ${l.generatorCommittedPerS}/s): p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms (${l.received}/${l.sent} received); load ${loadAtStart} → ${load()}`,
+    );
+    console.log(
+      `latency split: commit → relay send p50 ${l.commitToSendP50} / p99 ${l.commitToSendP99} ms, send → consumer p50 ${l.sendToReceiveP50} / p99 ${l.sendToReceiveP99} ms; machine CPU busy ${l.machineBusy}% of ${cpus().length} cores; ` +
+        Object.entries(l.processes)
+          .map(([name, s]) => `${name}: loop delay p99 ${s.loop_delay_p99_ms} ms (max ${s.loop_delay_max_ms}), CPU ${s.cpu_pct}%`)
+          .join('; '),
     );
     report({
       bench: 'outbox-relay',
@@ -311,6 +393,12 @@ async function main(): Promise<void> {
       generator_max_tx_in_flight: l.maxTransactionsInFlight,
       // The latency figures describe the asked-for load only if the writers committed it (within 5%).
       generator_kept_up: l.generatorCommittedPerS >= RATE * 0.95,
+      latency_commit_to_send_p50_ms: l.commitToSendP50,
+      latency_commit_to_send_p99_ms: l.commitToSendP99,
+      latency_send_to_receive_p50_ms: l.sendToReceiveP50,
+      latency_send_to_receive_p99_ms: l.sendToReceiveP99,
+      latency_processes: l.processes,
+      latency_machine_cpu_busy_pct: l.machineBusy,
       latency_note: 'latency_p50/p99/max: append commit (writer process) → relay (this process) → consumer (its own process) receiving; from_request adds the wait for a database connection and the commit',
       load_1m: { start: loadAtStart, latency_start: l.loadBefore, end: load() },
       target_ratio: 0.7,

@@ -171,7 +171,7 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
     }
   });
 
-  it('publishes a row committed while a batch was in flight at once, not after the idle poll (the wake-up is not lost)', async () => {
+  it('publishes a row committed while a batch was in flight at once, not after the idle poll (the fresh read after the ack)', async () => {
     const wakeTopic = uniqueName('wake');
     await createTestTopics(kafka, [wakeTopic], { partitions: 1 });
     const received: KafkaMessage[] = [];
@@ -180,24 +180,48 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
     const published: number[] = [];
     const relay = new OutboxRelay(db.pool, kafka, {
       lockName: uniqueName('relay'),
-      // Far longer than the test may take: only the NOTIFY (or the fresh read after the ack) can publish the second row.
+      // Far longer than the test may take: only the fresh read after the ack can publish the second row.
+      minPollMs: 600000,
       idlePollMs: 600000,
       afterPublish: async (count) => {
         published.push(count);
         if (published.length === 1) await withTransaction(db.pool, (c) => enqueueOutbox(c, [{ topic: wakeTopic, key: second.streamId, event: second }]));
       },
     });
+    // Committed before the relay starts, so its first read (on becoming leader) finds it; no poll comes after that.
+    const first = registered(`first-${randomUUID()}`);
+    await withTransaction(db.pool, (c) => enqueueOutbox(c, [{ topic: wakeTopic, key: first.streamId, event: first }]));
     relay.start();
     try {
       await eventually(() => relay.leader, { what: 'leadership' });
-      const first = registered(`first-${randomUUID()}`);
-      await withTransaction(db.pool, (c) => enqueueOutbox(c, [{ topic: wakeTopic, key: first.streamId, event: first }]));
       await eventually(() => published.length >= 2, { what: 'the row committed during the first batch to be published', timeoutMs: 15000 });
       await eventually(() => received.length >= 2, { what: 'both rows at the consumer' });
       expect(received.map((m) => JSON.parse(m.value!.toString()).eventId)).toEqual([first.eventId, second.eventId]);
     } finally {
       await relay.stop();
       await deleteTestTopics(kafka, [wakeTopic]);
+    }
+  });
+
+  it('picks up a commit while idle by polling (no NOTIFY), backed off to at most the idle ceiling', async () => {
+    const pollTopic = uniqueName('poll');
+    await createTestTopics(kafka, [pollTopic], { partitions: 1 });
+    const published: number[] = [];
+    const relay = new OutboxRelay(db.pool, kafka, { lockName: uniqueName('relay'), minPollMs: 5, idlePollMs: 50, idleAfterMs: 100, afterPublish: () => void published.push(Date.now()) });
+    relay.start();
+    try {
+      await eventually(() => relay.leader, { what: 'leadership' });
+      // Idle long enough to have backed off to the ceiling.
+      await new Promise((r) => setTimeout(r, 1000));
+      const e = registered(`poll-${randomUUID()}`);
+      await withTransaction(db.pool, (c) => enqueueOutbox(c, [{ topic: pollTopic, key: e.streamId, event: e }]));
+      const committedAt = Date.now();
+      await eventually(() => published.length >= 1, { what: 'the row published by a poll', timeoutMs: 10000 });
+      // 50 ms ceiling + a read and a send; generous for a loaded machine, far below the old 250 ms idle poll + send.
+      expect(published[0] - committedAt).toBeLessThan(1000);
+    } finally {
+      await relay.stop();
+      await deleteTestTopics(kafka, [pollTopic]);
     }
   });
 

@@ -75,11 +75,12 @@ from unnest($4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[]) with or
 where $3::int = 0 or exists (select 1 from es_events where stream_id = $1 and stream_version = $3::int)
 returning global_position::text`;
 
-// NOTIFY wakes the relay at commit time (it is transactional), so publishing latency is not a polling interval.
+// No NOTIFY: PostgreSQL serialises the commits of notifying transactions (a global lock held through the commit's WAL
+// flush, so no group commit), which capped outbox writers at a fraction of the plain commit rate. The relay polls
+// instead, with a short adaptive interval (see OutboxRelay in @lsc/messaging).
 const OUTBOX_SQL = `
-with wake as (select pg_notify('es_outbox', ''))
 insert into es_outbox (topic, message_key, event_id, event_type, schema_version, payload, headers)
-select t.* from unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[]) as t, wake`;
+select t.* from unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[]) as t`;
 
 // ORDER BY must name the table's columns (es_events.x),
 // or PostgreSQL sorts by the text output columns of the same name ("10" < "9").

@@ -149,14 +149,21 @@ describe('MultiStreamEventStore (real PostgreSQL)', () => {
     });
   });
 
-  it('wakes the relay (NOTIFY es_outbox) when the transaction commits', async () => {
+  it('does not NOTIFY (notifying commits are serialised by PostgreSQL; the relay polls)', async () => {
     const listener = new Client({ connectionString: db.url });
     await listener.connect();
     try {
       await listener.query('listen es_outbox');
-      const woken = new Promise<string>((resolve) => listener.once('notification', (n) => resolve(n.channel)));
+      const notifications: string[] = [];
+      listener.on('notification', (n) => notifications.push(n.channel));
       await withTransaction(db.pool, (client) => enqueueOutboxRows(client, [message(sid())]));
-      await expect(woken).resolves.toBe('es_outbox');
+      const key = sid();
+      await store.append(key, 'thing', 'no_stream', [event('Created')], { outbox: [message(key)] });
+      await withTransaction(db.pool, (client) => enqueueOutbox(client, [message(sid())]));
+      // A notification is delivered when the notifying transaction commits; a round trip later it would have arrived.
+      await listener.query('select 1');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(notifications).toEqual([]);
     } finally {
       await listener.end();
     }

@@ -139,8 +139,8 @@ function* copyLines(rows: Iterable<readonly unknown[]>): Generator<string> {
 export async function enqueueOutboxRows(client: PoolClient, messages: readonly OutboxMessage[], options: { transactionHasId?: boolean } = {}): Promise<void> {
   if (messages.length === 0) return;
   // As in enqueueOutbox: the transaction takes its id before outbox ids, so the relay knows when a skipped id is
-  // final; NOTIFY wakes the relay at commit (COPY cannot carry the CTE the single-row path uses).
-  await client.query(options.transactionHasId ? `select pg_notify('es_outbox', '')` : `select pg_current_xact_id(), pg_notify('es_outbox', '')`);
+  // final. No NOTIFY (it would serialise commits): the relay polls.
+  if (!options.transactionHasId) await client.query('select pg_current_xact_id()');
   await copyInto(
     client,
     'es_outbox',
