@@ -316,6 +316,7 @@ describe('malformed requests through the gateway', () => {
       headers['x-forwarded-for'] = req.ip;
       let status: number;
       let text: string;
+      const sentAt = Date.now();
       try {
         const res = await fetch(`${BASE}${path}${qs}`, { method: req.route.method, headers, body: payload, signal: AbortSignal.timeout(60_000) });
         status = res.status;
@@ -329,7 +330,8 @@ describe('malformed requests through the gateway', () => {
           stats.earlyClose++;
           return true;
         }
-        throw new Error(`${req.route.method} ${path}: transport error (${size} bytes sent) ${String((err as Error & { cause?: unknown }).cause ?? err)}`);
+        const sent = `${req.body.kind}${req.body.kind === 'raw' ? ` ${req.body.contentType}` : ''}, ${size} bytes, query ${qs.length} chars, auth ${(req.auth ?? 'none').slice(0, 30)}…, ip ${req.ip}`;
+        throw new Error(`${req.route.method} ${path}${qs.slice(0, 300)}: transport error after ${Date.now() - sentAt} ms (${sent}) ${String((err as Error & { cause?: unknown }).cause ?? err)}`);
       }
       stats.total++;
       stats.byStatus.set(status, (stats.byStatus.get(status) ?? 0) + 1);
@@ -370,7 +372,7 @@ describe('malformed requests through the gateway', () => {
     const seconds = (Date.now() - started) / 1000;
     const summary = [...stats.byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(' ');
     console.log(`[bad-input] ${stats.total} requests in ${seconds.toFixed(0)} s (${(stats.total / seconds).toFixed(1)}/s), seeds ${seeds.join(',')}; statuses ${summary}; cross-tenant attempts ${stats.crossTenantTried}`);
-    const failures = results.flatMap((r, w) => (r.status === 'rejected' ? [`seed ${seeds[w]}: ${String((r.reason as Error & { cause?: unknown }).cause ?? '').slice(0, 600)} | ${String((r.reason as Error).message).slice(0, 600)}`] : []));
+    const failures = results.flatMap((r, w) => (r.status === 'rejected' ? [`seed ${seeds[w]}: ${String((r.reason as Error & { cause?: unknown }).cause ?? '').slice(0, 1500)} | ${String((r.reason as Error).message).slice(0, 600)}`] : []));
     expect({ problems: [...new Set(problems)].slice(0, 20), failures }).toEqual({ problems: [], failures: [] });
     console.log(`[bad-input] ${stats.earlyClose} large uploads answered by closing the connection early (gateway ready afterwards)`);
     expect(stats.earlyClose).toBeLessThan(RUNS * 0.02);

@@ -40,6 +40,11 @@ export interface BootstrapOptions {
   commands?: Record<string, (context: INestApplicationContext, args: string[]) => Promise<void>>;
 }
 
+
+/** Requests slower than this are logged at warn level with their route and correlation id. */
+const SLOW_REQUEST_MS = 5_000;
+const requestStarted = new WeakMap<FastifyRequest, number>();
+
 export function buildOpenApiDocument(app: INestApplication, title: string, description: string): OpenAPIObject {
   const config = new DocumentBuilder().setTitle(title).setDescription(description).setVersion('1').addBearerAuth().build();
   return SwaggerModule.createDocument(app, config);
@@ -72,12 +77,18 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    requestStarted.set(request, performance.now());
     request.correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
     void reply.header(CORRELATION_HEADER, request.correlationId);
   });
   fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions?.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (reply.elapsedTime >= SLOW_REQUEST_MS) logger.warn({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime), correlationId: request.correlationId }, 'slow request');
+  });
+  // A client that gives up before any answer is otherwise invisible here (no response, no metric): name the request.
+  fastify.addHook('onRequestAbort', async (request: FastifyRequest) => {
+    logger.warn({ method: request.method, route: request.routeOptions?.url ?? 'unmatched', url: request.url.slice(0, 300), ms: Math.round(performance.now() - (requestStarted.get(request) ?? performance.now())), correlationId: request.correlationId }, 'client aborted the request before it was answered');
   });
   // Errors raised by Fastify itself (bad JSON, body too large, wrong content type) get the same shape as Nest's.
   fastify.setErrorHandler((error: { statusCode?: number; message: string }, request: FastifyRequest, reply: FastifyReply) => {

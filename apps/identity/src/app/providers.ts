@@ -55,8 +55,8 @@ export const identityProviders: Provider[] = [
   { provide: CaptchaService, useFactory: (redis: Redis, c: IdentityConfig) => new CaptchaService(redis, { keyPrefix: c.REDIS_KEY_PREFIX, ttlMs: 120_000 }), inject: [REDIS, CONFIG] },
   {
     provide: SmsCodeService,
-    useFactory: (redis: Redis, c: IdentityConfig, logger: Logger) =>
-      new SmsCodeService(redis, createSmsSender(smsSenderConfig(c), c.NODE_ENV, logger), { keyPrefix: c.REDIS_KEY_PREFIX, pepper: c.SMS_CODE_PEPPER, ...DEFAULT_SMS_CODE_LIMITS }),
+    useFactory: async (redis: Redis, c: IdentityConfig, logger: Logger) =>
+      new SmsCodeService(redis, await createSmsSender(smsSenderConfig(c), c.NODE_ENV, logger), { keyPrefix: c.REDIS_KEY_PREFIX, pepper: c.SMS_CODE_PEPPER, ...DEFAULT_SMS_CODE_LIMITS }),
     inject: [REDIS, CONFIG, LOGGER],
   },
   { provide: PasswordHasher, useValue: new PasswordHasher() },

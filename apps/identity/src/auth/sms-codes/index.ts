@@ -1,5 +1,5 @@
 export * from './sms-sender';
 export * from './local-sms-sender';
-export * from './aliyun-sms-sender';
+export type { AliyunSmsConfig, SendSmsClient } from './aliyun-sms-sender';
 export * from './sms-sender.factory';
 export * from './sms-code.service';

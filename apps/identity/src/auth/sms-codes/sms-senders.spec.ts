@@ -57,18 +57,18 @@ describe('LocalSmsSender and createSmsSender', () => {
     expect(await readLocalSmsOutbox(join(dir, 'none.jsonl'))).toEqual([]);
   });
 
-  it('selects the adapter from config and refuses the local outbox in production', () => {
-    expect(createSmsSender({ provider: 'local', outboxFile: join(dir, 'o.jsonl') }, 'development')).toBeInstanceOf(LocalSmsSender);
-    expect(createSmsSender({ provider: 'aliyun', accessKeyId: 'i', accessKeySecret: 's', signName: '中国图书馆学会', templateCodes }, 'production')).toBeInstanceOf(AliyunSmsSender);
-    expect(() => createSmsSender({ provider: 'local', outboxFile: join(dir, 'o.jsonl') }, 'production')).toThrow(/production/);
+  it('selects the adapter from config and refuses the local outbox in production', async () => {
+    expect(await createSmsSender({ provider: 'local', outboxFile: join(dir, 'o.jsonl') }, 'development')).toBeInstanceOf(LocalSmsSender);
+    expect(await createSmsSender({ provider: 'aliyun', accessKeyId: 'i', accessKeySecret: 's', signName: '中国图书馆学会', templateCodes }, 'production')).toBeInstanceOf(AliyunSmsSender);
+    await expect(createSmsSender({ provider: 'local', outboxFile: join(dir, 'o.jsonl') }, 'production')).rejects.toThrow(/production/);
   });
 
   it('logs codes only when asked to and running in development', async () => {
     const logs: object[] = [];
     const logger = { info: (obj: object) => logs.push(obj) };
-    await createSmsSender({ provider: 'local', outboxFile: join(dir, 'o.jsonl'), logCodes: true }, 'test', logger).sendVerificationCode({ phone: '13812345678', purpose: 'login', code: '515151', ttlMinutes: 5 });
+    await (await createSmsSender({ provider: 'local', outboxFile: join(dir, 'o.jsonl'), logCodes: true }, 'test', logger)).sendVerificationCode({ phone: '13812345678', purpose: 'login', code: '515151', ttlMinutes: 5 });
     expect(JSON.stringify(logs)).not.toContain('515151');
-    await createSmsSender({ provider: 'local', outboxFile: join(dir, 'o.jsonl'), logCodes: true }, 'development', logger).sendVerificationCode({ phone: '13812345678', purpose: 'login', code: '616161', ttlMinutes: 5 });
+    await (await createSmsSender({ provider: 'local', outboxFile: join(dir, 'o.jsonl'), logCodes: true }, 'development', logger)).sendVerificationCode({ phone: '13812345678', purpose: 'login', code: '616161', ttlMinutes: 5 });
     expect(JSON.stringify(logs)).toContain('616161');
   });
 });
