@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FakeUpstream, json, rawRequest } from './testing/fake-upstream';
 import { CLOSED_PORT_URL, randomIp, startGateway, type RunningGateway } from './testing/gateway-harness';
@@ -19,6 +20,14 @@ function multipart(field: string, filename: string, content: Buffer): { body: Bu
   return { body: Buffer.concat([head, content, tail]), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 describe('gateway', () => {
@@ -31,6 +40,7 @@ describe('gateway', () => {
     identity = await new FakeUpstream(['/api/v1/identity/sessions', '/internal/rebuild'], { Session: { type: 'object', properties: { token: { type: 'string' } } } })
       .on('* /api/v1/identity/echo', (_req, res, seen) => json(res, 200, seen, { 'x-upstream': 'identity' }))
       .on('POST /api/v1/identity/sessions', (_req, res) => json(res, 201, { token: 't' }))
+      .answerEarly('POST /api/v1/identity/early-refusal', (_req, res) => json(res, 401, { code: 'UNAUTHENTICATED', message: '请先登录', details: [], correlationId: 'from-service' }))
       .on('GET /api/v1/identity/conflict', (_req, res) => json(res, 409, STANDARD_CONFLICT))
       .on('GET /api/v1/identity/nest-error', (_req, res) => json(res, 400, { statusCode: 400, message: 'Bad Request', error: 'Bad Request' }))
       .on('GET /api/v1/identity/html-error', (_req, res) => {
@@ -137,6 +147,31 @@ describe('gateway', () => {
       expect(body.code).toBe('PAYLOAD_TOO_LARGE');
       // The upstream may have started receiving, but never received a complete oversized body.
       expect(identity.seen.slice(before).every((s) => s.bodyLength <= 1024 * 1024)).toBe(true);
+    });
+
+    it('answers a service that refuses before the body has arrived only once the client has sent it, and keeps the connection', async () => {
+      // Streamed, the refusal came back while the client was still sending and the connection was closed under it
+      // (EPIPE instead of the answer, and no keep-alive); small bodies are now read to the end first.
+      const body = Buffer.from(`--b\r\nContent-Disposition: form-data; name="recipient"\r\n\r\n${'张'.repeat(40)}\r\n--b--\r\n`);
+      const socket = connect(Number(new URL(gw.url).port), '127.0.0.1');
+      let received = '';
+      let closed = false;
+      socket.on('data', (d: Buffer) => (received += d.toString('utf8')));
+      socket.on('close', () => (closed = true));
+      socket.write(`POST /api/v1/identity/early-refusal HTTP/1.1\r\nHost: gw\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: ${body.length}\r\n\r\n`);
+      socket.write(body.subarray(0, 20));
+      await sleep(300);
+      expect({ received, closed }).toEqual({ received: '', closed: false });
+      socket.write(body.subarray(20));
+      await until(() => received.includes('请先登录'));
+      expect(received).toMatch(/^HTTP\/1\.1 401/);
+      expect(received.toLowerCase()).not.toContain('connection: close');
+      received = '';
+      socket.write('GET /health/live HTTP/1.1\r\nHost: gw\r\n\r\n');
+      await until(() => /\r\n\r\n\{/.test(received));
+      expect(received).toMatch(/^HTTP\/1\.1 200/);
+      expect(closed).toBe(false);
+      socket.destroy();
     });
 
     it('does not let ../ or %2e%2e escape the area prefix', async () => {

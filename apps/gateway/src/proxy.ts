@@ -1,7 +1,7 @@
 import replyFrom from '@fastify/reply-from';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { BodyTooLargeError, limitedStream } from './body-limit';
 import { clientIp } from './client-identity';
@@ -41,6 +41,34 @@ const bodyLimitFor = (request: FastifyRequest): number => {
 };
 
 /**
+ * Small bodies are read to the end before they are forwarded. Streamed, a body the service refuses early (401 without a
+ * token, 415) is still arriving when the answer comes back, and reply-from then closes the client's connection (it
+ * could not carry another request); a client still sending gets EPIPE or a reset instead of the answer — seen as
+ * intermittent transport errors in the fuzz suite. Read first, the request is complete before the service sees it.
+ * Large uploads keep streaming, so a 20 MB statement is never held in memory.
+ */
+const BUFFERED_BODY_MAX_BYTES = 256 * 1024;
+
+function readWhole(payload: Readable, limitBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    payload.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        payload.removeAllListeners('data');
+        payload.resume(); // the client declared a length; let it finish sending so the 413 reaches it
+        reject(new BodyTooLargeError(limitBytes));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    payload.on('end', () => resolve(Buffer.concat(chunks, size)));
+    payload.on('error', reject);
+  });
+}
+
+/**
  * Streams /api/v1/<area>/* to the owning service unchanged in path, query and body. Encapsulated so its
  * pass-through body parser and error handler do not affect the gateway's own routes.
  */
@@ -61,6 +89,16 @@ export const proxyPlugin: FastifyPluginAsync<ProxyOptions> = async (instance, op
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
       done(new BodyTooLargeError(limit));
+      return;
+    }
+    if (Number.isFinite(declared) && declared <= BUFFERED_BODY_MAX_BYTES) {
+      readWhole(payload, limit).then(
+        (body) => done(null, Readable.from([body])),
+        (err: Error) => {
+          if (err instanceof BodyTooLargeError) oversized.add(request);
+          done(err);
+        },
+      );
       return;
     }
     done(null, limitedStream(payload, limit, () => oversized.add(request)));

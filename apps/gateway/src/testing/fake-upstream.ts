@@ -17,6 +17,7 @@ export class FakeUpstream {
   readonly seen: SeenRequest[] = [];
   private server?: Server;
   private readonly routes = new Map<string, Route>();
+  private readonly earlyRoutes = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
 
   constructor(openapiPaths: string[], schemas: Record<string, unknown> = {}) {
     this.on('GET /openapi.json', (_req, res) =>
@@ -28,6 +29,12 @@ export class FakeUpstream {
   /** `key` is "METHOD /path" (query ignored); "* /path" matches every method. */
   on(key: string, route: Route): this {
     this.routes.set(key, route);
+    return this;
+  }
+
+  /** Answers from the request line and headers alone, without reading the body (as a service refusing a missing token does). */
+  answerEarly(key: string, route: (req: IncomingMessage, res: ServerResponse) => void): this {
+    this.earlyRoutes.set(key, route);
     return this;
   }
 
@@ -50,6 +57,8 @@ export class FakeUpstream {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const early = this.earlyRoutes.get(`${req.method} ${(req.url ?? '').split('?')[0]}`);
+    if (early) return early(req, res);
     const hash = createHash('sha256');
     let bodyLength = 0;
     for await (const chunk of req) {
