@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { EmailChanged, InstitutionNameChanged, InstitutionProfileUpdated, InstitutionRegistered, PaymentOrderIssued, PaymentOrderPaid, type IntegrationEvent } from '@lsc/contracts';
+import { EmailChanged, InstitutionNameChanged, InstitutionProfileUpdated, InstitutionRegistered, PaymentOrderIssued, PaymentOrderPaid, PaymentReversed, type IntegrationEvent } from '@lsc/contracts';
 import { KafkaEventRouter } from '@lsc/messaging';
+import type { RecordPaymentReversalData } from '../domain';
 import { metadata, MembershipCommands } from '../write/membership-commands';
 import * as institutions from './institutions';
 
@@ -33,6 +34,17 @@ export class EventHandlers implements OnModuleInit {
       })
       .on(PaymentOrderPaid, async (e, { client }) => {
         await this.commands.markPaid(e.data.applicationId, e.data.institutionId, e.data.orderId, e.data.paidOn, fromBilling(e), client);
+      })
+      .on(PaymentReversed, async (e, { client }) => {
+        // The contract admits only the four settlement statuses (validated before this handler runs).
+        const d = e.data;
+        await this.commands.recordPaymentReversal(
+          d.applicationId,
+          d.institutionId,
+          { orderId: d.orderId, transferId: d.transferId, amountFen: d.amountFen, orderStatus: d.status as RecordPaymentReversalData['orderStatus'], reason: d.reason, reversedBy: d.reversedBy, reversedAt: d.at },
+          fromBilling(e),
+          client,
+        );
       });
   }
 }

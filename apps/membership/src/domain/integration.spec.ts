@@ -68,6 +68,20 @@ const applicationFlow = (cancel: boolean): { state: ApplicationState; event: App
         ]),
   ]);
 
+const reversalFlow = (): { state: MembershipState; event: MembershipEvent }[] => {
+  const activate = (paidOn: string): MembershipCommand => ({
+    type: 'Activate',
+    data: { institutionId: INST, applicationId: APP, orderId: ORD, kind: 'new', qualification: { code: 'enterprise', name: '企业会员' }, paidOn, years: 3, memberSequence: 1, mailingAddress: address },
+    metadata: meta(`${paidOn}T02:00:00.000Z`, [MEM]),
+  });
+  const reverse = (orderStatus: 'paid' | 'unpaid', transferId: string): MembershipCommand => ({
+    type: 'RecordPaymentReversal',
+    data: { orderId: ORD, transferId, amountFen: 1800000, orderStatus, reason: '匹配错误：该笔到账属于同名的另一单位', reversedBy: 'finance-1', reversedAt: '2026-09-20T02:00:00.000Z' },
+    metadata: meta('2026-09-20T02:00:00.000Z'),
+  });
+  return run(membershipDecider, [activate('2026-09-03'), reverse('paid', '5a1d2e3f-5555-4a55-9f77-2d1c1f7f0a06'), reverse('unpaid', '5a1d2e3f-5555-4a55-9f77-2d1c1f7f0a07'), activate('2026-09-25')]);
+};
+
 const membershipFlow = (): { state: MembershipState; event: MembershipEvent }[] => {
   const tick = (now: string): MembershipCommand => ({ type: 'Tick', data: {}, metadata: meta(now) });
   return run(membershipDecider, [
@@ -117,9 +131,17 @@ describe('domain → integration events', () => {
     expect(produced.map((m) => (m.data as { daysBefore?: number }).daysBefore).filter((d) => d !== undefined)).toEqual([30, 7]);
   });
 
+  it('a reversed payment suspends (MembershipPaymentReversed) and paying again restores (MembershipPaymentRestored) — all valid', () => {
+    const produced = reversalFlow().flatMap(({ state, event }) => toIntegrationEvents(state, event));
+    // The first reversal leaves the order paid by another transfer: recorded on the stream, nothing published.
+    expect(produced.map((m) => m.contract.name)).toEqual(['membership.MembershipActivated.v1', 'membership.MembershipPaymentReversed.v1', 'membership.MembershipPaymentRestored.v1']);
+    validate(produced);
+    expect(produced[2].data).toMatchObject({ orderId: ORD, status: 'active', paidOn: '2026-09-25' });
+  });
+
   it('every membership contract is produced by the mappers', () => {
     const names = new Set([...applicationFlow(false), ...applicationFlow(true)].flatMap(({ state, event }) => toIntegrationEvents(state, event)).map((m) => m.contract.name));
-    membershipFlow().flatMap(({ state, event }) => toIntegrationEvents(state, event)).forEach((m) => names.add(m.contract.name));
+    [...membershipFlow(), ...reversalFlow()].flatMap(({ state, event }) => toIntegrationEvents(state, event)).forEach((m) => names.add(m.contract.name));
     expect([...names].sort()).toEqual(membershipContracts.map((c) => c.name).sort());
   });
 

@@ -6,6 +6,8 @@ import {
   MembershipEnteredGrace,
   MembershipExpired,
   MembershipExpiring,
+  MembershipPaymentReversed,
+  MembershipPaymentRestored,
   type Contract,
 } from '@lsc/contracts';
 import { DomainError } from '@lsc/event-sourcing';
@@ -118,6 +120,20 @@ export function toMembershipIntegrationEvents(state: MembershipState, event: Mem
           mailedAt: d.mailedAt,
         }),
       ];
+    }
+    case 'MembershipPaymentReversed': {
+      // A reversal that leaves the term paid (another transfer covers the order) changes nothing outside.
+      const d = event.data;
+      if (d.covered) return [];
+      if (!state.memberNumber) return missing('会员编号');
+      return [message(MembershipPaymentReversed, { membershipId: d.membershipId, institutionId: d.institutionId, memberNumber: state.memberNumber, orderId: d.orderId, transferId: d.transferId, reason: d.reason, at: d.recordedAt })];
+    }
+    case 'MembershipPaymentRestored': {
+      if (!state.institutionId || !state.memberNumber) return missing('会员编号');
+      const d = event.data;
+      const status = d.statusAfter;
+      if (status !== 'active' && status !== 'grace' && status !== 'expired' && status !== 'payment_reversed') return missing('恢复后的状态');
+      return [message(MembershipPaymentRestored, { membershipId: d.membershipId, institutionId: state.institutionId, memberNumber: state.memberNumber, orderId: d.orderId, paidOn: d.paidOn, status, at: d.at })];
     }
     // No contract yet (see report): registration, staff overrides and cancellation stay inside membership.
     case 'MembershipRegistered':

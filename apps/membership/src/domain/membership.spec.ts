@@ -273,6 +273,76 @@ describe('membership decider', () => {
     it('requires a reason', () => spec.given([registered]).when({ ...cancel, data: { reason: '' } }).thenThrows('INVALID_FIELD'));
   });
 
+  describe('RecordPaymentReversal (billing.PaymentReversed)', () => {
+    const TRANSFER = '5a1d2e3f-5555-4a55-9f77-2d1c1f7f0a07';
+    const reversal = (orderStatus: 'unpaid' | 'partially_paid' | 'paid' | 'overpaid', orderId = ORD1): MembershipCommand => ({
+      type: 'RecordPaymentReversal',
+      data: { orderId, transferId: TRANSFER, amountFen: 1800000, orderStatus, reason: '匹配错误', reversedBy: 'finance-1', reversedAt: on('2026-09-20') },
+      metadata: meta(on('2026-09-20')),
+    });
+    const reversed = (orderStatus: 'unpaid' | 'partially_paid' | 'paid' | 'overpaid', statusAfter: string, orderId = ORD1): MembershipEvent =>
+      ({
+        type: 'MembershipPaymentReversed',
+        schemaVersion: 1,
+        data: {
+          orderId, transferId: TRANSFER, amountFen: 1800000, orderStatus, reason: '匹配错误', reversedBy: 'finance-1', reversedAt: on('2026-09-20'),
+          membershipId: M_ID, institutionId: INST, covered: orderStatus === 'paid' || orderStatus === 'overpaid', statusAfter, recordedAt: on('2026-09-20'),
+        },
+      }) as MembershipEvent;
+    const restored = (statusAfter: string, at = on('2026-09-25'), orderId = ORD1): MembershipEvent =>
+      ({ type: 'MembershipPaymentRestored', schemaVersion: 1, data: { membershipId: M_ID, orderId, paidOn: '2026-09-25', statusAfter, at } }) as MembershipEvent;
+    const fold = (es: MembershipEvent[]) => es.reduce(membershipDecider.evolve, membershipDecider.initialState());
+
+    it('suspends a term whose order is no longer paid', () => {
+      spec.given([activated()]).when(reversal('unpaid')).then([reversed('unpaid', 'payment_reversed')]);
+      spec.given([activated()]).when(reversal('partially_paid')).then([reversed('partially_paid', 'payment_reversed')]);
+      expect(fold([activated(), reversed('unpaid', 'payment_reversed')])).toMatchObject({ status: 'payment_reversed', uncoveredOrderIds: [ORD1], statusBeforeReversal: 'active' });
+    });
+    it('records, without suspending, a reversal that leaves the order paid by another transfer', () => {
+      spec.given([activated()]).when(reversal('paid')).then([reversed('paid', 'active')]);
+      expect(fold([activated(), reversed('overpaid', 'active')]).status).toBe('active');
+    });
+    it('ignores an order that activated nothing, and a membership that does not exist', () => {
+      spec.given([activated()]).when(reversal('unpaid', ORD2)).then([]);
+      spec.given([registered]).when(reversal('unpaid')).then([]);
+      spec.given([]).when(reversal('unpaid')).then([]);
+    });
+    it('a suspended membership gets no reminders, no lifecycle, no certificate and no renewal', () => {
+      const suspended = [activated(), reversed('unpaid', 'payment_reversed')];
+      spec.given(suspended).when(tick('2028-12-01')).then([]);
+      spec.given(suspended).when(tick('2029-06-01')).then([]);
+      spec.given(suspended).when(mail()).thenThrows('MEMBERSHIP_NOT_ACTIVE');
+      expect(() => currentTermForRenewal(fold(suspended))).toThrow(expect.objectContaining({ code: 'RENEWAL_NOT_ALLOWED' }));
+    });
+    it('paying the reversed order again lifts the suspension, once; the term is not activated twice', () => {
+      const suspended = [activated(), reversed('unpaid', 'payment_reversed')];
+      const repaid = activate({ paidOn: '2026-09-25' }, []);
+      spec.given(suspended).when(repaid).then([restored('active')]);
+      spec.given([...suspended, restored('active')]).when(repaid).then([]);
+      expect(fold([...suspended, restored('active')])).toMatchObject({ status: 'active', uncoveredOrderIds: [], validTo: '2028-12-31' });
+    });
+    it('returns to what the suspension interrupted (grace), and the lifecycle resumes from there', () => {
+      const suspended = [activated(), grace('x'), reversed('unpaid', 'payment_reversed')];
+      expect(fold(suspended).statusBeforeReversal).toBe('grace');
+      spec.given(suspended).when(activate({ paidOn: '2026-09-25' }, [])).then([restored('grace')]);
+      spec.given([...suspended, restored('grace')]).when(tick('2029-04-01')).then([expired(on('2029-04-01'))]);
+    });
+    it('stays suspended while another reversed order is still unpaid', () => {
+      const renewed = activated({ kind: 'renewal', applicationId: APP2, orderId: ORD2, validFrom: '2029-01-01', validTo: '2029-12-31' });
+      const both = [activated(), renewed, reversed('unpaid', 'payment_reversed'), reversed('unpaid', 'payment_reversed', ORD2)];
+      expect(fold(both)).toMatchObject({ status: 'payment_reversed', uncoveredOrderIds: [ORD1, ORD2], statusBeforeReversal: 'active' });
+      spec.given(both).when(activate({ paidOn: '2026-09-25' }, [])).then([restored('payment_reversed')]);
+      expect(fold([...both, restored('payment_reversed')])).toMatchObject({ status: 'payment_reversed', uncoveredOrderIds: [ORD2] });
+    });
+    it('staff may lift a suspension themselves (audited override)', () => {
+      const suspended = [activated(), reversed('unpaid', 'payment_reversed')];
+      const [e] = spec.given(suspended).when(override('active')).events();
+      expect(e).toMatchObject({ type: 'MembershipStatusOverridden', data: { from: 'payment_reversed', to: 'active' } });
+      expect(fold([...suspended, e])).toMatchObject({ status: 'active', uncoveredOrderIds: [] });
+    });
+    it('requires a reason', () => spec.given([activated()]).when({ ...reversal('unpaid'), data: { ...(reversal('unpaid').data as object), reason: ' ' } } as MembershipCommand).thenThrows('INVALID_FIELD'));
+  });
+
   describe('helpers', () => {
     it('formats member numbers', () => expect(formatMemberNumber(2026, 123)).toBe('LSC-U-2026-000123'));
     it('currentTermForRenewal: allowed while active, in grace or expired', () => {

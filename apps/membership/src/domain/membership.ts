@@ -6,7 +6,11 @@ import { DEFAULT_MEMBERSHIP_POLICY, termFor, type MembershipPolicy } from './ter
 
 /** One stream per institution's membership (单位会员资格): number, validity, lifecycle, certificate. */
 
-export type MembershipStatus = 'none' | 'pending_payment' | 'active' | 'grace' | 'expired' | 'cancelled';
+/**
+ * payment_reversed: finance took back the payment that activated a term and the order is no longer paid: the
+ * membership is suspended (no reminders, no certificate, no renewal) until the order is paid again or staff decide.
+ */
+export type MembershipStatus = 'none' | 'pending_payment' | 'active' | 'grace' | 'expired' | 'cancelled' | 'payment_reversed';
 export const OVERRIDABLE_STATUSES = ['active', 'grace', 'expired', 'cancelled'] as const;
 export type OverridableStatus = (typeof OVERRIDABLE_STATUSES)[number];
 
@@ -32,6 +36,17 @@ export interface StaffOverrideData {
   readonly status: OverridableStatus;
   readonly reason: string;
 }
+/** billing.PaymentReversed, as far as membership cares. */
+export interface RecordPaymentReversalData {
+  readonly orderId: string;
+  readonly transferId: string;
+  readonly amountFen: number;
+  /** The order's settlement after the reversal: still paid (another transfer covers it) or not. */
+  readonly orderStatus: 'unpaid' | 'partially_paid' | 'paid' | 'overpaid';
+  readonly reason: string;
+  readonly reversedBy: string;
+  readonly reversedAt: string;
+}
 export interface RecordCertificateMailedData {
   readonly carrier: string;
   readonly trackingNumber: string;
@@ -43,6 +58,7 @@ export type MembershipCommand =
   | Command<'Tick', Record<string, never>>
   | Command<'StaffOverrideStatus', StaffOverrideData>
   | Command<'RecordCertificateMailed', RecordCertificateMailedData>
+  | Command<'RecordPaymentReversal', RecordPaymentReversalData>
   | Command<'Cancel', { readonly reason: string }>;
 
 // ---- events ----
@@ -85,6 +101,16 @@ export type CertificateMailed = DomainEvent<
   RecordCertificateMailedData & { readonly applicationId: string; readonly mailingAddress: MailingAddress; readonly mailedAt: string; readonly recordedBy: string }
 >;
 export type MembershipCancelled = DomainEvent<'MembershipCancelled', { readonly reason: string; readonly actor: string; readonly at: string }>;
+/** Recorded whether or not the term stays covered: staff see every reversal of a payment that activated a term. */
+export type MembershipPaymentReversed = DomainEvent<
+  'MembershipPaymentReversed',
+  RecordPaymentReversalData & { readonly membershipId: string; readonly institutionId: string; readonly covered: boolean; readonly statusAfter: MembershipStatus; readonly recordedAt: string }
+>;
+/** The reversed order was paid again: the suspension it caused is lifted. */
+export type MembershipPaymentRestored = DomainEvent<
+  'MembershipPaymentRestored',
+  { readonly membershipId: string; readonly orderId: string; readonly paidOn: CalendarDate; readonly statusAfter: MembershipStatus; readonly at: string }
+>;
 
 export type MembershipEvent =
   | MembershipRegistered
@@ -94,7 +120,9 @@ export type MembershipEvent =
   | MembershipExpired
   | MembershipStatusOverridden
   | CertificateMailed
-  | MembershipCancelled;
+  | MembershipCancelled
+  | MembershipPaymentReversed
+  | MembershipPaymentRestored;
 
 // ---- state ----
 export interface MembershipState {
@@ -112,6 +140,10 @@ export interface MembershipState {
   /** Reminder thresholds already sent for the current term. */
   readonly remindersSent: readonly number[];
   readonly certificateDue?: { readonly applicationId: string; readonly mailingAddress: MailingAddress };
+  /** Orders that activated a term and are no longer paid after a reversal. */
+  readonly uncoveredOrderIds: readonly string[];
+  /** What a suspension for reversed payment interrupted, to return to once the orders are paid again. */
+  readonly statusBeforeReversal?: MembershipStatus;
 }
 
 const ev = <E extends MembershipEvent>(type: E['type'], data: E['data']): E => ({ type, schemaVersion: 1, data }) as E;
@@ -150,6 +182,21 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
 
   function activate(command: Command<'Activate', ActivateData>, state: MembershipState): MembershipEvent[] {
     const d = command.data;
+    if (state.activatedOrderIds.includes(d.orderId) && state.uncoveredOrderIds.includes(d.orderId)) {
+      // The order whose payment was reversed is paid again (billing publishes PaymentOrderPaid anew): the term it
+      // activated is covered again; it is not activated a second time.
+      const paidOn = assertCalendarDate(d.paidOn, 'paidOn');
+      const remaining = state.uncoveredOrderIds.filter((o) => o !== d.orderId);
+      return [
+        ev<MembershipPaymentRestored>('MembershipPaymentRestored', {
+          membershipId: state.membershipId!,
+          orderId: d.orderId,
+          paidOn,
+          statusAfter: remaining.length === 0 && state.status === 'payment_reversed' ? (state.statusBeforeReversal ?? 'active') : state.status,
+          at: command.metadata.now,
+        }),
+      ];
+    }
     if (state.activatedApplicationIds.includes(d.applicationId) || state.activatedOrderIds.includes(d.orderId)) return []; // redelivered payment
     if (state.status === 'cancelled') throw new DomainError('MEMBERSHIP_CANCELLED', '会员资格已取消，不能激活');
     const hasTerm = state.memberNumber !== undefined;
@@ -220,9 +267,32 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
     return events;
   }
 
+  function recordPaymentReversal(command: Command<'RecordPaymentReversal', RecordPaymentReversalData>, state: MembershipState): MembershipEvent[] {
+    const d = command.data;
+    // A reversal on an order that never activated a term (a partial payment, another application) leaves the
+    // membership as it is: the application and billing hold that story.
+    if (!state.activatedOrderIds.includes(d.orderId)) return [];
+    text(d.transferId, 'transferId', 1, 100);
+    const reason = text(d.reason, 'reason', 1, 500);
+    if (!Number.isSafeInteger(d.amountFen) || d.amountFen < 0) throw new DomainError('INVALID_AMOUNT', '金额无效（整数分）', { amountFen: d.amountFen });
+    const covered = d.orderStatus === 'paid' || d.orderStatus === 'overpaid';
+    const suspends = !covered && (state.status === 'active' || state.status === 'grace' || state.status === 'expired');
+    return [
+      ev<MembershipPaymentReversed>('MembershipPaymentReversed', {
+        ...d,
+        reason,
+        membershipId: state.membershipId!,
+        institutionId: state.institutionId!,
+        covered,
+        statusAfter: suspends ? 'payment_reversed' : state.status,
+        recordedAt: command.metadata.now,
+      }),
+    ];
+  }
+
   return {
     streamType: 'membership',
-    initialState: () => ({ status: 'none', activatedApplicationIds: [], activatedOrderIds: [], remindersSent: [] }),
+    initialState: () => ({ status: 'none', activatedApplicationIds: [], activatedOrderIds: [], remindersSent: [], uncoveredOrderIds: [] }),
 
     decide(command, state) {
       const at = command.metadata.now;
@@ -265,6 +335,8 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
             }),
           ];
         }
+        case 'RecordPaymentReversal':
+          return recordPaymentReversal(command, state);
         case 'Cancel': {
           requireExisting(state);
           if (state.status !== 'pending_payment') throw new DomainError('MEMBERSHIP_NOT_PENDING', '只能取消尚未缴费的会员资格', { status: state.status });
@@ -304,11 +376,26 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
         case 'MembershipExpired':
           return { ...state, status: 'expired' };
         case 'MembershipStatusOverridden':
-          return { ...state, status: event.data.to };
+          // Staff overriding a suspension have settled the reversed payments themselves.
+          return state.status === 'payment_reversed' ? { ...state, status: event.data.to, uncoveredOrderIds: [], statusBeforeReversal: undefined } : { ...state, status: event.data.to };
         case 'CertificateMailed':
           return { ...state, certificateDue: undefined };
         case 'MembershipCancelled':
           return { ...state, status: 'cancelled' };
+        case 'MembershipPaymentReversed': {
+          const d = event.data;
+          if (d.covered) return state;
+          return {
+            ...state,
+            status: d.statusAfter,
+            uncoveredOrderIds: state.uncoveredOrderIds.includes(d.orderId) ? state.uncoveredOrderIds : [...state.uncoveredOrderIds, d.orderId],
+            statusBeforeReversal: state.status === 'payment_reversed' ? state.statusBeforeReversal : state.status,
+          };
+        }
+        case 'MembershipPaymentRestored': {
+          const uncoveredOrderIds = state.uncoveredOrderIds.filter((o) => o !== event.data.orderId);
+          return { ...state, status: event.data.statusAfter, uncoveredOrderIds, statusBeforeReversal: uncoveredOrderIds.length === 0 ? undefined : state.statusBeforeReversal };
+        }
       }
     },
   };

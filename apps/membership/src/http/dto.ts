@@ -174,7 +174,7 @@ export class LifecycleRunDto {
 export class MembershipSearchQuery {
   @IsOptional() @IsString() @Length(1, 200, text('单位名称', 200)) name?: string;
   @IsOptional() @IsString() @Length(1, 30, text('会员编号', 30)) memberNumber?: string;
-  @IsOptional() @IsIn(['pending_payment', 'active', 'grace', 'expired', 'cancelled'], { message: '状态无效' }) status?: string;
+  @IsOptional() @IsIn(['pending_payment', 'active', 'grace', 'expired', 'cancelled', 'payment_reversed'], { message: '状态无效' }) status?: string;
   @IsOptional() @Matches(/^\d{6}$/, { message: '省份代码须为6位数字' }) provinceCode?: string;
   @IsOptional() @IsString() @Length(1, 50, text('会员资格', 50)) qualificationCode?: string;
   @IsOptional() @Matches(DATE, { message: '到期日期起须为YYYY-MM-DD' }) expiresFrom?: string;

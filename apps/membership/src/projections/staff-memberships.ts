@@ -70,6 +70,10 @@ export const staffMembershipsProjection: Projection = {
         await client.query(`update ${t} set certificate_due = false, last_mailing = $2, updated_at = $3 where membership_id = $1`, [id, JSON.stringify({ carrier, trackingNumber, mailedAt, applicationId }), at]);
         return;
       }
+      case 'MembershipPaymentReversed':
+      case 'MembershipPaymentRestored':
+        await client.query(`update ${t} set status = $2, updated_at = $3 where membership_id = $1`, [id, event.data.statusAfter, at]);
+        return;
       case 'MembershipExpiring':
         return;
     }

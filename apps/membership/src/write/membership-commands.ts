@@ -22,6 +22,7 @@ import {
   type MembershipState,
   type OverridableStatus,
   type RecordPaymentOrderData,
+  type RecordPaymentReversalData,
 } from '../domain';
 import { MEMBERSHIP_TOPICS, outboxTopic, type MembershipTopics } from '../topics';
 import * as db from './lookups';
@@ -166,6 +167,19 @@ export class MembershipCommands {
         },
       },
     );
+  }
+
+  /**
+   * billing.PaymentReversed, in the consumer's inbox transaction: recorded on the membership the order activated,
+   * which is suspended when the order is no longer paid. An order that activated nothing changes nothing here.
+   */
+  async recordPaymentReversal(applicationId: string, institutionId: string, reversal: RecordPaymentReversalData, meta: CommandMetadata, client: PoolClient): Promise<MembershipEvent[]> {
+    const { state: application } = await this.applications.load(applicationStream(applicationId), client);
+    assertSameInstitution(application, institutionId);
+    const membershipId = await db.membershipIdOf(client, institutionId);
+    if (!membershipId) return [];
+    const decided = await this.memberships.handle(membershipStream(membershipId), { type: 'RecordPaymentReversal', data: reversal, metadata: meta }, { client });
+    return decided.events;
   }
 
   async tick(membershipId: string, now: string, actor: string): Promise<MembershipEvent[]> {

@@ -156,6 +156,61 @@ export const CertificateMailed = defineContract({
   },
 });
 
+/**
+ * Finance reversed the payment that activated a term and the order is no longer paid: the membership is suspended
+ * (status payment_reversed) until the order is paid again or staff decide.
+ */
+export class MembershipPaymentReversedV1 {
+  @IsUUID() membershipId!: string;
+  @IsUUID() institutionId!: string;
+  @IsString() @Length(1, 30) memberNumber!: string;
+  @IsUUID() orderId!: string;
+  @IsUUID() transferId!: string;
+  @IsString() @Length(1, 500) reason!: string;
+  @IsISO8601() at!: string;
+}
+export const MembershipPaymentReversed = defineContract({
+  type: 'membership.MembershipPaymentReversed',
+  schemaVersion: 1,
+  topic: MEMBERSHIP_TOPIC,
+  payload: MembershipPaymentReversedV1,
+  example: {
+    membershipId: '9d1d2e3f-2222-4a55-9f77-2d1c1f7f0a04',
+    institutionId: exampleApplication.institutionId,
+    memberNumber: 'LSC-U-2026-000001',
+    orderId: '3e1d2e3f-3333-4a55-9f77-2d1c1f7f0a05',
+    transferId: '5a1d2e3f-5555-4a55-9f77-2d1c1f7f0a07',
+    reason: '匹配错误：该笔到账属于同名的另一单位',
+    at: '2026-09-04T02:00:00.000Z',
+  },
+});
+
+/** The reversed order was paid again: the suspension is lifted (`status` is what the membership returns to). */
+export class MembershipPaymentRestoredV1 {
+  @IsUUID() membershipId!: string;
+  @IsUUID() institutionId!: string;
+  @IsString() @Length(1, 30) memberNumber!: string;
+  @IsUUID() orderId!: string;
+  @Matches(DATE) paidOn!: string;
+  @IsIn(['active', 'grace', 'expired', 'payment_reversed']) status!: 'active' | 'grace' | 'expired' | 'payment_reversed';
+  @IsISO8601() at!: string;
+}
+export const MembershipPaymentRestored = defineContract({
+  type: 'membership.MembershipPaymentRestored',
+  schemaVersion: 1,
+  topic: MEMBERSHIP_TOPIC,
+  payload: MembershipPaymentRestoredV1,
+  example: {
+    membershipId: '9d1d2e3f-2222-4a55-9f77-2d1c1f7f0a04',
+    institutionId: exampleApplication.institutionId,
+    memberNumber: 'LSC-U-2026-000001',
+    orderId: '3e1d2e3f-3333-4a55-9f77-2d1c1f7f0a05',
+    paidOn: '2026-09-08',
+    status: 'active',
+    at: '2026-09-08T02:00:00.000Z',
+  },
+});
+
 export const membershipContracts = [
   ApplicationSubmitted,
   ApplicationCancelled,
@@ -164,4 +219,6 @@ export const membershipContracts = [
   MembershipEnteredGrace,
   MembershipExpired,
   CertificateMailed,
+  MembershipPaymentReversed,
+  MembershipPaymentRestored,
 ] as const;
