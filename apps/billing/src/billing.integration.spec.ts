@@ -231,6 +231,12 @@ describe('billing service (real PostgreSQL + Kafka)', () => {
     const announced = await eventually(() => of('billing.FeeScheduleVersionPublished', (d) => d.versionId === '2099-01')[0], { timeoutMs: 60000, what: 'FeeScheduleVersionPublished' });
     expect(announced.data).toMatchObject({ versionId: '2099-01', effectiveFrom: body.effectiveFrom, entries: expect.arrayContaining([expect.objectContaining({ qualificationCode: 'enterprise' })]) });
     expect(of('billing.FeeScheduleVersionPublished', (d) => d.versionId === '2099-01')).toHaveLength(1);
+
+    // Correcting a fee of the version before it takes effect is announced too: the announcement above is stale now.
+    const corrected = await post('/api/v1/billing/fee-schedule/versions/2099-01/fee-changes', finance, { qualificationCode: 'enterprise', tierCode: '1-30', feePerYearFen: 650000, reason: '理事会决议' });
+    expect(corrected.statusCode).toBeLessThan(300);
+    const changed = await eventually(() => of('billing.FeeChanged', (d) => d.versionId === '2099-01')[0], { timeoutMs: 60000, what: 'FeeChanged' });
+    expect(changed.data).toMatchObject({ effectiveFrom: '2099-01-01', entry: { qualificationCode: 'enterprise', tierCode: '1-30', feePerYearFen: 650000 }, previousFeePerYearFen: 610000, reason: '理事会决议' });
   });
 
   it('finance splits one transfer across two orders by hand; a split that does not add up is refused', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import type { Logger } from 'pino';
 import { CommandHandler, DomainError, PostgresEventStore } from '@lsc/event-sourcing';
 import { backgroundWorkersEnabled } from '@lsc/messaging';
-import { FeeScheduleVersionPublished } from '@lsc/contracts';
+import { FeeChanged, FeeScheduleVersionPublished, type FeeChangedV1 } from '@lsc/contracts';
 import { CONFIG, LOGGER } from '@lsc/service-kit';
 import type { BillingConfig } from '../config';
 import { defaultFeeSchedule, feeScheduleDecider, quote, type FeeScheduleCommand, type FeeScheduleEvent, type FeeScheduleState, type FeeScheduleVersionPublished as FeeScheduleVersionPublishedEvent, type PublishScheduleVersionData, type Quote } from '../domain';
@@ -18,6 +18,32 @@ const publishedPayload = (d: FeeScheduleVersionPublishedEvent['data']) => ({
   publishedAt: d.publishedAt,
 });
 
+/**
+ * Every change to the schedule goes out: a new version, and a correction of a version not yet in effect (whose
+ * announcement is stale for that entry otherwise). `state` is the schedule after the events.
+ */
+export function feeScheduleIntegrationEvents(state: FeeScheduleState, events: readonly FeeScheduleEvent[], topic: string): Array<{ topic: string; event: { type: string; schemaVersion: number; data: object } }> {
+  return events.map((e) => {
+    if (e.type === 'FeeScheduleVersionPublished') {
+      return { topic, event: { type: FeeScheduleVersionPublished.type, schemaVersion: FeeScheduleVersionPublished.schemaVersion, data: publishedPayload(e.data) } };
+    }
+    const d = e.data;
+    const version = state.versions.find((v) => v.versionId === d.versionId);
+    const entry = version?.entries.find((x) => x.qualificationCode === d.qualificationCode && x.tierCode === d.tierCode);
+    if (!version || !entry) throw new Error(`fee change of an entry missing from the schedule: ${d.versionId} ${d.qualificationCode}/${d.tierCode}`);
+    const data: FeeChangedV1 = {
+      versionId: d.versionId,
+      effectiveFrom: version.effectiveFrom,
+      entry: { qualificationCode: entry.qualificationCode, qualificationName: entry.qualificationName, tierCode: entry.tierCode, tierName: entry.tierName, feePerYearFen: d.toFen },
+      previousFeePerYearFen: d.fromFen,
+      reason: d.reason,
+      changedBy: d.changedBy.slice(0, 100),
+      changedAt: d.changedAt,
+    };
+    return { topic, event: { type: FeeChanged.type, schemaVersion: FeeChanged.schemaVersion, data } };
+  });
+}
+
 /** The one fee-schedule stream: versions published by finance, the default one on first start. */
 @Injectable()
 export class FeeSchedules implements OnApplicationBootstrap {
@@ -28,16 +54,11 @@ export class FeeSchedules implements OnApplicationBootstrap {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CONFIG) config: Pick<BillingConfig, 'BILLING_TOPIC'>,
   ) {
-    // Finance and membership (quotes shown on the application page) learn of a new version as it is published.
+    // Finance and membership (quotes shown on the application page) learn of a new version, and of a correction.
     this.handler = new CommandHandler({
       decider: feeScheduleDecider,
       store,
-      toIntegrationEvents: ({ events }) =>
-        events.flatMap((e) =>
-          e.type === 'FeeScheduleVersionPublished'
-            ? [{ topic: config.BILLING_TOPIC, event: { type: FeeScheduleVersionPublished.type, schemaVersion: FeeScheduleVersionPublished.schemaVersion, data: publishedPayload(e.data) } }]
-            : [],
-        ),
+      toIntegrationEvents: ({ state, events }) => feeScheduleIntegrationEvents(state, events, config.BILLING_TOPIC),
     });
   }
 

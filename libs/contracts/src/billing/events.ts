@@ -237,6 +237,35 @@ export const FeeScheduleVersionPublished = defineContract({
   },
 });
 
+/**
+ * Finance corrected one fee of a version that is not in effect yet (a version in effect is never edited: a new one is
+ * published). The version as announced by FeeScheduleVersionPublished is stale from here on for this entry.
+ */
+export class FeeChangedV1 {
+  @IsString() @Length(1, 40) versionId!: string;
+  @Matches(/^\d{4}-\d{2}-\d{2}$/) effectiveFrom!: string;
+  @ValidateNested() @Type(() => FeeEntryV1) entry!: FeeEntryV1;
+  @IsFen() previousFeePerYearFen!: number;
+  @IsString() @Length(1, 500) reason!: string;
+  @IsString() @MaxLength(100) changedBy!: string;
+  @IsISO8601() changedAt!: string;
+}
+export const FeeChanged = defineContract({
+  type: 'billing.FeeChanged',
+  schemaVersion: 1,
+  topic: BILLING_TOPIC,
+  payload: FeeChangedV1,
+  example: {
+    versionId: '2027-01',
+    effectiveFrom: '2027-01-01',
+    entry: { qualificationCode: 'enterprise', qualificationName: '企业会员', tierCode: '1-30', tierName: '1-30人', feePerYearFen: 500000 },
+    previousFeePerYearFen: 600000,
+    reason: '理事会决议调整企业会员会费',
+    changedBy: 'finance-1',
+    changedAt: '2026-12-05T02:00:00.000Z',
+  },
+});
+
 /** Finance reversed a payment applied to an order (a wrong match): the order is back to what remains paid. */
 export class PaymentReversedV1 {
   @IsUUID() orderId!: string;
@@ -312,6 +341,7 @@ export const billingContracts = [
   PaymentMatched,
   InvoiceIssued,
   FeeScheduleVersionPublished,
+  FeeChanged,
   PaymentReversed,
   InvoiceReversed,
 ] as const;
