@@ -100,6 +100,13 @@ export class OutboxRelay {
    * (null until known). Once the horizon (the oldest transaction still in flight) reaches it, the transaction has ended.
    */
   private readonly gaps = new Map<string, bigint | null>();
+  /**
+   * After a reset (new leadership, or starting over after a failure) the first row read defines a floor: ids below it
+   * that were not visible then belong to transactions in flight then (or are gone). They are not listed one by one as
+   * gaps — on a long-lived outbox the first id is in the millions, and listing them took seconds and hundreds of MB —
+   * but looked up as a range (minus the ones already published) until the horizon passes the floor's bound.
+   */
+  private floor?: { below: string; bound: bigint | null; seen: Set<string> };
   private bounding = false;
   /**
    * Bumped whenever the cursor is reset: a read still in flight from before (the read-ahead of a batch whose send
@@ -206,6 +213,7 @@ export class OutboxRelay {
     this.epoch += 1;
     this.cursor = '0';
     this.gaps.clear();
+    this.floor = undefined;
     this.prefetched = undefined;
   }
 
@@ -296,29 +304,42 @@ export class OutboxRelay {
   }
 
   /**
-   * One statement (one round trip, one snapshot): the remembered gaps that have committed since, then the next rows
-   * after the cursor, and the snapshot's horizon (xmin, the oldest transaction in flight). Newly skipped ids become
-   * gaps; a gap not found once the horizon has passed its bound (see boundGaps) can no longer commit (its transaction
-   * rolled back) and is dropped. Rows and horizon come from the same snapshot, so a gap whose transaction committed
-   * below the horizon is visible in it.
+   * One statement (one round trip, one snapshot): the remembered gaps that have committed since, the rows below the
+   * floor not yet published, then the next rows after the cursor, and the snapshot's horizon (xmin, the oldest
+   * transaction in flight). Newly skipped ids become gaps; a gap not found once the horizon has passed its bound (see
+   * boundGaps) can no longer commit (its transaction rolled back) and is dropped; so is the floor, once the horizon
+   * has passed its bound and its lookup was complete (fewer rows than the limit). Rows and horizon come from the same
+   * snapshot, so a gap whose transaction committed below the horizon is visible in it.
    */
   private async readBatch(limit: number = this.options.batchSize): Promise<OutboxRow[]> {
     const epoch = this.epoch;
     const deleting = this.acknowledged;
     this.acknowledged = [];
-    const reading = this.db.query<Omit<OutboxRow, 'id'> & { id: string | null; xmin: string; gap: boolean | null }>(
+    const floor = this.floor;
+    const reading = this.db.query<Omit<OutboxRow, 'id'> & { id: string | null; xmin: string; kind: 'gap' | 'floor' | 'next' | null }>(
       `with published as (delete from es_outbox where id = any($4::bigint[]))
-       select pg_snapshot_xmin(h.s)::text as xmin, o.id::text as id, o.topic, o.message_key, o.payload::text as payload, o.headers, o.gap
+       select pg_snapshot_xmin(h.s)::text as xmin, o.id::text as id, o.topic, o.message_key, o.payload::text as payload, o.headers, o.kind
        from pg_current_snapshot() as h(s)
        left join lateral (
-         (select id, topic, message_key, payload, headers, true as gap from es_outbox where id = any($3::bigint[]))
+         (select id, topic, message_key, payload, headers, 'gap' as kind from es_outbox where id = any($3::bigint[]))
          union all
-         (select id, topic, message_key, payload, headers, false as gap from es_outbox where id > $1::bigint and id <> all($5::bigint[]) order by id limit $2)
+         (select id, topic, message_key, payload, headers, 'floor' as kind from es_outbox where id < $6::bigint and id <> all($7::bigint[]) order by id limit $2)
+         union all
+         (select id, topic, message_key, payload, headers, 'next' as kind from es_outbox where id > $1::bigint and id <> all($5::bigint[]) order by id limit $2)
        ) as o on true
        order by o.id`,
       // Only the deleted ids the cursor has not passed need excluding from the forward read (rows of the same statement
-      // still see them): after a reset, none otherwise — a 1,000-element NOT IN per row read is not free.
-      [this.cursor, limit, this.gaps.size > 0 ? [...this.gaps.keys()] : [], deleting, deleting.filter((id) => idAbove(id, this.cursor))],
+      // still see them): after a reset, none otherwise — a 1,000-element NOT IN per row read is not free. Below the
+      // floor: the ones published since it was set, and any being deleted.
+      [
+        this.cursor,
+        limit,
+        this.gaps.size > 0 ? [...this.gaps.keys()] : [],
+        deleting,
+        deleting.filter((id) => idAbove(id, this.cursor)),
+        floor?.below ?? '0',
+        floor ? [...floor.seen, ...deleting.filter((id) => idAbove(floor.below, id))] : [],
+      ],
     );
     const result = await reading.catch((err: unknown) => {
       // Nothing was deleted (one statement): they are still published rows to delete, never to read again.
@@ -330,22 +351,35 @@ export class OutboxRelay {
     const horizon = BigInt(result.rows[0].xmin);
     const rows: OutboxRow[] = [];
     const found = new Set<string>();
+    let belowFloor = 0;
     let previous = BigInt(this.cursor);
-    for (const { id, topic, message_key, payload, headers, gap } of result.rows) {
+    for (const { id, topic, message_key, payload, headers, kind } of result.rows) {
       if (id === null) continue;
       rows.push({ id, topic, message_key, payload, headers });
-      if (gap) {
+      if (kind === 'gap') {
         found.add(id);
         continue;
       }
+      if (kind === 'floor') {
+        floor!.seen.add(id);
+        belowFloor += 1;
+        continue;
+      }
       const position = BigInt(id);
-      for (let missing = previous + 1n; missing < position; missing++) this.gaps.set(missing.toString(), null);
+      if (this.cursor === '0') {
+        // The first row since the reset: what is missing below it is the floor's (bound by boundGaps), not gaps.
+        this.floor = { below: id, bound: null, seen: new Set() };
+      } else {
+        for (let missing = previous + 1n; missing < position; missing++) this.gaps.set(missing.toString(), null);
+      }
       previous = position;
       this.cursor = id;
     }
     // Found gaps are published now; a gap still missing once its transaction has certainly ended was rolled back.
     for (const [id, bound] of this.gaps) if (found.has(id) || (bound !== null && bound <= horizon)) this.gaps.delete(id);
-    if (!this.bounding && [...this.gaps.values()].includes(null)) this.boundGaps();
+    // Every transaction that held an id below the floor has ended, and this complete lookup saw what they committed.
+    if (floor && this.floor === floor && floor.bound !== null && floor.bound <= horizon && belowFloor < limit) this.floor = undefined;
+    if (!this.bounding && (this.floor?.bound === null || [...this.gaps.values()].includes(null))) this.boundGaps();
     return rows;
   }
 
@@ -361,6 +395,8 @@ export class OutboxRelay {
   private boundGaps(): void {
     const epoch = this.epoch;
     const unbounded = [...this.gaps].filter(([, bound]) => bound === null).map(([id]) => id);
+    // The same holds for the floor: an id below it was handed out before the floor's row, which was visible.
+    const floor = this.floor?.bound === null ? this.floor : undefined;
     this.bounding = true;
     this.db.query<{ xid: string }>('select pg_current_xact_id()::text as xid').then(
       (r) => {
@@ -368,6 +404,7 @@ export class OutboxRelay {
         if (epoch !== this.epoch) return;
         const bound = BigInt(r.rows[0].xid);
         for (const id of unbounded) if (this.gaps.get(id) === null) this.gaps.set(id, bound);
+        if (floor && floor.bound === null) floor.bound = bound;
       },
       // The next read fails on a broken connection too and starts over; until then the gaps just stay.
       () => void (this.bounding = false),
