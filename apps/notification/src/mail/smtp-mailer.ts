@@ -1,5 +1,5 @@
 import { createTransport, type Transporter } from 'nodemailer';
-import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { MailDeliveryError, type Mailer, type OutgoingMail, type SentMail } from './mailer';
 import { classifySmtpError } from './smtp-error-classifier';
 
@@ -34,19 +34,13 @@ export function checkOutgoing(mail: OutgoingMail, maxAttachmentBytes: number): M
 }
 
 export class SmtpMailer implements Mailer {
-  private readonly transport: Transporter<SMTPPool.SentMessageInfo>;
+  private readonly transport: Transporter<SMTPTransport.SentMessageInfo>;
   private readonly maxAttachmentBytes: number;
 
   constructor(private readonly config: SmtpMailerConfig) {
     const timeout = config.timeoutMs ?? 15_000;
     this.maxAttachmentBytes = config.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES;
     this.transport = createTransport({
-      // Connections are kept and reused (up to 3, 100 messages each): a connection per mail repeated the TCP connect,
-      // greeting, EHLO (and TLS) for each of the three mails of every onboarding. A connection the server drops is
-      // replaced on the next mail, and a failed one fails only its own message, which the caller retries.
-      pool: true,
-      maxConnections: 3,
-      maxMessages: 100,
       host: config.host,
       port: config.port,
       secure: config.secure,
@@ -78,10 +72,5 @@ export class SmtpMailer implements Mailer {
 
   close(): void {
     this.transport.close();
-  }
-
-  /** Nest calls this at shutdown: pooled connections are ended with QUIT rather than left to the server's timeout. */
-  onApplicationShutdown(): void {
-    this.close();
   }
 }
