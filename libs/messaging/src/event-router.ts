@@ -22,6 +22,11 @@ export interface HandlerContext {
   /** The transaction that also records the event in the inbox: write effects with it to make them exactly-once. */
   client: PoolClient;
   message: IncomingMessage;
+  /**
+   * Runs `fn` once the transaction has committed (never if it rolls back or the event was a duplicate): for telling
+   * in-process workers that rows they poll for now exist, without them seeing an uncommitted state.
+   */
+  afterCommit: (fn: () => void) => void;
 }
 
 export type EventHandler<E extends IntegrationEvent = IntegrationEvent> = (event: E, ctx: HandlerContext) => Promise<void>;
@@ -131,13 +136,22 @@ export class KafkaEventRouter {
     this.deliveries.set(deliveryKey, delivery);
     for (let attempt = 1; ; attempt++) {
       try {
+        const committed: Array<() => void> = [];
         const duplicate = await withTransaction(this.pool, async (client) => {
           const inserted = await client.query('insert into es_inbox (consumer, event_id, event_type) values ($1, $2, $3) on conflict do nothing', [this.options.consumer, event.eventId, event.type]);
           if (inserted.rowCount === 0) return true;
-          await handler(event, { client, message });
+          await handler(event, { client, message, afterCommit: (fn) => committed.push(fn) });
           return false;
         });
         this.deliveries.delete(deliveryKey);
+        for (const fn of committed) {
+          try {
+            fn();
+          } catch (err) {
+            // The effect is committed; a failing notification of it must not turn into a redelivery.
+            this.options.logger?.warn({ err: describeError(err), eventId: event.eventId }, 'after-commit callback failed');
+          }
+        }
         return duplicate ? 'duplicate' : 'processed';
       } catch (err) {
         if (classifyError(err) === 'permanent') {

@@ -318,11 +318,14 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
     const consumerName = uniqueName('consumer');
     let router: KafkaEventRouter;
     const seen: string[] = [];
+    const afterCommitted: string[] = [];
     let failTransiently = 0;
 
     beforeAll(async () => {
       router = new KafkaEventRouter(db.pool, kafka, { consumer: consumerName, transientAttempts: 3 });
-      router.on(InstitutionRegistered, async (event, { client }) => {
+      router.on(InstitutionRegistered, async (event, { client, afterCommit }) => {
+        // Registered before a possible failure: a rolled-back attempt must not run it.
+        afterCommit(() => afterCommitted.push(event.eventId));
         if (failTransiently-- > 0) throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
         await client.query('create table if not exists seen (event_id uuid primary key)');
         await client.query('insert into seen values ($1)', [event.eventId]);
@@ -342,6 +345,7 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
       expect(await router.dispatch(incoming(e))).toBe('duplicate');
       expect(seen.filter((id) => id === e.eventId)).toHaveLength(1);
       expect((await db.pool.query('select count(*)::int as n from seen where event_id = $1', [e.eventId])).rows[0].n).toBe(1);
+      expect(afterCommitted.filter((id) => id === e.eventId)).toHaveLength(1); // not again for the duplicate
     });
 
     it('retries transient failures and then succeeds; the inbox row and effect commit together', async () => {
@@ -349,6 +353,7 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
       const e = registered('s2');
       expect(await router.dispatch(incoming(e))).toBe('processed');
       expect((await db.pool.query('select count(*)::int as n from es_inbox where consumer = $1 and event_id = $2', [consumerName, e.eventId])).rows[0].n).toBe(1);
+      expect(afterCommitted.filter((id) => id === e.eventId)).toHaveLength(1); // only the attempt that committed
     });
 
     it('leaves a message whose transient failures persist for redelivery (throws, inbox untouched)', async () => {
@@ -356,6 +361,7 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
       const e = registered('s3');
       await expect(router.dispatch(incoming(e))).rejects.toThrow('connection reset');
       expect((await db.pool.query('select count(*)::int as n from es_inbox where event_id = $1', [e.eventId])).rows[0].n).toBe(0);
+      expect(afterCommitted).not.toContain(e.eventId);
       failTransiently = 0;
     });
 

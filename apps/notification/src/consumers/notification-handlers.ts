@@ -17,6 +17,7 @@ import {
 } from '@lsc/contracts';
 import { KafkaEventRouter } from '@lsc/messaging';
 import { enqueueDelivery, wakeDeliveriesOf } from '../deliveries/delivery-store';
+import { DeliveryWorker } from '../deliveries/delivery-worker';
 import { recordEmail, recordName, recordRegistration } from '../recipients/recipient-store';
 import type { TemplateName } from '../templates';
 import { daysUntil } from './days-until';
@@ -28,37 +29,41 @@ import { daysUntil } from './days-until';
  */
 @Injectable()
 export class NotificationHandlers {
-  constructor(router: KafkaEventRouter) {
-    router.on(InstitutionRegistered, async (event, { client }) => {
+  constructor(router: KafkaEventRouter, worker: DeliveryWorker) {
+    const nudge = () => worker.nudge();
+    router.on(InstitutionRegistered, async (event, { client, afterCommit }) => {
       const { institutionId, name, email, registeredAt } = event.data;
       await recordRegistration(client, { institutionId, name, email, at: registeredAt });
       await wakeDeliveriesOf(client, institutionId);
       await enqueueDelivery(client, { sourceKey: event.eventId, template: 'institution-registered', institutionId, payload: event.data });
+      afterCommit(nudge);
     });
-    router.on(EmailChanged, async (event, { client }) => {
+    router.on(EmailChanged, async (event, { client, afterCommit }) => {
       await recordEmail(client, { institutionId: event.data.institutionId, email: event.data.email, at: event.data.changedAt });
       await wakeDeliveriesOf(client, event.data.institutionId);
+      afterCommit(nudge);
     });
     router.on(InstitutionNameChanged, async (event, { client }) => {
       await recordName(client, { institutionId: event.data.institutionId, name: event.data.name, at: event.data.changedAt });
     });
 
-    mailFor(router, PaymentOrderIssued, 'payment-order-issued');
-    mailFor(router, ApplicationSubmitted, 'mailing-address-confirmation');
-    mailFor(router, PaymentOrderPaid, 'payment-received');
-    mailFor(router, MembershipActivated, 'membership-activated');
-    mailFor(router, InvoiceIssued, 'invoice-issued');
-    mailFor(router, MembershipExpiring, 'membership-expiring', (d) => ({ ...d, daysBefore: d.daysBefore ?? daysUntil(d.at, d.validTo) }));
-    mailFor(router, MembershipEnteredGrace, 'membership-entered-grace');
-    mailFor(router, MembershipExpired, 'membership-expired');
-    mailFor(router, CertificateMailed, 'certificate-mailed');
+    mailFor(router, nudge, PaymentOrderIssued, 'payment-order-issued');
+    mailFor(router, nudge, ApplicationSubmitted, 'mailing-address-confirmation');
+    mailFor(router, nudge, PaymentOrderPaid, 'payment-received');
+    mailFor(router, nudge, MembershipActivated, 'membership-activated');
+    mailFor(router, nudge, InvoiceIssued, 'invoice-issued');
+    mailFor(router, nudge, MembershipExpiring, 'membership-expiring', (d) => ({ ...d, daysBefore: d.daysBefore ?? daysUntil(d.at, d.validTo) }));
+    mailFor(router, nudge, MembershipEnteredGrace, 'membership-entered-grace');
+    mailFor(router, nudge, MembershipExpired, 'membership-expired');
+    mailFor(router, nudge, CertificateMailed, 'certificate-mailed');
   }
 }
 
 /** One mail per event: the delivery is keyed by (event id, template), so a duplicate insert is a no-op. */
-function mailFor<C extends Contract>(router: KafkaEventRouter, contract: C, template: TemplateName, toPayload: (data: EventOf<C>['data']) => object = (d) => d as object): void {
-  router.on(contract, async (event, { client }) => {
+function mailFor<C extends Contract>(router: KafkaEventRouter, nudge: () => void, contract: C, template: TemplateName, toPayload: (data: EventOf<C>['data']) => object = (d) => d as object): void {
+  router.on(contract, async (event, { client, afterCommit }) => {
     const data = event.data as EventOf<C>['data'] & { institutionId: string };
     await enqueueDelivery(client, { sourceKey: event.eventId, template, institutionId: data.institutionId, payload: toPayload(data) });
+    afterCommit(nudge);
   });
 }

@@ -25,6 +25,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private running?: Promise<void>;
   private stopping = false;
   private wake?: () => void;
+  private nudged = false;
   private readonly messageDomain: string;
 
   constructor(
@@ -51,6 +52,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.running = this.loop();
   }
 
+  /**
+   * A delivery row was just committed: run a pass now instead of at the next poll (up to DELIVERY_POLL_MS later — most of
+   * the mail's latency otherwise). The poll stays for retries, other instances' rows and nudges this process missed.
+   */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
@@ -66,7 +76,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       } catch (err) {
         this.logger.error({ err }, 'delivery worker pass failed; retrying');
       }
-      if (claimed < this.config.DELIVERY_BATCH && !this.stopping) await this.pause(this.config.DELIVERY_POLL_MS);
+      if (claimed < this.config.DELIVERY_BATCH && !this.stopping && !this.nudged) await this.pause(this.config.DELIVERY_POLL_MS);
+      this.nudged = false;
     }
   }
 
