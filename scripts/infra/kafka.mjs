@@ -122,6 +122,19 @@ export async function stopKafka() {
   log('kafka', `stopped (pid ${pid})`);
 }
 
+/** Runs `step` until it succeeds, for up to 60 s, retrying only errors Kafka marks retriable. */
+async function retrying(what, step) {
+  const deadline = Date.now() + 60_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!err?.retriable || Date.now() > deadline) throw new Error(`kafka: ${what} failed after ${attempt} attempts: ${err?.message ?? err}`, { cause: err });
+      await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 1000)));
+    }
+  }
+}
+
 export async function ensureTopics() {
   const { Kafka, logLevel } = require('kafkajs');
   const spec = JSON.parse(readFileSync(join(repoRoot, 'libs', 'contracts', 'src', 'topics.json'), 'utf8'));
@@ -136,7 +149,15 @@ export async function ensureTopics() {
     ]);
     const missing = wanted.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      // kafkajs's waitForLeaders retries only LEADER_NOT_AVAILABLE; a broker formatted seconds ago can also answer
+      // UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created (seen on a fresh CI machine), which escaped as a
+      // crash. Create, then wait for every partition's leader ourselves, retrying what Kafka calls retriable.
+      await retrying('create topics', () => admin.createTopics({ topics: missing, waitForLeaders: false }));
+      await retrying('wait for partition leaders', async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: missing.map((t) => t.topic) });
+        const leaderless = topics.filter((t) => t.partitions.length < spec.partitions || t.partitions.some((p) => p.leader < 0));
+        if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.map((t) => t.name).join(', ')}`), { retriable: true });
+      });
       log('kafka', `created topics: ${missing.map((t) => t.topic).join(', ')}`);
     }
     // Topics created by an older checkout get the current settings too (alterConfigs replaces the listed keys).
