@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Producer } from 'kafkajs';
@@ -15,43 +14,32 @@ import {
   PaymentOrderPaid,
   TransferUnmatched,
 } from '@lsc/contracts';
-import { eventually, testKafka, type TestDatabase } from '@lsc/testing';
-import { startCatcher, tempMailDir, type RunningCatcher } from './mail/mail-test-helpers';
-import { connectedProducer, emailChanged, eventOf, invoiceIssued, newInstitution, publish } from './testing/events';
+import { eventually, type TestDatabase } from '@lsc/testing';
+import { emailChanged, eventOf, invoiceIssued, newInstitution, publish } from './testing/events';
 import { mailsTo, sha256 } from './testing/mailbox';
-import { createNotificationInfra, notificationEnv, startNotificationApp, type TestTopics } from './testing/notification-harness';
-import { startStaffTokens, type StaffTokens } from './testing/staff-tokens';
+import { startNotificationTestbed, type NotificationTestbed, type TestTopics } from './testing/notification-harness';
+import type { StaffTokens } from './testing/staff-tokens';
 
 /**
  * The service end to end: events published to real Kafka topics, consumed by the real AppModule, mailed through
  * real SMTP to the catcher, read back as .eml files.
  */
 describe('notification service (real Kafka, PostgreSQL, SMTP catcher)', () => {
-  const kafka = testKafka();
-  let infra: Awaited<ReturnType<typeof createNotificationInfra>>;
+  let bed: NotificationTestbed;
   let topics: TestTopics;
   let db: TestDatabase;
-  let catcher: RunningCatcher;
   let dir: string;
   let app: NestFastifyApplication;
   let producer: Producer;
   let tokens: StaffTokens;
 
   beforeAll(async () => {
-    dir = tempMailDir();
-    [infra, catcher, tokens] = await Promise.all([createNotificationInfra(kafka, 'notif'), startCatcher({ port: 0, dir }), startStaffTokens()]);
-    ({ topics, db } = infra);
-    ({ app } = await startNotificationApp(notificationEnv({ db, topics, smtpPort: catcher.port, jwksUrl: tokens.jwksUrl })));
-    producer = await connectedProducer(kafka);
+    bed = await startNotificationTestbed('notif');
+    ({ topics, db, dir, app, producer, tokens } = bed);
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
-    await app?.close();
-    await catcher?.close();
-    await tokens?.close();
-    await infra?.cleanup();
-    rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   const deliveryOf = async (sourceKey: string, template: string) =>

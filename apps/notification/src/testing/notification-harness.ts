@@ -1,9 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Kafka } from 'kafkajs';
+import { rmSync } from 'node:fs';
+import type { Kafka, Producer } from 'kafkajs';
 import { createServiceApp } from '@lsc/service-kit';
-import { createTestDatabase, createTestTopics, deleteTestTopics, uniqueName, type TestDatabase } from '@lsc/testing';
+import { createTestDatabase, createTestTopics, deleteTestTopics, testKafka, uniqueName, type TestDatabase } from '@lsc/testing';
 import { AppModule } from '../app.module';
 import { loadNotificationConfig, type NotificationConfig } from '../config';
+import { startCatcher, tempMailDir, type RunningCatcher } from '../mail/mail-test-helpers';
+import { connectedProducer } from './events';
+import { startStaffTokens, type StaffTokens } from './staff-tokens';
 
 export interface TestTopics {
   identity: string;
@@ -53,4 +57,42 @@ export async function startNotificationApp(env: Record<string, string>): Promise
   await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
   return { app, config };
+}
+
+export interface NotificationTestbed {
+  topics: TestTopics;
+  db: TestDatabase;
+  catcher: RunningCatcher;
+  tokens: StaffTokens;
+  /** The SMTP catcher's directory of received .eml files. */
+  dir: string;
+  app: NestFastifyApplication;
+  producer: Producer;
+  close(): Promise<void>;
+}
+
+/** Own topics and database, an SMTP catcher, staff tokens, the app and a producer: what an end-to-end spec of the service needs. */
+export async function startNotificationTestbed(prefix: string, extraEnv: Record<string, string> = {}): Promise<NotificationTestbed> {
+  const kafka = testKafka();
+  const dir = tempMailDir();
+  const [infra, catcher, tokens] = await Promise.all([createNotificationInfra(kafka, prefix), startCatcher({ port: 0, dir }), startStaffTokens()]);
+  const { app } = await startNotificationApp({ ...notificationEnv({ db: infra.db, topics: infra.topics, smtpPort: catcher.port, jwksUrl: tokens.jwksUrl }), ...extraEnv });
+  const producer = await connectedProducer(kafka);
+  return {
+    topics: infra.topics,
+    db: infra.db,
+    catcher,
+    tokens,
+    dir,
+    app,
+    producer,
+    async close() {
+      await producer.disconnect();
+      await app.close();
+      await catcher.close();
+      await tokens.close();
+      await infra.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
