@@ -94,9 +94,12 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
       await first.query('begin');
       await orders.applyPayment({ orderId, transferId: randomUUID(), amountFen: 100000, matchId: randomUUID(), bookedOn: '2026-11-20' }, meta(), first);
       const racing = withTransaction(db.pool, (client) => orders.applyPayments([{ orderId, transferId: randomUUID(), amountFen: 500000, matchId: randomUUID(), bookedOn: '2026-11-21' }], meta(), client));
+      // Attached before the commit: under load the refusal can be processed before the COMMIT answer, and an
+      // unhandled rejection would fail the test although it is the expected outcome.
+      const refused = expect(racing).rejects.toBeInstanceOf(OrderStreamConflict);
       await new Promise((r) => setTimeout(r, 300)); // the bulk insert now waits on the first transaction's version 2
       await first.query('commit');
-      await expect(racing).rejects.toBeInstanceOf(OrderStreamConflict);
+      await refused;
     } finally {
       first.release();
     }

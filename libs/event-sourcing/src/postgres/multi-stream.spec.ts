@@ -104,9 +104,12 @@ describe('MultiStreamEventStore (real PostgreSQL)', () => {
       await multi.append([{ streamId: shared, streamType: 'thing', expected: 1, events: [event('first')] }], { client: first });
       // The second writer's check sees version 1 (the first is uncommitted); its COPY waits on the first's row.
       const second = multi.append([{ streamId: shared, streamType: 'thing', expected: 1, events: [event('second')] }]);
+      // The expectation is attached before the commit: under load the second's refusal can be processed before the
+      // first's COMMIT answer, and a rejection nobody handles yet fails the test (jest) although it is the expected one.
+      const refused = expect(second).rejects.toMatchObject({ name: 'ConcurrencyError', streamId: shared });
       await new Promise((resolve) => setTimeout(resolve, 300));
       await first.query('commit');
-      await expect(second).rejects.toMatchObject({ name: 'ConcurrencyError', streamId: shared });
+      await refused;
     } finally {
       first.release();
     }
