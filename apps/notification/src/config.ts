@@ -29,6 +29,7 @@ export class NotificationConfig extends BaseServiceConfig {
   /** Delivery worker. */
   @IsIn(['on', 'off']) DELIVERY_WORKER = 'on';
   @IsInt() @Min(50) DELIVERY_POLL_MS = 1000;
+  /** Most mails in flight at once (also the most claimed in one query): bounds the SMTP connections a worker opens. */
   @IsInt() @Min(1) @Max(100) DELIVERY_BATCH = 10;
   /**
    * How long a claimed delivery belongs to the worker that claimed it. Must exceed the longest possible SMTP

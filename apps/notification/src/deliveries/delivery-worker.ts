@@ -26,6 +26,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private stopping = false;
   private wake?: () => void;
   private nudged = false;
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly messageDomain: string;
 
   constructor(
@@ -68,17 +69,41 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.running = undefined;
   }
 
+  /**
+   * Keeps up to DELIVERY_BATCH mails in flight and claims the next due delivery as soon as one finishes, rather than
+   * claiming a batch and waiting for its slowest send: one statement releases a burst of mails (payment received,
+   * membership activated, e-invoice for each transfer), and batches with a barrier queued them for seconds.
+   */
   private async loop(): Promise<void> {
+    const limit = this.config.DELIVERY_BATCH;
     while (!this.stopping) {
+      const room = limit - this.inFlight.size;
       let claimed = 0;
-      try {
-        claimed = await this.runOnce();
-      } catch (err) {
-        this.logger.error({ err }, 'delivery worker pass failed; retrying');
+      if (room > 0) {
+        this.nudged = false; // this claim sees every delivery committed before it
+        try {
+          claimed = await this.startDue(room);
+        } catch (err) {
+          this.logger.error({ err }, 'delivery worker could not claim deliveries; retrying');
+        }
       }
-      if (claimed < this.config.DELIVERY_BATCH && !this.stopping && !this.nudged) await this.pause(this.config.DELIVERY_POLL_MS);
-      this.nudged = false;
+      if (this.stopping) break;
+      if (this.inFlight.size >= limit) await Promise.race(this.inFlight);
+      else if (claimed < room && !this.nudged) await this.pause(this.config.DELIVERY_POLL_MS);
     }
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Claims up to `max` due deliveries and starts sending them; returns how many were claimed. */
+  private async startDue(max: number): Promise<number> {
+    const claims = await claimDue(this.pool, { batch: max, leaseMs: this.config.DELIVERY_LEASE_MS });
+    if (claims.length > 0 && this.config.NOTIFICATION_FAULT === 'after_claim') this.die('after_claim');
+    for (const claim of claims) {
+      // deliver() settles every outcome itself (sent, retry, failed), so a send never rejects here.
+      const sending: Promise<void> = this.deliver(claim).finally(() => this.inFlight.delete(sending));
+      this.inFlight.add(sending);
+    }
+    return claims.length;
   }
 
   private pause(ms: number): Promise<void> {
@@ -89,14 +114,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         resolve();
       };
     });
-  }
-
-  /** One pass: claim a batch and settle each claim. Returns how many were claimed. */
-  async runOnce(): Promise<number> {
-    const claims = await claimDue(this.pool, { batch: this.config.DELIVERY_BATCH, leaseMs: this.config.DELIVERY_LEASE_MS });
-    if (claims.length > 0 && this.config.NOTIFICATION_FAULT === 'after_claim') this.die('after_claim');
-    await Promise.all(claims.map((c) => this.deliver(c)));
-    return claims.length;
   }
 
   private async deliver(claim: ClaimedDelivery): Promise<void> {
