@@ -99,8 +99,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const claims = await claimDue(this.pool, { batch: max, leaseMs: this.config.DELIVERY_LEASE_MS });
     if (claims.length > 0 && this.config.NOTIFICATION_FAULT === 'after_claim') this.die('after_claim');
     for (const claim of claims) {
-      // deliver() settles every outcome itself (sent, retry, failed), so a send never rejects here.
-      const sending: Promise<void> = this.deliver(claim).finally(() => this.inFlight.delete(sending));
+      // deliver() settles every outcome itself (sent, retry, failed); the catch only keeps a defect in it from ending the
+      // loop (Promise.race) — the claim's lease then runs out and the delivery is retried.
+      const sending: Promise<void> = this.deliver(claim)
+        .catch((err: unknown) => this.logger.error({ err, deliveryId: claim.id }, 'delivery failed unexpectedly; its lease will expire and it is retried'))
+        .finally(() => this.inFlight.delete(sending));
       this.inFlight.add(sending);
     }
     return claims.length;
