@@ -11,6 +11,18 @@ type Json = any;
  * billing.PaymentReversed against the real PostgreSQL and Kafka: finance takes back the payment that activated a
  * membership. Redelivered messages are absorbed by the inbox; paying the order again lifts the suspension.
  */
+/** 单位会员, 1–30 staff, one year at 1,000 元: the application this suite files, new or as a renewal. */
+const application = (kind: 'new' | 'renewal') => ({
+  kind,
+  qualificationCode: 'institution',
+  qualificationName: '单位会员',
+  staffTierCode: '1-30',
+  staffTierName: '1-30人',
+  years: 1,
+  organisationType: '企业单位',
+  quote: { feePerYearFen: 100000, amountDueFen: 100000, scheduleVersion: '2026-01' },
+});
+
 describe('membership reacts to billing.PaymentReversed (real PostgreSQL + Kafka + Redis)', () => {
   jest.setTimeout(180_000);
   let h: Harness;
@@ -52,16 +64,7 @@ describe('membership reacts to billing.PaymentReversed (real PostgreSQL + Kafka 
     await h.publish(InstitutionRegistered, { ...InstitutionRegistered.example, institutionId: A, name: '机构测试图书馆' });
     await eventually(async () => (await h.db.pool.query('select 1 from ms_institutions').catch(() => ({ rowCount: 0 }))).rowCount === 1, { timeoutMs: 90_000, what: 'the institution copied from identity' });
 
-    const applied = await inject('POST', '/api/v1/membership/applications', tokenA, {
-      kind: 'new',
-      qualificationCode: 'institution',
-      qualificationName: '单位会员',
-      staffTierCode: '1-30',
-      staffTierName: '1-30人',
-      years: 1,
-      organisationType: '企业单位',
-      quote: { feePerYearFen: 100000, amountDueFen: 100000, scheduleVersion: '2026-01' },
-    });
+    const applied = await inject('POST', '/api/v1/membership/applications', tokenA, application('new'));
     expect(applied.status).toBe(201);
     applicationId = applied.body.applicationId;
     const confirmed = await inject('POST', `/api/v1/membership/applications/${applicationId}/confirmation`, tokenA, {
@@ -106,16 +109,7 @@ describe('membership reacts to billing.PaymentReversed (real PostgreSQL + Kafka 
       { timeoutMs: 30_000, what: 'the suspended membership in the staff search' },
     );
     // A suspended membership cannot be renewed until finance has settled the order.
-    const renewal = await inject('POST', '/api/v1/membership/applications', tokenA, {
-      kind: 'renewal',
-      qualificationCode: 'institution',
-      qualificationName: '单位会员',
-      staffTierCode: '1-30',
-      staffTierName: '1-30人',
-      years: 1,
-      organisationType: '企业单位',
-      quote: { feePerYearFen: 100000, amountDueFen: 100000, scheduleVersion: '2026-01' },
-    });
+    const renewal = await inject('POST', '/api/v1/membership/applications', tokenA, application('renewal'));
     expect(renewal.body.code).toBe('RENEWAL_NOT_ALLOWED');
   });
 
