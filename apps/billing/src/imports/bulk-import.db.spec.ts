@@ -108,7 +108,7 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
     expect(r.rows[0]).toEqual({ status: 'paid', amount_paid_fen: '600000' });
   });
 
-  it('imports in chunks: one TransfersImported event per chunk on the statement stream, per-transfer integration events, both payments of one order applied in order', async () => {
+  it('imports in chunks: one TransfersImported event per chunk on the statement stream, per-transfer integration events, a second full payment of the order in the same statement sent to review as a possible duplicate', async () => {
     const orderId = await issue('戊市少儿图书馆');
     const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
     const csv = [
@@ -122,7 +122,7 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
     const stages: string[] = [];
     const importer = new StatementImporter(db.pool, store, orders, { billingTopic: TOPIC, batchSize: 2, onStage: (s) => void stages.push(s) });
     const summary = await importer.import({ content: Buffer.from(csv), filename: 'bulk.csv', actor: 'finance-1', correlationId: randomUUID() });
-    expect(summary).toMatchObject({ credits: 4, newCredits: 3, duplicates: 1, debitsIgnored: 1, autoMatched: 2, unmatched: 1 });
+    expect(summary).toMatchObject({ credits: 4, newCredits: 3, duplicates: 1, debitsIgnored: 1, autoMatched: 1, suggested: 1, unmatched: 1 });
     expect(stages).toEqual(expect.arrayContaining(['parse', 'orders', 'index', 'decide', 'persist']));
     const events = await db.pool.query(`select stream_version, event_type, data from es_events where stream_id = $1 order by stream_version`, [statementStream(summary.statementId)]);
     expect(events.rows.map((e) => [e.stream_version, e.event_type])).toEqual([
@@ -133,22 +133,24 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
     expect(lines.map((l: { bankReference: string; outcome: string }) => [l.bankReference, l.outcome])).toEqual([
       ['BULK001', 'matched'],
       ['BULK002', 'unmatched'],
-      ['BULK004', 'matched'],
+      ['BULK004', 'suggested'],
     ]);
     expect(lines[0].match).toMatchObject({ allocations: [{ orderId, amountFen: 600000 }], actor: 'system:reconciler' });
+    // Same outcome as the same transfer in a later statement: finance decides between a refund and a carry-over.
+    expect(lines[2].candidates[0]).toMatchObject({ orderId });
+    expect(lines[2].candidates[0].reasons).toContain('订单已结清，可能为重复付款');
     const outbox = await db.pool.query(`select event_type, count(*)::int as n from es_outbox where payload->>'correlationId' = $1 group by event_type order by event_type`, [
       (await db.pool.query(`select metadata->>'correlationId' as c from es_events where stream_id = $1 limit 1`, [statementStream(summary.statementId)])).rows[0].c,
     ]);
     expect(Object.fromEntries(outbox.rows.map((r) => [r.event_type, r.n]))).toEqual({
       'billing.TransferImported': 3,
-      'billing.PaymentMatched': 2,
+      'billing.PaymentMatched': 1,
       'billing.TransferUnmatched': 1,
       'billing.PaymentOrderPaid': 1,
-      'billing.OverpaymentRecorded': 1,
     });
     const order = await db.pool.query(`select status, amount_paid_fen, credit_fen from billing_orders where order_id = $1`, [orderId]);
-    expect(order.rows[0]).toEqual({ status: 'overpaid', amount_paid_fen: '1200000', credit_fen: '600000' });
-    const statement = await db.pool.query(`select new_credit_count, duplicate_count, auto_matched, unmatched from billing_statements where statement_id = $1`, [summary.statementId]);
-    expect(statement.rows[0]).toEqual({ new_credit_count: 3, duplicate_count: 1, auto_matched: 2, unmatched: 1 });
+    expect(order.rows[0]).toEqual({ status: 'paid', amount_paid_fen: '600000', credit_fen: '0' });
+    const statement = await db.pool.query(`select new_credit_count, duplicate_count, auto_matched, suggested, unmatched from billing_statements where statement_id = $1`, [summary.statementId]);
+    expect(statement.rows[0]).toEqual({ new_credit_count: 3, duplicate_count: 1, auto_matched: 1, suggested: 1, unmatched: 1 });
   });
 });

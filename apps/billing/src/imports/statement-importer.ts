@@ -181,7 +181,9 @@ export class StatementImporter {
             continue;
           }
           seenKeys.add(key);
-          planned.push({ transferId: randomUUID(), line, key, decision: reconciler.decide(line) });
+          const decision = reconciler.decide(line);
+          if (decision.kind === 'auto') reconciler.recordPayment(decision.orderId, line.amountFen);
+          planned.push({ transferId: randomUUID(), line, key, decision });
         }
         decideMs += performance.now() - mark;
         await yieldToIo();

@@ -87,6 +87,19 @@ describe('createReconciler', () => {
     expect(reconciler.decide(line({ direction: 'debit', remark: '北京市朝阳区图书馆会费' }))).toEqual({ kind: 'unmatched', notes: ['支出流水，不参与会费匹配'] });
   });
 
+  it('sends a second full payment of an order to review once the first is recorded, without touching the caller’s orders', () => {
+    const statement = createReconciler(orders);
+    const payment = line({ remark: '湖北省图书馆会费', payerName: '湖北省图书馆' });
+    const first = statement.decide(payment);
+    expect(first).toMatchObject({ kind: 'auto', orderId: 'O5' });
+    statement.recordPayment('O5', payment.amountFen);
+    const second = statement.decide(payment);
+    expect(second.kind).toBe('suggest');
+    if (second.kind === 'suggest') expect(second.candidates[0]).toMatchObject({ orderId: 'O5', reasons: expect.arrayContaining(['订单已结清，可能为重复付款']) });
+    expect(orders[4].amountPaidFen).toBe(0);
+    expect(reconciler.decide(payment)).toMatchObject({ kind: 'auto', orderId: 'O5' });
+  });
+
   it('honours the threshold parameter', () => {
     const strict = createReconciler(orders, { autoThreshold: 0.999 });
     expect(strict.decide(line({ remark: '北京市朝阳区图书馆会费' })).kind).toBe('suggest');

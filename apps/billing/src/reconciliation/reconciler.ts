@@ -13,7 +13,14 @@ import {
 } from './types';
 
 export interface Reconciler {
+  /** Scores the line against the orders' balances as they stand; deciding changes nothing. */
   decide(line: MatchableLine): MatchDecision;
+  /**
+   * Counts a payment about to be recorded against the order's balance, so later lines of the same statement see the
+   * order as paid: a second transfer of the full amount then scores as a possible duplicate payment and goes to
+   * finance's review, as it does in a later statement, instead of being confirmed as an overpayment.
+   */
+  recordPayment(orderId: string, amountFen: number): void;
 }
 
 /** Payer names repeat across a statement (regular payers, parent organisations): their cores are computed once. */
@@ -55,10 +62,17 @@ const byScoreThenId = (a: RawScore, b: RawScore): number => b.score - a.score ||
  */
 export function createReconciler(orders: readonly OpenOrder[], options: Partial<ReconcilerOptions> = {}): Reconciler {
   const settings: ReconcilerOptions = { ...DEFAULT_RECONCILER_OPTIONS, ...options };
-  const index = new OrderIndex(orders);
+  // Copies: recorded payments move this reconciler's balances, never the caller's orders.
+  const index = new OrderIndex(orders.map((order) => ({ ...order })));
+  const byId = new Map(index.orders.map(({ order }) => [order.orderId, order]));
   const payerCores = new CoreCache();
 
   return {
+    recordPayment(orderId: string, amountFen: number): void {
+      const order = byId.get(orderId);
+      if (order) order.amountPaidFen += amountFen;
+    },
+
     decide(line: MatchableLine): MatchDecision {
       if (line.direction !== 'credit') return { kind: 'unmatched', notes: ['支出流水，不参与会费匹配'] };
       const facts = factsOf(line, payerCores);
