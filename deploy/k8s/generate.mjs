@@ -59,6 +59,15 @@ function configMap(svc, s) {
 
 const secretEnv = (name, secret, key) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
 
+/**
+ * Billing holds a whole bank statement while importing it, and exceljs loads an XLSX as a full workbook model. Node
+ * sizes its heap from the container's limit (measured: 259 MiB of heap in a 512 MiB cgroup), which a 100,000-row XLSX
+ * statement exceeded: billing died of "heap out of memory" and the upload got a 502. With a 320 MiB heap the same file
+ * parses (431 MiB RSS at most); a 100,000-line CSV import peaked at 348 MiB RSS in billing. The overlays keep billing
+ * at twice the other services' limit for the same reason.
+ */
+const BILLING_MEMORY_LIMIT = '1Gi';
+
 function env(svc, s) {
   const out = [];
   if (s.db) {
@@ -102,7 +111,7 @@ function deployment(svc, s) {
     securityContext: containerSecurity,
     volumeMounts: mounts,
   };
-  const resources = { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '512Mi' } };
+  const resources = { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: svc === 'billing' ? BILLING_MEMORY_LIMIT : '512Mi' } };
   const httpGet = (path) => ({ path, port: 'http' });
   const container = {
     name: svc,

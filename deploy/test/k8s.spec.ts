@@ -92,6 +92,12 @@ describe('kustomize output', () => {
       }
     });
 
+    it('billing has the memory to import a 100,000-row statement (a 512 MiB container died of heap exhaustion on an XLSX one)', () => {
+      const mebibytes = (q: string): number => (q.endsWith('Gi') ? Number(q.slice(0, -2)) * 1024 : Number(q.replace(/Mi$/, '')));
+      const billing = podSpecOf(objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'billing')!).containers[0];
+      expect(mebibytes(billing.resources.limits.memory)).toBeGreaterThanOrEqual(768);
+    });
+
     it('no image uses latest or an implicit tag', () => {
       const images = workloads(objs).flatMap((w) => [...(podSpecOf(w).initContainers ?? []), ...podSpecOf(w).containers].map((c: any) => c.image as string));
       const cnpg = objs.filter((o) => o.kind === 'Cluster').map((o) => o.spec.imageName);
