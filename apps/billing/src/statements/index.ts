@@ -1,5 +1,5 @@
 export * from './types';
-export { parseStatement, ParseStatementOptions } from './parse-statement';
+export { MAX_STATEMENT_LINES, parseStatement, ParseStatementOptions } from './parse-statement';
 export { parseAmountFen, formatFen } from './money';
 export { parseDateTime, ParsedDateTime } from './dates';
 export { decodeText } from './encoding';

@@ -1,8 +1,9 @@
+import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { bankOfBeijingGbk, statementXlsx } from '../../test-fixtures/statements/builders';
-import { parseStatement } from './parse-statement';
+import { MAX_STATEMENT_LINES, parseStatement } from './parse-statement';
 import { ColumnProfile, GENERIC_PROFILE } from './profiles';
 import { StatementFormatError } from './types';
 
@@ -69,6 +70,24 @@ describe('parseStatement', () => {
       [7, '2026-09-03', 'credit', 300000, '吉林省图书馆会费'],
     ]);
     expect(result.lines[0].bookedAt).toBe('2026-09-01T09:05:00+08:00');
+  });
+
+  it('refuses, before unpacking it, an XLSX that unpacks beyond what billing can hold (a zip bomb or an oversized statement)', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('交易明细');
+    const filler = '会费'.repeat(15_000);
+    for (let i = 0; i < 1_800; i++) sheet.addRow(['2026-09-01', '1.00', `${filler}${i}`]);
+    const file = Buffer.from(await workbook.xlsx.writeBuffer());
+    expect(file.length).toBeLessThan(2 * 1024 * 1024);
+    await expect(parseStatement(file)).rejects.toThrow(/XLSX 文件解压后为 \d+ MB，超过 48 MB 的上限.*请按月份拆分/);
+  });
+
+  it('refuses a CSV statement longer than MAX_STATEMENT_LINES before parsing it, and reads one at the limit', async () => {
+    const row = (i: number) => `2026-09-01,R${i},1.00,,某单位,6222,货款`;
+    const header = '交易日期,交易流水号,收入金额,支出金额,对方户名,对方账号,用途';
+    const atLimit = [header, ...Array.from({ length: MAX_STATEMENT_LINES - 1 }, (_, i) => row(i))].join('\n');
+    expect((await parseStatement(Buffer.from(atLimit))).lines).toHaveLength(MAX_STATEMENT_LINES - 1);
+    await expect(parseStatement(Buffer.from(`${atLimit}\n${row(-1)}`))).rejects.toThrow(`对账单超过 ${MAX_STATEMENT_LINES} 行的上限：请按月份拆分后分别导入`);
   });
 
   it('reads camt.053 with OPBD/CLBD balances and debtor details', async () => {
