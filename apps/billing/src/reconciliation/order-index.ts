@@ -54,12 +54,8 @@ export class OrderIndex {
       const accounts = new Set(order.knownPayerAccounts.map(digitsOnly).filter((a) => a !== ''));
       push(this.byCode, normalisePaymentCode(order.paymentCode), i);
       for (const account of accounts) push(this.byAccount, account, i);
-      // A settled order is a candidate only as the target of a repeated payment, found by its code, payer account or
-      // exact name; kept out of the typo-tolerant lookups, the many settled orders cannot crowd open ones out of them.
-      const settled = order.amountPaidFen >= order.amountDueFen;
       for (const name of names) {
         push(this.byName, name, i);
-        if (settled) continue;
         owners.push({ name, institutionId: order.institutionId, order: i });
         for (const gram of bigrams(name)) push(byBigram, gram, i);
       }
