@@ -111,7 +111,7 @@ export class StatementImporter {
   private readonly streams: MultiStreamEventStore;
 
   async import(input: ImportInput): Promise<ImportSummary> {
-    // The candidate orders are read while the file is parsed: the database works while this process parses.
+    // The open orders are read while the file is parsed: the database works while this process parses.
     const openOrders = this.loadOpenOrders();
     openOrders.catch(() => undefined);
     const started = performance.now();
@@ -122,7 +122,7 @@ export class StatementImporter {
 
   private async loadOpenOrders(): Promise<OpenOrder[]> {
     const started = performance.now();
-    const orders = await this.orders.candidateOrders(this.pool);
+    const orders = await this.orders.openOrders(this.pool);
     this.options.onStage?.('orders', performance.now() - started);
     return orders;
   }

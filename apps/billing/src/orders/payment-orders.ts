@@ -11,9 +11,6 @@ import { makePaymentCode, type OpenOrder } from '../reconciliation';
 import { fen } from '../shared';
 import { billingUpcasters } from '../upcasters';
 
-/** How long after an order is settled a transfer matching it is still shown to finance as a possible duplicate payment. */
-export const RECENTLY_SETTLED_DAYS = 90;
-
 export const orderStream = (orderId: string): string => `payment-order-${orderId}`;
 type OrderDecided = Decided<PaymentOrderState, PaymentOrderEvent>;
 
@@ -190,13 +187,8 @@ export class PaymentOrders {
     ]);
   }
 
-  /**
-   * The reconciler's view, with current names, learned aliases and payer accounts: orders still owed money, and orders
-   * settled in the last RECENTLY_SETTLED_DAYS days. A transfer repeating a settled order's payment then reaches
-   * finance's review as a possible duplicate of it (the amount signal caps its score below automatic) instead of the
-   * unmatched inbox with nothing to say whose money it is.
-   */
-  async candidateOrders(db: Queryable): Promise<OpenOrder[]> {
+  /** The reconciler's view: orders still owed money, with current names, learned aliases and payer accounts. */
+  async openOrders(db: Queryable): Promise<OpenOrder[]> {
     const r = await db.query<{
       order_id: string; institution_id: string; name: string; aliases: string[] | null; accounts: string[] | null;
       amount_due_fen: string; amount_paid_fen: string; fee_per_year_fen: string; years: number; payment_code: string; issued_on: string;
@@ -206,8 +198,7 @@ export class PaymentOrders {
              (select array_agg(p.account) from billing_payer_accounts p where p.institution_id = o.institution_id) as accounts,
              o.amount_due_fen, o.amount_paid_fen, o.fee_per_year_fen, o.years, o.payment_code, to_char(o.issued_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as issued_on
         from billing_orders o left join billing_institutions i on i.institution_id = o.institution_id
-       where o.status in ('unpaid', 'partially_paid')
-          or (o.status in ('paid', 'overpaid') and o.paid_on >= (now() at time zone 'Asia/Shanghai')::date - $1::int)`, [RECENTLY_SETTLED_DAYS]);
+       where o.status in ('unpaid', 'partially_paid')`);
     return r.rows.map((row) => ({
       orderId: row.order_id,
       institutionId: row.institution_id,
