@@ -136,7 +136,7 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
       ['BULK004', 'suggested'],
     ]);
     expect(lines[0].match).toMatchObject({ allocations: [{ orderId, amountFen: 600000 }], actor: 'system:reconciler' });
-    // Same outcome as the same transfer in a later statement: finance decides between a refund and a carry-over.
+    // Never confirmed automatically: finance decides between a refund and a carry-over.
     expect(lines[2].candidates[0]).toMatchObject({ orderId });
     expect(lines[2].candidates[0].reasons).toContain('订单已结清，可能为重复付款');
     const outbox = await db.pool.query(`select event_type, count(*)::int as n from es_outbox where payload->>'correlationId' = $1 group by event_type order by event_type`, [

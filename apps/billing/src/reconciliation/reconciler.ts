@@ -18,7 +18,7 @@ export interface Reconciler {
   /**
    * Counts a payment about to be recorded against the order's balance, so later lines of the same statement see the
    * order as paid: a second transfer of the full amount then scores as a possible duplicate payment and goes to
-   * finance's review, as it does in a later statement, instead of being confirmed as an overpayment.
+   * finance's review instead of being confirmed as an overpayment.
    */
   recordPayment(orderId: string, amountFen: number): void;
 }

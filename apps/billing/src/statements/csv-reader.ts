@@ -8,11 +8,11 @@ function guessDelimiter(text: string): string {
   return count('\t') > count(',') ? '\t' : ',';
 }
 
-type Record = { record: string[]; info: { lines: number } };
+type ParsedRecord = { record: string[]; info: { lines: number } };
 const SAMPLE_LINES = 60;
 
-const parseRecords = (text: string, options: Options): Record[] =>
-  parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true, info: true, ...options }) as unknown as Record[];
+const parseRecords = (text: string, options: Options): ParsedRecord[] =>
+  parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true, info: true, ...options }) as unknown as ParsedRecord[];
 
 /**
  * The line where the table starts: the first record as wide as most records near the top. csv-parse takes the first
