@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Shared by every benchmark: timing, percentiles and the one JSON result line each bench prints last. */
 export const seconds = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
@@ -35,4 +37,14 @@ export async function runFor(durationMs: number, concurrency: number, worker: (i
     }),
   );
   return done;
+}
+
+/**
+ * Machine-wide busy and total CPU jiffies (1/100 s, all cores) from /proc/stat's first line (user nice system idle
+ * iowait irq softirq steal): the difference of two readings says how busy the machine was in between.
+ */
+export function machineJiffies(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - fields[3]! - fields[4]!, total };
 }

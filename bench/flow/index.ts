@@ -20,7 +20,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
 import { DisposableStack, PatientUser, SERVICES, journeyStatement, type JourneyRecord, type StackPorts } from '@lsc/testing';
-import { percentile, report, round } from '../common';
+import { machineJiffies, percentile, report, round } from '../common';
 
 const N = Number(process.env.BENCH_FLOW_N ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_FLOW_CONCURRENCY ?? 16);
@@ -67,13 +67,6 @@ interface CpuSnapshot {
   readonly at: number;
   readonly owners: Record<string, number>;
   readonly machine: { busy: number; total: number };
-}
-
-/** Machine-wide busy/total jiffies from /proc/stat (first line: user nice system idle iowait irq softirq steal …). */
-function machineJiffies(): { busy: number; total: number } {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = fields.reduce((a, b) => a + b, 0);
-  return { busy: total - fields[3]! - fields[4]!, total };
 }
 
 function cpuSnapshot(stack: DisposableStack): CpuSnapshot {

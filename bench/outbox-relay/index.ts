@@ -26,7 +26,7 @@ import { InstitutionRegistered } from '@lsc/contracts';
 import { EVENT_STORE_DDL, PostgresEventStore, enqueueOutbox, withTransaction, type OutboxMessage } from '@lsc/event-sourcing';
 import { OutboxRelay } from '@lsc/messaging';
 import { createTestDatabase, createTestTopics, deleteTestTopics, testKafka, uniqueName } from '@lsc/testing';
-import { percentile, report, round, seconds } from '../common';
+import { machineJiffies, percentile, report, round, seconds } from '../common';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 100000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
@@ -72,15 +72,8 @@ interface LoopStats {
   cpu_pct: number;
 }
 
-/** Busy share of the whole machine's CPU (all cores) between two readings of /proc/stat. */
-const cpuTimes = (): { busy: number; total: number } => {
-  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const v = fields.map(Number);
-  const total = v.reduce((a, b) => a + b, 0);
-  return { busy: total - v[3] - v[4], total };
-};
 const machineBusyPct = (from: { busy: number; total: number }): number => {
-  const to = cpuTimes();
+  const to = machineJiffies();
   return round(((to.busy - from.busy) / (to.total - from.total)) * 100, 1);
 };
 
@@ -268,7 +261,7 @@ async function latency(kafka: Kafka, dbUrl: string, relayStats: ProcessStats, pu
     // Warm-up through the same path until the consumer has it (its fetch loop and the relay's topic metadata are live).
     await until(() => warm !== undefined && warm.every((id) => receivedAt.has(id)), 60000, 'the warm-up events at the consumer');
     const loadBefore = load();
-    const machineFrom = cpuTimes();
+    const machineFrom = machineJiffies();
     const commandsFrom = ticksByProcess();
     const windowStart = now();
     const batchesBefore = published.batches;

@@ -3,12 +3,11 @@
  * service's StatementImporter against a scratch database) vs parsing the same file alone with statements/ (baseline).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { Upcasters, EVENT_STORE_DDL, PostgresEventStore } from '@lsc/event-sourcing';
 import { createTestDatabase } from '@lsc/testing';
-import { report, round } from '../common';
+import { machineJiffies, report, round } from '../common';
 import type * as ImporterModule from '../../apps/billing/src/imports/statement-importer';
 import type * as OrdersModule from '../../apps/billing/src/orders/payment-orders';
 import type * as StatementsModule from '../../apps/billing/src/statements';
@@ -86,13 +85,13 @@ async function main(): Promise<void> {
     const stages: Record<string, number> = {};
     const importer = new StatementImporter(db.pool, store, orders, { billingTopic: 'billing.events.v1', onStage: (stage, ms) => void (stages[`${stage}_s`] = round(ms / 1000, 2)) });
     const cpu0 = process.cpuUsage();
-    const machine0 = machineCpuSeconds();
+    const machine0 = machineJiffies();
     const t0 = process.hrtime.bigint();
     const summary = await importer.import({ content: file, filename: 'bench.csv', actor: 'bench', correlationId: randomUUID() });
     const total = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = process.cpuUsage(cpu0);
-    const machine = machineCpuSeconds();
-    const cpuSeconds = { bench_process: round((cpu.user + cpu.system) / 1e6, 2), machine_busy: round(machine.busy - machine0.busy, 2), machine_capacity: round(machine.total - machine0.total, 2) };
+    const machine = machineJiffies();
+    const cpuSeconds = { bench_process: round((cpu.user + cpu.system) / 1e6, 2), machine_busy: round((machine.busy - machine0.busy) / 100, 2), machine_capacity: round((machine.total - machine0.total) / 100, 2) };
     console.error(JSON.stringify({ parsedLines: parsed.lines.length, rejected: parsed.rejected.length, parseSeconds: round(parseSeconds, 2), summary: { ...summary, rejected: summary.rejected.length } }));
     const wrong = await wrongAutoMatches(db.pool, orderRows);
     report({
@@ -126,13 +125,6 @@ async function wrongAutoMatches(pool: Pool, orderRows: Array<{ id: string; name:
     console.error(`WRONG auto-match ${r.ref}: payer=${r.payer_name} remark=${r.remark} amount=${r.amount_fen} → ${names.get(r.order_id)} (expected ${truth}) confidence=${r.confidence} ${JSON.stringify(r.reasons)}`);
   }
   return wrong.length;
-}
-
-/** Machine-wide busy and total CPU seconds from /proc/stat (user nice system idle iowait irq softirq steal). */
-function machineCpuSeconds(): { busy: number; total: number } {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = f.reduce((a, b) => a + b, 0);
-  return { busy: (total - f[3]! - f[4]!) / 100, total: total / 100 };
 }
 
 main().catch((err: unknown) => {
