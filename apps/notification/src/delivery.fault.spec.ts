@@ -1,5 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { SMTPServer } from 'smtp-server';
 import { eventually, testKafka, type TestDatabase } from '@lsc/testing';
 import { startCatcher, tempMailDir, type RunningCatcher } from './mail/mail-test-helpers';
 import { buildNotification, startChildService, type ChildService } from './testing/child-service';
@@ -96,6 +98,55 @@ describe('notification faults (child processes, real Kafka/PostgreSQL/SMTP)', ()
     expect(mails).toHaveLength(2);
     expect(mails[0].messageId).toBe(mails[1].messageId);
     await survivor.kill('SIGTERM');
+  });
+
+  it('PostgreSQL unreachable between the SMTP acceptance and the "sent" record, for longer than the lease: recorded when it returns, mailed once', async () => {
+    // An SMTP server that, on receiving the mail, cuts the service off its database (connections killed, new ones
+    // refused) for 4 s before answering 250 — the window a PostgreSQL restart opens in production.
+    const received: string[] = [];
+    let armed = true;
+    const admin = new Client({ connectionString: db.url.replace(/\/[^/]*$/, '/postgres') });
+    await admin.connect();
+    const cutOff = async () => {
+      await admin.query(`alter database "${db.name}" allow_connections false`);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [db.name]);
+      setTimeout(() => void admin.query(`alter database "${db.name}" allow_connections true`), 4000);
+    };
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      logger: false,
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          received.push(Buffer.concat(chunks).toString('utf8'));
+          const before = armed ? cutOff() : Promise.resolve();
+          armed = false;
+          before.then(() => callback(), callback);
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const smtpPort = (smtp.server.address() as { port: number }).port;
+    let service: ChildService | undefined;
+    try {
+      const inst = newInstitution();
+      const keys = [inst.registered.eventId];
+      service = await startChildService(notificationEnv({ db, topics, smtpPort, extra: { KAFKA_CONSUMER_GROUP: `${db.name}_g`, DELIVERY_LEASE_MS: '1000' } }));
+      await publish(producer, topics.identity, inst.registered);
+      await eventually(async () => (await statuses(keys).catch(() => []))[0]?.status === 'sent' || undefined, { timeoutMs: 60000, what: 'the delivery to be recorded as sent after the outage' });
+      await new Promise((r) => setTimeout(r, 4000)); // beyond more leases and backoffs: nothing else may arrive
+      const mine = received.filter((raw) => raw.includes(inst.email));
+      expect(mine).toHaveLength(1);
+      expect(service.output()).toMatch(/not yet recorded; retrying the record/);
+      expect(await service.kill('SIGTERM')).toBe('exit 0');
+    } finally {
+      await service?.kill();
+      await admin.query(`alter database "${db.name}" allow_connections true`);
+      await admin.end();
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
   });
 
   it('SMTP server down for 30 s: mails are sent after it returns, none lost, none doubled', async () => {

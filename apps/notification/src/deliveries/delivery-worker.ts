@@ -16,10 +16,25 @@ import { MailMetrics } from './mail-metrics';
  * partition (no stalled consumer, no rebalance).
  *
  * Exactly-once: a claim is a lease. If the process dies after claiming but before sending, the lease runs out and the
- * next worker sends the mail — once. The one window left is between the SMTP server accepting the message and our
- * `sent` commit: a crash there re-sends after the lease (at most one duplicate, same Message-ID
- * `<delivery id@domain>`, so it is recognisable). SMTP offers no way to ask "did you get it?", so no design closes it.
+ * next worker sends the mail — once. Once the SMTP server has accepted a mail, only recording it remains, and a
+ * database that is away (a restart, a failover) only delays that record: it is retried here, and a lease that runs
+ * out meanwhile and is re-claimed by this process is recorded, not sent again. The one window left is a crash of this
+ * process between the SMTP server's acceptance and the `sent` commit: the mail is re-sent after the lease (at most one
+ * duplicate, same Message-ID `<delivery id@domain>`, so it is recognisable). SMTP offers no way to ask "did you get
+ * it?", so no design closes it; keeping the commit short keeps it rare.
  */
+/** What the SMTP server accepted: all that is left to do with it is record it. */
+interface AcceptedMail {
+  readonly recipient: string;
+  readonly messageId: string;
+}
+
+const RECORD_RETRY_MAX_MS = 2000;
+/** On shutdown, how long an accepted mail's record is still retried (inside Kubernetes' 30 s termination grace). */
+const RECORD_GRACE_ON_SHUTDOWN_MS = 10_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private running?: Promise<void>;
@@ -27,6 +42,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private wake?: () => void;
   private nudged = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Mails the SMTP server accepted whose `sent` record has not committed yet, by delivery id, with the claim recording it. */
+  private readonly acceptedUnrecorded = new Map<string, { mail: AcceptedMail; claimToken: string }>();
   private readonly messageDomain: string;
 
   constructor(
@@ -120,7 +137,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async deliver(claim: ClaimedDelivery): Promise<void> {
+    const accepted = this.acceptedUnrecorded.get(claim.id);
+    if (accepted) {
+      // Our earlier claim's lease ran out while its record could not be written: the mail is out, record it under this claim.
+      this.logger.warn({ deliveryId: claim.id }, 're-claimed a delivery whose mail was already accepted; recording it, not sending it again');
+      return this.recordSent(claim, accepted.mail);
+    }
     let to: string | null = null;
+    let messageId: string;
     try {
       const recipient = claim.institutionId ? await findRecipient(this.pool, claim.institutionId) : undefined;
       to = recipient?.email ?? null;
@@ -133,12 +157,46 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         contacts: { portalUrl: this.config.PORTAL_URL, contactPhone: this.config.CONTACT_PHONE, contactEmail: this.config.CONTACT_EMAIL },
         messageId: `<${claim.id}@${this.messageDomain}>`,
       });
-      const { messageId } = await this.mailer.send(mail);
-      if (this.config.NOTIFICATION_FAULT === 'after_send') this.die('after_send');
-      if (await markSent(this.pool, claim, { recipient: to, messageId })) this.metrics.mails.inc({ outcome: 'sent', template: claim.template });
-      else this.logger.warn({ deliveryId: claim.id }, 'mail sent but the claim had expired and was taken over; lease is shorter than a send');
+      ({ messageId } = await this.mailer.send(mail));
     } catch (err) {
-      await this.settleFailure(claim, to, err);
+      return this.settleFailure(claim, to, err);
+    }
+    if (this.config.NOTIFICATION_FAULT === 'after_send') this.die('after_send');
+    await this.recordSent(claim, { recipient: to, messageId });
+  }
+
+  /**
+   * Records an accepted mail as sent, retrying while the database is unreachable: a failure here is not a failed send,
+   * and treating it as one (retry → send) was how a PostgreSQL restart produced a second e-mail.
+   */
+  private async recordSent(claim: ClaimedDelivery, accepted: AcceptedMail): Promise<void> {
+    this.acceptedUnrecorded.set(claim.id, { mail: accepted, claimToken: claim.claimToken });
+    // Forgotten only by the claim that holds the entry: a re-claim by this process has replaced it and records it itself.
+    const forget = () => {
+      if (this.acceptedUnrecorded.get(claim.id)?.claimToken === claim.claimToken) this.acceptedUnrecorded.delete(claim.id);
+    };
+    let giveUpAt: number | undefined;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const ours = await markSent(this.pool, claim, accepted);
+        forget();
+        if (ours) {
+          this.metrics.mails.inc({ outcome: 'sent', template: claim.template });
+          if (attempt > 1) this.logger.info({ deliveryId: claim.id, attempt }, 'sent mail recorded after the database returned');
+        } else {
+          this.logger.warn({ deliveryId: claim.id }, 'mail sent but the delivery was claimed again meanwhile (its lease ran out)');
+        }
+        return;
+      } catch (err) {
+        if (this.stopping) giveUpAt ??= Date.now() + RECORD_GRACE_ON_SHUTDOWN_MS;
+        if (giveUpAt !== undefined && Date.now() >= giveUpAt) {
+          forget();
+          this.logger.error({ err, deliveryId: claim.id, messageId: accepted.messageId }, 'shutting down before the sent mail could be recorded; its lease will expire and it will be sent again');
+          return;
+        }
+        if (attempt === 1) this.logger.warn({ err, deliveryId: claim.id }, 'mail accepted by the SMTP server but not yet recorded; retrying the record');
+        await sleep(Math.min(RECORD_RETRY_MAX_MS, 100 * 2 ** Math.min(attempt - 1, 10)));
+      }
     }
   }
 
