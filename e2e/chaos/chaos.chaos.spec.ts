@@ -144,16 +144,21 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
     return batch;
   }
 
+  /** Subjects received per address; `files` keeps each stored .eml's name (receipt time + Message-ID) to explain a duplicate. */
+  const files = new Map<string, string>();
+  const parsedMails = new Map<string, { to: string[]; subject: string }>();
   async function mailbox(): Promise<Map<string, string[]>> {
     const byAddress = new Map<string, string[]>();
     for (const f of readdirSync(stack.mailDir).filter((x) => x.endsWith('.eml'))) {
-      const raw = readFileSync(join(stack.mailDir, f));
-      if (!raw.includes(DOMAIN)) continue;
-      const mail = await simpleParser(raw);
-      for (const to of [mail.to].flat().flatMap((t) => (t ? t.value : []))) {
-        const a = (to.address ?? '').toLowerCase();
-        byAddress.set(a, [...(byAddress.get(a) ?? []), mail.subject ?? '']);
+      let mail = parsedMails.get(f);
+      if (!mail) {
+        const raw = readFileSync(join(stack.mailDir, f));
+        const parsed = raw.includes(DOMAIN) ? await simpleParser(raw) : undefined;
+        mail = { to: [parsed?.to].flat().flatMap((t) => (t ? t.value : [])).map((v) => (v.address ?? '').toLowerCase()), subject: parsed?.subject ?? '' };
+        parsedMails.set(f, mail);
+        for (const a of mail.to) files.set(`${a}\u0000${mail.subject}`, [files.get(`${a}\u0000${mail.subject}`), f].filter(Boolean).join(' '));
       }
+      for (const a of mail.to) byAddress.set(a, [...(byAddress.get(a) ?? []), mail.subject]);
     }
     return byAddress;
   }
@@ -208,17 +213,33 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
     // ---- e-mails: each expected one exactly once per journey
     let duplicateMails = 0;
     let missingMails = 0;
+    // Which mail came twice and when: one Message-ID twice is one delivery sent again (the crash window after the
+    // SMTP server's 250); two Message-IDs are two deliveries for one fact (a consumer's idempotency failed).
+    const duplicateDetails: string[] = [];
+    const explain = (address: string, subject: string) => {
+      duplicateDetails.push(`${address} «${subject}»: ${(files.get(`${address}\u0000${subject}`) ?? '').split(' ').join(', ')}`);
+    };
     for (const j of journeys) {
-      const subjects = mails.get(j.email.toLowerCase()) ?? [];
+      const address = j.email.toLowerCase();
+      const subjects = mails.get(address) ?? [];
       for (const [, re] of EXPECTED_MAILS) {
-        const n = subjects.filter((s) => re.test(s)).length;
-        if (n === 0) missingMails += 1;
-        if (n > 1) duplicateMails += n - 1;
+        const matching = subjects.filter((s) => re.test(s));
+        if (matching.length === 0) missingMails += 1;
+        if (matching.length > 1) {
+          duplicateMails += matching.length - 1;
+          for (const s of new Set(matching)) explain(address, s);
+        }
       }
       const counts = new Map<string, number>();
       for (const s of subjects) counts.set(s, (counts.get(s) ?? 0) + 1);
-      for (const [s, n] of counts) if (n > 1 && !EXPECTED_MAILS.some(([, re]) => re.test(s))) duplicateMails += n - 1;
+      for (const [s, n] of counts) {
+        if (n > 1 && !EXPECTED_MAILS.some(([, re]) => re.test(s))) {
+          duplicateMails += n - 1;
+          explain(address, s);
+        }
+      }
     }
+    if (duplicateDetails.length > 0) console.log(`[chaos] duplicate e-mails (stored file = receipt time + Message-ID):\n  ${duplicateDetails.join('\n  ')}`);
 
     // ---- events: what the broker holds, what each outbox still holds, what each consumer's inbox recorded
     const events = await auditEvents(stack.kafkaBrokers, TOPICS);
@@ -263,6 +284,7 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
       duplicate_payments: duplicatePayments,
       duplicate_facts: duplicateFacts,
       duplicate_emails: duplicateMails,
+      duplicate_email_details: duplicateDetails,
       missing_emails: missingMails,
       dead_letters: dead.length,
       consumer_lag_end: lag,
