@@ -184,7 +184,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           this.metrics.mails.inc({ outcome: 'sent', template: claim.template });
           if (attempt > 1) this.logger.info({ deliveryId: claim.id, attempt }, 'sent mail recorded after the database returned');
         } else {
-          this.logger.warn({ deliveryId: claim.id }, 'mail sent but the delivery was claimed again meanwhile (its lease ran out)');
+          // Either an earlier try of this record committed but its answer was lost with the connection, or the lease ran
+          // out and the delivery was claimed again (by this process, which then records it without sending, or a replica).
+          this.logger.warn({ deliveryId: claim.id }, 'mail sent; the delivery was already recorded or claimed again');
         }
         return;
       } catch (err) {
