@@ -196,6 +196,10 @@ describe('notification service (real Kafka, PostgreSQL, SMTP catcher)', () => {
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/lsc_mails_total\{outcome="failed",template="institution-registered",service="notification"\} [1-9]/);
     expect(metrics.body).toMatch(/lsc_mails_total\{outcome="sent",template="institution-registered",service="notification"\} [1-9]/);
+    // Every sent mail's acceptance-to-record interval is observed (failures never reached the SMTP server's acceptance).
+    const sent = Number(/lsc_mails_total\{outcome="sent",template="institution-registered",service="notification"\} (\d+)/.exec(metrics.body)![1]);
+    const recorded = Number(/lsc_mail_record_delay_seconds_count\{service="notification"\} (\d+)/.exec(metrics.body)?.[1]);
+    expect(recorded).toBeGreaterThanOrEqual(sent);
   });
 
   describe('staff endpoints', () => {

@@ -27,6 +27,8 @@ import { MailMetrics } from './mail-metrics';
 interface AcceptedMail {
   readonly recipient: string;
   readonly messageId: string;
+  /** performance.now() when the send resolved. */
+  readonly acceptedAt: number;
 }
 
 const RECORD_RETRY_MAX_MS = 2000;
@@ -162,7 +164,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       return this.settleFailure(claim, to, err);
     }
     if (this.config.NOTIFICATION_FAULT === 'after_send') this.die('after_send');
-    await this.recordSent(claim, { recipient: to, messageId });
+    await this.recordSent(claim, { recipient: to, messageId, acceptedAt: performance.now() });
   }
 
   /**
@@ -182,6 +184,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         forget();
         if (ours) {
           this.metrics.mails.inc({ outcome: 'sent', template: claim.template });
+          this.metrics.recordDelay.observe((performance.now() - accepted.acceptedAt) / 1000);
           if (attempt > 1) this.logger.info({ deliveryId: claim.id, attempt }, 'sent mail recorded after the database returned');
         } else {
           // Either an earlier try of this record committed but its answer was lost with the connection, or the lease ran
