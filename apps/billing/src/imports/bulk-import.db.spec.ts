@@ -153,4 +153,29 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
     const statement = await db.pool.query(`select new_credit_count, duplicate_count, auto_matched, suggested, unmatched from billing_statements where statement_id = $1`, [summary.statementId]);
     expect(statement.rows[0]).toEqual({ new_credit_count: 3, duplicate_count: 1, auto_matched: 1, suggested: 1, unmatched: 1 });
   });
+  it('a transfer in a later statement that repeats the payment of a settled order lands in the unmatched inbox with a note naming that order, never as a match or a suggestion', async () => {
+    const orderId = await issue('庚市图书馆');
+    const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+    const header = '交易日期,交易流水号,收入金额,支出金额,对方单位名称,对方账号,用途';
+    const importer = new StatementImporter(db.pool, store, orders, { billingTopic: TOPIC });
+    const first = await importer.import({ content: Buffer.from([header, `${today},DUP001,6000.00,,庚市图书馆,6222000099990001,庚市图书馆+会费`].join('\r\n')), filename: 'first.csv', actor: 'finance-1', correlationId: randomUUID() });
+    expect(first).toMatchObject({ autoMatched: 1 });
+    const second = await importer.import({
+      content: Buffer.from([header, `${today},DUP002,6000.00,,庚市图书馆,6222000099990001,庚市图书馆会费`, `${today},DUP003,88.00,,某某公司,6222000011110002,货款`].join('\r\n')),
+      filename: 'second.csv',
+      actor: 'finance-1',
+      correlationId: randomUUID(),
+    });
+    expect(second).toMatchObject({ newCredits: 2, autoMatched: 0, suggested: 0, unmatched: 2 });
+    const rows = await db.pool.query(`select bank_reference, status, notes, candidates from billing_transfers where statement_id = $1 order by line_number`, [second.statementId]);
+    expect(rows.rows.map((r) => [r.bank_reference, r.status])).toEqual([
+      ['DUP002', 'unmatched'],
+      ['DUP003', 'unmatched'],
+    ]);
+    const { payment_code: code } = (await db.pool.query(`select payment_code from billing_orders where order_id = $1`, [orderId])).rows[0];
+    expect(rows.rows[0].notes).toEqual([expect.stringMatching(new RegExp(`^可能为已结清订单的重复付款：庚市图书馆（缴费码 ${code}，应付 6,000\\.00元，匹配度 \\d+%）`))]);
+    expect(rows.rows[1].notes).toEqual(['未找到匹配的订单']);
+    const order = await db.pool.query(`select status, amount_paid_fen, credit_fen from billing_orders where order_id = $1`, [orderId]);
+    expect(order.rows[0]).toEqual({ status: 'paid', amount_paid_fen: '600000', credit_fen: '0' });
+  });
 });

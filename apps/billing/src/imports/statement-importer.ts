@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { TransferV1 } from '@lsc/contracts';
 import { copyInto, isUniqueViolation, MultiStreamEventStore, withTransaction, type NewEvent, type OutboxMessage, type PostgresEventStore } from '@lsc/event-sourcing';
 import { OrderStreamConflict, type PaymentOrders, type PaymentToApply } from '../orders/payment-orders';
-import { createReconciler, type MatchDecision, type OpenOrder, type ScoredCandidate } from '../reconciliation';
+import { createDuplicateFinder, createReconciler, DUPLICATE_LOOKBACK_DAYS, NO_MATCH_NOTE, type MatchDecision, type OpenOrder, type ScoredCandidate } from '../reconciliation';
 import { billingUpcasters } from '../upcasters';
 import { parseStatement, type StatementLine, type StatementParseResult } from '../statements';
 import { paymentMatchedMessage, transferImportedMessage, transferPayload, transferUnmatchedMessage } from './transfer-messages';
@@ -61,6 +61,12 @@ interface Planned {
   decision: MatchDecision;
 }
 
+/** Open orders are what a transfer can pay; recently settled ones only explain a transfer that repeats a payment. */
+interface OrdersForMatching {
+  open: OpenOrder[];
+  recentlySettled: OpenOrder[];
+}
+
 const statusOf = (d: MatchDecision): 'matched' | 'suggested' | 'unmatched' => (d.kind === 'auto' ? 'matched' : d.kind === 'suggest' ? 'suggested' : 'unmatched');
 
 /** One line of a `TransfersImported` event on the statement stream (statement id and time are the event's own). */
@@ -112,28 +118,30 @@ export class StatementImporter {
 
   async import(input: ImportInput): Promise<ImportSummary> {
     // The open orders are read while the file is parsed: the database works while this process parses.
-    const openOrders = this.loadOpenOrders();
-    openOrders.catch(() => undefined);
+    const orders = this.loadOrders();
+    orders.catch(() => undefined);
     const started = performance.now();
     const parsed = await parseStatement(input.content, { filename: input.filename, contentType: input.contentType, profile: input.profile });
     this.options.onStage?.('parse', performance.now() - started);
-    return this.importParsed(input, parsed, openOrders);
+    return this.importParsed(input, parsed, orders);
   }
 
-  private async loadOpenOrders(): Promise<OpenOrder[]> {
+  private async loadOrders(): Promise<OrdersForMatching> {
     const started = performance.now();
-    const orders = await this.orders.openOrders(this.pool);
+    const [open, recentlySettled] = await Promise.all([this.orders.openOrders(this.pool), this.orders.recentlySettledOrders(this.pool, DUPLICATE_LOOKBACK_DAYS)]);
     this.options.onStage?.('orders', performance.now() - started);
-    return orders;
+    return { open, recentlySettled };
   }
 
-  async importParsed(input: ImportInput, parsed: StatementParseResult, openOrders: Promise<OpenOrder[]> = this.loadOpenOrders()): Promise<ImportSummary> {
+  async importParsed(input: ImportInput, parsed: StatementParseResult, ordersForMatching: Promise<OrdersForMatching> = this.loadOrders()): Promise<ImportSummary> {
     const statementId = randomUUID();
     const at = new Date().toISOString();
     const credits = parsed.lines.filter((l) => l.direction === 'credit');
-    const orders = await openOrders;
+    const orders = await ordersForMatching;
     let mark = performance.now();
-    const reconciler = createReconciler(orders, this.options.autoThreshold === undefined ? {} : { autoThreshold: this.options.autoThreshold });
+    const reconcilerOptions = this.options.autoThreshold === undefined ? {} : { autoThreshold: this.options.autoThreshold };
+    const reconciler = createReconciler(orders.open, reconcilerOptions);
+    const duplicates = createDuplicateFinder(orders.recentlySettled, reconcilerOptions);
     this.options.onStage?.('index', performance.now() - mark);
     const summary: ImportSummary = {
       statementId,
@@ -181,8 +189,12 @@ export class StatementImporter {
             continue;
           }
           seenKeys.add(key);
-          const decision = reconciler.decide(line);
+          let decision = reconciler.decide(line);
           if (decision.kind === 'auto') reconciler.recordPayment(decision.orderId, line.amountFen);
+          if (decision.kind === 'unmatched') {
+            const repeat = duplicates.noteFor(line);
+            if (repeat) decision = { kind: 'unmatched', notes: [...decision.notes.filter((n) => n !== NO_MATCH_NOTE), repeat] };
+          }
           planned.push({ transferId: randomUUID(), line, key, decision });
         }
         decideMs += performance.now() - mark;

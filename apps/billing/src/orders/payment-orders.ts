@@ -189,6 +189,15 @@ export class PaymentOrders {
 
   /** The reconciler's view: orders still owed money, with current names, learned aliases and payer accounts. */
   async openOrders(db: Queryable): Promise<OpenOrder[]> {
+    return this.ordersForMatching(db, `o.status in ('unpaid', 'partially_paid')`);
+  }
+
+  /** Orders settled in the last `days` days (China time), for spotting a transfer that repeats their payment. */
+  async recentlySettledOrders(db: Queryable, days: number): Promise<OpenOrder[]> {
+    return this.ordersForMatching(db, `o.status in ('paid', 'overpaid') and o.paid_on >= (now() at time zone 'Asia/Shanghai')::date - $1::int`, [days]);
+  }
+
+  private async ordersForMatching(db: Queryable, where: string, params: unknown[] = []): Promise<OpenOrder[]> {
     const r = await db.query<{
       order_id: string; institution_id: string; name: string; aliases: string[] | null; accounts: string[] | null;
       amount_due_fen: string; amount_paid_fen: string; fee_per_year_fen: string; years: number; payment_code: string; issued_on: string;
@@ -198,7 +207,7 @@ export class PaymentOrders {
              (select array_agg(p.account) from billing_payer_accounts p where p.institution_id = o.institution_id) as accounts,
              o.amount_due_fen, o.amount_paid_fen, o.fee_per_year_fen, o.years, o.payment_code, to_char(o.issued_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as issued_on
         from billing_orders o left join billing_institutions i on i.institution_id = o.institution_id
-       where o.status in ('unpaid', 'partially_paid')`);
+       where ${where}`, params);
     return r.rows.map((row) => ({
       orderId: row.order_id,
       institutionId: row.institution_id,

@@ -12,6 +12,9 @@ import {
   ScoredCandidate,
 } from './types';
 
+/** The note of a credit for which nothing plausible was found (and nothing else was noted). */
+export const NO_MATCH_NOTE = '未找到匹配的订单';
+
 export interface Reconciler {
   /** Scores the line against the orders' balances as they stand; deciding changes nothing. */
   decide(line: MatchableLine): MatchDecision;
@@ -114,7 +117,7 @@ export function createReconciler(orders: readonly OpenOrder[], options: Partial<
         if (best.score >= settings.autoThreshold) notes.push('存在得分接近的其他订单，需人工确认');
         return { kind: 'suggest', candidates: plausible, notes };
       }
-      return { kind: 'unmatched', notes: notes.length > 0 ? notes : ['未找到匹配的订单'] };
+      return { kind: 'unmatched', notes: notes.length > 0 ? notes : [NO_MATCH_NOTE] };
     },
   };
 }

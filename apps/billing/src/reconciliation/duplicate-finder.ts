@@ -1,0 +1,38 @@
+import { formatFen } from '../statements/money';
+import { createReconciler } from './reconciler';
+import type { MatchableLine, OpenOrder, ReconcilerOptions } from './types';
+
+/** How far back a settled order counts as one a transfer may repeat. */
+export const DUPLICATE_LOOKBACK_DAYS = 120;
+
+export interface DuplicateFinder {
+  /** A note for finance when the line looks like a repeat of a settled order's payment; undefined otherwise. */
+  noteFor(line: MatchableLine): string | undefined;
+}
+
+/**
+ * A transfer that no open order explains may repeat a payment already made (paid twice, once by the library and once
+ * by its university; or the same payment booked again under another reference). Asked only for lines left unmatched,
+ * against recently settled orders scored as if still due, so it adds a note to the unmatched inbox and never competes
+ * with open orders for a match or a suggestion slot (settled orders among the candidates pushed a renewal's open order
+ * out of the review queue when tried). The amount must be the order's amount due, unless the match is near-certain.
+ */
+export function createDuplicateFinder(settled: readonly OpenOrder[], options: Partial<ReconcilerOptions> = {}): DuplicateFinder {
+  if (settled.length === 0) return { noteFor: () => undefined };
+  const byId = new Map(settled.map((order) => [order.orderId, order]));
+  const asDue = createReconciler(
+    settled.map((order) => ({ ...order, amountPaidFen: 0 })),
+    options,
+  );
+  return {
+    noteFor(line: MatchableLine): string | undefined {
+      if (line.direction !== 'credit') return undefined;
+      const decision = asDue.decide(line);
+      const best = decision.kind === 'auto' ? { orderId: decision.orderId, score: decision.confidence } : decision.kind === 'suggest' ? decision.candidates[0] : undefined;
+      if (!best) return undefined;
+      const order = byId.get(best.orderId)!;
+      if (decision.kind !== 'auto' && line.amountFen !== order.amountDueFen) return undefined;
+      return `可能为已结清订单的重复付款：${order.institutionName}（缴费码 ${order.paymentCode}，应付 ${formatFen(order.amountDueFen)}，匹配度 ${Math.round(best.score * 100)}%），请核实后退款或结转`;
+    },
+  };
+}
