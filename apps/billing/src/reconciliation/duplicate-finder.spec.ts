@@ -38,6 +38,8 @@ describe('createDuplicateFinder', () => {
 
   it('names it from the payment code alone', () => {
     expect(finder.noteFor(credit({ remark: `会费 ${orders[1].paymentCode}`, amountFen: 300000 }))).toContain('己县图书馆');
+    // Another amount, but the order's own code: still worth a look.
+    expect(finder.noteFor(credit({ remark: `会费 ${orders[1].paymentCode}`, amountFen: 150000 }))).toContain('己县图书馆');
   });
 
   it('says nothing for a transfer of another amount that only resembles a name, or for an unrelated one', () => {

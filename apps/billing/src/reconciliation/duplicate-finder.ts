@@ -1,5 +1,6 @@
 import { formatFen } from '../statements/money';
-import { createReconciler } from './reconciler';
+import { findPaymentCodes } from './payment-code';
+import { createReconciler, type Reconciler } from './reconciler';
 import type { MatchableLine, OpenOrder, ReconcilerOptions } from './types';
 
 /** How far back a settled order counts as one a transfer may repeat. */
@@ -15,23 +16,28 @@ export interface DuplicateFinder {
  * by its university; or the same payment booked again under another reference). Asked only for lines left unmatched,
  * against recently settled orders scored as if still due, so it adds a note to the unmatched inbox and never competes
  * with open orders for a match or a suggestion slot (settled orders among the candidates pushed a renewal's open order
- * out of the review queue when tried). The amount must be the order's amount due, unless the match is near-certain.
+ * out of the review queue when tried). A repeat is the same amount again, or names the order by its payment code: other
+ * lines are not scored at all (scoring every unrelated credit of a large statement against 10,000 settled orders cost
+ * ~40 µs a line).
  */
 export function createDuplicateFinder(settled: readonly OpenOrder[], options: Partial<ReconcilerOptions> = {}): DuplicateFinder {
   if (settled.length === 0) return { noteFor: () => undefined };
   const byId = new Map(settled.map((order) => [order.orderId, order]));
-  const asDue = createReconciler(
-    settled.map((order) => ({ ...order, amountPaidFen: 0 })),
-    options,
-  );
+  const amountsDue = new Set(settled.map((order) => order.amountDueFen));
+  const codes = new Map(settled.map((order) => [order.paymentCode, order.orderId]));
+  // Built on the first line worth scoring, so a statement without one pays nothing for it (10,000 orders: ~0.5 s).
+  let asDue: Reconciler | undefined;
+  const reconciler = (): Reconciler => (asDue ??= createReconciler(settled.map((order) => ({ ...order, amountPaidFen: 0 })), options));
   return {
     noteFor(line: MatchableLine): string | undefined {
       if (line.direction !== 'credit') return undefined;
-      const decision = asDue.decide(line);
+      const coded = findPaymentCodes(line.remark).valid.filter((code) => codes.has(code));
+      if (!amountsDue.has(line.amountFen) && coded.length === 0) return undefined;
+      const decision = reconciler().decide(line);
       const best = decision.kind === 'auto' ? { orderId: decision.orderId, score: decision.confidence } : decision.kind === 'suggest' ? decision.candidates[0] : undefined;
       if (!best) return undefined;
       const order = byId.get(best.orderId)!;
-      if (decision.kind !== 'auto' && line.amountFen !== order.amountDueFen) return undefined;
+      if (line.amountFen !== order.amountDueFen && !coded.some((code) => codes.get(code) === order.orderId)) return undefined;
       return `可能为已结清订单的重复付款：${order.institutionName}（缴费码 ${order.paymentCode}，应付 ${formatFen(order.amountDueFen)}，匹配度 ${Math.round(best.score * 100)}%），请核实后退款或结转`;
     },
   };
