@@ -117,7 +117,7 @@ export class StatementImporter {
   private readonly streams: MultiStreamEventStore;
 
   async import(input: ImportInput): Promise<ImportSummary> {
-    // The open orders are read while the file is parsed: the database works while this process parses.
+    // The orders are read while the file is parsed: the database works while this process parses.
     const orders = this.loadOrders();
     orders.catch(() => undefined);
     const started = performance.now();

@@ -11,6 +11,20 @@ import { composeMail } from './compose-mail';
 import { claimDue, markFailed, markRetry, markSent, type ClaimedDelivery } from './delivery-store';
 import { MailMetrics } from './mail-metrics';
 
+/** What the SMTP server accepted: all that is left to do with it is record it. */
+interface AcceptedMail {
+  readonly recipient: string;
+  readonly messageId: string;
+  /** performance.now() when the send resolved. */
+  readonly acceptedAt: number;
+}
+
+const RECORD_RETRY_MAX_MS = 2000;
+/** On shutdown, how long an accepted mail's record is still retried (well inside the pods' 40 s termination grace). */
+const RECORD_GRACE_ON_SHUTDOWN_MS = 10_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
  * Sends claimed deliveries, off the Kafka consumer's path: a slow or absent SMTP server delays mail, never the
  * partition (no stalled consumer, no rebalance).
@@ -21,22 +35,8 @@ import { MailMetrics } from './mail-metrics';
  * out meanwhile and is re-claimed by this process is recorded, not sent again. The one window left is a crash of this
  * process between the SMTP server's acceptance and the `sent` commit: the mail is re-sent after the lease (at most one
  * duplicate, same Message-ID `<delivery id@domain>`, so it is recognisable). SMTP offers no way to ask "did you get
- * it?", so no design closes it; keeping the commit short keeps it rare.
+ * it?", so no design closes it; lsc_mail_record_delay_seconds shows how wide it is.
  */
-/** What the SMTP server accepted: all that is left to do with it is record it. */
-interface AcceptedMail {
-  readonly recipient: string;
-  readonly messageId: string;
-  /** performance.now() when the send resolved. */
-  readonly acceptedAt: number;
-}
-
-const RECORD_RETRY_MAX_MS = 2000;
-/** On shutdown, how long an accepted mail's record is still retried (inside Kubernetes' 30 s termination grace). */
-const RECORD_GRACE_ON_SHUTDOWN_MS = 10_000;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private running?: Promise<void>;
