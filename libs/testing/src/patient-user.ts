@@ -179,9 +179,16 @@ export class PatientUser {
     });
   }
 
+  /**
+   * Whether an earlier try's registration went through (its answer lost): the account logs in. The institution id is
+   * then taken from the session (an institution's subject is its institution id), as the lost 201 would have given it;
+   * without it the chaos audit found none of that journey's events and counted them all as lost.
+   */
   private async registered(j: JourneyRecord): Promise<boolean> {
     const r = await this.call('POST', '/api/v1/identity/sessions', { json: { login: j.loginName, password: j.password, ...(await this.captcha(j.ip)) }, ip: j.ip });
-    return r.status === 200;
+    if (r.status !== 200) return false;
+    j.institutionId = String(r.json.principal.sub);
+    return true;
   }
 
   async register(j: JourneyRecord, logo: Buffer): Promise<void> {
