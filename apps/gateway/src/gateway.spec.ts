@@ -270,7 +270,8 @@ describe('gateway', () => {
       expect(response.headers.get('access-control-allow-origin')).toBe('https://hy.lsc.org.cn');
       expect(response.headers.get('access-control-allow-methods')).toContain('POST');
       expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
-      expect(identity.seen.length).toBe(before);
+      // Only this path counts: the gateway's own background fetches (the OpenAPI refresh) may reach the service meanwhile.
+      expect(identity.seen.slice(before).filter((s) => s.url.startsWith('/api/v1/identity/sessions'))).toEqual([]);
     });
 
     it('does not grant CORS to another origin', async () => {
