@@ -3,6 +3,7 @@ import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { BaseServiceConfig } from './config';
+import { fixKafkaJsIdleLoop } from './kafkajs-idle-loop';
 
 export const KAFKA = Symbol('KAFKA');
 export const REDIS = Symbol('REDIS');
@@ -41,6 +42,7 @@ export function kafkaConnectionOptions(settings: KafkaConnectionSettings, readFi
 /** A KafkaJS client whose logs go through the service's pino logger; `connection` is the service config (or a broker list). */
 export function createKafka(clientId: string, connection: KafkaConnectionSettings | string, logger: Logger, level = 'info'): Kafka {
   const settings: KafkaConnectionSettings = typeof connection === 'string' ? { KAFKA_BROKERS: connection, KAFKA_SSL: false } : connection;
+  fixKafkaJsIdleLoop();
   return new Kafka({
     clientId,
     ...kafkaConnectionOptions(settings),
