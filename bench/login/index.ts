@@ -1,16 +1,22 @@
 /**
- * Password logins per second through HTTP (16 concurrent clients, 60 s by default) against a running identity service
- * (or the gateway), compared with raw argon2id verifications per second on this machine in the same run.
+ * Password logins per second through the gateway (16 concurrent clients, 60 s by default), compared with raw argon2id
+ * verifications per second on this machine in the same run.
  *
- *   BENCH_URL=http://127.0.0.1:3001 BENCH_DURATION_S=60 BENCH_CONCURRENCY=16 npm run bench -- login
+ *   npm run bench -- login                                   # its own disposable stack, measured through its gateway
+ *   BENCH_URL=http://127.0.0.1:3001 npm run bench -- login   # an already running identity service (or gateway) instead
+ *
+ * Without BENCH_URL the bench starts a whole system of its own (DisposableStack from @lsc/testing: a PostgreSQL
+ * cluster lsc_login, Redis, a Kafka broker, SMTP catcher and all five services on their own ports), as a deployment on
+ * this machine would run it: the other services idle beside identity and the gateway, and every login passes the
+ * gateway (rate limits, security headers, proxying). That gateway trusts loopback as its proxy, so each client's
+ * X-Forwarded-For address counts; a running gateway given as BENCH_URL needs TRUSTED_PROXIES=127.0.0.1 for the same.
  *
  * Captchas are single-use, so each login first fetches one; the bench reads its answer from Redis (key
  * `${REDIS_KEY_PREFIX}captcha:<id>`, JSON {answer}) exactly as a person would read the image. No bypass flag exists
- * in the service. The account is registered by the bench itself (SMS code read from SMS_OUTBOX_DIR, the local
- * sender's outbox), and each login comes from its own X-Forwarded-For address so per-IP limits are not what is measured.
- * Through the gateway: BENCH_URL=http://127.0.0.1:3000 with the gateway started with TRUSTED_PROXIES=127.0.0.1.
+ * in the service. The account is registered by the bench itself (SMS code read from the local sender's outbox), and
+ * each login comes from its own X-Forwarded-For address so per-IP limits are not what is measured.
  * The timed request is the POST /sessions only; fetching the captcha is outside the timing.
- * Last line of output: {"bench":"login","ours":n,"baseline":n,"unit":"logins/s","ratio":n,"p99_ms":n,"p50_ms":n,"load_1m":[start,end]}.
+ * Last line of output: {"bench":"login","ours":n,"baseline":n,"unit":"logins/s","ratio":n,"p99_ms":n,"p50_ms":n,"via":s,"load_1m":[start,end]}.
  */
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -18,22 +24,25 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import Redis from 'ioredis';
+import { DisposableStack, type StackPorts } from '@lsc/testing';
 
-const BASE = process.env.BENCH_URL ?? 'http://127.0.0.1:3001';
+const EXTERNAL_URL = process.env.BENCH_URL;
+const PORTS: StackPorts = { gateway: 3240, identity: 3241, membership: 3242, billing: 3243, notification: 3244, smtp: 11027, postgres: 15434, redis: 16381, kafka: 19096, kafkaController: 19097 };
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? 60) * 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const PREFIX = process.env.REDIS_KEY_PREFIX ?? 'identity:';
-const SMS_OUTBOX = join(process.env.SMS_OUTBOX_DIR ?? '.var/sms', 'sms-outbox.jsonl');
 // The baseline verifies on this process's libuv pool, sized by the same rule as identity's (apps/identity/src/threadpool.ts):
 // both sides get as many argon2 threads. Set before anything starts the pool.
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism()));
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+// Set by main(): the running service named by BENCH_URL, or the disposable stack's gateway.
+let redis: Redis;
+let target: URL;
+let smsOutbox: string;
 const PASSWORD = 'Bench#2024pass';
 
 // node:http with keep-alive rather than fetch: the clients share the 2 cores with the service, and fetch spends about
 // twice the CPU per request (measured ~1.5 vs ~0.7 ms here), which the service would then not have for logins.
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
-const target = new URL(BASE);
 
 function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -80,7 +89,7 @@ async function registerAccount(): Promise<string> {
   const ip = `10.9.${Date.now() % 250}.1`;
   const sent = await call('POST', '/api/v1/identity/sms-codes', { mobile, purpose: 'register', ...(await captcha()) }, { 'x-forwarded-for': ip });
   if (sent.status !== 202) throw new Error(`sms-codes: ${sent.status} ${JSON.stringify(sent.json)}`);
-  const lines = (await readFile(SMS_OUTBOX, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { phone: string; purpose: string; code: string });
+  const lines = (await readFile(smsOutbox, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { phone: string; purpose: string; code: string });
   const smsCode = lines.filter((l) => l.phone === mobile && l.purpose === 'register').pop()!.code;
   const loginName = `bench_${tag}`;
   const res = await call('POST', '/api/v1/identity/institutions', {
@@ -146,6 +155,28 @@ async function logins(loginName: string, ms: number, latencies: number[]): Promi
  * figures see the same conditions; each figure is its total count over its total time.
  */
 async function main(): Promise<void> {
+  let stack: DisposableStack | undefined;
+  if (EXTERNAL_URL) {
+    target = new URL(EXTERNAL_URL);
+    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    smsOutbox = join(process.env.SMS_OUTBOX_DIR ?? '.var/sms', 'sms-outbox.jsonl');
+  } else {
+    stack = new DisposableStack('login', PORTS);
+    console.log('[login] starting a disposable stack (PostgreSQL cluster lsc_login, Redis, Kafka, SMTP, five services)');
+    await stack.start();
+    target = new URL(stack.baseUrl);
+    redis = new Redis(stack.redisUrl);
+    smsOutbox = join(stack.smsDir, 'sms-outbox.jsonl');
+  }
+  try {
+    await measure(stack ? 'gateway (disposable stack)' : EXTERNAL_URL!);
+  } finally {
+    await redis.quit();
+    await stack?.stop();
+  }
+}
+
+async function measure(via: string): Promise<void> {
   const loginName = await registerAccount();
   // Other work on the machine moves both figures; the load average is kept with the result to read them by.
   const loadBefore = loadavg()[0]!;
@@ -177,7 +208,7 @@ async function main(): Promise<void> {
     `logins ok=${ours.done} failed=${ours.failed} in ${ours.seconds.toFixed(1)} s (p50 ${p(0.5).toFixed(0)} ms, p99 ${p(0.99).toFixed(0)} ms); ` +
       `argon2 baseline ${base.done} verifications in ${base.seconds.toFixed(1)} s, in ${slices + 1} slices around the login slices`,
   );
-  await redis.quit();
+  if (ours.failed > 0) console.log(`[login] ${ours.failed} logins were refused: through a gateway that does not trust this host as its proxy, per-IP limits apply`);
   const oursRate = ours.done / ours.seconds;
   const baseRate = base.done / base.seconds;
   console.log(
@@ -191,6 +222,7 @@ async function main(): Promise<void> {
       p50_ms: round(p(0.5)),
       // This process's own CPU per login (captcha fetch, Redis read, HTTP): it shares the cores with the service.
       client_cpu_ms_per_login: round(ours.clientCpuMs / Math.max(1, ours.done + ours.failed), 2),
+      via,
       load_1m: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
     }),
   );
