@@ -82,12 +82,15 @@ describe('delivery store (real PostgreSQL)', () => {
     await markFailed(db.pool, again, { recipient: 'a@lib.example.cn', error: '550 5.1.1 Mailbox unavailable', reason: 'invalid_address' });
     expect(await statusOf(id)).toMatchObject({ status: 'failed', attempts: 2, failure_reason: 'invalid_address' });
     expect(await claimDue(db.pool, { batch: 10, leaseMs: 60000 })).toEqual([]);
-    expect(await requeueDelivery(db.pool, id)).toBe('requeued');
+    const requeued = await requeueDelivery(db.pool, id);
     expect(await statusOf(id)).toMatchObject({ status: 'pending', attempts: 0 });
+    // A worker claims it at once; staff are still told what their retry did, not what the worker did next.
     const [third] = await claimDue(db.pool, { batch: 10, leaseMs: 60000 });
+    expect(await statusOf(id)).toMatchObject({ status: 'sending', attempts: 1 });
+    expect(requeued).toMatchObject({ outcome: 'requeued', delivery: { id, status: 'pending', attempts: 0, failureReason: 'invalid_address' } });
     await markSent(db.pool, third, { recipient: 'a@lib.example.cn', messageId: '<x@y>' });
-    expect(await requeueDelivery(db.pool, id)).toBe('already_sent');
-    expect(await requeueDelivery(db.pool, randomUUID())).toBe('not_found');
+    expect(await requeueDelivery(db.pool, id)).toEqual({ outcome: 'already_sent' });
+    expect(await requeueDelivery(db.pool, randomUUID())).toEqual({ outcome: 'not_found' });
   });
 
   it('recipient fields only move forward in time', async () => {

@@ -188,20 +188,22 @@ function toView(r: Record<string, unknown>): DeliveryView {
   };
 }
 
-export type RetryOutcome = 'requeued' | 'not_found' | 'already_sent' | 'in_flight';
+export type RetryOutcome = { outcome: 'requeued'; delivery: DeliveryView } | { outcome: 'not_found' | 'already_sent' | 'in_flight' };
 
 /**
  * Staff retry: a failed (or waiting) delivery is due again now with a fresh attempt budget. A sent mail is never
- * re-sent through here, and one in flight is left to its worker.
+ * re-sent through here, and one in flight is left to its worker. The requeued row comes back from the update itself:
+ * read afterwards, a worker may already have claimed it, and staff would be told of a send they did not ask for yet.
  */
 export async function requeueDelivery(db: Queryable, id: string): Promise<RetryOutcome> {
   const updated = await db.query(
-    `update notification_deliveries set status = 'pending', attempts = 0, next_attempt_at = now(), claim_token = null, lease_until = null, updated_at = now()
-      where id = $1 and status in ('failed', 'pending')`,
+    `update notification_deliveries d set status = 'pending', attempts = 0, next_attempt_at = now(), claim_token = null, lease_until = null, updated_at = now()
+      where d.id = $1 and d.status in ('failed', 'pending')
+      returning d.*, (d.institution_id is not null and not exists (select 1 from notification_recipients r where r.institution_id = d.institution_id and r.email is not null)) as awaiting_recipient`,
     [id],
   );
-  if (updated.rowCount === 1) return 'requeued';
+  if (updated.rows[0]) return { outcome: 'requeued', delivery: toView(updated.rows[0]) };
   const { rows } = await db.query<{ status: DeliveryStatus }>('select status from notification_deliveries where id = $1', [id]);
-  if (!rows[0]) return 'not_found';
-  return rows[0].status === 'sent' ? 'already_sent' : 'in_flight';
+  if (!rows[0]) return { outcome: 'not_found' };
+  return { outcome: rows[0].status === 'sent' ? 'already_sent' : 'in_flight' };
 }

@@ -23,11 +23,11 @@ export class AdminController {
   @Post('deliveries/:id/retry')
   @HttpCode(202)
   async retry(@Param() { id }: DeliveryIdParam) {
-    const outcome = await requeueDelivery(this.pool, id);
-    if (outcome === 'not_found') throw new ApiError(404, 'DELIVERY_NOT_FOUND', '投递记录不存在');
-    if (outcome === 'already_sent') throw new ApiError(409, 'DELIVERY_ALREADY_SENT', '该邮件已发送成功，不能重复发送');
-    if (outcome === 'in_flight') throw new ApiError(409, 'DELIVERY_IN_FLIGHT', '该邮件正在发送中，请稍后查看结果');
-    return getDelivery(this.pool, id);
+    const result = await requeueDelivery(this.pool, id);
+    if (result.outcome === 'requeued') return result.delivery;
+    if (result.outcome === 'not_found') throw new ApiError(404, 'DELIVERY_NOT_FOUND', '投递记录不存在');
+    if (result.outcome === 'already_sent') throw new ApiError(409, 'DELIVERY_ALREADY_SENT', '该邮件已发送成功，不能重复发送');
+    throw new ApiError(409, 'DELIVERY_IN_FLIGHT', '该邮件正在发送中，请稍后查看结果');
   }
 
   /** One follow-up per (transfer, institution): asking again returns the existing delivery instead of a second mail. */
