@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { ApplicationSubmitted } from '@lsc/contracts';
+import { ApplicationSubmitted, parseIntegrationEvent } from '@lsc/contracts';
 import { EVENT_STORE_DDL, PostgresEventStore, Upcasters, withTransaction, type CommandMetadata } from '@lsc/event-sourcing';
 import { createTestDatabase, type TestDatabase } from '@lsc/testing';
 import type { BillingConfig } from '../config';
@@ -177,5 +177,14 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
     expect(rows.rows[1].notes).toEqual(['未找到匹配的订单']);
     const order = await db.pool.query(`select status, amount_paid_fen, credit_fen from billing_orders where order_id = $1`, [orderId]);
     expect(order.rows[0]).toEqual({ status: 'paid', amount_paid_fen: '600000', credit_fen: '0' });
+    // Finance tooling on the topic gets the same: TransferUnmatched v2 with the notes and, for the repeat, the order.
+    const published = await db.pool.query(`select payload from es_outbox where event_type = 'billing.TransferUnmatched' and payload->'data'->>'statementId' = $1 order by id`, [second.statementId]);
+    const [repeat, unrelated] = published.rows.map((r) => parseIntegrationEvent(JSON.stringify(r.payload)));
+    expect(repeat.schemaVersion).toBe(2);
+    expect(repeat.data).toMatchObject({ bankReference: 'DUP002', notes: rows.rows[0].notes, possibleDuplicateOf: { orderId, institutionName: '庚市图书馆', paymentCode: code, amountDueFen: 600000 } });
+    expect((repeat.data as { possibleDuplicateOf: { confidence: number } }).possibleDuplicateOf.confidence).toBeGreaterThan(0.5);
+    expect(unrelated.schemaVersion).toBe(2);
+    expect(unrelated.data).toMatchObject({ bankReference: 'DUP003', notes: ['未找到匹配的订单'] });
+    expect(unrelated.data).not.toHaveProperty('possibleDuplicateOf');
   });
 });

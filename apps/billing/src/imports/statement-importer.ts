@@ -3,10 +3,10 @@ import type { Pool, PoolClient } from 'pg';
 import type { TransferV1 } from '@lsc/contracts';
 import { copyInto, isUniqueViolation, MultiStreamEventStore, withTransaction, type NewEvent, type OutboxMessage, type PostgresEventStore } from '@lsc/event-sourcing';
 import { OrderStreamConflict, type PaymentOrders, type PaymentToApply } from '../orders/payment-orders';
-import { createDuplicateFinder, createReconciler, DUPLICATE_LOOKBACK_DAYS, NO_MATCH_NOTE, type MatchDecision, type OpenOrder, type ScoredCandidate } from '../reconciliation';
+import { createDuplicateFinder, createReconciler, DUPLICATE_LOOKBACK_DAYS, NO_MATCH_NOTE, type MatchDecision, type OpenOrder, type PossibleDuplicate, type ScoredCandidate } from '../reconciliation';
 import { billingUpcasters } from '../upcasters';
 import { parseStatement, type StatementLine, type StatementParseResult } from '../statements';
-import { paymentMatchedMessage, transferImportedMessage, transferPayload, transferUnmatchedMessage } from './transfer-messages';
+import { paymentMatchedMessage, transferImportedMessage, transferPayload, transferUnmatchedMessage, unmatchedPayload } from './transfer-messages';
 
 export interface ImportInput {
   content: Buffer;
@@ -59,6 +59,8 @@ interface Planned {
   line: StatementLine;
   key: string;
   decision: MatchDecision;
+  /** For a line no open order takes: the recently settled order it most likely pays again. */
+  possibleDuplicate?: PossibleDuplicate;
 }
 
 /** Open orders are what a transfer can pay; recently settled ones only explain a transfer that repeats a payment. */
@@ -191,11 +193,9 @@ export class StatementImporter {
           seenKeys.add(key);
           let decision = reconciler.decide(line);
           if (decision.kind === 'auto') reconciler.recordPayment(decision.orderId, line.amountFen);
-          if (decision.kind === 'unmatched') {
-            const repeat = duplicates.noteFor(line);
-            if (repeat) decision = { kind: 'unmatched', notes: [...decision.notes.filter((n) => n !== NO_MATCH_NOTE), repeat] };
-          }
-          planned.push({ transferId: randomUUID(), line, key, decision });
+          const possibleDuplicate = decision.kind === 'unmatched' ? duplicates.find(line) : undefined;
+          if (possibleDuplicate) decision = { kind: 'unmatched', notes: [...decision.notes.filter((n) => n !== NO_MATCH_NOTE), possibleDuplicate.note] };
+          planned.push({ transferId: randomUUID(), line, key, decision, possibleDuplicate });
         }
         decideMs += performance.now() - mark;
         await yieldToIo();
@@ -292,7 +292,7 @@ export class StatementImporter {
       } else {
         counts.unmatched++;
         transfers.push({ ...record, outcome: 'unmatched', notes: d.notes });
-        outbox.push(transferUnmatchedMessage(topic, payload, randomUUID(), input.correlationId));
+        outbox.push(transferUnmatchedMessage(topic, unmatchedPayload(payload, d.notes, p.possibleDuplicate), randomUUID(), input.correlationId));
       }
     }
     const events: NewEvent[] =

@@ -1,4 +1,5 @@
-import { PaymentMatched, TransferImported, TransferUnmatched, type TransferV1 } from '@lsc/contracts';
+import { PaymentMatched, TransferImported, TransferUnmatchedV2Contract, type TransferUnmatchedV2, type TransferV1 } from '@lsc/contracts';
+import type { PossibleDuplicate } from '../reconciliation';
 import type { OutboxMessage } from '@lsc/event-sourcing';
 
 /** Field limits of the TransferV1 contract: bank exports occasionally carry longer text, which consumers would reject. */
@@ -16,18 +17,48 @@ export function transferPayload(t: { transferId: string; statementId: string; ba
   };
 }
 
-type Message = { topic: string; key: string; type: string; data: object; at: string; correlationId: string; eventId: string; streamId: string };
+/**
+ * TransferUnmatched v2: why no open order took the transfer (the inbox's notes) and, for a repeat of a settled
+ * order's payment, which order. Within the contract's limits: at most 10 notes of 500 characters.
+ */
+export function unmatchedPayload(transfer: TransferV1, notes: readonly string[], possibleDuplicate?: PossibleDuplicate): TransferUnmatchedV2 {
+  const payload: TransferUnmatchedV2 = { ...transfer, notes: notes.slice(0, 10).map((n) => n.slice(0, 500)) };
+  if (possibleDuplicate) {
+    const { order, confidence } = possibleDuplicate;
+    payload.possibleDuplicateOf = {
+      orderId: order.orderId,
+      institutionId: order.institutionId,
+      institutionName: order.institutionName.slice(0, 200),
+      paymentCode: order.paymentCode,
+      amountDueFen: order.amountDueFen,
+      confidence: Math.min(1, Math.max(0, Math.round(confidence * 1000) / 1000)),
+    };
+  }
+  return payload;
+}
+
+type Message = { topic: string; key: string; type: string; schemaVersion?: number; data: object; at: string; correlationId: string; eventId: string; streamId: string };
 const message = (m: Message): OutboxMessage => ({
   topic: m.topic,
   key: m.key,
-  event: { eventId: m.eventId, streamId: m.streamId, occurredAt: m.at, correlationId: m.correlationId, type: m.type, schemaVersion: 1, data: m.data },
+  event: { eventId: m.eventId, streamId: m.streamId, occurredAt: m.at, correlationId: m.correlationId, type: m.type, schemaVersion: m.schemaVersion ?? 1, data: m.data },
 });
 
 export const transferImportedMessage = (topic: string, payload: TransferV1, eventId: string, correlationId: string): OutboxMessage =>
   message({ topic, key: payload.transferId, streamId: payload.transferId, type: TransferImported.type, data: payload, at: payload.at, correlationId, eventId });
 
-export const transferUnmatchedMessage = (topic: string, payload: TransferV1, eventId: string, correlationId: string): OutboxMessage =>
-  message({ topic, key: payload.transferId, streamId: payload.transferId, type: TransferUnmatched.type, data: payload, at: payload.at, correlationId, eventId });
+export const transferUnmatchedMessage = (topic: string, payload: TransferUnmatchedV2, eventId: string, correlationId: string): OutboxMessage =>
+  message({
+    topic,
+    key: payload.transferId,
+    streamId: payload.transferId,
+    type: TransferUnmatchedV2Contract.type,
+    schemaVersion: TransferUnmatchedV2Contract.schemaVersion,
+    data: payload,
+    at: payload.at,
+    correlationId,
+    eventId,
+  });
 
 export function paymentMatchedMessage(
   topic: string,

@@ -6,9 +6,17 @@ import type { MatchableLine, OpenOrder, ReconcilerOptions } from './types';
 /** How far back a settled order counts as one a transfer may repeat. */
 export const DUPLICATE_LOOKBACK_DAYS = 120;
 
+/** A settled order the line most likely pays again, and the note the unmatched inbox shows finance for it. */
+export interface PossibleDuplicate {
+  order: OpenOrder;
+  /** 0–1: the reconciler's score for the order as if it were still due. */
+  confidence: number;
+  note: string;
+}
+
 export interface DuplicateFinder {
-  /** A note for finance when the line looks like a repeat of a settled order's payment; undefined otherwise. */
-  noteFor(line: MatchableLine): string | undefined;
+  /** The settled order when the line looks like a repeat of its payment; undefined otherwise. */
+  find(line: MatchableLine): PossibleDuplicate | undefined;
 }
 
 /**
@@ -21,7 +29,7 @@ export interface DuplicateFinder {
  * ~40 µs a line).
  */
 export function createDuplicateFinder(settled: readonly OpenOrder[], options: Partial<ReconcilerOptions> = {}): DuplicateFinder {
-  if (settled.length === 0) return { noteFor: () => undefined };
+  if (settled.length === 0) return { find: () => undefined };
   const byId = new Map(settled.map((order) => [order.orderId, order]));
   const amountsDue = new Set(settled.map((order) => order.amountDueFen));
   const codes = new Map(settled.map((order) => [order.paymentCode, order.orderId]));
@@ -29,7 +37,7 @@ export function createDuplicateFinder(settled: readonly OpenOrder[], options: Pa
   let asDue: Reconciler | undefined;
   const reconciler = (): Reconciler => (asDue ??= createReconciler(settled.map((order) => ({ ...order, amountPaidFen: 0 })), options));
   return {
-    noteFor(line: MatchableLine): string | undefined {
+    find(line: MatchableLine): PossibleDuplicate | undefined {
       if (line.direction !== 'credit') return undefined;
       const coded = findPaymentCodes(line.remark).valid.filter((code) => codes.has(code));
       if (!amountsDue.has(line.amountFen) && coded.length === 0) return undefined;
@@ -38,7 +46,8 @@ export function createDuplicateFinder(settled: readonly OpenOrder[], options: Pa
       if (!best) return undefined;
       const order = byId.get(best.orderId)!;
       if (line.amountFen !== order.amountDueFen && !coded.some((code) => codes.get(code) === order.orderId)) return undefined;
-      return `可能为已结清订单的重复付款：${order.institutionName}（缴费码 ${order.paymentCode}，应付 ${formatFen(order.amountDueFen)}，匹配度 ${Math.round(best.score * 100)}%），请核实后退款或结转`;
+      const note = `可能为已结清订单的重复付款：${order.institutionName}（缴费码 ${order.paymentCode}，应付 ${formatFen(order.amountDueFen)}，匹配度 ${Math.round(best.score * 100)}%），请核实后退款或结转`;
+      return { order, confidence: best.score, note };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBase64, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBase64, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { defineContract } from '../contract';
 import { IsFen } from '../shared';
 
@@ -126,6 +126,45 @@ const exampleTransfer: TransferV1 = {
 };
 export const TransferImported = defineContract({ type: 'billing.TransferImported', schemaVersion: 1, topic: BILLING_TOPIC, payload: TransferV1, example: exampleTransfer });
 export const TransferUnmatched = defineContract({ type: 'billing.TransferUnmatched', schemaVersion: 1, topic: BILLING_TOPIC, payload: TransferV1, example: exampleTransfer });
+
+/** The settled order a transfer most likely pays a second time: scored as if it were still due. */
+export class PossibleDuplicateV2 {
+  @IsUUID() orderId!: string;
+  @IsUUID() institutionId!: string;
+  @IsString() @Length(1, 200) institutionName!: string;
+  @Matches(/^[0-9A-HJKMNP-TV-Z]{5}[0-9A-HJKMNP-TV-Z*~$=U]$/) paymentCode!: string;
+  @IsFen() amountDueFen!: number;
+  @IsNumber() @Min(0) @Max(1) confidence!: number;
+}
+
+/**
+ * v2 because finance tooling reading the topic needs to know why no order took the transfer and, when it repeats a
+ * recently settled order's payment, which order, without parsing the unmatched inbox's note text. Billing publishes
+ * only v2 from now on; v1 stays registered so messages already on the topic still parse.
+ */
+export class TransferUnmatchedV2 extends TransferV1 {
+  /** The reconciler's notes as the unmatched inbox shows them (Chinese, for finance staff). */
+  @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(500, { each: true }) notes!: string[];
+  @IsOptional() @ValidateNested() @Type(() => PossibleDuplicateV2) possibleDuplicateOf?: PossibleDuplicateV2;
+}
+export const TransferUnmatchedV2Contract = defineContract({
+  type: 'billing.TransferUnmatched',
+  schemaVersion: 2,
+  topic: BILLING_TOPIC,
+  payload: TransferUnmatchedV2,
+  example: {
+    ...exampleTransfer,
+    notes: ['可能为已结清订单的重复付款：企业机构测试（缴费码 7K3M9Q，应付 18,000.00元，匹配度 97%），请核实后退款或结转'],
+    possibleDuplicateOf: {
+      orderId: exampleOrder.orderId,
+      institutionId: exampleOrder.institutionId,
+      institutionName: exampleOrder.institutionName,
+      paymentCode: exampleOrder.paymentCode,
+      amountDueFen: exampleOrder.amountDueFen,
+      confidence: 0.97,
+    },
+  },
+});
 
 export class MatchAllocationV1 {
   @IsUUID() orderId!: string;
@@ -338,6 +377,7 @@ export const billingContracts = [
   PaymentOrderCancelled,
   TransferImported,
   TransferUnmatched,
+  TransferUnmatchedV2Contract,
   PaymentMatched,
   InvoiceIssued,
   FeeScheduleVersionPublished,
