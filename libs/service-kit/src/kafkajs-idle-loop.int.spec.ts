@@ -43,9 +43,10 @@ describe('the kafkajs idle-loop fix (real broker)', () => {
     await producer.connect();
     try {
       await producer.send({ topic, messages: [{ value: 'warm-up' }] });
-      // Unfixed, every connection that has had an answer re-arms a 1 ms timer for ever (tulios/kafkajs#1556).
+      // Unfixed, every connection that has had an answer re-arms a 1 ms timer for ever (tulios/kafkajs#1556): ~450
+      // checks in 500 ms on an idle machine, fewer when the event loop waits for a busy CPU.
       const before = await checksDuring(500);
-      expect(before).toBeGreaterThan(100);
+      expect(before).toBeGreaterThan(50);
 
       expect(fixKafkaJsIdleLoop()).toBe(true);
       await sleep(20); // the timer armed before the fix fires one last time

@@ -1,6 +1,6 @@
 import { PaymentMatched, TransferImported, TransferUnmatchedV2Contract, type TransferUnmatchedV2, type TransferV1 } from '@lsc/contracts';
-import type { PossibleDuplicate } from '../reconciliation';
 import type { OutboxMessage } from '@lsc/event-sourcing';
+import type { PossibleDuplicate } from '../reconciliation';
 
 /** Field limits of the TransferV1 contract: bank exports occasionally carry longer text, which consumers would reject. */
 export function transferPayload(t: { transferId: string; statementId: string; bankReference: string | null; bookedOn: string; amountFen: number; payerName: string; payerAccount: string; remark: string }, at: string): TransferV1 {

@@ -193,7 +193,7 @@ export type RetryOutcome = { outcome: 'requeued'; delivery: DeliveryView } | { o
 /**
  * Staff retry: a failed (or waiting) delivery is due again now with a fresh attempt budget. A sent mail is never
  * re-sent through here, and one in flight is left to its worker. The requeued row comes back from the update itself:
- * read afterwards, a worker may already have claimed it, and staff would be told of a send they did not ask for yet.
+ * read afterwards, a worker may already have claimed it, and the answer would describe that attempt, not the retry.
  */
 export async function requeueDelivery(db: Queryable, id: string): Promise<RetryOutcome> {
   const updated = await db.query(
