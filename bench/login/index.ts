@@ -208,7 +208,8 @@ async function measure(via: string): Promise<void> {
     `logins ok=${ours.done} failed=${ours.failed} in ${ours.seconds.toFixed(1)} s (p50 ${p(0.5).toFixed(0)} ms, p99 ${p(0.99).toFixed(0)} ms); ` +
       `argon2 baseline ${base.done} verifications in ${base.seconds.toFixed(1)} s, in ${slices + 1} slices around the login slices`,
   );
-  if (ours.failed > 0) console.log(`[login] ${ours.failed} logins were refused: through a gateway that does not trust this host as its proxy, per-IP limits apply`);
+  // The usual cause: a gateway given as BENCH_URL that does not trust this host as its proxy applies per-IP limits.
+  if (ours.failed > 0) console.log(`[login] ${ours.failed} logins were refused (a gateway as BENCH_URL needs TRUSTED_PROXIES=127.0.0.1)`);
   const oursRate = ours.done / ours.seconds;
   const baseRate = base.done / base.seconds;
   console.log(
