@@ -9,6 +9,7 @@ import type { BaseServiceConfig } from './config';
 import { correlationIdFrom, CORRELATION_HEADER, runWithContext } from './correlation';
 import { ApiExceptionFilter, isMalformedBody, toApiErrorBody, validationExceptionFactory } from './errors';
 import { kafkaConnectionOptions, LOGGER } from './infrastructure';
+import { fixKafkaJsIdleLoop } from './kafkajs-idle-loop';
 import { PinoNestLogger } from './logger';
 import { Metrics } from './metrics';
 import type { Logger } from 'pino';
@@ -102,6 +103,8 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
   app.useGlobalInterceptors(new CorrelationInterceptor());
 
   if (options.consumer) {
+    // Nest's Kafka transport builds its own kafkajs client, not through createKafka: patched here as well.
+    fixKafkaJsIdleLoop();
     app.connectMicroservice<MicroserviceOptions>(
       {
         transport: Transport.KAFKA,

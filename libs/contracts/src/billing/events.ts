@@ -5,6 +5,9 @@ import { IsFen } from '../shared';
 
 export const BILLING_TOPIC = 'billing.events.v1';
 
+/** Five Crockford base32 characters and a check character (billing's makePaymentCode). */
+const PAYMENT_CODE = /^[0-9A-HJKMNP-TV-Z]{5}[0-9A-HJKMNP-TV-Z*~$=U]$/;
+
 export class PayeeV1 {
   @IsString() @MaxLength(100) accountName!: string;
   @IsString() @MaxLength(100) bankName!: string;
@@ -23,7 +26,7 @@ export class PaymentOrderIssuedV1 {
   @IsString() @MaxLength(40) scheduleVersion!: string;
   @ValidateNested() @Type(() => PayeeV1) payee!: PayeeV1;
   @IsString() @MaxLength(250) transferRemark!: string;
-  @Matches(/^[0-9A-HJKMNP-TV-Z]{5}[0-9A-HJKMNP-TV-Z*~$=U]$/) paymentCode!: string;
+  @Matches(PAYMENT_CODE) paymentCode!: string;
   @IsISO8601() issuedAt!: string;
 }
 
@@ -132,7 +135,7 @@ export class PossibleDuplicateV2 {
   @IsUUID() orderId!: string;
   @IsUUID() institutionId!: string;
   @IsString() @Length(1, 200) institutionName!: string;
-  @Matches(/^[0-9A-HJKMNP-TV-Z]{5}[0-9A-HJKMNP-TV-Z*~$=U]$/) paymentCode!: string;
+  @Matches(PAYMENT_CODE) paymentCode!: string;
   @IsFen() amountDueFen!: number;
   @IsNumber() @Min(0) @Max(1) confidence!: number;
 }
