@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { DisposableStack } from '@lsc/testing';
 
 /** Shared by every benchmark: timing, percentiles and the one JSON result line each bench prints last. */
 export const seconds = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
@@ -47,4 +48,29 @@ export function machineJiffies(): { busy: number; total: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
   const total = fields.reduce((a, b) => a + b, 0);
   return { busy: total - fields[3]! - fields[4]!, total };
+}
+
+/** CPU seconds of named owners (services, the broker, this process) and of the whole machine, at one moment. */
+export interface CpuSnapshot {
+  readonly owners: Record<string, number>;
+  readonly machine: { busy: number; total: number };
+}
+
+/** `extra` adds owners of the bench's own choosing (e.g. one thread of a service). */
+export function cpuSnapshot(stack: DisposableStack, owners: readonly string[], extra: Record<string, () => number> = {}): CpuSnapshot {
+  const seconds: Record<string, number> = {};
+  for (const name of owners) seconds[name] = stack.cpuSeconds(name) ?? 0;
+  for (const [name, read] of Object.entries(extra)) seconds[name] = read();
+  const self = process.cpuUsage();
+  seconds.bench_client = (self.user + self.system) / 1e6;
+  return { owners: seconds, machine: machineJiffies() };
+}
+
+/** Where the CPU between two snapshots went: each owner, and the rest (PostgreSQL, Redis, SMTP, anything else running). */
+export function cpuSince(a: CpuSnapshot, b: CpuSnapshot): { seconds: Record<string, number>; busyShare: number } {
+  const seconds: Record<string, number> = {};
+  for (const k of Object.keys(b.owners)) seconds[k] = b.owners[k]! - (a.owners[k] ?? 0);
+  const busy = (b.machine.busy - a.machine.busy) / 100;
+  seconds.other = Math.max(0, busy - Object.values(seconds).reduce((x, y) => x + y, 0));
+  return { seconds, busyShare: (b.machine.busy - a.machine.busy) / Math.max(1, b.machine.total - a.machine.total) };
 }

@@ -20,7 +20,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
 import { DisposableStack, PatientUser, SERVICES, journeyStatement, type JourneyRecord, type StackPorts } from '@lsc/testing';
-import { machineJiffies, percentile, report, round } from '../common';
+import { cpuSince, cpuSnapshot, percentile, report, round } from '../common';
 
 const N = Number(process.env.BENCH_FLOW_N ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_FLOW_CONCURRENCY ?? 16);
@@ -61,29 +61,6 @@ function mailWatcher(dir: string, byEmail: Map<string, Journey>): { stop: () => 
     }
   })();
   return { stop: () => void (stopped = true) };
-}
-
-interface CpuSnapshot {
-  readonly at: number;
-  readonly owners: Record<string, number>;
-  readonly machine: { busy: number; total: number };
-}
-
-function cpuSnapshot(stack: DisposableStack): CpuSnapshot {
-  const owners: Record<string, number> = {};
-  for (const name of CPU_OWNERS) owners[name] = stack.cpuSeconds(name) ?? 0;
-  const self = process.cpuUsage();
-  owners.bench_client = (self.user + self.system) / 1e6;
-  return { at: Date.now(), owners, machine: machineJiffies() };
-}
-
-/** Where the CPU of the timed part went: each service, the broker, this process, and the rest (PostgreSQL, Redis, SMTP). */
-function cpuSince(a: CpuSnapshot, b: CpuSnapshot): { seconds: Record<string, number>; busyShare: number } {
-  const seconds: Record<string, number> = {};
-  for (const k of Object.keys(b.owners)) seconds[k] = b.owners[k]! - (a.owners[k] ?? 0);
-  const busy = (b.machine.busy - a.machine.busy) / 100;
-  seconds.other = Math.max(0, busy - Object.values(seconds).reduce((x, y) => x + y, 0));
-  return { seconds, busyShare: (b.machine.busy - a.machine.busy) / Math.max(1, b.machine.total - a.machine.total) };
 }
 
 async function groupLag(kafka: Kafka): Promise<number> {
@@ -159,7 +136,7 @@ async function main(): Promise<void> {
       return r.json.accessToken as string;
     });
 
-    const cpuAtStart = cpuSnapshot(stack);
+    const cpuAtStart = cpuSnapshot(stack, CPU_OWNERS);
     const started = Date.now();
     const ready: Journey[] = [];
     let onboardingDone = false;
@@ -207,7 +184,7 @@ async function main(): Promise<void> {
     while (Date.now() < deadline && journeys.some((j) => j.importedAt && !j.invoicedAt)) await sleep(500);
     watcher.stop();
 
-    const cpuUsed = cpuSince(cpuAtStart, cpuSnapshot(stack));
+    const cpuUsed = cpuSince(cpuAtStart, cpuSnapshot(stack, CPU_OWNERS));
     const completed = journeys.filter((j) => j.invoicedAt);
     const lastDone = Math.max(...completed.map((j) => j.invoicedAt!), started + 1);
     const journeysPerSecond = completed.length / ((lastDone - started) / 1000);

@@ -24,7 +24,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import Redis from 'ioredis';
-import { DisposableStack, type StackPorts } from '@lsc/testing';
+import { DisposableStack, SERVICES, threadCpuSeconds, type StackPorts } from '@lsc/testing';
+import { cpuSince, cpuSnapshot, type CpuSnapshot } from '../common';
 
 const EXTERNAL_URL = process.env.BENCH_URL;
 const PORTS: StackPorts = { gateway: 3240, identity: 3241, membership: 3242, billing: 3243, notification: 3244, smtp: 11027, postgres: 15434, redis: 16381, kafka: 19096, kafkaController: 19097 };
@@ -33,7 +34,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const PREFIX = process.env.REDIS_KEY_PREFIX ?? 'identity:';
 // The baseline verifies on this process's libuv pool, sized by the same rule as identity's (apps/identity/src/threadpool.ts):
 // both sides get as many argon2 threads. Set before anything starts the pool.
-process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism()));
+// (The stack's services inherit this environment, so its identity gets the same pool.)
+process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, Math.min(16, 4 * availableParallelism())));
 // Set by main(): the running service named by BENCH_URL, or the disposable stack's gateway.
 let redis: Redis;
 let target: URL;
@@ -169,14 +171,14 @@ async function main(): Promise<void> {
     smsOutbox = join(stack.smsDir, 'sms-outbox.jsonl');
   }
   try {
-    await measure(stack ? 'gateway (disposable stack)' : EXTERNAL_URL!);
+    await measure(stack ? 'gateway (disposable stack)' : EXTERNAL_URL!, stack);
   } finally {
     await redis.quit();
     await stack?.stop();
   }
 }
 
-async function measure(via: string): Promise<void> {
+async function measure(via: string, stack?: DisposableStack): Promise<void> {
   const loginName = await registerAccount();
   // Other work on the machine moves both figures; the load average is kept with the result to read them by.
   const loadBefore = loadavg()[0]!;
@@ -192,9 +194,12 @@ async function measure(via: string): Promise<void> {
     base.seconds += r.seconds;
   };
   await addBaseline(baselineMs / (slices + 1));
+  const cpuSeconds: Record<string, number> = {};
   for (let i = 0; i < slices; i++) {
     const cpuBefore = process.cpuUsage();
+    const ledgerBefore = stack && ledger(stack);
     const r = await logins(loginName, DURATION_MS / slices, latencies);
+    if (stack && ledgerBefore) for (const [k, v] of Object.entries(cpuSince(ledgerBefore, ledger(stack)).seconds)) cpuSeconds[k] = (cpuSeconds[k] ?? 0) + v;
     const cpu = process.cpuUsage(cpuBefore);
     ours.clientCpuMs += (cpu.user + cpu.system) / 1000;
     ours.done += r.done;
@@ -210,6 +215,11 @@ async function measure(via: string): Promise<void> {
   );
   // The usual cause: a gateway given as BENCH_URL that does not trust this host as its proxy applies per-IP limits.
   if (ours.failed > 0) console.log(`[login] ${ours.failed} logins were refused (a gateway as BENCH_URL needs TRUSTED_PROXIES=127.0.0.1)`);
+  const attempts = Math.max(1, ours.done + ours.failed);
+  // identity's main thread apart from its other threads (argon2 runs on libuv's pool; V8's GC helpers are there too).
+  if (cpuSeconds.identity !== undefined && cpuSeconds.identity_main !== undefined) cpuSeconds.identity = cpuSeconds.identity - cpuSeconds.identity_main;
+  const cpuPerLogin = Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k === 'identity' ? 'identity_threads' : k, round((v * 1000) / attempts, 2)]));
+  if (stack) console.log(`[login] CPU ms per login during the login slices: ${JSON.stringify(cpuPerLogin)}`);
   const oursRate = ours.done / ours.seconds;
   const baseRate = base.done / base.seconds;
   console.log(
@@ -222,11 +232,18 @@ async function measure(via: string): Promise<void> {
       p99_ms: round(p(0.99)),
       p50_ms: round(p(0.5)),
       // This process's own CPU per login (captcha fetch, Redis read, HTTP): it shares the cores with the service.
-      client_cpu_ms_per_login: round(ours.clientCpuMs / Math.max(1, ours.done + ours.failed), 2),
+      client_cpu_ms_per_login: round(ours.clientCpuMs / attempts, 2),
+      ...(stack ? { cpu_ms_per_login: cpuPerLogin } : {}),
       via,
       load_1m: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
     }),
   );
+}
+
+/** The stack's processes, identity's main thread on its own (tid = pid), and this process. */
+function ledger(stack: DisposableStack): CpuSnapshot {
+  const identity = stack.pid('identity');
+  return cpuSnapshot(stack, [...SERVICES, 'kafka'], { identity_main: () => (identity ? threadCpuSeconds(identity, identity) ?? 0 : 0) });
 }
 
 const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;

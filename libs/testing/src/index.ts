@@ -84,6 +84,6 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
 }
 export * from './jwt';
 
-export { DisposableStack, SERVICES, REPO, httpReady, processCpuSeconds, type ServiceName, type StackPorts } from './stack';
+export { DisposableStack, SERVICES, REPO, httpReady, processCpuSeconds, threadCpuSeconds, type ServiceName, type StackPorts } from './stack';
 export { PatientUser, TryAgain, CREDIT_CODE, type JourneyEnv, type JourneyRecord } from './patient-user';
 export { journeyStatement, yuanText } from './bank-statement';

@@ -389,8 +389,17 @@ const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** utime + stime from /proc/<pid>/stat; the command name can hold spaces and parentheses, so fields count from its last ')'. */
 export function processCpuSeconds(pid: number): number | undefined {
+  return cpuSecondsOf(`/proc/${pid}/stat`);
+}
+
+/** One thread's CPU seconds (a process's main thread has tid = pid), undefined once it has exited. */
+export function threadCpuSeconds(pid: number, tid: number): number | undefined {
+  return cpuSecondsOf(`/proc/${pid}/task/${tid}/stat`);
+}
+
+function cpuSecondsOf(statPath: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statPath, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
   } catch {
