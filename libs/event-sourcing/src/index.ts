@@ -5,4 +5,5 @@ export * from './projections';
 export * from './postgres/event-store';
 export * from './postgres/schema';
 export * from './postgres/sql';
+export { onEventsCommitted, WakeableSleep } from './postgres/commit-signal';
 export * from './postgres/multi-stream';

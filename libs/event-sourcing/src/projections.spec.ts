@@ -33,6 +33,24 @@ describe('projections (real PostgreSQL)', () => {
   });
   afterAll(() => db.drop());
 
+  it('is woken by a commit of events in this process instead of waiting out its idle delay; stop() does not wait for it', async () => {
+    const runner = new ProjectionRunner(db.pool, store, [{ ...totals(1), name: 'woken_totals', streamTypes: ['woken_account'] }], { idleDelayMs: 30_000 });
+    runner.start();
+    try {
+      await eventually(async () => (await db.pool.query(`select count(*)::int as n from es_projections where name = 'woken_totals'`)).rows[0].n === 1, { what: 'the projection registered' });
+      await new Promise((r) => setTimeout(r, 200)); // caught up and asleep for 30 s
+      const account = `woken-${randomUUID()}`;
+      await store.append(account, 'woken_account', 'no_stream', [e('Deposited', { amount: 7 })]);
+      const appendedAt = Date.now();
+      await eventually(async () => (await db.pool.query('select total from woken_totals where account_id = $1', [account])).rows[0]?.total === 7, { what: 'the woken update', timeoutMs: 5000 });
+      expect(Date.now() - appendedAt).toBeLessThan(2000);
+    } finally {
+      const stopping = Date.now();
+      await runner.stop();
+      expect(Date.now() - stopping).toBeLessThan(2000);
+    }
+  });
+
   it('follows the store with the checkpoint in the same transaction, then rebuilds online when its version changes', async () => {
     for (let i = 0; i < 50; i++) await store.append(`acct-${i % 5}`, 'account', 'any', [e('Deposited', { amount: 10 })]);
     await store.append('other', 'not-an-account', 'no_stream', [e('Ignored', { amount: 999 })]);

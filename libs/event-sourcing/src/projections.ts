@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { onEventsCommitted, WakeableSleep } from './postgres/commit-signal';
 import type { PostgresEventStore, StoredEvent } from './postgres/event-store';
 import { withTransaction } from './postgres/sql';
 
@@ -27,15 +28,38 @@ interface Registration {
 const NAME = /^[a-z][a-z0-9_]{0,40}$/;
 const lockKey = (name: string) => `projection:${name}`;
 
+export interface ProjectionRunnerOptions {
+  batchSize?: number;
+  /**
+   * How long a projection with nothing to apply waits before it looks again (default 200). A commit of events in this
+   * process ends the wait early (after wakeMinMs), so this bounds only how late events written by other processes
+   * (another replica) appear.
+   */
+  idleDelayMs?: number;
+  /** The shortest wait after an empty read, even when woken by commits (default 10): bursts are applied in batches. */
+  wakeMinMs?: number;
+  /**
+   * After events were applied or a commit was signalled, the next empty reads come this soon (default 20), then twice
+   * as late each time up to idleDelayMs: a woken read can find nothing yet, because events are read only once every
+   * older transaction has ended (readAll), and those end soon.
+   */
+  activePollMs?: number;
+  onError?: (projection: string, err: unknown) => void;
+}
+
 export class ProjectionRunner {
   private stopped = false;
   private loops: Promise<void>[] = [];
+  private readonly sleeps = new Set<WakeableSleep>();
+  /** Commits of events signalled in this process so far. */
+  private commits = 0;
+  private unsubscribe?: () => void;
 
   constructor(
     private readonly pool: Pool,
     private readonly store: PostgresEventStore,
     private readonly projections: Projection[],
-    private readonly options: { batchSize?: number; idleDelayMs?: number; onError?: (projection: string, err: unknown) => void } = {},
+    private readonly options: ProjectionRunnerOptions = {},
   ) {
     for (const p of projections) if (!NAME.test(p.name)) throw new Error(`projection name ${p.name} must match ${NAME}`);
   }
@@ -43,28 +67,51 @@ export class ProjectionRunner {
   /** Ensures each projection has a current-version table (rebuilding if its version changed), then follows the store. */
   start(): void {
     this.stopped = false;
+    this.unsubscribe ??= onEventsCommitted(() => {
+      this.commits++;
+      this.sleeps.forEach((s) => s.wake());
+    });
     this.loops = this.projections.map((p) => this.follow(p));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.sleeps.forEach((s) => s.cancel());
     await Promise.allSettled(this.loops);
   }
 
   private async follow(projection: Projection): Promise<void> {
-    while (!this.stopped) {
-      try {
-        const registration = await this.registration(projection.name);
-        if (registration?.active_version !== projection.version) {
-          await this.rebuild(projection.name);
-          continue;
+    const idle = new WakeableSleep();
+    this.sleeps.add(idle);
+    const idleMs = this.options.idleDelayMs ?? 200;
+    const activeMs = Math.min(this.options.activePollMs ?? 20, idleMs);
+    let delay = activeMs;
+    let commitsSeen = this.commits;
+    try {
+      while (!this.stopped) {
+        try {
+          const registration = await this.registration(projection.name);
+          if (registration?.active_version !== projection.version) {
+            await this.rebuild(projection.name);
+            continue;
+          }
+          const applied = await this.runBatch(projection);
+          if (applied > 0 || this.commits !== commitsSeen) {
+            commitsSeen = this.commits;
+            delay = activeMs;
+          }
+          if (applied > 0 || this.stopped) continue;
+          await idle.sleep(delay, this.options.wakeMinMs ?? 10);
+          delay = Math.min(idleMs, delay * 2);
+        } catch (err) {
+          this.options.onError?.(projection.name, err);
+          if (!this.stopped) await idle.sleep(1000);
         }
-        const applied = await this.runBatch(projection);
-        if (applied === 0) await sleep(this.options.idleDelayMs ?? 200);
-      } catch (err) {
-        this.options.onError?.(projection.name, err);
-        await sleep(1000);
       }
+    } finally {
+      this.sleeps.delete(idle);
     }
   }
 
@@ -171,4 +218,3 @@ export class ProjectionRunner {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -276,6 +276,35 @@ describe('outbox relay and event router (real PostgreSQL + Kafka)', () => {
     }
   });
 
+  it('is woken by a commit of outbox rows in this process: no wait for the idle poll, yet no more reads than minPollMs allows', async () => {
+    const wakeTopic = uniqueName('wake');
+    await createTestTopics(kafka, [wakeTopic], { partitions: 1 });
+    const published: number[] = [];
+    // An idle poll of 30 s: only the wake-up can explain a prompt publish.
+    const relay = new OutboxRelay(db.pool, kafka, { lockName: uniqueName('relay'), minPollMs: 10, idlePollMs: 30_000, idleAfterMs: 0, afterPublish: () => void published.push(Date.now()) });
+    relay.start();
+    try {
+      await eventually(() => relay.leader, { what: 'leadership' });
+      await new Promise((r) => setTimeout(r, 300));
+      const e = registered(`wake-${randomUUID()}`);
+      await withTransaction(db.pool, (c) => enqueueOutbox(c, [{ topic: wakeTopic, key: e.streamId, event: e }]));
+      const committedAt = Date.now();
+      await eventually(() => published.length >= 1, { what: 'the row published after the wake-up', timeoutMs: 10_000 });
+      expect(published[0] - committedAt).toBeLessThan(1000);
+      // A rolled-back transaction wakes nothing and publishes nothing.
+      const lost = registered(`wake-${randomUUID()}`);
+      await withTransaction(db.pool, async (c) => {
+        await enqueueOutbox(c, [{ topic: wakeTopic, key: lost.streamId, event: lost }]);
+        throw new Error('rolled back');
+      }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(published).toHaveLength(1);
+    } finally {
+      await relay.stop();
+      await deleteTestTopics(kafka, [wakeTopic]);
+    }
+  });
+
   it('picks up a commit while idle by polling (no NOTIFY), backed off to at most the idle ceiling', async () => {
     const pollTopic = uniqueName('poll');
     await createTestTopics(kafka, [pollTopic], { partitions: 1 });

@@ -97,7 +97,9 @@ export class MessagingModule {
         { provide: PostgresEventStore, useFactory: (pool: Pool) => new PostgresEventStore(pool, options.upcasters), inject: [PG_POOL] },
         {
           provide: OutboxRelay,
-          useFactory: (pool: Pool, kafka: Kafka, logger: Logger, metrics: Metrics) => new OutboxRelay(pool, kafka, { logger, registry: metrics.registry }),
+          // This process's commits wake the relay at once, so the idle poll only bounds how late rows committed by
+          // another replica (not the relay's leader) go out: 250 ms instead of 50 spares ~15 reads/s per service.
+          useFactory: (pool: Pool, kafka: Kafka, logger: Logger, metrics: Metrics) => new OutboxRelay(pool, kafka, { logger, registry: metrics.registry, idlePollMs: 250 }),
           inject: [PG_POOL, KAFKA, LOGGER, Metrics],
         },
         {
@@ -112,7 +114,9 @@ export class MessagingModule {
         {
           provide: ProjectionRunner,
           useFactory: (pool: Pool, store: PostgresEventStore, logger: Logger) =>
-            new ProjectionRunner(pool, store, options.projections ?? [], { onError: (name, err) => logger.error({ err, projection: name }, 'projection failed; retrying') }),
+            // Every replica runs the projections and the writing one is woken by its commit, so a long idle poll delays
+            // nothing; it only finds work nobody here was told about (an operator's fix in SQL, a replica that died).
+            new ProjectionRunner(pool, store, options.projections ?? [], { idleDelayMs: 1000, onError: (name, err) => logger.error({ err, projection: name }, 'projection failed; retrying') }),
           inject: [PG_POOL, PostgresEventStore, LOGGER],
         },
         MessagingLifecycle,

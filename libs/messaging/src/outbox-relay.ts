@@ -1,3 +1,4 @@
+import { onEventsCommitted, WakeableSleep } from '@lsc/event-sourcing';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
@@ -84,7 +85,9 @@ export class PollInterval {
 export class OutboxRelay {
   private stopped = true;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  /** The relay's waits; a commit of outbox rows in this process ends an idle one early (see PollInterval). */
+  private readonly waits = new WakeableSleep();
+  private unsubscribe?: () => void;
   private producer?: Producer;
   private lockClient?: PoolClient;
   private readonly options: Required<Omit<OutboxRelayOptions, 'logger' | 'registry' | 'afterPublish'>> & Pick<OutboxRelayOptions, 'logger' | 'afterPublish'>;
@@ -142,12 +145,15 @@ export class OutboxRelay {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.unsubscribe ??= onEventsCommitted(() => this.waits.wake());
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.waits.cancel();
     await this.loop;
   }
 
@@ -167,7 +173,8 @@ export class OutboxRelay {
         const published = await this.publishBatch();
         backoff = 100;
         const delay = poll.next(published, published >= this.options.batchSize, Date.now() - roundStart);
-        if (delay > 0) await this.sleep(delay);
+        // Woken by a commit in this process, an idle wait ends minPollMs after it began: never more reads than before.
+        if (delay > 0) await this.sleep(delay, this.options.minPollMs);
       } catch (err) {
         this.options.logger?.warn({ err: (err as Error).message, backoffMs: backoff }, 'outbox relay failed; backing off');
         // Start over from the table: rows not yet deleted are read (and published) again, none is skipped.
@@ -420,16 +427,10 @@ export class OutboxRelay {
     return this.lockClient;
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Waits `ms`; from `minMs` on, a commit of outbox rows in this process ends the wait (default: only stop() does). */
+  private sleep(ms: number, minMs = ms): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+    return this.waits.sleep(ms, minMs);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { EventHeaders, type IntegrationEvent } from '@lsc/contracts';
+import { noteEventWrites } from './commit-signal';
 import { isUniqueViolation, withTransaction, type Queryable } from './sql';
 import { Upcasters } from '../upcasters';
 import { SELECT_COLUMNS, toStoredEvent, type EventRow } from './rows';
@@ -101,6 +102,7 @@ export class PostgresEventStore {
       const base = expected === 'no_stream' ? 0 : expected === 'any' ? await this.currentVersion(client, streamId) : expected;
       const positions = events.length > 0 ? await this.insertEvents(client, streamId, streamType, base, expected, events) : [];
       if (options.outbox?.length) await enqueueOutbox(client, options.outbox, { transactionHasId: positions.length > 0 });
+      noteEventWrites(client, client !== this.pool);
       return { nextExpectedVersion: base + events.length, globalPositions: positions };
     };
     if (options.client) return run(options.client);
@@ -177,6 +179,7 @@ export async function enqueueOutbox(client: Queryable, messages: OutboxMessage[]
   // The transaction must hold its id before it takes outbox ids, so the relay can tell when an id it skipped can no
   // longer commit. After an event insert it already does.
   if (!options.transactionHasId) await client.query('select pg_current_xact_id()');
+  noteEventWrites(client, true);
   await client.query(OUTBOX_SQL, [
     messages.map((m) => m.topic),
     messages.map((m) => m.key),

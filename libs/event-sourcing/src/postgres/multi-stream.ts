@@ -6,6 +6,7 @@ import { EventHeaders } from '@lsc/contracts';
 import { Upcasters } from '../upcasters';
 import { ConcurrencyError, DuplicateEventError, type ExpectedVersion, type NewEvent, type OutboxMessage, type StoredEvent } from './event-store';
 import { SELECT_COLUMNS, toStoredEvent, type EventRow } from './rows';
+import { noteEventWrites } from './commit-signal';
 import { isUniqueViolation, withTransaction, type Queryable } from './sql';
 
 /** Events for one stream inside a multi-stream append. */
@@ -98,6 +99,7 @@ export class MultiStreamEventStore {
       }
     }
     if (outbox.length > 0) await enqueueOutboxRows(client, outbox, { transactionHasId: withEvents.length > 0 });
+    noteEventWrites(client, true);
     return new Map(appends.map((a) => [a.streamId, (a.events.length > 0 ? versionOf(a) : typeof a.expected === 'number' ? a.expected : current.get(a.streamId) ?? 0) + a.events.length]));
   }
 }

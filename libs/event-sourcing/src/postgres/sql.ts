@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { transactionEnded } from './commit-signal';
 
 /** Anything that runs SQL: a pool, a checked-out client, or a transaction's client. */
 export interface Queryable {
@@ -22,8 +23,10 @@ export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) =>
     // swallowed inside fn, nothing was written — say so instead of reporting success (and acking a message).
     const committed = await client.query('commit');
     if (committed.command !== 'COMMIT') throw new TransactionRolledBack();
+    transactionEnded(client, true);
     return result;
   } catch (err) {
+    transactionEnded(client, false);
     await client.query('rollback').catch(() => undefined);
     throw err;
   } finally {
