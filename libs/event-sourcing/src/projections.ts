@@ -36,10 +36,13 @@ export interface ProjectionRunnerOptions {
    * (another replica) appear.
    */
   idleDelayMs?: number;
-  /** The shortest wait after an empty read, even when woken by commits (default 10): bursts are applied in batches. */
+  /**
+   * The shortest wait after an empty read, even when woken by commits (default 100): under load, events are applied
+   * in batches of 100 ms' worth, not with a read (7 statements) per commit.
+   */
   wakeMinMs?: number;
   /**
-   * After events were applied or a commit was signalled, the next empty reads come this soon (default 20), then twice
+   * After events were applied or a commit was signalled, the next empty reads come this soon (default 100), then twice
    * as late each time up to idleDelayMs: a woken read can find nothing yet, because events are read only once every
    * older transaction has ended (readAll), and those end soon.
    */
@@ -86,7 +89,7 @@ export class ProjectionRunner {
     const idle = new WakeableSleep();
     this.sleeps.add(idle);
     const idleMs = this.options.idleDelayMs ?? 200;
-    const activeMs = Math.min(this.options.activePollMs ?? 20, idleMs);
+    const activeMs = Math.min(this.options.activePollMs ?? 100, idleMs);
     let delay = activeMs;
     let commitsSeen = this.commits;
     try {
@@ -103,7 +106,7 @@ export class ProjectionRunner {
             delay = activeMs;
           }
           if (applied > 0 || this.stopped) continue;
-          await idle.sleep(delay, this.options.wakeMinMs ?? 10);
+          await idle.sleep(delay, Math.min(this.options.wakeMinMs ?? 100, delay));
           delay = Math.min(idleMs, delay * 2);
         } catch (err) {
           this.options.onError?.(projection.name, err);
