@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { BaseServiceConfig, loadConfig } from '@lsc/service-kit';
 
 export class IdentityConfig extends BaseServiceConfig {
@@ -31,6 +31,14 @@ export class IdentityConfig extends BaseServiceConfig {
   @IsOptional()
   @IsString()
   JWT_PRIVATE_KEY_PEM?: string;
+
+  /**
+   * argon2 threads: libuv's pool, which libuv itself reads from the environment when the pool starts (threadpool.ts
+   * sets the default before that). Declared here so a bad value stops the start instead of being silently ignored.
+   */
+  @IsOptional()
+  @Matches(/^(?:[1-9]\d{0,2}|10[01]\d|102[0-4])$/, { message: 'UV_THREADPOOL_SIZE must be a whole number from 1 to 1024' })
+  UV_THREADPOOL_SIZE?: string;
 
   @IsInt()
   @Min(60)
