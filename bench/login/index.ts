@@ -20,7 +20,7 @@
  */
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import Redis from 'ioredis';
@@ -32,10 +32,11 @@ const PORTS: StackPorts = { gateway: 3240, identity: 3241, membership: 3242, bil
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? 60) * 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const PREFIX = process.env.REDIS_KEY_PREFIX ?? 'identity:';
-// The baseline verifies on this process's libuv pool, sized by the same rule as identity's (apps/identity/src/threadpool.ts):
-// both sides get as many argon2 threads. Set before anything starts the pool.
-// (The stack's services inherit this environment, so its identity gets the same pool.)
-process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, Math.min(16, 4 * availableParallelism())));
+// The baseline verifies on this process's libuv pool, sized by identity's own module (it sets UV_THREADPOOL_SIZE unless
+// given), loaded before anything starts the pool. The stack's services inherit the environment, so both sides get as
+// many argon2 threads. The bench is compiled alone; identity's compiled module lives in dist/apps/identity.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+require(join(__dirname, '..', '..', 'apps', 'identity', 'threadpool.js'));
 // Set by main(): the running service named by BENCH_URL, or the disposable stack's gateway.
 let redis: Redis;
 let target: URL;
