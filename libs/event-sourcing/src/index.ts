@@ -7,3 +7,4 @@ export * from './postgres/schema';
 export * from './postgres/sql';
 export { onEventsCommitted, WakeableSleep } from './postgres/commit-signal';
 export * from './postgres/multi-stream';
+export { afterTransaction } from './postgres/transaction-hooks';

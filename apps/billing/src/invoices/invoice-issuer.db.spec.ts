@@ -74,4 +74,58 @@ describe('BuiltInInvoiceIssuer numbering', () => {
     const next = await withTransaction(db.pool, (client) => issuer.issue(request('2032-01-06T02:00:00.000Z'), client));
     expect(next.number).toBe('32112000000000000003');
   });
+
+  it('concurrent issuers in one process render each invoice once: numbers predicted past each other, claimed in order, gap-free', async () => {
+    const rendered: string[] = [];
+    const issuer = new BuiltInInvoiceIssuer(settings, async (doc) => {
+      rendered.push(doc.number);
+      await new Promise((r) => setTimeout(r, 5 + Math.floor(Math.random() * 25))); // renders finish out of order
+      return [{ format: 'xml', contentType: 'application/xml', content: Buffer.from(`<n>${doc.number}</n>`) }];
+    });
+    await withTransaction(db.pool, (client) => issuer.issue(request('2033-02-01T02:00:00.000Z'), client)); // creates the series row
+    rendered.length = 0;
+    const numbers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        withTransaction(db.pool, async (client) => {
+          const invoice = await issuer.issue(request('2033-02-02T02:00:00.000Z'), client);
+          await new Promise((r) => setTimeout(r, 10)); // the caller's own writes before its COMMIT, holding the counter row
+          return invoice.number;
+        }),
+      ),
+    );
+    const expected = Array.from({ length: 8 }, (_, k) => `33112${String(k + 2).padStart(15, '0')}`);
+    expect([...numbers].sort()).toEqual(expected);
+    expect([...rendered].sort()).toEqual(expected); // no number rendered twice, none rendered in vain
+    const counter = await db.pool.query(`select last_value from billing_invoice_counters where series = '33112'`);
+    expect(counter.rows[0].last_value).toBe('9');
+  });
+
+  it('a claimed number whose transaction rolls back goes to the issuer queued behind it: still gap-free', async () => {
+    const rendered: string[] = [];
+    const issuer = new BuiltInInvoiceIssuer(settings, recording(rendered));
+    await withTransaction(db.pool, (client) => issuer.issue(request('2034-01-04T02:00:00.000Z'), client)); // 34112…1
+    rendered.length = 0;
+    let fail!: () => void;
+    const failing = new Promise<void>((_, reject) => (fail = () => reject(new Error('the caller failed after claiming'))));
+    let claimedFirst!: () => void;
+    const firstClaimed = new Promise<void>((resolve) => (claimedFirst = resolve));
+    const first = withTransaction(db.pool, async (client) => {
+      await issuer.issue(request('2034-01-05T02:00:00.000Z'), client);
+      claimedFirst();
+      await failing;
+    });
+    const firstOutcome = first.catch((err: Error) => err.message);
+    await firstClaimed;
+    // Predicts past the reserved number 2, then waits on the uncommitted bump …
+    const second = withTransaction(db.pool, (client) => issuer.issue(request('2034-01-05T03:00:00.000Z'), client));
+    while (rendered.length < 2) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    fail();
+    expect(await firstOutcome).toBe('the caller failed after claiming');
+    // … which is given back: the second issuer renders again with it.
+    expect((await second).number).toBe('34112000000000000002');
+    expect(rendered).toEqual(['34112000000000000002', '34112000000000000003', '34112000000000000002']);
+    const counter = await db.pool.query(`select last_value from billing_invoice_counters where series = '34112'`);
+    expect(counter.rows[0].last_value).toBe('2');
+  });
 });

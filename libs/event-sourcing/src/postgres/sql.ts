@@ -1,5 +1,6 @@
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { transactionEnded } from './commit-signal';
+import { transactionBegan, transactionFinished } from './transaction-hooks';
 
 /** Anything that runs SQL: a pool, a checked-out client, or a transaction's client. */
 export interface Queryable {
@@ -18,16 +19,19 @@ export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) =>
   const client = await pool.connect();
   try {
     await client.query('begin');
+    transactionBegan(client);
     const result = await fn(client);
     // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK, not an error: if a failed statement's error was
     // swallowed inside fn, nothing was written — say so instead of reporting success (and acking a message).
     const committed = await client.query('commit');
     if (committed.command !== 'COMMIT') throw new TransactionRolledBack();
     transactionEnded(client, true);
+    transactionFinished(client, true);
     return result;
   } catch (err) {
     transactionEnded(client, false);
     await client.query('rollback').catch(() => undefined);
+    transactionFinished(client, false);
     throw err;
   } finally {
     client.release();
