@@ -13,6 +13,8 @@ export interface RunningCatcher {
   readonly port: number;
   readonly host: string;
   readonly dir: string;
+  /** SMTP sessions (client connections) accepted since start. */
+  sessions(): number;
   close(): Promise<void>;
 }
 export const DEFAULT_MAX_SIZE: number;

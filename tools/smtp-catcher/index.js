@@ -55,7 +55,7 @@ function store(dir, raw) {
 
 /**
  * @param {{ port?: number, dir?: string, host?: string, maxSize?: number, log?: (line: string) => void }} [options]
- * @returns {Promise<{ port: number, host: string, dir: string, close: () => Promise<void> }>}
+ * @returns {Promise<{ port: number, host: string, dir: string, sessions: () => number, close: () => Promise<void> }>}
  */
 function start(options = {}) {
   const host = options.host ?? '127.0.0.1';
@@ -64,6 +64,7 @@ function start(options = {}) {
   const log = options.log ?? (() => undefined);
   if (!LOOPBACK.has(host)) return Promise.reject(new Error(`smtp-catcher only listens on loopback, not ${host}`));
   fs.mkdirSync(dir, { recursive: true });
+  let sessions = 0;
 
   const server = new SMTPServer({
     name: 'smtp-catcher.local',
@@ -73,6 +74,10 @@ function start(options = {}) {
     size: maxSize,
     logger: false,
     closeTimeout: 1000,
+    onConnect(_session, callback) {
+      sessions += 1;
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       callback(checkRecipient(address.address) ?? undefined);
     },
@@ -100,7 +105,7 @@ function start(options = {}) {
       server.removeListener('error', onError);
       server.on('error', (error) => log(`error: ${error.message}`));
       const { port } = server.server.address();
-      resolve({ port, host, dir, close: () => new Promise((done) => server.close(() => done())) });
+      resolve({ port, host, dir, sessions: () => sessions, close: () => new Promise((done) => server.close(() => done())) });
     });
   });
 }

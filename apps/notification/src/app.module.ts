@@ -33,6 +33,7 @@ export class AppModule {
               auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
               from: config.MAIL_FROM,
               timeoutMs: config.SMTP_TIMEOUT_MS,
+              poolConnections: config.SMTP_POOL_CONNECTIONS,
             }),
         },
         MailMetrics,

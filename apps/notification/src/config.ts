@@ -12,6 +12,8 @@ export class NotificationConfig extends BaseServiceConfig {
   @IsOptional() @IsString() SMTP_PASSWORD?: string = undefined;
   @IsString() @MinLength(3) MAIL_FROM = '中国图书馆学会 <noreply@lsc.org.cn>';
   @IsInt() @Min(1000) SMTP_TIMEOUT_MS = 15000;
+  /** SMTP connections kept open and reused (0: one connection per mail). Mails beyond them wait for a free one. */
+  @IsInt() @Min(0) @Max(50) SMTP_POOL_CONNECTIONS = 5;
 
   /** Shown in every mail (MailContext). */
   @Matches(/^https?:\/\//) PORTAL_URL = 'https://member.lsc.org.cn';

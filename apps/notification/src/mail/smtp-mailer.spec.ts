@@ -106,4 +106,40 @@ describe('SmtpMailer against the local catcher', () => {
     const failure = await failureOf(mailerFor(catcher.port).send(invoiceMail));
     expect(failure).toMatchObject({ kind: 'permanent', reason: 'too_large', responseCode: 552 });
   });
+
+  it('pooled, consecutive mails share one SMTP session; unpooled, each mail opens its own', async () => {
+    const pooled = mailerFor(catcher!.port, { poolConnections: 1 });
+    for (let i = 0; i < 4; i++) await pooled.send(invoiceMail);
+    expect(catcher!.sessions()).toBe(1);
+    const unpooled = mailerFor(catcher!.port, { poolConnections: 0 });
+    for (let i = 0; i < 3; i++) await unpooled.send(invoiceMail);
+    expect(catcher!.sessions()).toBe(4);
+    expect(storedMessages(dir)).toHaveLength(7);
+  });
+
+  it('pooled, a restart of the server (its pooled sessions closed with 421) costs no mail: the next one opens a new session', async () => {
+    const port = catcher!.port;
+    const mailer = mailerFor(port, { poolConnections: 2 });
+    await mailer.send(invoiceMail);
+    await catcher!.close();
+    catcher = await start({ port, dir });
+    await expect(mailer.send(invoiceMail)).resolves.toHaveProperty('messageId');
+    expect(catcher.sessions()).toBe(1);
+    expect(storedMessages(dir)).toHaveLength(2);
+  });
+
+  it('pooled, a refused recipient (550) is permanent and the pool goes on to deliver the next mail', async () => {
+    const mailer = mailerFor(catcher!.port, { poolConnections: 1 });
+    expect(await failureOf(mailer.send({ ...invoiceMail, to: 'nobody@example.invalid' }))).toMatchObject({ kind: 'permanent', reason: 'invalid_address', responseCode: 550 });
+    await expect(mailer.send(invoiceMail)).resolves.toHaveProperty('messageId');
+    expect(storedMessages(dir)).toHaveLength(1); // (nodemailer ends a pooled session after a failed mail; the next opens another)
+  });
+
+  it('pooled, a server that is down is a transient failure like any other', async () => {
+    const port = catcher!.port;
+    await catcher!.close();
+    catcher = undefined;
+    const failure = await failureOf(mailerFor(port, { poolConnections: 2 }).send(invoiceMail));
+    expect(failure).toMatchObject({ kind: 'transient', reason: 'connection', retryable: true });
+  });
 });
