@@ -31,11 +31,13 @@ export class NotificationConfig extends BaseServiceConfig {
   /** Delivery worker. */
   @IsIn(['on', 'off']) DELIVERY_WORKER = 'on';
   @IsInt() @Min(50) DELIVERY_POLL_MS = 1000;
-  /** Most mails in flight at once (also the most claimed in one query): bounds the SMTP connections a worker opens. */
+  /** Most mails in flight at once (also the most claimed in one query); beyond SMTP_POOL_CONNECTIONS they queue for a session. */
   @IsInt() @Min(1) @Max(100) DELIVERY_BATCH = 10;
   /**
-   * How long a claimed delivery belongs to the worker that claimed it. Must exceed the longest possible SMTP
-   * send (3 × SMTP_TIMEOUT_MS), otherwise a slow but successful send could be repeated by another worker.
+   * How long a claimed delivery belongs to the worker that claimed it. Must exceed the longest possible SMTP send,
+   * otherwise a slow but successful send could be repeated by another worker: 3 × SMTP_TIMEOUT_MS per send, times
+   * ceil(DELIVERY_BATCH / SMTP_POOL_CONNECTIONS) sends a queued mail may wait behind (90 s with the defaults).
+   * Not enforced, because the fault specs shorten the lease on purpose to make it run out.
    */
   @IsInt() @Min(1000) DELIVERY_LEASE_MS = 120000;
   @IsInt() @Min(1) DELIVERY_MAX_ATTEMPTS = 12;
