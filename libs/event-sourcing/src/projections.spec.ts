@@ -83,4 +83,55 @@ describe('projections (real PostgreSQL)', () => {
     expect((await db.pool.query('select sum(total)::int as s from account_totals')).rows[0].s).toBe(505);
     await v2.stop();
   });
+
+  it('once caught up, looks with one probe instead of a transaction, and the probe still finds events this process was not told about', async () => {
+    const projection = { ...totals(1), name: 'probed_totals', streamTypes: ['probed_account'] };
+    const runner = new ProjectionRunner(db.pool, store, [projection], { idleDelayMs: 20, activePollMs: 20 });
+    const batches = jest.spyOn(runner, 'runBatch');
+    const probes = jest.spyOn(store, 'hasEventsAfter');
+    runner.start();
+    try {
+      await eventually(async () => (await db.pool.query(`select count(*)::int as n from es_projections where name = 'probed_totals'`)).rows[0].n === 1, { what: 'the projection registered' });
+      await new Promise((r) => setTimeout(r, 300));
+      const [batchesBefore, probesBefore] = [batches.mock.calls.length, probes.mock.calls.length];
+      await new Promise((r) => setTimeout(r, 500));
+      expect(probes.mock.calls.length - probesBefore).toBeGreaterThan(5); // it keeps looking, every ~20 ms …
+      expect(batches.mock.calls.length - batchesBefore).toBe(0); // … without opening a transaction
+      // A commit this process does not signal (as another replica's would be): a transaction begun by hand.
+      const account = `probed-${randomUUID()}`;
+      const client = await db.pool.connect();
+      try {
+        await client.query('begin');
+        await store.append(account, 'probed_account', 'no_stream', [e('Deposited', { amount: 4 })], { client });
+        await client.query('commit');
+      } finally {
+        client.release();
+      }
+      await eventually(async () => (await db.pool.query('select total from probed_totals where account_id = $1', [account])).rows[0]?.total === 4, { what: 'the unsignalled event applied', timeoutMs: 5000 });
+    } finally {
+      await runner.stop();
+      batches.mockRestore();
+      probes.mockRestore();
+    }
+  });
+
+  it('two runners of one projection (two replicas) apply every event exactly once, whichever moved the checkpoint', async () => {
+    const projection = { ...totals(1), name: 'replicated_totals', streamTypes: ['replicated_account'] };
+    const runners = [0, 1].map(() => new ProjectionRunner(db.pool, store, [projection], { idleDelayMs: 20, activePollMs: 20 }));
+    runners.forEach((r) => r.start());
+    try {
+      await eventually(async () => (await db.pool.query(`select count(*)::int as n from es_projections where name = 'replicated_totals'`)).rows[0].n === 1, { what: 'the projection registered' });
+      for (let i = 0; i < 40; i++) {
+        await store.append(`rep-${i % 4}`, 'replicated_account', 'any', [e('Deposited', { amount: 1 })]);
+        if (i % 10 === 0) await new Promise((r) => setTimeout(r, 30)); // let both runners take turns
+      }
+      await eventually(async () => (await db.pool.query('select sum(total)::int as s from replicated_totals')).rows[0]?.s === 40, { what: 'all 40 applied', timeoutMs: 10000 });
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await db.pool.query('select account_id, total from replicated_totals order by account_id')).rows).toEqual(
+        [0, 1, 2, 3].map((k) => ({ account_id: `rep-${k}`, total: 10 })),
+      );
+    } finally {
+      await Promise.all(runners.map((r) => r.stop()));
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { onEventsCommitted, WakeableSleep } from './postgres/commit-signal';
-import type { PostgresEventStore, StoredEvent } from './postgres/event-store';
+import type { Checkpoint, PostgresEventStore, StoredEvent } from './postgres/event-store';
 import { withTransaction } from './postgres/sql';
 
 /**
@@ -56,6 +56,12 @@ export class ProjectionRunner {
   private readonly sleeps = new Set<WakeableSleep>();
   /** Commits of events signalled in this process so far. */
   private commits = 0;
+  /**
+   * Per projection, the checkpoint of its active table as this process last committed or read it. Another replica can
+   * only have moved the real one further, so "no events after it" is safe to act on, and lets an empty look cost one
+   * probe instead of a transaction of six statements (lock, registration, checkpoint, read).
+   */
+  private readonly known = new Map<string, { table: string; checkpoint: Checkpoint }>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -100,7 +106,9 @@ export class ProjectionRunner {
             await this.rebuild(projection.name);
             continue;
           }
-          const applied = await this.runBatch(projection);
+          const known = this.known.get(projection.name);
+          const upToDate = known?.table === registration.active_table && !(await this.store.hasEventsAfter(known.checkpoint, { streamTypes: projection.streamTypes }));
+          const applied = upToDate ? 0 : await this.runBatch(projection);
           if (applied > 0 || this.commits !== commitsSeen) {
             commitsSeen = this.commits;
             delay = activeMs;
@@ -125,15 +133,24 @@ export class ProjectionRunner {
 
   /** Applies the next batch to the active table; the checkpoint moves in the same transaction as the rows. */
   async runBatch(projection: Projection): Promise<number> {
-    return withTransaction(this.pool, async (client) => {
+    const done = await withTransaction(this.pool, async (client) => {
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [lockKey(projection.name)]);
       const reg = await this.registration(projection.name, client);
-      if (!reg?.active_table || reg.active_version !== projection.version) return 0;
-      return this.applyBatch(client, projection, reg.active_table);
+      if (!reg?.active_table || reg.active_version !== projection.version) return undefined;
+      return { table: reg.active_table, ...(await this.batch(client, projection, reg.active_table)) };
     });
+    // Known only once committed: a rolled-back batch leaves the checkpoint where it was.
+    if (!done) return 0;
+    this.known.set(projection.name, { table: done.table, checkpoint: done.checkpoint });
+    return done.applied;
   }
 
   private async applyBatch(client: PoolClient, projection: Projection, table: string): Promise<number> {
+    return (await this.batch(client, projection, table)).applied;
+  }
+
+  /** Applies the next events after the table's checkpoint; returns how many and the checkpoint it leaves. */
+  private async batch(client: PoolClient, projection: Projection, table: string): Promise<{ applied: number; checkpoint: Checkpoint }> {
     const cp = await client.query<{ transaction_id: string; global_position: string }>(
       'select transaction_id::text, global_position::text from es_checkpoints where name = $1 for update',
       [table],
@@ -145,15 +162,14 @@ export class ProjectionRunner {
     } else {
       for (const event of events) await projection.apply(client, table, event);
     }
-    if (events.length > 0) {
-      const last = events[events.length - 1];
-      await client.query(
-        `insert into es_checkpoints (name, transaction_id, global_position, updated_at) values ($1, $2::xid8, $3, now())
-         on conflict (name) do update set transaction_id = excluded.transaction_id, global_position = excluded.global_position, updated_at = now()`,
-        [table, last.transactionId, last.globalPosition],
-      );
-    }
-    return events.length;
+    if (events.length === 0) return { applied: 0, checkpoint };
+    const last = events[events.length - 1];
+    await client.query(
+      `insert into es_checkpoints (name, transaction_id, global_position, updated_at) values ($1, $2::xid8, $3, now())
+       on conflict (name) do update set transaction_id = excluded.transaction_id, global_position = excluded.global_position, updated_at = now()`,
+      [table, last.transactionId, last.globalPosition],
+    );
+    return { applied: events.length, checkpoint: { transactionId: last.transactionId, globalPosition: last.globalPosition } };
   }
 
   /**

@@ -151,28 +151,34 @@ export class PostgresEventStore {
    */
   async readAll(after: Checkpoint, options: { limit?: number; streamTypes?: string[]; client?: Queryable } = {}): Promise<StoredEvent[]> {
     const q = options.client ?? this.pool;
-    const params: unknown[] = [after.transactionId, after.globalPosition, options.limit ?? 1000];
-    let typeFilter = '';
-    if (options.streamTypes?.length) {
-      params.push(options.streamTypes);
-      typeFilter = `and es_events.stream_type = any($4::text[])`;
-    }
-    const r = await q.query<EventRow>(
-      `select ${SELECT_COLUMNS} from es_events
-       where (es_events.transaction_id, es_events.global_position) > ($1::xid8, $2::bigint)
-         and es_events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         ${typeFilter}
-       order by es_events.transaction_id, es_events.global_position
-       limit $3`,
-      params,
-    );
+    const { where, params } = readableAfter(after, options.streamTypes);
+    params.push(options.limit ?? 1000);
+    const r = await q.query<EventRow>(`select ${SELECT_COLUMNS} from es_events where ${where} order by es_events.transaction_id, es_events.global_position limit $${params.length}`, params);
     return r.rows.map((row) => this.toStoredEvent(row));
+  }
+
+  /** Whether readAll(after) would return anything now: one indexed probe, no rows fetched. */
+  async hasEventsAfter(after: Checkpoint, options: { streamTypes?: string[]; client?: Queryable } = {}): Promise<boolean> {
+    const { where, params } = readableAfter(after, options.streamTypes);
+    const r = await (options.client ?? this.pool).query<{ pending: boolean }>(`select exists (select 1 from es_events where ${where}) as pending`, params);
+    return r.rows[0].pending;
   }
 
   private toStoredEvent(row: EventRow): StoredEvent {
     return toStoredEvent(row, this.upcasters);
   }
 
+}
+
+/** The events readAll may return after a checkpoint: those of transactions older than every one still in flight. */
+function readableAfter(after: Checkpoint, streamTypes?: string[]): { where: string; params: unknown[] } {
+  const params: unknown[] = [after.transactionId, after.globalPosition];
+  let where = `(es_events.transaction_id, es_events.global_position) > ($1::xid8, $2::bigint) and es_events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+  if (streamTypes?.length) {
+    params.push(streamTypes);
+    where += ` and es_events.stream_type = any($3::text[])`;
+  }
+  return { where, params };
 }
 
 export async function enqueueOutbox(client: Queryable, messages: OutboxMessage[], options: { transactionHasId?: boolean } = {}): Promise<void> {
