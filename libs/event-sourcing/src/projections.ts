@@ -145,10 +145,6 @@ export class ProjectionRunner {
     return done.applied;
   }
 
-  private async applyBatch(client: PoolClient, projection: Projection, table: string): Promise<number> {
-    return (await this.batch(client, projection, table)).applied;
-  }
-
   /** Applies the next events after the table's checkpoint; returns how many and the checkpoint it leaves. */
   private async batch(client: PoolClient, projection: Projection, table: string): Promise<{ applied: number; checkpoint: Checkpoint }> {
     const cp = await client.query<{ transaction_id: string; global_position: string }>(
@@ -210,14 +206,14 @@ export class ProjectionRunner {
     });
     let total = 0;
     for (;;) {
-      const applied = await withTransaction(this.pool, (client) => this.applyBatch(client, projection, table));
+      const { applied } = await withTransaction(this.pool, (client) => this.batch(client, projection, table));
       total += applied;
       if (applied === 0 || this.stopped) break;
     }
     await withTransaction(this.pool, async (client) => {
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [lockKey(name)]);
       for (let applied = 1; applied > 0; ) {
-        applied = await this.applyBatch(client, projection, table);
+        ({ applied } = await this.batch(client, projection, table));
         total += applied;
       }
       const previous = await this.registration(name, client);

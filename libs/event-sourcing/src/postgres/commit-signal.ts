@@ -1,4 +1,5 @@
 import type { Queryable } from './sql';
+import { afterTransaction } from './transaction-hooks';
 
 /**
  * Tells the loops that follow the store in this process (projection runners, the outbox relay) that a transaction
@@ -9,8 +10,6 @@ import type { Queryable } from './sql';
 type Listener = () => void;
 
 const listeners = new Set<Listener>();
-/** Transactions (by their client) that wrote events or outbox rows and have not committed yet. */
-const writing = new WeakSet<object>();
 
 export function onEventsCommitted(listener: Listener): () => void {
   listeners.add(listener);
@@ -22,18 +21,19 @@ export function onEventsCommitted(listener: Listener): () => void {
  * its COMMIT (withTransaction); a statement on its own (no transaction) has committed already, so it goes out now.
  */
 export function noteEventWrites(client: Queryable, inTransaction: boolean): void {
-  if (inTransaction) writing.add(client);
+  // A transaction not begun by withTransaction is not tracked: its commit is found by the idle polls.
+  if (inTransaction) afterTransaction(client, signalIfCommitted);
   else signal();
-}
-
-/** withTransaction's part: the transaction on `client` ended; signal if it committed event writes. */
-export function transactionEnded(client: object, committed: boolean): void {
-  if (writing.delete(client) && committed) signal();
 }
 
 function signal(): void {
   for (const listener of listeners) listener();
 }
+
+/** One function, so a transaction that writes several times signals once (afterTransaction keeps a hook once). */
+const signalIfCommitted = (committed: boolean): void => {
+  if (committed) signal();
+};
 
 /**
  * A sleep that a commit can cut short, but never to less than `minMs` from its start: a burst of commits is then read

@@ -1,5 +1,4 @@
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { transactionEnded } from './commit-signal';
 import { transactionBegan, transactionFinished } from './transaction-hooks';
 
 /** Anything that runs SQL: a pool, a checked-out client, or a transaction's client. */
@@ -25,11 +24,9 @@ export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) =>
     // swallowed inside fn, nothing was written — say so instead of reporting success (and acking a message).
     const committed = await client.query('commit');
     if (committed.command !== 'COMMIT') throw new TransactionRolledBack();
-    transactionEnded(client, true);
     transactionFinished(client, true);
     return result;
   } catch (err) {
-    transactionEnded(client, false);
     await client.query('rollback').catch(() => undefined);
     transactionFinished(client, false);
     throw err;

@@ -1,7 +1,7 @@
 /**
- * Work that must wait for a transaction's outcome, not for the statement that made it: a row lock taken inside the
- * transaction is held until COMMIT or ROLLBACK, so in-process bookkeeping about such a lock (see the invoice numbers
- * in billing) is only true until then. Only transactions run by withTransaction are tracked; a hand-made BEGIN on a
+ * Work that must wait for a transaction's outcome, not for the statement that made it: the commit signal (rows are
+ * readable only after COMMIT), and in-process bookkeeping about a row lock, which is held until COMMIT or ROLLBACK
+ * (see the invoice numbers in billing). Only transactions run by withTransaction are tracked; a hand-made BEGIN on a
  * client is not, and afterTransaction says so, so the caller can fall back to not relying on the outcome.
  */
 type Hook = (committed: boolean) => void;
@@ -27,12 +27,12 @@ export function transactionFinished(client: object, committed: boolean): void {
 }
 
 /**
- * Runs `hook` when the transaction on `client` commits or rolls back. Returns false, without keeping the hook, when
- * `client` is not inside a transaction begun by withTransaction.
+ * Runs `hook` when the transaction on `client` commits or rolls back; the same hook added twice runs once. Returns
+ * false, without keeping the hook, when `client` is not inside a transaction begun by withTransaction.
  */
 export function afterTransaction(client: object, hook: Hook): boolean {
   const hooks = open.get(client);
   if (!hooks) return false;
-  hooks.push(hook);
+  if (!hooks.includes(hook)) hooks.push(hook);
   return true;
 }
