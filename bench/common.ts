@@ -74,3 +74,28 @@ export function cpuSince(a: CpuSnapshot, b: CpuSnapshot): { seconds: Record<stri
   seconds.other = Math.max(0, busy - Object.values(seconds).reduce((x, y) => x + y, 0));
   return { seconds, busyShare: (b.machine.busy - a.machine.busy) / Math.max(1, b.machine.total - a.machine.total) };
 }
+
+/**
+ * One Prometheus histogram from a /metrics text, summed over its label sets: how many observations, their mean and sum,
+ * and the bucket bounds that hold the median and the 99th percentile (a bound, not an interpolation).
+ */
+export function histogramSummary(metricsText: string, name: string): { count: number; sum_s: number; mean_ms: number; p50_le_ms: number | null; p99_le_ms: number | null } {
+  const buckets = new Map<number, number>();
+  let count = 0;
+  let sum = 0;
+  for (const line of metricsText.split('\n')) {
+    if (line.startsWith(`${name}_bucket{`)) {
+      const le = /le="([^"]+)"/.exec(line)?.[1];
+      const bound = le === '+Inf' ? Infinity : Number(le);
+      buckets.set(bound, (buckets.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+    } else if (line.startsWith(`${name}_count`)) count += Number(line.slice(line.lastIndexOf(' ') + 1));
+    else if (line.startsWith(`${name}_sum`)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  const sorted = [...buckets].sort((a, b) => a[0] - b[0]);
+  const bound = (p: number): number | null => {
+    if (count === 0) return null;
+    const hit = sorted.find(([, cumulative]) => cumulative >= (count * p) / 100);
+    return hit ? (hit[0] === Infinity ? Infinity : round(hit[0] * 1000, 1)) : null;
+  };
+  return { count, sum_s: round(sum, 3), mean_ms: count ? round((sum / count) * 1000, 2) : 0, p50_le_ms: bound(50), p99_le_ms: bound(99) };
+}

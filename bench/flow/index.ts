@@ -20,7 +20,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
 import { DisposableStack, PatientUser, SERVICES, journeyStatement, type JourneyRecord, type StackPorts } from '@lsc/testing';
-import { cpuSince, cpuSnapshot, percentile, report, round } from '../common';
+import { cpuSince, cpuSnapshot, histogramSummary, percentile, report, round } from '../common';
 
 const N = Number(process.env.BENCH_FLOW_N ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_FLOW_CONCURRENCY ?? 16);
@@ -199,6 +199,9 @@ async function main(): Promise<void> {
       await sleep(1000);
       lag = await groupLag(kafka);
     }
+    // The duplicate-mail exposure: a crash between the SMTP server's 250 and the `sent` commit re-sends that mail.
+    const notificationMetrics = await (await fetch(`http://127.0.0.1:${PORTS.notification}/metrics`)).text();
+    const mailRecordWindow = { ...histogramSummary(notificationMetrics, 'lsc_mail_record_delay_seconds'), notification_loop_lag: gaugesMs(notificationMetrics, /^nodejs_eventloop_lag_(mean|p99|max)_seconds/) };
     const baseline = await kafkaBaseline(kafka, N);
     const perJourney = Object.fromEntries(Object.entries(cpuUsed.seconds).map(([k, v]) => [k, round((v * 1000) / Math.max(1, completed.length), 1)]));
     console.log(`[flow] CPU ms per completed journey: ${JSON.stringify(perJourney)}; machine busy ${round(cpuUsed.busyShare * 100, 0)}% of ${cpus().length} cores`);
@@ -218,11 +221,22 @@ async function main(): Promise<void> {
       cpu_ms_per_journey: perJourney,
       machine_busy_share: round(cpuUsed.busyShare, 2),
       lag_end: lag,
+      mail_record_window: mailRecordWindow,
     });
   } finally {
     await user.close();
     await stack.stop();
   }
+}
+
+/** Gauges (seconds) whose names match, in ms, keyed by the part the pattern captured. */
+function gaugesMs(metricsText: string, name: RegExp): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of metricsText.split('\n')) {
+    const m = name.exec(line);
+    if (m) out[m[1]!] = round(Number(line.slice(line.lastIndexOf(' ') + 1)) * 1000, 1);
+  }
+  return out;
 }
 
 main().catch((err: unknown) => {

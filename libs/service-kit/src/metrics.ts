@@ -11,7 +11,9 @@ export class Metrics {
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
-    collectDefaultMetrics({ register: this.registry });
+    // The loop-delay sampler is a libuv timer: at prom-client's default 10 ms it wakes an idle service 100 times a
+    // second (~4.6 ms CPU/s each, measured); 50 ms still gives 300 samples per 15 s scrape for the lag percentiles.
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 50 });
     this.httpDuration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request latency by route and status',
