@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
 import { DisposableStack, PatientUser, REPO, TryAgain, journeyStatement, SERVICES, httpReady, type JourneyRecord, type ServiceName, type StackPorts } from '@lsc/testing';
-import { auditEvents, consumerLag, deadLetters, type SeenEvent } from './kafka-audit';
+import { auditEvents, consumerLag, deadLetters, groupsNotConsuming, type SeenEvent } from './kafka-audit';
 
 const JOURNEYS = Number(process.env.CHAOS_JOURNEYS ?? 100);
 const ARRIVAL_MS = Number(process.env.CHAOS_ARRIVAL_MS ?? 2500);
@@ -47,6 +47,7 @@ interface FaultRecord {
   at: string;
   downMs: number;
   recoveryMs: number;
+  consumingMs: number;
 }
 
 jest.setTimeout(60 * 60 * 1000);
@@ -73,6 +74,18 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
     return Date.now() - since;
   }
 
+  /** How long until every service's consumer group is stable with a member again (services answer HTTP before that). */
+  async function consumingAgain(since: number): Promise<{ ms: number; waitedFor: string[] }> {
+    const deadline = Date.now() + 300_000;
+    const waitedFor = new Set<string>();
+    for (let pending = await groupsNotConsuming(stack.kafkaBrokers); pending.length > 0; pending = await groupsNotConsuming(stack.kafkaBrokers)) {
+      pending.forEach((g) => waitedFor.add(g));
+      if (Date.now() > deadline) throw new Error(`consumer groups not consuming 300 s after the repair: ${pending.join(', ')}`);
+      await sleep(500);
+    }
+    return { ms: Date.now() - since, waitedFor: [...waitedFor] };
+  }
+
   async function inject(name: string, breakIt: () => Promise<void> | void, repair: () => Promise<void> | void, downMs: number): Promise<void> {
     const at = new Date().toISOString();
     const t0 = Date.now();
@@ -81,8 +94,12 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
     await repair();
     const repairedAt = Date.now();
     const recoveryMs = await recovered(repairedAt);
-    faults.push({ fault: name, at, downMs: repairedAt - t0, recoveryMs });
-    console.log(`[chaos] ${name}: down ${repairedAt - t0} ms, all services ready ${recoveryMs} ms after the repair`);
+    const consuming = await consumingAgain(repairedAt);
+    faults.push({ fault: name, at, downMs: repairedAt - t0, recoveryMs, consumingMs: consuming.ms });
+    console.log(
+      `[chaos] ${name}: down ${repairedAt - t0} ms, all services ready ${recoveryMs} ms and all consumer groups stable ${consuming.ms} ms after the repair` +
+        (consuming.waitedFor.length ? ` (waited for: ${consuming.waitedFor.join(', ')})` : ''),
+    );
   }
 
   async function faultSchedule(): Promise<void> {
@@ -297,8 +314,8 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
       machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB (${hostname()})`,
     };
     const table = [
-      ['fault', 'down', 'recovered after repair'],
-      ...faults.map((f) => [f.fault, `${(f.downMs / 1000).toFixed(1)} s`, `${(f.recoveryMs / 1000).toFixed(1)} s`]),
+      ['fault', 'down', 'ready after repair', 'consuming after repair'],
+      ...faults.map((f) => [f.fault, `${(f.downMs / 1000).toFixed(1)} s`, `${(f.recoveryMs / 1000).toFixed(1)} s`, `${(f.consumingMs / 1000).toFixed(1)} s`]),
       [],
       ['journeys completed', `${completed}/${JOURNEYS}`, ''],
       ['lost events', String(summary.lost_events), `(${lostFacts} facts missing on the broker, ${lostInInbox} not in a consumer's inbox, ${unpublished} left in an outbox)`],
@@ -310,7 +327,7 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
       ['client retries', String([...retries.values()].reduce((a, b) => a + b, 0)), JSON.stringify(Object.fromEntries(retries))],
       ['settled after the last fault', `${summary.settle_after_faults_s} s`, ''],
     ];
-    console.log(`\n[chaos] summary\n${table.map((r) => (r.length ? `  ${r[0]!.padEnd(58)} ${r[1]!.padEnd(10)} ${r[2] ?? ''}` : '')).join('\n')}\n`);
+    console.log(`\n[chaos] summary\n${table.map((r) => (r.length ? `  ${r[0]!.padEnd(58)} ${r[1]!.padEnd(10)} ${r.slice(2).map((c) => c.padEnd(24)).join('')}`.trimEnd() : '')).join('\n')}\n`);
     if (INJECT_FAULTS && JOURNEYS >= 100) {
       writeFileSync(join(REPO, 'bench', 'results', 'chaos.json'), `${JSON.stringify(summary, null, 2)}\n`);
     // scripts/results.mjs is ESM (shared with scripts/bench.mjs); jest runs CommonJS, so it runs as its own process.

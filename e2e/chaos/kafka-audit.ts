@@ -102,6 +102,24 @@ async function lagOf(admin: Admin, topics: string[]): Promise<number> {
   return lag;
 }
 
+/**
+ * The service consumer groups that are not consuming: without a member, or rebalancing. A restarted service answers
+ * HTTP at once, but its consumer joins only once the coordinator has given up on the killed member. Empty: all consume.
+ */
+export async function groupsNotConsuming(brokers: string): Promise<string[]> {
+  const admin = new Kafka({ clientId: 'chaos-groups', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    const { groups } = await admin.describeGroups(SERVICE_GROUPS);
+    // Dead: no members and no offsets, a service that consumes nothing (identity). A killed member's group is Empty.
+    return groups.filter((g) => g.state !== 'Dead' && !(g.state === 'Stable' && g.members.length > 0)).map((g) => `${g.groupId} ${g.state}`);
+  } catch (err) {
+    return [`broker: ${(err as Error).message}`]; // still coming back
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 export async function consumerLag(brokers: string, topics: string[]): Promise<number> {
   const admin = new Kafka({ clientId: 'chaos-lag', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
