@@ -75,9 +75,13 @@ export function cpuSince(a: CpuSnapshot, b: CpuSnapshot): { seconds: Record<stri
   return { seconds, busyShare: (b.machine.busy - a.machine.busy) / Math.max(1, b.machine.total - a.machine.total) };
 }
 
+/** The value of one sample line of a Prometheus text exposition (`name{labels} value`). */
+const sampleValue = (line: string): number => Number(line.slice(line.lastIndexOf(' ') + 1));
+
 /**
  * One Prometheus histogram from a /metrics text, summed over its label sets: how many observations, their mean and sum,
- * and the bucket bounds that hold the median and the 99th percentile (a bound, not an interpolation).
+ * and the bucket bounds that hold the median and the 99th percentile (a bound, not an interpolation; null when the
+ * percentile lies above the largest finite bucket or nothing was observed).
  */
 export function histogramSummary(metricsText: string, name: string): { count: number; sum_s: number; mean_ms: number; p50_le_ms: number | null; p99_le_ms: number | null } {
   const buckets = new Map<number, number>();
@@ -87,15 +91,24 @@ export function histogramSummary(metricsText: string, name: string): { count: nu
     if (line.startsWith(`${name}_bucket{`)) {
       const le = /le="([^"]+)"/.exec(line)?.[1];
       const bound = le === '+Inf' ? Infinity : Number(le);
-      buckets.set(bound, (buckets.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
-    } else if (line.startsWith(`${name}_count`)) count += Number(line.slice(line.lastIndexOf(' ') + 1));
-    else if (line.startsWith(`${name}_sum`)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      buckets.set(bound, (buckets.get(bound) ?? 0) + sampleValue(line));
+    } else if (line.startsWith(`${name}_count`)) count += sampleValue(line);
+    else if (line.startsWith(`${name}_sum`)) sum += sampleValue(line);
   }
   const sorted = [...buckets].sort((a, b) => a[0] - b[0]);
   const bound = (p: number): number | null => {
-    if (count === 0) return null;
-    const hit = sorted.find(([, cumulative]) => cumulative >= (count * p) / 100);
-    return hit ? (hit[0] === Infinity ? Infinity : round(hit[0] * 1000, 1)) : null;
+    const hit = count === 0 ? undefined : sorted.find(([, cumulative]) => cumulative >= (count * p) / 100);
+    return hit && hit[0] !== Infinity ? round(hit[0] * 1000, 1) : null;
   };
   return { count, sum_s: round(sum, 3), mean_ms: count ? round((sum / count) * 1000, 2) : 0, p50_le_ms: bound(50), p99_le_ms: bound(99) };
+}
+
+/** Gauges in seconds from a /metrics text whose names match `name`, in ms, keyed by the pattern's first group. */
+export function gaugesMs(metricsText: string, name: RegExp): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of metricsText.split('\n')) {
+    const m = name.exec(line);
+    if (m) out[m[1]!] = round(sampleValue(line) * 1000, 1);
+  }
+  return out;
 }

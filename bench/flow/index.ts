@@ -20,7 +20,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
 import { DisposableStack, PatientUser, SERVICES, journeyStatement, type JourneyRecord, type StackPorts } from '@lsc/testing';
-import { cpuSince, cpuSnapshot, histogramSummary, percentile, report, round } from '../common';
+import { cpuSince, cpuSnapshot, gaugesMs, histogramSummary, percentile, report, round } from '../common';
 
 const N = Number(process.env.BENCH_FLOW_N ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_FLOW_CONCURRENCY ?? 16);
@@ -227,16 +227,6 @@ async function main(): Promise<void> {
     await user.close();
     await stack.stop();
   }
-}
-
-/** Gauges (seconds) whose names match, in ms, keyed by the part the pattern captured. */
-function gaugesMs(metricsText: string, name: RegExp): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const line of metricsText.split('\n')) {
-    const m = name.exec(line);
-    if (m) out[m[1]!] = round(Number(line.slice(line.lastIndexOf(' ') + 1)) * 1000, 1);
-  }
-  return out;
 }
 
 main().catch((err: unknown) => {

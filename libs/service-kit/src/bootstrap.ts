@@ -167,7 +167,14 @@ export async function bootstrapService(appModule: Type<unknown> | DynamicModule,
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   logger.info({ url: `http://${config.HTTP_HOST}:${config.HTTP_PORT}` }, `${config.SERVICE_NAME} listening`);
   const consumeFrom = performance.now();
-  await app.startAllMicroservices();
+  try {
+    await app.startAllMicroservices();
+  } catch (err) {
+    // A SIGTERM while the consumer was still joining: app.close() ends the join, and the shutdown under way (draining
+    // HTTP, closing pools) must finish rather than main()'s error exit cutting it short.
+    if (closing) return app;
+    throw err;
+  }
   if (options.consumer) logger.info({ groupId: options.consumer.groupId, joinMs: Math.round(performance.now() - consumeFrom) }, 'consuming');
   return app;
 }
