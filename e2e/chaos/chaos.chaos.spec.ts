@@ -3,7 +3,7 @@
  * (arriving every CHAOS_ARRIVAL_MS), the suite breaks the system on its own disposable copy (DisposableStack in libs/testing):
  *   (e) the SMTP server stopped for 30 s; (a) the Kafka broker SIGKILLed and restarted after 10 s; (b) each service
  *   SIGKILLed once at a random moment and restarted; (c) billing SIGSTOPped longer than the consumer session timeout
- *   (30 s), then SIGCONT; (d) PostgreSQL restarted.
+ *   (KAFKA_SESSION_TIMEOUT_MS, 10 s), then SIGCONT; (d) PostgreSQL restarted.
  * Finance imports 北京银行 statements holding the transfers as they come in. After the faults, nobody touches anything:
  * every journey must end paid, active and mailed, with 0 lost events, 0 duplicate payments, 0 duplicate e-mails,
  * 0 dead letters, consumer lag 0 — measured from the broker, the services' inbox tables and the mailbox, not from
@@ -113,7 +113,8 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
       await inject(`${s} SIGKILL + restart`, () => stack.kill(s), () => stack.startService(s as ServiceName), 1_000);
     }
     await sleep(5_000 + randomInt(10_000));
-    await inject('billing SIGSTOP 40 s (> 30 s session timeout), SIGCONT', () => stack.signal('billing', 'SIGSTOP'), () => stack.signal('billing', 'SIGCONT'), 40_000);
+    // Long enough for the coordinator to evict billing's consumer (10 s session timeout) and hand its partitions on.
+    await inject('billing SIGSTOP 25 s (> 10 s session timeout), SIGCONT', () => stack.signal('billing', 'SIGSTOP'), () => stack.signal('billing', 'SIGCONT'), 25_000);
     await sleep(5_000 + randomInt(10_000));
     await inject('PostgreSQL restart (fast)', () => stack.restartPostgres(), () => undefined, 0);
   }

@@ -112,7 +112,14 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
           postfixId: '',
           // Same brokers, TLS and SASL as the service's other Kafka clients (createKafka).
           client: { clientId: config.SERVICE_NAME, ...kafkaConnectionOptions(config), retry: { initialRetryTime: 300, retries: 10 } },
-          consumer: { groupId: options.consumer.groupId, sessionTimeout: 30000, heartbeatInterval: 3000, rebalanceTimeout: 60000, allowAutoTopicCreation: false },
+          consumer: {
+            groupId: options.consumer.groupId,
+            sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+            // A third of the timeout at most, so two heartbeats may be lost before the coordinator gives up on it.
+            heartbeatInterval: Math.min(3000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3)),
+            rebalanceTimeout: 60000,
+            allowAutoTopicCreation: false,
+          },
           subscribe: { fromBeginning: true },
           // Hand the router the bytes: Nest's parser would decode invalid UTF-8 to U+FFFD and let it pass as data.
           parser: { keepBinary: true },

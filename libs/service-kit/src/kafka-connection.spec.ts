@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { IsOptional, IsString } from 'class-validator';
-import type { KafkaConfig } from 'kafkajs';
+import type { ConsumerConfig, KafkaConfig } from 'kafkajs';
 import { BaseServiceConfig, ConfigError, loadConfig } from './config';
 import { createServiceApp } from './bootstrap';
 import { createKafka, KAFKA, kafkaConnectionOptions } from './infrastructure';
@@ -12,6 +12,7 @@ import { ServiceKitModule } from './service-kit.module';
 
 // Every kafkajs client a service creates is recorded here instead of connecting (names must start with "mock").
 const mockCreatedClients: KafkaConfig[] = [];
+const mockConsumerConfigs: ConsumerConfig[] = [];
 jest.mock('kafkajs', () => {
   const actual = jest.requireActual('kafkajs');
   const endpoint = () => ({
@@ -28,7 +29,10 @@ jest.mock('kafkajs', () => {
     constructor(config: KafkaConfig) {
       mockCreatedClients.push(config);
     }
-    consumer = endpoint;
+    consumer = (config: ConsumerConfig) => {
+      mockConsumerConfigs.push(config);
+      return endpoint();
+    };
     producer = endpoint;
     admin = endpoint;
   }
@@ -123,6 +127,25 @@ describe('Kafka connection settings (KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_*)
     // Rejected values are quoted, but never a secret: not the SASL password, not a database URL's password.
     expect(problemsOf({ KAFKA_SASL_MECHANISM: 'nope', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'hunter2', KAFKA_BROKERS: 'x' })).not.toContain('hunter2');
     expect(() => loadConfig(BaseServiceConfig, { ...base, DATABASE_URL: 'postgres://localhost/x' }, { DATABASE_URL: 'mysql://app:hunter2@db/x' })).toThrow(/DATABASE_URL: .*\(got "mysql:\/\/app:\*\*\*@db\/x"\)/);
+  });
+
+  it('gives the consumer KAFKA_SESSION_TIMEOUT_MS (10 s unless set, 6–300 s) with heartbeats a third of it at most', async () => {
+    expect(loadConfig(BaseServiceConfig, base, {}).KAFKA_SESSION_TIMEOUT_MS).toBe(10000);
+    expect(problemsOf({ KAFKA_SESSION_TIMEOUT_MS: '5000' })).toContain('KAFKA_SESSION_TIMEOUT_MS must not be less than 6000');
+    expect(problemsOf({ KAFKA_SESSION_TIMEOUT_MS: '10s' })).toContain('KAFKA_SESSION_TIMEOUT_MS must be an integer number');
+    for (const [timeout, heartbeat] of [['6000', 2000], ['45000', 3000]] as const) {
+      const config = loadConfig(BaseServiceConfig, base, { KAFKA_SESSION_TIMEOUT_MS: timeout, LOG_LEVEL: 'silent' });
+      @Module({ imports: [ServiceKitModule.forRoot({ config, kafka: true })] })
+      class ConsumingModule {}
+      mockConsumerConfigs.length = 0;
+      const app = await createServiceApp(ConsumingModule, config, { consumer: { groupId: 'svc' } });
+      try {
+        await app.startAllMicroservices();
+        expect(mockConsumerConfigs).toEqual([expect.objectContaining({ groupId: 'svc', sessionTimeout: Number(timeout), heartbeatInterval: heartbeat })]);
+      } finally {
+        await app.close();
+      }
+    }
   });
 
   it('says which CA file it could not read', () => {
