@@ -116,6 +116,24 @@ describe('every metric the dashboards and alerts use is exported by the running 
     expect(failedMails.length).toBeGreaterThan(5); // one per template, from the first scrape on
   });
 
+  it('says each consuming service is in its consumer group (kafka_consumer_joined 1, once the join is done)', async () => {
+    const joined = async (svc: Service) => {
+      const samples = parseExposition(await (await fetch(urlOf(svc, '/metrics'))).text());
+      return samples.find((s) => s.name === 'kafka_consumer_joined' && s.labels.group === svc)?.value;
+    };
+    for (const svc of ['membership', 'billing', 'notification'] as const) {
+      // A service answers HTTP before its consumer has joined (a fresh stack may still be joining): wait for it.
+      const deadline = Date.now() + 30_000;
+      let value = await joined(svc);
+      while (value !== '1' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        value = await joined(svc);
+      }
+      expect([svc, value]).toEqual([svc, '1']);
+    }
+    expect(scraped.get('gateway')!.some((s) => s.name === 'kafka_consumer_joined')).toBe(false); // no consumer there
+  });
+
   it('would name a metric no service exports, and a label value no series has (the check is not vacuous)', () => {
     const all = [...scraped.values()].flat();
     const made = [

@@ -7,7 +7,7 @@ import { repoRoot } from './infra/env.mjs';
 const META = ['bench', 'kind', 'ours', 'baseline', 'unit', 'ratio', 'measured_at', 'machine'];
 
 function chaosSection(r) {
-  const lines = [`## Chaos suite (\`npm run test:chaos\`), ${r.measured_at} on ${r.machine}`, '', '| fault | down | all services ready after the repair | all consumer groups stable after the repair |', '|---|---|---|---|'];
+  const lines = [`## Chaos suite (\`npm run test:chaos\`), ${r.measured_at} on ${r.machine}`, '', '| fault | down | all services ready after the repair | all services consuming again after the repair (consumer joined, group stable) |', '|---|---|---|---|'];
   const secondsOf = (ms) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);
   for (const f of r.faults ?? []) lines.push(`| ${f.fault} | ${secondsOf(f.downMs)} | ${secondsOf(f.recoveryMs)} | ${secondsOf(f.consumingMs)} |`);
   lines.push('', '| outcome | value |', '|---|---|');

@@ -103,7 +103,7 @@ describe('dashboards and alerts', () => {
 
   it('alerts on every operational signal of the issue', () => {
     const used = (metric: string) => rules.some((r) => metricsInPromQL(String(r.expr)).some((m) => m === metric || m.startsWith(`${metric}_`)));
-    for (const m of ['up', 'http_request_duration_seconds', 'kafka_consumer_lag', 'outbox_oldest_pending_age_seconds', 'dead_letters_total', 'lsc_mails_total', 'lsc_unmatched_transfer_oldest_age_seconds']) {
+    for (const m of ['up', 'http_request_duration_seconds', 'kafka_consumer_lag', 'kafka_consumer_joined', 'outbox_oldest_pending_age_seconds', 'dead_letters_total', 'lsc_mails_total', 'lsc_unmatched_transfer_oldest_age_seconds']) {
       expect([m, used(m)]).toEqual([m, true]);
     }
     expect(rules.some((r) => /status_code=~"5\.\."/.test(r.expr))).toBe(true);

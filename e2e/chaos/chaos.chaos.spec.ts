@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
 import { DisposableStack, PatientUser, REPO, TryAgain, journeyStatement, SERVICES, httpReady, type JourneyRecord, type ServiceName, type StackPorts } from '@lsc/testing';
-import { auditEvents, consumerLag, deadLetters, groupsNotConsuming, type SeenEvent } from './kafka-audit';
+import { auditEvents, consumerLag, deadLetters, groupsNotConsuming, servicesNotInGroup, type SeenEvent } from './kafka-audit';
 
 const JOURNEYS = Number(process.env.CHAOS_JOURNEYS ?? 100);
 const ARRIVAL_MS = Number(process.env.CHAOS_ARRIVAL_MS ?? 2500);
@@ -74,11 +74,16 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
     return Date.now() - since;
   }
 
-  /** How long until every service's consumer group is stable with a member again (services answer HTTP before that). */
+  /**
+   * How long until every service consumes again: its group stable with a member on the broker, and its own consumer
+   * in that group by its metrics (services answer HTTP before that).
+   */
   async function consumingAgain(since: number): Promise<{ ms: number; waitedFor: string[] }> {
     const deadline = Date.now() + 300_000;
     const waitedFor = new Set<string>();
-    for (let pending = await groupsNotConsuming(stack.kafkaBrokers); pending.length > 0; pending = await groupsNotConsuming(stack.kafkaBrokers)) {
+    const consumers = { membership: stack.ports.membership, billing: stack.ports.billing, notification: stack.ports.notification };
+    const notConsuming = async () => [...(await groupsNotConsuming(stack.kafkaBrokers)), ...(await servicesNotInGroup(consumers))];
+    for (let pending = await notConsuming(); pending.length > 0; pending = await notConsuming()) {
       pending.forEach((g) => waitedFor.add(g));
       if (Date.now() > deadline) throw new Error(`consumer groups not consuming 300 s after the repair: ${pending.join(', ')}`);
       await sleep(500);
@@ -97,7 +102,7 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
     const consuming = await consumingAgain(repairedAt);
     faults.push({ fault: name, at, downMs: repairedAt - t0, recoveryMs, consumingMs: consuming.ms });
     console.log(
-      `[chaos] ${name}: down ${repairedAt - t0} ms, all services ready ${recoveryMs} ms and all consumer groups stable ${consuming.ms} ms after the repair` +
+      `[chaos] ${name}: down ${repairedAt - t0} ms, all services ready ${recoveryMs} ms and all services consuming again (own consumer in its group, group stable on the broker) ${consuming.ms} ms after the repair` +
         (consuming.waitedFor.length ? ` (waited for: ${consuming.waitedFor.join(', ')})` : ''),
     );
   }

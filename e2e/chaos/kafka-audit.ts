@@ -120,6 +120,22 @@ export async function groupsNotConsuming(brokers: string): Promise<string[]> {
   }
 }
 
+/**
+ * The consuming services whose own consumer is not in its group (`kafka_consumer_joined` on /metrics is not 1). The
+ * broker's view alone misses a restarted broker: it reloads each group as Stable with its old members while the
+ * services, whose consumers crashed during the outage, are still rejoining.
+ */
+export async function servicesNotInGroup(ports: Record<'membership' | 'billing' | 'notification', number>): Promise<string[]> {
+  const pending: string[] = [];
+  for (const [service, port] of Object.entries(ports)) {
+    const text = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })
+      .then((r) => r.text())
+      .catch(() => '');
+    if (!new RegExp(`^kafka_consumer_joined\\{[^}]*group="${service}"[^}]*\\} 1$`, 'm').test(text)) pending.push(`${service} consumer not joined`);
+  }
+  return pending;
+}
+
 export async function consumerLag(brokers: string, topics: string[]): Promise<number> {
   const admin = new Kafka({ clientId: 'chaos-lag', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();

@@ -1,6 +1,6 @@
 import { type CallHandler, type ExecutionContext, type INestApplication, type INestApplicationContext, Injectable, type NestInterceptor, ValidationPipe, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,7 +9,9 @@ import type { BaseServiceConfig } from './config';
 import { correlationIdFrom, CORRELATION_HEADER, runWithContext } from './correlation';
 import { ApiExceptionFilter, isMalformedBody, toApiErrorBody, validationExceptionFactory } from './errors';
 import { kafkaConnectionOptions, LOGGER } from './infrastructure';
+import { ObservedKafkaServer } from './kafka-consumer-server';
 import { fixKafkaJsIdleLoop } from './kafkajs-idle-loop';
+import { keepKafkaJsMemberIdAcrossRestarts } from './kafkajs-member-id';
 import { PinoNestLogger } from './logger';
 import { Metrics } from './metrics';
 import type { Logger } from 'pino';
@@ -105,27 +107,30 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
   if (options.consumer) {
     // Nest's Kafka transport builds its own kafkajs client, not through createKafka: patched here as well.
     fixKafkaJsIdleLoop();
+    keepKafkaJsMemberIdAcrossRestarts();
     app.connectMicroservice<MicroserviceOptions>(
       {
-        transport: Transport.KAFKA,
-        options: {
-          postfixId: '',
-          // Same brokers, TLS and SASL as the service's other Kafka clients (createKafka).
-          client: { clientId: config.SERVICE_NAME, ...kafkaConnectionOptions(config), retry: { initialRetryTime: 300, retries: 10 } },
-          consumer: {
-            groupId: options.consumer.groupId,
-            sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
-            // A third of the timeout at most, so two heartbeats may be lost before the coordinator gives up on it.
-            heartbeatInterval: Math.min(3000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3)),
-            rebalanceTimeout: 60000,
-            allowAutoTopicCreation: false,
+        strategy: new ObservedKafkaServer(
+          {
+            postfixId: '',
+            // Same brokers, TLS and SASL as the service's other Kafka clients (createKafka).
+            client: { clientId: config.SERVICE_NAME, ...kafkaConnectionOptions(config), retry: { initialRetryTime: 300, retries: 10 } },
+            consumer: {
+              groupId: options.consumer.groupId,
+              sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+              // A third of the timeout at most, so two heartbeats may be lost before the coordinator gives up on it.
+              heartbeatInterval: Math.min(3000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3)),
+              rebalanceTimeout: 60000,
+              allowAutoTopicCreation: false,
+            },
+            subscribe: { fromBeginning: true },
+            // Hand the router the bytes: Nest's parser would decode invalid UTF-8 to U+FFFD and let it pass as data.
+            parser: { keepBinary: true },
+            // Offsets are committed only for messages whose handler returned (effect durable), never before.
+            run: { autoCommit: true, autoCommitInterval: 1000, partitionsConsumedConcurrently: 3 },
           },
-          subscribe: { fromBeginning: true },
-          // Hand the router the bytes: Nest's parser would decode invalid UTF-8 to U+FFFD and let it pass as data.
-          parser: { keepBinary: true },
-          // Offsets are committed only for messages whose handler returned (effect durable), never before.
-          run: { autoCommit: true, autoCommitInterval: 1000, partitionsConsumedConcurrently: 3 },
-        },
+          { groupId: options.consumer.groupId, logger, metrics },
+        ),
       },
       { inheritAppConfig: true },
     );
@@ -169,7 +174,7 @@ export async function bootstrapService(appModule: Type<unknown> | DynamicModule,
   // Init (every onModuleInit: consumers register their handlers) before the Kafka transport starts delivering.
   await app.init();
   // HTTP before the consumer: after a crash, joining the group waits until the coordinator gives up on the dead
-  // member (the 30 s session timeout); measured 25–29 s of a billing API answering nothing, though it needs no
+  // member (the session timeout, 30 s then); measured 25–29 s of a billing API answering nothing, though it needs no
   // consumer to serve. Events published meanwhile wait in the topic; the committed offsets lose none.
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   logger.info({ url: `http://${config.HTTP_HOST}:${config.HTTP_PORT}` }, `${config.SERVICE_NAME} listening`);

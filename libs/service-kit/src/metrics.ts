@@ -8,6 +8,8 @@ export class Metrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly kafkaConsumerLag: Gauge<'topic' | 'partition' | 'group'>;
   readonly kafkaMessagesConsumed: Counter<'topic' | 'outcome'>;
+  readonly kafkaConsumerJoined: Gauge<'group'>;
+  readonly kafkaConsumerJoins: Counter<'group'>;
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
@@ -26,6 +28,20 @@ export class Metrics {
       name: 'kafka_consumer_lag',
       help: 'Messages behind the log end, per consumed partition (sampled on scrape)',
       labelNames: ['topic', 'partition', 'group'],
+      registers: [this.registry],
+    });
+    // A consumer that serves HTTP but is not in its group handles no events: this says so where lag alone cannot
+    // (lag only grows when something is published).
+    this.kafkaConsumerJoined = new Gauge({
+      name: 'kafka_consumer_joined',
+      help: '1 while the service consumer is a member of its group with partitions assigned, 0 while joining, rebalancing, crashed or stopped',
+      labelNames: ['group'],
+      registers: [this.registry],
+    });
+    this.kafkaConsumerJoins = new Counter({
+      name: 'kafka_consumer_group_joins_total',
+      help: 'Times the service consumer joined its group (start, rebalances, rejoins after crashes)',
+      labelNames: ['group'],
       registers: [this.registry],
     });
     this.kafkaMessagesConsumed = new Counter({
