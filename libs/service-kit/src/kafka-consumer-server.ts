@@ -22,6 +22,7 @@ export class ObservedKafkaServer extends ServerKafka {
     const { groupId, logger, metrics } = this.observer;
     const labels = { group: groupId };
     metrics.kafkaConsumerJoined.set(labels, 0);
+    metrics.kafkaConsumerJoins.inc(labels, 0); // a series from the start, so increase() sees the first join
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       metrics.kafkaConsumerJoined.set(labels, 1);
       metrics.kafkaConsumerJoins.inc(labels);
