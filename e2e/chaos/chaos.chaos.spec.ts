@@ -76,19 +76,20 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
 
   /**
    * How long until every service consumes again: its group stable with a member on the broker, and its own consumer
-   * in that group by its metrics (services answer HTTP before that).
+   * in that group by its metrics (services answer HTTP before that). Timed to the end of the first check that
+   * passed, so an upper bound: polled every 250 ms, the broker probe and the scrapes side by side.
    */
   async function consumingAgain(since: number): Promise<{ ms: number; waitedFor: string[] }> {
     const deadline = Date.now() + 300_000;
     const waitedFor = new Set<string>();
     const consumers = { membership: stack.ports.membership, billing: stack.ports.billing, notification: stack.ports.notification };
-    const notConsuming = async () => [...(await groupsNotConsuming(stack.kafkaBrokers)), ...(await servicesNotInGroup(consumers))];
-    for (let pending = await notConsuming(); pending.length > 0; pending = await notConsuming()) {
+    for (;;) {
+      const pending = (await Promise.all([groupsNotConsuming(stack.kafkaBrokers), servicesNotInGroup(consumers)])).flat();
+      if (pending.length === 0) return { ms: Date.now() - since, waitedFor: [...waitedFor] };
       pending.forEach((g) => waitedFor.add(g));
       if (Date.now() > deadline) throw new Error(`consumer groups not consuming 300 s after the repair: ${pending.join(', ')}`);
-      await sleep(500);
+      await sleep(250);
     }
-    return { ms: Date.now() - since, waitedFor: [...waitedFor] };
   }
 
   async function inject(name: string, breakIt: () => Promise<void> | void, repair: () => Promise<void> | void, downMs: number): Promise<void> {

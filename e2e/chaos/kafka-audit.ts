@@ -107,7 +107,8 @@ async function lagOf(admin: Admin, topics: string[]): Promise<number> {
  * HTTP at once, but its consumer joins only once the coordinator has given up on the killed member. Empty: all consume.
  */
 export async function groupsNotConsuming(brokers: string): Promise<string[]> {
-  const admin = new Kafka({ clientId: 'chaos-groups', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  // Few, short retries: the caller polls, and a probe sitting in kafkajs' backoff would count as time not consuming.
+  const admin = new Kafka({ clientId: 'chaos-groups', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { initialRetryTime: 50, retries: 2 } }).admin();
   try {
     await admin.connect();
     const { groups } = await admin.describeGroups(SERVICE_GROUPS);
