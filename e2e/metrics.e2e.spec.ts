@@ -12,6 +12,7 @@
  */
 import { join } from 'node:path';
 import { observabilityQueries, PROMETHEUS_SYNTHETIC, selectorsIn, TARGET_LABELS, type Query } from '../deploy/test/promql';
+import { parseExposition, sampleValue, type Sample } from './support/exposition';
 
 const REPO = join(__dirname, '..');
 const DEFAULT_PORTS = { gateway: 3000, identity: 3001, membership: 3002, billing: 3003, notification: 3004 } as const;
@@ -20,26 +21,6 @@ const SERVICES = Object.keys(DEFAULT_PORTS) as Service[];
 // global-setup runs the services on their default ports plus an offset and tells us the gateway's address.
 const offset = Number(new URL(process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000').port) - DEFAULT_PORTS.gateway;
 const urlOf = (svc: Service, path: string) => `http://127.0.0.1:${DEFAULT_PORTS[svc] + offset}${path}`;
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: string;
-}
-
-/** Sample lines of the Prometheus text exposition format (comments and blank lines skipped). */
-export function parseExposition(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim() || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/.exec(line);
-    if (!m) throw new Error(`not a sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2].replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
-    samples.push({ name: m[1], labels, value: m[3] });
-  }
-  return samples;
-}
 
 interface Problem {
   where: string;
@@ -119,7 +100,7 @@ describe('every metric the dashboards and alerts use is exported by the running 
   it('says each consuming service is in its consumer group (kafka_consumer_joined 1, once the join is done)', async () => {
     const joined = async (svc: Service) => {
       const samples = parseExposition(await (await fetch(urlOf(svc, '/metrics'))).text());
-      return samples.find((s) => s.name === 'kafka_consumer_joined' && s.labels.group === svc)?.value;
+      return sampleValue(samples, 'kafka_consumer_joined', { group: svc });
     };
     for (const svc of ['membership', 'billing', 'notification'] as const) {
       // A service answers HTTP before its consumer has joined (a fresh stack may still be joining): wait for it.

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { parseExposition, sampleValue } from '../support/exposition';
 
 export interface SeenEvent {
   eventId: string;
@@ -131,8 +132,8 @@ export async function servicesNotInGroup(ports: Record<'membership' | 'billing' 
   for (const [service, port] of Object.entries(ports)) {
     const text = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })
       .then((r) => r.text())
-      .catch(() => '');
-    if (!new RegExp(`^kafka_consumer_joined\\{[^}]*group="${service}"[^}]*\\} 1$`, 'm').test(text)) pending.push(`${service} consumer not joined`);
+      .catch(() => ''); // restarting or stopped: not joined
+    if (sampleValue(parseExposition(text), 'kafka_consumer_joined', { group: service }) !== '1') pending.push(`${service} consumer not joined`);
   }
   return pending;
 }
