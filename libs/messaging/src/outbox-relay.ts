@@ -1,5 +1,5 @@
 import { onEventsCommitted, WakeableSleep } from '@lsc/event-sourcing';
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -252,7 +252,13 @@ export class OutboxRelay {
   private async ensureProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
     // One request in flight keeps per-partition order across retries; duplicates after a failed ack are absorbed by inboxes.
-    const producer = this.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 200 } });
+    // The Java client's murmur2 partitioner, named so kafkajs does not warn: a key lands where any other client puts it.
+    const producer = this.kafka.producer({
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 3, initialRetryTime: 200 },
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     this.producer = producer;
     return producer;

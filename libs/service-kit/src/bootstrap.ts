@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
+import { Partitioners } from 'kafkajs';
 import type { BaseServiceConfig } from './config';
 import { correlationIdFrom, CORRELATION_HEADER, runWithContext } from './correlation';
 import { ApiExceptionFilter, isMalformedBody, toApiErrorBody, validationExceptionFactory } from './errors';
@@ -123,6 +124,8 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
               rebalanceTimeout: 60000,
               allowAutoTopicCreation: false,
             },
+            // Nest's server always starts a producer (for replies, which no service uses); named so kafkajs does not warn.
+            producer: { createPartitioner: Partitioners.DefaultPartitioner },
             subscribe: { fromBeginning: true },
             // Hand the router the bytes: Nest's parser would decode invalid UTF-8 to U+FFFD and let it pass as data.
             parser: { keepBinary: true },
