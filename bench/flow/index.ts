@@ -18,6 +18,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { simpleParser } from 'mailparser';
+import { Client } from 'pg';
 import sharp from 'sharp';
 import { DisposableStack, PatientUser, SERVICES, journeyStatement, type JourneyRecord, type StackPorts } from '@lsc/testing';
 import { cpuSince, cpuSnapshot, gaugesMs, histogramSummary, percentile, report, round } from '../common';
@@ -117,6 +118,67 @@ async function kafkaBaseline(kafka: Kafka, n: number): Promise<number> {
   return perSecond;
 }
 
+/** When each stage of a journey's import→mail path committed, read back from the services' databases. */
+interface Stages {
+  paidAt: number;
+  invoicedAt: number;
+  queuedAt: number;
+  sentAt: number;
+}
+
+async function query<R extends object>(url: string, sql: string, params: unknown[]): Promise<R[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Where the time from statement upload to e-invoice mail goes, hop by hop, so a long tail can be explained: the import
+ * (order paid: the import's commit), billing's invoice (outbox → Kafka → billing's own consumer → PDF), notification's
+ * delivery row (outbox → Kafka → notification's consumer), the send (mail worker → SMTP 250 → row marked sent). The
+ * catcher stores a mail before it answers 250, so its file is a few ms older than `sent_at`: no hop after the send.
+ * Database times are transaction or row timestamps on this machine's clock, the same clock as the bench's.
+ */
+async function hops(stack: DisposableStack, completed: Journey[]): Promise<{ hops: Record<string, { p50_ms: number; p99_ms: number; max_ms: number }>; slowest?: Record<string, number> }> {
+  const orders = completed.map((j) => j.orderId!).filter(Boolean);
+  const institutions = completed.map((j) => j.institutionId!).filter(Boolean);
+  const [paid, invoiced, mailed] = await Promise.all([
+    query<{ order_id: string; at: Date }>(stack.dbUrl('billing'), `select substr(stream_id, 15) as order_id, created_at as at from es_events where event_type = 'PaymentOrderPaid' and stream_id = any($1::text[])`, [orders.map((o) => `payment-order-${o}`)]),
+    query<{ order_id: string; at: Date }>(stack.dbUrl('billing'), `select order_id::text, issued_at as at from billing_invoices where order_id = any($1::uuid[])`, [orders]),
+    query<{ institution_id: string; queued: Date; sent: Date | null }>(
+      stack.dbUrl('notification'),
+      `select institution_id::text, created_at as queued, sent_at as sent from notification_deliveries where template = 'invoice-issued' and institution_id = any($1::uuid[])`,
+      [institutions],
+    ),
+  ]);
+  const byOrder = (rows: Array<{ order_id: string; at: Date }>) => new Map(rows.map((r) => [r.order_id, r.at.getTime()]));
+  const paidAt = byOrder(paid);
+  const invoicedAt = byOrder(invoiced);
+  const mailRows = new Map(mailed.map((r) => [r.institution_id, r]));
+  const names = ['import_to_paid', 'paid_to_invoice', 'invoice_to_queued', 'queued_to_sent'] as const;
+  const spans: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  let slowest: { total: number; parts: Record<string, number> } | undefined;
+  for (const j of completed) {
+    const mail = mailRows.get(j.institutionId!);
+    const t: Partial<Stages> = { paidAt: paidAt.get(j.orderId!), invoicedAt: invoicedAt.get(j.orderId!), queuedAt: mail?.queued.getTime(), sentAt: mail?.sent?.getTime() };
+    if (t.paidAt === undefined || t.invoicedAt === undefined || t.queuedAt === undefined || t.sentAt === undefined) continue;
+    const parts = { import_to_paid: t.paidAt - j.importedAt!, paid_to_invoice: t.invoicedAt - t.paidAt, invoice_to_queued: t.queuedAt - t.invoicedAt, queued_to_sent: t.sentAt - t.queuedAt };
+    for (const n of names) spans[n]!.push(parts[n]);
+    const total = j.invoicedAt! - j.importedAt!;
+    if (!slowest || total > slowest.total) slowest = { total, parts };
+  }
+  const out: Record<string, { p50_ms: number; p99_ms: number; max_ms: number }> = {};
+  for (const n of names) {
+    const sorted = spans[n]!.sort((a, b) => a - b);
+    out[n] = { p50_ms: round(percentile(sorted, 50), 0), p99_ms: round(percentile(sorted, 99), 0), max_ms: round(sorted[sorted.length - 1] ?? 0, 0) };
+  }
+  return { hops: out, slowest: slowest && { total_ms: round(slowest.total, 0), ...Object.fromEntries(Object.entries(slowest.parts).map(([k, v]) => [k, round(v, 0)])) } };
+}
+
 async function main(): Promise<void> {
   const stack = new DisposableStack('flow', PORTS);
   console.log('[flow] starting a disposable stack (PostgreSQL cluster lsc_flow, Redis, Kafka, SMTP, five services)');
@@ -192,6 +254,8 @@ async function main(): Promise<void> {
     const failed = journeys.filter((j) => j.error);
     if (failed.length) console.log(`[flow] ${failed.length} journeys failed; first: ${failed.slice(0, 3).map((j) => j.error).join(' | ')}`);
     const rss = Object.fromEntries(SERVICES.map((s) => [s, stack.peakRssMiB(s) ?? null]));
+    const importToMail = await hops(stack, completed);
+    console.log(`[flow] import→mail hop by hop: ${JSON.stringify(importToMail.hops)}; slowest journey: ${JSON.stringify(importToMail.slowest)}`);
 
     let lag = await groupLag(kafka);
     const lagDeadline = Date.now() + 120_000;
@@ -217,6 +281,8 @@ async function main(): Promise<void> {
       statements: batches,
       p50_import_to_mail_ms: round(percentile(latencies, 50), 0),
       p99_import_to_mail_ms: round(percentile(latencies, 99), 0),
+      import_to_mail_hops: importToMail.hops,
+      slowest_import_to_mail_ms: importToMail.slowest,
       peak_rss_mib: rss,
       cpu_ms_per_journey: perJourney,
       machine_busy_share: round(cpuUsed.busyShare, 2),
