@@ -29,10 +29,11 @@ import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { Algorithm, hash } from '@node-rs/argon2';
 import Redis from 'ioredis';
 import { DisposableStack, SERVICES, threadCpuSeconds, type StackPorts } from '@lsc/testing';
 import { cpuSince, cpuSnapshot, type CpuSnapshot } from '../common';
+import { verifyFor } from './verify-loop';
 
 const EXTERNAL_URL = process.env.BENCH_URL;
 const PORTS: StackPorts = { gateway: 3240, identity: 3241, membership: 3242, billing: 3243, notification: 3244, smtp: 11027, postgres: 15434, redis: 16381, kafka: 19096, kafkaController: 19097 };
@@ -114,20 +115,9 @@ async function registerAccount(): Promise<string> {
  * Raw argon2id verifications of the same hash at the same concurrency on this process's pool (identity's size);
  * returns how many finished and how long it took.
  */
-async function verifications(encoded: string, ms: number): Promise<{ done: number; seconds: number }> {
-  let done = 0;
-  const started = performance.now();
-  const end = Date.now() + ms;
+function verifications(encoded: string, ms: number): Promise<{ done: number; seconds: number }> {
   // Same concurrency as the HTTP clients: libuv's pool runs them on the machine's cores.
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < end) {
-        await verify(encoded, PASSWORD);
-        done++;
-      }
-    }),
-  );
-  return { done, seconds: (performance.now() - started) / 1000 };
+  return verifyFor(encoded, PASSWORD, ms, CONCURRENCY);
 }
 
 /**

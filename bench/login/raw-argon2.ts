@@ -9,7 +9,7 @@
  *
  * Protocol (IPC): the parent sends {encoded, password, ms, concurrency}; the child answers {done, seconds}.
  */
-import { verify } from '@node-rs/argon2';
+import { verifyFor } from './verify-loop';
 
 interface Slice {
   encoded: string;
@@ -18,23 +18,8 @@ interface Slice {
   concurrency: number;
 }
 
-async function run(slice: Slice): Promise<{ done: number; seconds: number }> {
-  let done = 0;
-  const started = performance.now();
-  const end = Date.now() + slice.ms;
-  await Promise.all(
-    Array.from({ length: slice.concurrency }, async () => {
-      while (Date.now() < end) {
-        await verify(slice.encoded, slice.password);
-        done++;
-      }
-    }),
-  );
-  return { done, seconds: (performance.now() - started) / 1000 };
-}
-
 process.on('message', (slice: Slice) => {
-  run(slice).then(
+  verifyFor(slice.encoded, slice.password, slice.ms, slice.concurrency).then(
     (result) => process.send?.(result),
     (err: unknown) => {
       console.error(err);
