@@ -5,5 +5,6 @@ export * from './registry';
 export * from './topics';
 export * from './identity/events';
 export * from './membership/events';
+export * from './membership/renewals';
 export * from './billing/events';
 export * from './notification/events';

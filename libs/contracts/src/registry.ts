@@ -3,9 +3,10 @@ import { type Contract, ContractViolation, validateAs, validateEnvelope } from '
 import { versionedName, type IntegrationEvent } from './envelope';
 import { identityContracts } from './identity/events';
 import { membershipContracts } from './membership/events';
+import { renewalContracts } from './membership/renewals';
 import { notificationContracts } from './notification/events';
 
-export const allContracts: readonly Contract[] = [...identityContracts, ...membershipContracts, ...billingContracts, ...notificationContracts];
+export const allContracts: readonly Contract[] = [...identityContracts, ...membershipContracts, ...renewalContracts, ...billingContracts, ...notificationContracts];
 
 const byName = new Map(allContracts.map((c) => [c.name, c]));
 

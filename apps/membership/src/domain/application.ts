@@ -76,13 +76,19 @@ export interface MarkPaidData {
 export interface CancelData {
   readonly reason: string;
 }
+export interface ChangeMailingAddressData {
+  readonly mailingAddress: MailingAddress;
+  /** member_admin acting for the institution (shown in the notice and the history). */
+  readonly changedByStaff: boolean;
+}
 
 export type ApplicationCommand =
   | Command<'Apply', ApplyData>
   | Command<'Confirm', ConfirmData>
   | Command<'RecordPaymentOrder', RecordPaymentOrderData>
   | Command<'MarkPaid', MarkPaidData>
-  | Command<'Cancel', CancelData>;
+  | Command<'Cancel', CancelData>
+  | Command<'ChangeMailingAddress', ChangeMailingAddressData>;
 
 // ---- events ----
 export type ApplicationStarted = DomainEvent<
@@ -98,7 +104,14 @@ export type PaymentOrderIssuedForCancelledApplication = DomainEvent<'PaymentOrde
 /** Money arrived for a cancelled application: staff decide between refund and reinstatement. */
 export type PaymentReceivedForCancelledApplication = DomainEvent<'PaymentReceivedForCancelledApplication', MarkPaidData & { readonly recordedAt: string }>;
 
+/** The 寄送地址 after confirmation; the certificate (not shipped yet) goes to the new address. */
+export type MailingAddressChanged = DomainEvent<
+  'MailingAddressChanged',
+  ChangeMailingAddressData & { readonly previousMailingAddress: MailingAddress; readonly changedBy: string; readonly changedAt: string }
+>;
+
 export type ApplicationEvent =
+  | MailingAddressChanged
   | ApplicationStarted
   | ApplicationSubmitted
   | PaymentOrderRecorded
@@ -177,6 +190,19 @@ function validateConfirm(d: ConfirmData): void {
   nonBlank(d.creditCode, 'creditCode', 18);
 }
 
+function sameAddress(a: MailingAddress, b: MailingAddress): boolean {
+  return (
+    a.recipient === b.recipient &&
+    a.mobile === b.mobile &&
+    (a.landline ?? '') === (b.landline ?? '') &&
+    a.region.districtCode === b.region.districtCode &&
+    a.region.cityCode === b.region.cityCode &&
+    a.region.provinceCode === b.region.provinceCode &&
+    a.street === b.street &&
+    a.postcode === b.postcode
+  );
+}
+
 function requireStarted(state: ApplicationState): NonNullable<ApplicationState['application']> {
   if (state.status === 'none' || !state.application) throw new DomainError('APPLICATION_NOT_FOUND', '申请不存在');
   return state.application;
@@ -232,6 +258,24 @@ export function makeApplicationDecider(policy: MembershipPolicy = DEFAULT_MEMBER
           if (state.status === 'paid') return []; // redelivery of the same PaymentOrderPaid
           return [ev<ApplicationPaid>('ApplicationPaid', { ...d, recordedAt: at })];
         }
+        case 'ChangeMailingAddress': {
+          requireStarted(state);
+          if (state.status === 'cancelled') throw new DomainError('APPLICATION_CANCELLED', '申请已取消，不能修改寄送地址');
+          if (state.status === 'draft' || !state.submission) throw new DomainError('APPLICATION_NOT_SUBMITTED', '申请尚未确认，请在确认申请信息时填写寄送地址');
+          const d = command.data;
+          validateConfirm({ ...state.submission, mailingAddress: d.mailingAddress });
+          // Saving the same address again (a double click, a retried request) is no change and sends no notice.
+          if (sameAddress(state.submission.mailingAddress, d.mailingAddress)) return [];
+          return [
+            ev<MailingAddressChanged>('MailingAddressChanged', {
+              mailingAddress: d.mailingAddress,
+              changedByStaff: d.changedByStaff === true,
+              previousMailingAddress: state.submission.mailingAddress,
+              changedBy: command.metadata.actor,
+              changedAt: at,
+            }),
+          ];
+        }
         case 'Cancel': {
           requireStarted(state);
           if (state.status === 'paid') throw new DomainError('APPLICATION_ALREADY_PAID', '申请已缴费，不能取消');
@@ -258,6 +302,8 @@ export function makeApplicationDecider(policy: MembershipPolicy = DEFAULT_MEMBER
           return { ...state, strayOrderIds: [...state.strayOrderIds, event.data.orderId] };
         case 'PaymentReceivedForCancelledApplication':
           return { ...state, strayPaymentOrderIds: [...state.strayPaymentOrderIds, event.data.orderId] };
+        case 'MailingAddressChanged':
+          return state.submission ? { ...state, submission: { ...state.submission, mailingAddress: event.data.mailingAddress } } : state;
       }
     },
   };

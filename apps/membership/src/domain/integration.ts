@@ -5,8 +5,9 @@ import {
   MembershipActivated,
   MembershipEnteredGrace,
   MembershipExpired,
-  MembershipExpiring,
-  MembershipPaymentReversed,
+  MailingAddressChanged,
+  MembershipExpiringV2Contract,
+  MembershipPaymentReversedV2Contract,
   MembershipPaymentRestored,
   type Contract,
 } from '@lsc/contracts';
@@ -62,6 +63,23 @@ export function toApplicationIntegrationEvents(state: ApplicationState, event: A
     case 'ApplicationCancelled':
       if (!app) return missing('申请信息');
       return [message(ApplicationCancelled, { applicationId: app.applicationId, institutionId: app.institutionId, reason: event.data.reason, cancelledAt: event.data.cancelledAt })];
+    case 'MailingAddressChanged': {
+      if (!app) return missing('申请信息');
+      const d = event.data;
+      const copy = (a: typeof d.mailingAddress) => ({ ...a, region: { ...a.region } });
+      return [
+        message(MailingAddressChanged, {
+          applicationId: app.applicationId,
+          institutionId: app.institutionId,
+          kind: app.kind,
+          mailingAddress: copy(d.mailingAddress),
+          previousMailingAddress: copy(d.previousMailingAddress),
+          changedByStaff: d.changedByStaff,
+          changedBy: d.changedBy,
+          changedAt: d.changedAt,
+        }),
+      ];
+    }
     // Private to the stream (no contract yet): drafts, recorded orders, payment, stray facts for staff follow-up.
     case 'ApplicationStarted':
     case 'PaymentOrderRecorded':
@@ -95,8 +113,20 @@ export function toMembershipIntegrationEvents(state: MembershipState, event: Mem
       ];
     }
     case 'MembershipExpiring': {
-      const { membershipId, institutionId, memberNumber, validTo, daysBefore, at } = event.data;
-      return [message(MembershipExpiring, { membershipId, institutionId, memberNumber, validTo, daysBefore, at })];
+      const { membershipId, institutionId, memberNumber, validTo, daysBefore, daysLeft, pendingRenewal, at } = event.data;
+      return [
+        message(MembershipExpiringV2Contract, {
+          membershipId,
+          institutionId,
+          memberNumber,
+          validTo,
+          daysBefore,
+          // Events decided before daysLeft existed were sent on the threshold day's tick at the latest.
+          daysLeft: daysLeft ?? daysBefore,
+          ...(pendingRenewal ? { pendingRenewal: { ...pendingRenewal } } : {}),
+          at,
+        }),
+      ];
     }
     case 'MembershipEnteredGrace': {
       const { membershipId, institutionId, memberNumber, validTo, at } = event.data;
@@ -126,7 +156,30 @@ export function toMembershipIntegrationEvents(state: MembershipState, event: Mem
       const d = event.data;
       if (d.covered) return [];
       if (!state.memberNumber) return missing('会员编号');
-      return [message(MembershipPaymentReversed, { membershipId: d.membershipId, institutionId: d.institutionId, memberNumber: state.memberNumber, orderId: d.orderId, transferId: d.transferId, reason: d.reason, at: d.recordedAt })];
+      const term = d.term ?? [...state.terms, ...state.reversedTerms].find((t) => t.orderId === d.orderId);
+      if (!term) return missing('被冲销的会员期');
+      const status = d.statusAfter;
+      if (status !== 'active' && status !== 'grace' && status !== 'expired' && status !== 'payment_reversed') return missing('冲销后的状态');
+      const undone = d.undone ?? 'membership';
+      return [
+        message(MembershipPaymentReversedV2Contract, {
+          membershipId: d.membershipId,
+          institutionId: d.institutionId,
+          memberNumber: state.memberNumber,
+          applicationId: term.applicationId,
+          orderId: d.orderId,
+          transferId: d.transferId,
+          reason: d.reason,
+          kind: term.kind,
+          undone,
+          status,
+          termFrom: term.validFrom,
+          termTo: term.validTo,
+          ...(undone === 'renewal' && d.validToAfter ? { validTo: d.validToAfter } : {}),
+          amountFen: d.amountFen,
+          at: d.recordedAt,
+        }),
+      ];
     }
     case 'MembershipPaymentRestored': {
       if (!state.institutionId || !state.memberNumber) return missing('会员编号');
@@ -139,6 +192,8 @@ export function toMembershipIntegrationEvents(state: MembershipState, event: Mem
     case 'MembershipRegistered':
     case 'MembershipStatusOverridden':
     case 'MembershipCancelled':
+    // The application stream announces the address change (MailingAddressChanged); this only redirects the certificate.
+    case 'CertificateAddressChanged':
       return [];
   }
 }
@@ -157,6 +212,7 @@ const APPLICATION_EVENT_TYPES: ReadonlySet<string> = new Set<ApplicationEvent['t
   'ApplicationCancelled',
   'PaymentOrderIssuedForCancelledApplication',
   'PaymentReceivedForCancelledApplication',
+  'MailingAddressChanged',
 ]);
 function isApplicationEvent(event: ApplicationEvent | MembershipEvent): event is ApplicationEvent {
   return APPLICATION_EVENT_TYPES.has(event.type);

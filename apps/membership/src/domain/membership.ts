@@ -51,11 +51,37 @@ export interface RecordCertificateMailedData {
   readonly carrier: string;
   readonly trackingNumber: string;
 }
+/** A renewal application of this member that is confirmed but not paid yet (read by the lifecycle job). */
+export interface PendingRenewal {
+  readonly applicationId: string;
+  readonly status: 'submitted' | 'awaiting_payment';
+  readonly amountDueFen?: number;
+}
+export interface TickData {
+  readonly pendingRenewal?: PendingRenewal;
+}
+/** The application's 寄送地址 changed before its certificate was shipped. */
+export interface ChangeCertificateAddressData {
+  readonly applicationId: string;
+  readonly mailingAddress: MailingAddress;
+}
+/** One paid term of the membership (a first activation or a renewal). */
+export interface Term {
+  readonly applicationId: string;
+  readonly orderId: string;
+  readonly kind: ApplicationKind;
+  readonly years: number;
+  readonly paidOn: CalendarDate;
+  readonly validFrom: CalendarDate;
+  readonly validTo: CalendarDate;
+  readonly mailingAddress: MailingAddress;
+}
 
 export type MembershipCommand =
   | Command<'Register', RegisterData>
   | Command<'Activate', ActivateData>
-  | Command<'Tick', Record<string, never>>
+  | Command<'Tick', TickData>
+  | Command<'ChangeCertificateAddress', ChangeCertificateAddressData>
   | Command<'StaffOverrideStatus', StaffOverrideData>
   | Command<'RecordCertificateMailed', RecordCertificateMailedData>
   | Command<'RecordPaymentReversal', RecordPaymentReversalData>
@@ -89,7 +115,8 @@ export type MembershipActivated = DomainEvent<
     readonly activatedAt: string;
   }
 >;
-export type MembershipExpiring = DomainEvent<'MembershipExpiring', Lifecycle & { readonly daysBefore: number }>;
+/** daysBefore: the reminder threshold reached; daysLeft: the real Shanghai calendar days to the end of term. */
+export type MembershipExpiring = DomainEvent<'MembershipExpiring', Lifecycle & { readonly daysBefore: number; readonly daysLeft?: number; readonly pendingRenewal?: PendingRenewal }>;
 export type MembershipEnteredGrace = DomainEvent<'MembershipEnteredGrace', Lifecycle & { readonly graceEndsOn: CalendarDate }>;
 export type MembershipExpired = DomainEvent<'MembershipExpired', Lifecycle>;
 export type MembershipStatusOverridden = DomainEvent<
@@ -101,16 +128,31 @@ export type CertificateMailed = DomainEvent<
   RecordCertificateMailedData & { readonly applicationId: string; readonly mailingAddress: MailingAddress; readonly mailedAt: string; readonly recordedBy: string }
 >;
 export type MembershipCancelled = DomainEvent<'MembershipCancelled', { readonly reason: string; readonly actor: string; readonly at: string }>;
-/** Recorded whether or not the term stays covered: staff see every reversal of a payment that activated a term. */
+/**
+ * Recorded whether or not the term stays covered: staff see every reversal of a payment that activated a term.
+ * undone (absent on events written before it existed = 'membership'): 'renewal' when only the renewed term the order
+ * paid is taken back (validToAfter is the end of what stays paid); 'membership' when the membership is suspended.
+ */
 export type MembershipPaymentReversed = DomainEvent<
   'MembershipPaymentReversed',
-  RecordPaymentReversalData & { readonly membershipId: string; readonly institutionId: string; readonly covered: boolean; readonly statusAfter: MembershipStatus; readonly recordedAt: string }
+  RecordPaymentReversalData & {
+    readonly membershipId: string;
+    readonly institutionId: string;
+    readonly covered: boolean;
+    readonly statusAfter: MembershipStatus;
+    readonly recordedAt: string;
+    readonly undone?: 'renewal' | 'membership';
+    readonly term?: Term;
+    readonly validToAfter?: CalendarDate;
+  }
 >;
-/** The reversed order was paid again: the suspension it caused is lifted. */
+/** The reversed order was paid again: the suspension it caused is lifted, or the renewed term it paid is back. */
 export type MembershipPaymentRestored = DomainEvent<
   'MembershipPaymentRestored',
-  { readonly membershipId: string; readonly orderId: string; readonly paidOn: CalendarDate; readonly statusAfter: MembershipStatus; readonly at: string }
+  { readonly membershipId: string; readonly orderId: string; readonly paidOn: CalendarDate; readonly statusAfter: MembershipStatus; readonly at: string; readonly term?: Term }
 >;
+/** The certificate not yet shipped goes to the application's new 寄送地址. */
+export type CertificateAddressChanged = DomainEvent<'CertificateAddressChanged', ChangeCertificateAddressData & { readonly changedBy: string; readonly changedAt: string }>;
 
 export type MembershipEvent =
   | MembershipRegistered
@@ -122,7 +164,8 @@ export type MembershipEvent =
   | CertificateMailed
   | MembershipCancelled
   | MembershipPaymentReversed
-  | MembershipPaymentRestored;
+  | MembershipPaymentRestored
+  | CertificateAddressChanged;
 
 // ---- state ----
 export interface MembershipState {
@@ -144,6 +187,38 @@ export interface MembershipState {
   readonly uncoveredOrderIds: readonly string[];
   /** What a suspension for reversed payment interrupted, to return to once the orders are paid again. */
   readonly statusBeforeReversal?: MembershipStatus;
+  /** Paid terms in order; validFrom/validTo above span them. A renewal term whose payment was reversed is removed. */
+  readonly terms: readonly Term[];
+  /** Renewal terms taken back by a reversal, to put back when their order is paid again. */
+  readonly reversedTerms: readonly Term[];
+  /** Applications whose certificate was shipped: their 寄送地址 can no longer change. */
+  readonly mailedApplicationIds: readonly string[];
+}
+
+/** What the member is covered by on `today`: the term running now (or next), a paid renewal after it, the end of cover. */
+export interface Coverage {
+  readonly currentTerm?: { readonly validFrom: CalendarDate; readonly validTo: CalendarDate };
+  readonly renewedTerm?: { readonly applicationId: string; readonly validFrom: CalendarDate; readonly validTo: CalendarDate; readonly years: number; readonly paidOn: CalendarDate };
+  readonly validFrom?: CalendarDate;
+  readonly validTo?: CalendarDate;
+}
+
+/**
+ * The terms as a member sees them on `today` (a Shanghai date): the current term is the last one that has started
+ * (or the first, before any started); later terms are the paid renewal. validFrom is where the current cover began,
+ * validTo where all paid cover ends.
+ */
+export function coverageOn(terms: readonly Pick<Term, 'applicationId' | 'validFrom' | 'validTo' | 'years' | 'paidOn'>[], today: CalendarDate): Coverage {
+  if (terms.length === 0) return {};
+  const sorted = [...terms].sort((a, b) => (a.validFrom < b.validFrom ? -1 : a.validFrom > b.validFrom ? 1 : 0));
+  const startedCount = sorted.filter((t) => t.validFrom <= today).length;
+  const current = sorted[Math.max(0, startedCount - 1)];
+  const later = sorted.slice(Math.max(1, startedCount));
+  const last = sorted[sorted.length - 1];
+  const renewed = later.length
+    ? { applicationId: later[later.length - 1].applicationId, validFrom: later[0].validFrom, validTo: later[later.length - 1].validTo, years: later.reduce((n, t) => n + t.years, 0), paidOn: later[later.length - 1].paidOn }
+    : undefined;
+  return { currentTerm: { validFrom: current.validFrom, validTo: current.validTo }, ...(renewed ? { renewedTerm: renewed } : {}), validFrom: current.validFrom, validTo: last.validTo };
 }
 
 const ev = <E extends MembershipEvent>(type: E['type'], data: E['data']): E => ({ type, schemaVersion: 1, data }) as E;
@@ -187,6 +262,21 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
       // activated is covered again; it is not activated a second time.
       const paidOn = assertCalendarDate(d.paidOn, 'paidOn');
       const remaining = state.uncoveredOrderIds.filter((o) => o !== d.orderId);
+      const term = state.reversedTerms.find((t) => t.orderId === d.orderId);
+      if (term) {
+        // A renewed term taken back by the reversal is paid again: it covers again from where it started.
+        const validTo = [...state.terms, term].reduce((end, t) => (t.validTo > end ? t.validTo : end), term.validTo);
+        return [
+          ev<MembershipPaymentRestored>('MembershipPaymentRestored', {
+            membershipId: state.membershipId!,
+            orderId: d.orderId,
+            paidOn,
+            statusAfter: state.status === 'payment_reversed' ? state.status : statusOnDate(validTo, shanghaiDate(command.metadata.now), state.status),
+            at: command.metadata.now,
+            term,
+          }),
+        ];
+      }
       return [
         ev<MembershipPaymentRestored>('MembershipPaymentRestored', {
           membershipId: state.membershipId!,
@@ -249,7 +339,14 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
     ];
   }
 
-  function tick(now: string, state: MembershipState): MembershipEvent[] {
+  /** Where the dates put a covered membership: active until validTo, then grace, then expired. */
+  function statusOnDate(validTo: CalendarDate, today: CalendarDate, fallback: MembershipStatus): MembershipStatus {
+    if (fallback !== 'active' && fallback !== 'grace' && fallback !== 'expired') return fallback;
+    const overdue = daysBetween(validTo, today);
+    return overdue <= 0 ? 'active' : overdue > policy.graceDays ? 'expired' : 'grace';
+  }
+
+  function tick(now: string, state: MembershipState, data: TickData): MembershipEvent[] {
     if (state.status !== 'active' && state.status !== 'grace') return [];
     const today = shanghaiDate(now);
     const validTo = state.validTo!;
@@ -258,7 +355,10 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
     if (state.status === 'active' && daysLeft >= 0) {
       // The most urgent threshold reached; a late tick never sends a stale 30-day reminder after the 7-day one is due.
       const due = thresholds.find((t) => daysLeft <= t);
-      if (due !== undefined && !state.remindersSent.includes(due)) events.push(ev<MembershipExpiring>('MembershipExpiring', { ...lifecycle(state, now), daysBefore: due }));
+      if (due !== undefined && !state.remindersSent.includes(due)) {
+        const pendingRenewal = data?.pendingRenewal;
+        events.push(ev<MembershipExpiring>('MembershipExpiring', { ...lifecycle(state, now), daysBefore: due, daysLeft, ...(pendingRenewal ? { pendingRenewal } : {}) }));
+      }
       return events;
     }
     const graceEndsOn = addDays(validTo, policy.graceDays);
@@ -276,23 +376,30 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
     const reason = text(d.reason, 'reason', 1, 500);
     if (!Number.isSafeInteger(d.amountFen) || d.amountFen < 0) throw new DomainError('INVALID_AMOUNT', '金额无效（整数分）', { amountFen: d.amountFen });
     const covered = d.orderStatus === 'paid' || d.orderStatus === 'overpaid';
-    const suspends = !covered && (state.status === 'active' || state.status === 'grace' || state.status === 'expired');
-    return [
-      ev<MembershipPaymentReversed>('MembershipPaymentReversed', {
-        ...d,
-        reason,
-        membershipId: state.membershipId!,
-        institutionId: state.institutionId!,
-        covered,
-        statusAfter: suspends ? 'payment_reversed' : state.status,
-        recordedAt: command.metadata.now,
-      }),
-    ];
+    const base = { ...d, reason, membershipId: state.membershipId!, institutionId: state.institutionId!, covered, recordedAt: command.metadata.now };
+    if (covered) return [ev<MembershipPaymentReversed>('MembershipPaymentReversed', { ...base, statusAfter: state.status })];
+    const term = state.terms.find((t) => t.orderId === d.orderId);
+    const others = state.terms.filter((t) => t.orderId !== d.orderId);
+    if (term && term.kind === 'renewal' && others.length > 0 && state.status !== 'payment_reversed' && state.status !== 'cancelled') {
+      // Only the renewed term rested on this payment: take that term back; the terms paid otherwise still cover.
+      const validToAfter = others.reduce((end, t) => (t.validTo > end ? t.validTo : end), others[0].validTo);
+      return [
+        ev<MembershipPaymentReversed>('MembershipPaymentReversed', {
+          ...base,
+          undone: 'renewal',
+          term,
+          validToAfter,
+          statusAfter: statusOnDate(validToAfter, shanghaiDate(command.metadata.now), state.status),
+        }),
+      ];
+    }
+    const suspends = state.status === 'active' || state.status === 'grace' || state.status === 'expired';
+    return [ev<MembershipPaymentReversed>('MembershipPaymentReversed', { ...base, undone: 'membership', ...(term ? { term } : {}), statusAfter: suspends ? 'payment_reversed' : state.status })];
   }
 
   return {
     streamType: 'membership',
-    initialState: () => ({ status: 'none', activatedApplicationIds: [], activatedOrderIds: [], remindersSent: [], uncoveredOrderIds: [] }),
+    initialState: () => ({ status: 'none', activatedApplicationIds: [], activatedOrderIds: [], remindersSent: [], uncoveredOrderIds: [], terms: [], reversedTerms: [], mailedApplicationIds: [] }),
 
     decide(command, state) {
       const at = command.metadata.now;
@@ -308,7 +415,18 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
         case 'Activate':
           return activate(command, state);
         case 'Tick':
-          return tick(at, state);
+          return tick(at, state, command.data);
+        case 'ChangeCertificateAddress': {
+          requireExisting(state);
+          const d = command.data;
+          if (state.mailedApplicationIds.includes(d.applicationId)) {
+            throw new DomainError('CERTIFICATE_ALREADY_MAILED', '会员证书已寄出，寄送地址不能再修改；如需改寄，请联系学会工作人员');
+          }
+          // Not this application's certificate to ship (e.g. its renewal was taken back): nothing to redirect.
+          if (state.certificateDue?.applicationId !== d.applicationId) return [];
+          if (!d.mailingAddress) throw new DomainError('INVALID_FIELD', '缺少证书寄送地址', { field: 'mailingAddress' });
+          return [ev<CertificateAddressChanged>('CertificateAddressChanged', { ...d, changedBy: command.metadata.actor, changedAt: at })];
+        }
         case 'StaffOverrideStatus': {
           requireExisting(state);
           const to = command.data.status;
@@ -367,6 +485,7 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
             activatedOrderIds: [...state.activatedOrderIds, d.orderId],
             remindersSent: [],
             certificateDue: { applicationId: d.applicationId, mailingAddress: d.mailingAddress },
+            terms: [...state.terms, { applicationId: d.applicationId, orderId: d.orderId, kind: d.kind, years: d.years, paidOn: d.paidOn, validFrom: d.validFrom, validTo: d.validTo, mailingAddress: d.mailingAddress }],
           };
         }
         case 'MembershipExpiring':
@@ -379,12 +498,34 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
           // Staff overriding a suspension have settled the reversed payments themselves.
           return state.status === 'payment_reversed' ? { ...state, status: event.data.to, uncoveredOrderIds: [], statusBeforeReversal: undefined } : { ...state, status: event.data.to };
         case 'CertificateMailed':
-          return { ...state, certificateDue: undefined };
+          return { ...state, certificateDue: undefined, mailedApplicationIds: [...state.mailedApplicationIds, event.data.applicationId] };
+        case 'CertificateAddressChanged':
+          if (state.certificateDue?.applicationId !== event.data.applicationId) return state;
+          return {
+            ...state,
+            certificateDue: { applicationId: event.data.applicationId, mailingAddress: event.data.mailingAddress },
+            terms: state.terms.map((t) => (t.applicationId === event.data.applicationId ? { ...t, mailingAddress: event.data.mailingAddress } : t)),
+          };
         case 'MembershipCancelled':
           return { ...state, status: 'cancelled' };
         case 'MembershipPaymentReversed': {
           const d = event.data;
           if (d.covered) return state;
+          if (d.undone === 'renewal' && d.term) {
+            const term = d.term;
+            return {
+              ...state,
+              status: d.statusAfter,
+              validTo: d.validToAfter ?? state.validTo,
+              validFrom: state.terms.filter((t) => t.orderId !== term.orderId).at(-1)?.validFrom ?? state.validFrom,
+              terms: state.terms.filter((t) => t.orderId !== term.orderId),
+              reversedTerms: [...state.reversedTerms, term],
+              uncoveredOrderIds: state.uncoveredOrderIds.includes(d.orderId) ? state.uncoveredOrderIds : [...state.uncoveredOrderIds, d.orderId],
+              // The taken-back term's certificate must not go out; reminders count down to the end that is paid.
+              certificateDue: state.certificateDue?.applicationId === term.applicationId ? undefined : state.certificateDue,
+              remindersSent: [],
+            };
+          }
           return {
             ...state,
             status: d.statusAfter,
@@ -394,6 +535,21 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
         }
         case 'MembershipPaymentRestored': {
           const uncoveredOrderIds = state.uncoveredOrderIds.filter((o) => o !== event.data.orderId);
+          const term = event.data.term;
+          if (term) {
+            const terms = [...state.terms, term].sort((a, b) => (a.validFrom < b.validFrom ? -1 : 1));
+            return {
+              ...state,
+              status: event.data.statusAfter,
+              terms,
+              validTo: terms.at(-1)!.validTo,
+              validFrom: terms.at(-1)!.validFrom,
+              reversedTerms: state.reversedTerms.filter((t) => t.orderId !== term.orderId),
+              uncoveredOrderIds,
+              certificateDue: state.mailedApplicationIds.includes(term.applicationId) ? state.certificateDue : { applicationId: term.applicationId, mailingAddress: term.mailingAddress },
+              remindersSent: [],
+            };
+          }
           return { ...state, status: event.data.statusAfter, uncoveredOrderIds, statusBeforeReversal: uncoveredOrderIds.length === 0 ? undefined : state.statusBeforeReversal };
         }
       }

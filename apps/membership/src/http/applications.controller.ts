@@ -1,13 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Pool } from 'pg';
 import type { OrganisationType } from '@lsc/contracts';
 import { PG_POOL } from '@lsc/messaging';
 import { ApiError, assertOwnInstitution, CurrentPrincipal, IdempotencyInterceptor, isStaff, JwtAuthGuard, Roles, validationFailed, type Principal } from '@lsc/service-kit';
-import { creditCodeMatchesOrganisationType, resolveRegion, streetAddressProblems, validateCreditCode } from '@lsc/validation';
-import type { ApplicationState, MailingAddress } from '../domain';
+import { creditCodeMatchesOrganisationType, validateCreditCode } from '@lsc/validation';
+import type { ApplicationState } from '../domain';
 import { MembershipCommands } from '../write/membership-commands';
-import { findInstitution } from '../write/lookups';
+import { findInstitution, lastConfirmationOf } from '../write/lookups';
+import { MailingAddressDto, resolveMailingAddress } from './mailing-address';
 import { ApplicationListQuery, ApplyDto, CancellationDto, ConfirmationDto } from './dto';
 import { ReadModels } from './read-models';
 import { applicationView } from './views';
@@ -71,10 +72,30 @@ export class ApplicationsController {
     return applicationView(await this.own(p, id));
   }
 
-  /** 寄送地址 defaults from the registration profile (identity's events); the page lets the user change them. */
+  /**
+   * 确认申请信息 defaults: every field of the institution's last confirmation (a renewal keeps its 签收人, address,
+   * 发票抬头 and 统一社会信用代码), else the registration profile (identity's events). The page lets the user change them.
+   */
   @Get(':id/confirmation-defaults')
   async confirmationDefaults(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     const state = await this.own(p, id);
+    const lastId = await lastConfirmationOf(this.pool, state.application!.institutionId, id);
+    const last = lastId ? (await this.commands.loadApplication(lastId)).submission : undefined;
+    if (last) {
+      const a = last.mailingAddress;
+      return {
+        recipient: a.recipient,
+        mobile: a.mobile,
+        landline: a.landline ?? '',
+        region: { ...a.region },
+        street: a.street,
+        postcode: a.postcode,
+        invoiceTitle: last.invoiceTitle,
+        creditCode: last.creditCode,
+        source: 'last_confirmation',
+        sourceApplicationId: lastId,
+      };
+    }
     const institution = await findInstitution(this.pool, state.application!.institutionId);
     return {
       recipient: '',
@@ -85,6 +106,7 @@ export class ApplicationsController {
       postcode: institution?.postcode ?? '',
       invoiceTitle: institution?.name ?? state.application!.institutionName,
       creditCode: '',
+      source: 'registration',
     };
   }
 
@@ -94,25 +116,28 @@ export class ApplicationsController {
   @UseInterceptors(IdempotencyInterceptor)
   async confirm(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ConfirmationDto) {
     const state = await this.own(p, id);
-    const resolved = resolveRegion(body.region.provinceCode, body.region.cityCode, body.region.districtCode);
-    if (!resolved.ok) throw validationFailed([{ field: 'region.districtCode', rule: 'isRegionTriple', message: resolved.message }]);
-    const { province, city, district } = resolved.region;
-    const streetProblems = streetAddressProblems(body.street, { province: province.name, city: city.name, district: district.name });
-    if (streetProblems.length) throw validationFailed(streetProblems.map((message) => ({ field: 'street', rule: 'isStreetAddress', message })));
+    const mailingAddress = resolveMailingAddress(body);
     const credit = validateCreditCode(body.creditCode);
     if (!credit.ok) throw validationFailed([{ field: 'creditCode', rule: 'isCreditCode', message: credit.message }]);
-    const mailingAddress: MailingAddress = {
-      recipient: body.recipient,
-      mobile: body.mobile,
-      ...(body.landline ? { landline: body.landline } : {}),
-      region: { provinceCode: province.code, provinceName: province.name, cityCode: city.code, cityName: city.name, districtCode: district.code, districtName: district.name },
-      street: body.street,
-      postcode: body.postcode,
-    };
     // A credit code of another organisation type is shown as a warning, not refused: the applicant may know better.
     const warning = creditCodeMatchesOrganisationType(credit.code, state.application!.organisationType as OrganisationType) ?? undefined;
     const confirmed = await this.commands.confirm(id, { mailingAddress, invoiceTitle: body.invoiceTitle, creditCode: credit.code, ...(warning ? { creditCodeWarning: warning } : {}) }, p.sub);
     return applicationView(confirmed);
+  }
+
+  /**
+   * 修改寄送地址 after confirmation, until the certificate is shipped: the institution on its own application,
+   * member_admin on any. Each change is recorded (MailingAddressChanged) and a fresh address notice is mailed.
+   */
+  @Put(':id/mailing-address')
+  @HttpCode(200)
+  @Roles('institution', 'member_admin', 'super_admin')
+  @ApiOperation({ summary: '修改寄送地址（证书寄出前）' })
+  @ApiConflictResponse({ description: 'CERTIFICATE_ALREADY_MAILED：证书已寄出；APPLICATION_NOT_SUBMITTED：尚未确认申请信息；APPLICATION_CANCELLED：申请已取消' })
+  async changeMailingAddress(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: MailingAddressDto) {
+    await this.own(p, id);
+    const mailingAddress = resolveMailingAddress(body);
+    return applicationView(await this.commands.changeMailingAddress(id, mailingAddress, p.sub, isStaff(p)));
   }
 
   @Post(':id/cancellation')

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, QueryResultRow } from 'pg';
 import { PG_POOL } from '@lsc/messaging';
 import { ApiError } from '@lsc/service-kit';
+import { coverageOn, shanghaiDate, type Term } from '../domain';
 import type { MembershipSearchQuery } from './dto';
 
 /** Queries over the projection views (my_applications, staff_memberships) joined with the institutions copy. */
@@ -86,10 +87,12 @@ const MEMBERSHIP_SELECT = `
   select m.membership_id, m.institution_id, i.name as institution_name, i.region as institution_region, m.member_number, m.status,
          m.qualification_code, m.qualification_name, to_char(m.member_since, 'YYYY-MM-DD') as member_since,
          to_char(m.valid_from, 'YYYY-MM-DD') as valid_from, to_char(m.valid_to, 'YYYY-MM-DD') as valid_to, m.activations,
-         m.certificate_due, m.certificate_application_id, m.mailing_address, m.last_mailing
+         m.certificate_due, m.certificate_application_id, m.mailing_address, m.last_mailing, m.terms
     from staff_memberships m left join ms_institutions i using (institution_id)`;
 
 function staffMembershipRow(r: Record<string, unknown>) {
+  // Which term is current depends on today: a paid renewal shows as renewedTerm until its first day.
+  const coverage = coverageOn((r.terms ?? []) as Term[], shanghaiDate(new Date().toISOString()));
   return {
     membershipId: r.membership_id,
     institutionId: r.institution_id,
@@ -99,8 +102,10 @@ function staffMembershipRow(r: Record<string, unknown>) {
     status: r.status,
     qualification: r.qualification_code ? { code: r.qualification_code, name: r.qualification_name } : undefined,
     memberSince: r.member_since,
-    validFrom: r.valid_from,
+    validFrom: coverage.validFrom ?? r.valid_from,
     validTo: r.valid_to,
+    ...(coverage.currentTerm ? { currentTerm: coverage.currentTerm } : {}),
+    ...(coverage.renewedTerm ? { renewedTerm: coverage.renewedTerm } : {}),
     terms: r.activations,
     certificate: { due: r.certificate_due, applicationId: r.certificate_application_id ?? undefined, mailingAddress: r.mailing_address ?? undefined, lastMailing: r.last_mailing ?? undefined },
   };

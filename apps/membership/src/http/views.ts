@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@lsc/event-sourcing';
 import { amountInWords } from '@lsc/validation';
-import type { ApplicationState, MembershipActivated, MembershipState, CertificateMailed } from '../domain';
+import { coverageOn, shanghaiDate, type ApplicationState, type MembershipActivated, type MembershipState, type CertificateMailed } from '../domain';
 import type { HistoryRow } from '../write/lookups';
 
 /**
@@ -56,8 +56,13 @@ export function applicationView(state: ApplicationState) {
   };
 }
 
-/** 我的会员资格 with a summary of its terms and certificate mailings. */
-export function membershipView(state: MembershipState, history: StoredEvent[]) {
+/**
+ * 我的会员资格 with a summary of its terms and certificate mailings. validFrom is where the current cover began and
+ * validTo where all paid cover ends; currentTerm is the term running today and renewedTerm a paid renewal that has
+ * not started yet, so a renewed member never looks uncovered until the renewal starts.
+ */
+export function membershipView(state: MembershipState, history: StoredEvent[], today = shanghaiDate(new Date().toISOString())) {
+  const coverage = coverageOn(state.terms, today);
   const terms = history
     .filter((e) => e.type === 'MembershipActivated')
     .map((e) => {
@@ -77,8 +82,10 @@ export function membershipView(state: MembershipState, history: StoredEvent[]) {
     memberNumber: state.memberNumber,
     memberSince: state.memberSince,
     qualification: state.qualification,
-    validFrom: state.validFrom,
+    validFrom: coverage.validFrom ?? state.validFrom,
     validTo: state.validTo,
+    ...(coverage.currentTerm ? { currentTerm: coverage.currentTerm } : {}),
+    ...(coverage.renewedTerm ? { renewedTerm: coverage.renewedTerm } : {}),
     certificateDue: state.certificateDue !== undefined,
     history: { terms, certificates },
   };

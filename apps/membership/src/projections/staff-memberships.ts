@@ -8,7 +8,8 @@ import type { MembershipEvent } from '../domain';
  */
 export const staffMembershipsProjection: Projection = {
   name: 'staff_memberships',
-  version: 1,
+  // v2: terms (each paid term, for current cover vs. paid renewal), address changes, renewals taken back by a reversal.
+  version: 2,
   streamTypes: ['membership'],
   createTable: (t) => `
     create table ${t} (
@@ -26,6 +27,7 @@ export const staffMembershipsProjection: Projection = {
       certificate_application_id uuid,
       mailing_address jsonb,
       last_mailing jsonb,
+      terms jsonb not null default '[]',
       updated_at timestamptz not null
     );
     create index on ${t} (institution_id);
@@ -41,15 +43,16 @@ export const staffMembershipsProjection: Projection = {
         return;
       case 'MembershipActivated': {
         const d = event.data;
+        const term = { applicationId: d.applicationId, orderId: d.orderId, kind: d.kind, years: d.years, paidOn: d.paidOn, validFrom: d.validFrom, validTo: d.validTo };
         await client.query(
           `insert into ${t} (membership_id, institution_id, member_number, status, qualification_code, qualification_name, member_since, valid_from, valid_to, activations,
-                             certificate_due, certificate_application_id, mailing_address, updated_at)
-           values ($1, $2, $3, 'active', $4, $5, $6, $7, $8, 1, true, $9, $10, $11)
+                             certificate_due, certificate_application_id, mailing_address, terms, updated_at)
+           values ($1, $2, $3, 'active', $4, $5, $6, $7, $8, 1, true, $9, $10, jsonb_build_array($12::jsonb), $11)
            on conflict (membership_id) do update set member_number = excluded.member_number, status = 'active', qualification_code = excluded.qualification_code,
              qualification_name = excluded.qualification_name, member_since = excluded.member_since, valid_from = excluded.valid_from, valid_to = excluded.valid_to,
              activations = ${t}.activations + 1, certificate_due = true, certificate_application_id = excluded.certificate_application_id,
-             mailing_address = excluded.mailing_address, updated_at = excluded.updated_at`,
-          [id, d.institutionId, d.memberNumber, d.qualification.code, d.qualification.name, d.memberSince, d.validFrom, d.validTo, d.applicationId, JSON.stringify(d.mailingAddress), at],
+             mailing_address = excluded.mailing_address, terms = ${t}.terms || excluded.terms, updated_at = excluded.updated_at`,
+          [id, d.institutionId, d.memberNumber, d.qualification.code, d.qualification.name, d.memberSince, d.validFrom, d.validTo, d.applicationId, JSON.stringify(d.mailingAddress), at, JSON.stringify(term)],
         );
         return;
       }
@@ -70,9 +73,42 @@ export const staffMembershipsProjection: Projection = {
         await client.query(`update ${t} set certificate_due = false, last_mailing = $2, updated_at = $3 where membership_id = $1`, [id, JSON.stringify({ carrier, trackingNumber, mailedAt, applicationId }), at]);
         return;
       }
-      case 'MembershipPaymentReversed':
-      case 'MembershipPaymentRestored':
-        await client.query(`update ${t} set status = $2, updated_at = $3 where membership_id = $1`, [id, event.data.statusAfter, at]);
+      case 'MembershipPaymentReversed': {
+        const d = event.data;
+        if (d.undone === 'renewal' && d.term && d.validToAfter) {
+          // Only the renewed term is taken back: its certificate is no longer due; the cover ends where it did before.
+          await client.query(
+            `update ${t} set status = $2, valid_to = $3, terms = (select coalesce(jsonb_agg(x), '[]') from jsonb_array_elements(terms) x where x->>'orderId' <> $4),
+               certificate_due = case when certificate_application_id::text = $5 then false else certificate_due end, updated_at = $6 where membership_id = $1`,
+            [id, d.statusAfter, d.validToAfter, d.orderId, d.term.applicationId, at],
+          );
+          return;
+        }
+        await client.query(`update ${t} set status = $2, updated_at = $3 where membership_id = $1`, [id, d.statusAfter, at]);
+        return;
+      }
+      case 'MembershipPaymentRestored': {
+        const d = event.data;
+        if (d.term) {
+          const { applicationId, orderId, kind, years, paidOn, validFrom, validTo } = d.term;
+          await client.query(
+            `update ${t} set status = $2, valid_to = greatest(valid_to, $3::date), terms = terms || jsonb_build_array($4::jsonb),
+               certificate_due = case when certificate_application_id::text = $5 and coalesce(last_mailing->>'applicationId', '') <> $5 then true else certificate_due end,
+               updated_at = $6 where membership_id = $1`,
+            [id, d.statusAfter, validTo, JSON.stringify({ applicationId, orderId, kind, years, paidOn, validFrom, validTo }), applicationId, at],
+          );
+          return;
+        }
+        await client.query(`update ${t} set status = $2, updated_at = $3 where membership_id = $1`, [id, d.statusAfter, at]);
+        return;
+      }
+      case 'CertificateAddressChanged':
+        await client.query(`update ${t} set mailing_address = $2, updated_at = $4 where membership_id = $1 and certificate_application_id::text = $3`, [
+          id,
+          JSON.stringify(event.data.mailingAddress),
+          event.data.applicationId,
+          at,
+        ]);
         return;
       case 'MembershipExpiring':
         return;

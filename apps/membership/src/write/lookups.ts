@@ -55,6 +55,17 @@ export async function allMembershipIds(db: Queryable): Promise<string[]> {
   return r.rows.map((row) => row.membership_id);
 }
 
+/** The institution's most recently confirmed application other than `exceptApplicationId` (for 确认申请信息 defaults). */
+export async function lastConfirmationOf(db: Queryable, institutionId: string, exceptApplicationId: string): Promise<string | undefined> {
+  const r = await db.query<{ stream_id: string }>(
+    `select e.stream_id from es_events e join ms_institution_streams s on s.stream_id = e.stream_id
+      where s.institution_id = $1 and e.event_type = 'ApplicationSubmitted' and e.stream_id <> $2
+      order by e.global_position desc limit 1`,
+    [institutionId, `application-${exceptApplicationId}`],
+  );
+  return r.rows[0]?.stream_id.replace(/^application-/, '');
+}
+
 export interface HistoryRow {
   stream_id: string;
   stream_type: string;

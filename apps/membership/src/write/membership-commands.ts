@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient, Pool } from 'pg';
-import { CommandHandler, isUniqueViolation, PostgresEventStore, type CommandMetadata, type Decided } from '@lsc/event-sourcing';
+import { CommandHandler, isUniqueViolation, PostgresEventStore, withTransaction, type CommandMetadata, type Decided } from '@lsc/event-sourcing';
 import { PG_POOL, PermanentError } from '@lsc/messaging';
 import { ApiError, CONFIG, currentCorrelationId } from '@lsc/service-kit';
 import { membershipPolicy, type MembershipConfig } from '../config';
@@ -17,6 +17,8 @@ import {
   type ApplyData,
   type ConfirmData,
   type IntegrationMessage,
+  type MailingAddress,
+  type PendingRenewal,
   type MembershipCommand,
   type MembershipEvent,
   type MembershipState,
@@ -183,8 +185,40 @@ export class MembershipCommands {
   }
 
   async tick(membershipId: string, now: string, actor: string): Promise<MembershipEvent[]> {
-    const decided = await this.memberships.handle(membershipStream(membershipId), { type: 'Tick', data: {}, metadata: metadata(actor, { now }) });
+    const { state } = await this.memberships.load(membershipStream(membershipId));
+    const pendingRenewal = state.institutionId ? await this.pendingRenewalOf(state.institutionId) : undefined;
+    const decided = await this.memberships.handle(membershipStream(membershipId), { type: 'Tick', data: pendingRenewal ? { pendingRenewal } : {}, metadata: metadata(actor, { now }) });
     return decided.events;
+  }
+
+  /** The institution's confirmed, unpaid renewal: an expiry reminder points to its payment instead of "please renew". */
+  async pendingRenewalOf(institutionId: string): Promise<PendingRenewal | undefined> {
+    const applicationId = await db.openApplicationOf(this.pool, institutionId);
+    if (!applicationId) return undefined;
+    const application = await this.loadApplication(applicationId);
+    if (application.application?.kind !== 'renewal') return undefined;
+    if (application.status !== 'submitted' && application.status !== 'awaiting_payment') return undefined;
+    return { applicationId, status: application.status, ...(application.order ? { amountDueFen: application.order.amountDueFen } : {}) };
+  }
+
+  /**
+   * 修改寄送地址 after confirmation, until the certificate is shipped: the application records the change (and
+   * announces it), and a paid application's certificate, still due, is redirected — both in one transaction, so a
+   * shipment recorded meanwhile refuses the change instead of leaving the two streams disagreeing.
+   */
+  async changeMailingAddress(applicationId: string, mailingAddress: MailingAddress, actor: string, changedByStaff: boolean): Promise<ApplicationState> {
+    return withTransaction(this.pool, async (client) => {
+      const { state } = await this.applications.load(applicationStream(applicationId), client);
+      const meta = metadata(actor);
+      if (state.status === 'paid' && state.application) {
+        const membershipId = state.application.membershipId ?? (await db.membershipIdOf(client, state.application.institutionId));
+        if (membershipId) {
+          await this.memberships.handle(membershipStream(membershipId), { type: 'ChangeCertificateAddress', data: { applicationId, mailingAddress }, metadata: meta }, { client });
+        }
+      }
+      const decided = await this.applications.handle(applicationStream(applicationId), { type: 'ChangeMailingAddress', data: { mailingAddress, changedByStaff }, metadata: meta }, { client });
+      return decided.state;
+    });
   }
 
   async overrideStatus(membershipId: string, status: OverridableStatus, reason: string, actor: string): Promise<MembershipState> {
