@@ -196,6 +196,29 @@ describe('application decider', () => {
     it('rejects an unknown application', () => spec.given([]).when(cancel()).thenThrows('APPLICATION_NOT_FOUND'));
   });
 
+  describe('ChangeMailingAddress (修改寄送地址 after confirmation)', () => {
+    const newAddress = { ...confirmData.mailingAddress, recipient: '李四', street: '北京路8号', landline: undefined };
+    const change = (changedByStaff = false): ApplicationCommand => ({ type: 'ChangeMailingAddress', data: { mailingAddress: newAddress, changedByStaff }, metadata: meta(T2) });
+    const changed = (changedByStaff = false): ApplicationEvent => ({
+      type: 'MailingAddressChanged',
+      schemaVersion: 1,
+      data: { mailingAddress: newAddress, changedByStaff, previousMailingAddress: confirmData.mailingAddress, changedBy: 'user:1', changedAt: T2 },
+    });
+    it.each([
+      ['submitted', [started, submitted]],
+      ['awaiting_payment', [started, submitted, orderRecorded]],
+      ['paid (certificate not shipped: the membership checks that)', [started, submitted, orderRecorded, paid]],
+    ])('records the change while %s', (_s, given) => spec.given(given).when(change()).then([changed()]));
+    it('records that staff made it', () => spec.given([started, submitted]).when(change(true)).then([changed(true)]));
+    it('the confirmed address becomes the new one', () =>
+      expect([started, submitted, changed()].reduce(applicationDecider.evolve, applicationDecider.initialState()).submission?.mailingAddress).toEqual(newAddress));
+    it('saving the same address again is no change', () => spec.given([started, submitted, changed()]).when(change()).then([]));
+    it('refuses before confirmation', () => spec.given([started]).when(change()).thenThrows('APPLICATION_NOT_SUBMITTED'));
+    it('refuses a cancelled application', () => spec.given([started, submitted, cancelled]).when(change()).thenThrows('APPLICATION_CANCELLED'));
+    it('refuses a blank recipient', () =>
+      spec.given([started, submitted]).when({ ...change(), data: { mailingAddress: { ...newAddress, recipient: ' ' }, changedByStaff: false } }).thenThrows('INVALID_FIELD'));
+  });
+
   it('folds to the expected statuses', () => {
     const fold = (events: ApplicationEvent[]) => events.reduce(applicationDecider.evolve, applicationDecider.initialState()).status;
     expect(fold([])).toBe('none');

@@ -1,4 +1,4 @@
-import { ContractViolation, membershipContracts, validateAs } from '@lsc/contracts';
+import { ContractViolation, membershipContracts, renewalContracts, validateAs } from '@lsc/contracts';
 import type { Command, CommandMetadata, Decider, DomainEvent } from '@lsc/event-sourcing';
 import { applicationDecider, type ApplicationCommand, type ApplicationEvent, type ApplicationState } from './application';
 import { membershipDecider, type MembershipCommand, type MembershipEvent, type MembershipState } from './membership';
@@ -64,6 +64,11 @@ const applicationFlow = (cancel: boolean): { state: ApplicationState; event: App
             },
             metadata: meta('2026-09-01T01:06:01.000Z'),
           } as ApplicationCommand,
+          {
+            type: 'ChangeMailingAddress',
+            data: { mailingAddress: { ...address, recipient: '李四', street: '北京路8号' }, changedByStaff: false },
+            metadata: meta('2026-09-02T01:00:00.000Z'),
+          } as ApplicationCommand,
           { type: 'MarkPaid', data: { orderId: ORD, paidOn: '2026-09-03' }, metadata: meta('2026-09-03T02:00:00.000Z') } as ApplicationCommand,
         ]),
   ]);
@@ -105,8 +110,9 @@ const validate = (messages: IntegrationMessage[]) => messages.forEach((m) => exp
 describe('domain → integration events', () => {
   it('an application publishes ApplicationSubmitted that satisfies its contract', () => {
     const produced = applicationFlow(false).flatMap(({ state, event }) => toIntegrationEvents(state, event));
-    expect(produced.map((m) => m.contract.name)).toEqual(['membership.ApplicationSubmitted.v1']);
+    expect(produced.map((m) => m.contract.name)).toEqual(['membership.ApplicationSubmitted.v1', 'membership.MailingAddressChanged.v1']);
     validate(produced);
+    expect(produced[1].data).toMatchObject({ applicationId: APP, institutionId: INST, kind: 'renewal', mailingAddress: { recipient: '李四' }, previousMailingAddress: { recipient: '张三' }, changedByStaff: false });
     expect(produced[0].data).toMatchObject({ applicationId: APP, membershipId: MEM, termStart: '2027-01-01', termEnd: '2029-12-31', kind: 'renewal' });
   });
 
@@ -121,8 +127,8 @@ describe('domain → integration events', () => {
     expect(produced.map((m) => m.contract.name)).toEqual([
       'membership.MembershipActivated.v1',
       'membership.CertificateMailed.v1',
-      'membership.MembershipExpiring.v1',
-      'membership.MembershipExpiring.v1',
+      'membership.MembershipExpiring.v2',
+      'membership.MembershipExpiring.v2',
       'membership.MembershipEnteredGrace.v1',
       'membership.MembershipEnteredGrace.v1',
       'membership.MembershipExpired.v1',
@@ -134,7 +140,7 @@ describe('domain → integration events', () => {
   it('a reversed payment suspends (MembershipPaymentReversed) and paying again restores (MembershipPaymentRestored) — all valid', () => {
     const produced = reversalFlow().flatMap(({ state, event }) => toIntegrationEvents(state, event));
     // The first reversal leaves the order paid by another transfer: recorded on the stream, nothing published.
-    expect(produced.map((m) => m.contract.name)).toEqual(['membership.MembershipActivated.v1', 'membership.MembershipPaymentReversed.v1', 'membership.MembershipPaymentRestored.v1']);
+    expect(produced.map((m) => m.contract.name)).toEqual(['membership.MembershipActivated.v1', 'membership.MembershipPaymentReversed.v2', 'membership.MembershipPaymentRestored.v1']);
     validate(produced);
     expect(produced[2].data).toMatchObject({ orderId: ORD, status: 'active', paidOn: '2026-09-25' });
   });
@@ -142,7 +148,9 @@ describe('domain → integration events', () => {
   it('every membership contract is produced by the mappers', () => {
     const names = new Set([...applicationFlow(false), ...applicationFlow(true)].flatMap(({ state, event }) => toIntegrationEvents(state, event)).map((m) => m.contract.name));
     [...membershipFlow(), ...reversalFlow()].flatMap(({ state, event }) => toIntegrationEvents(state, event)).forEach((m) => names.add(m.contract.name));
-    expect([...names].sort()).toEqual(membershipContracts.map((c) => c.name).sort());
+    // v1 of MembershipExpiring and MembershipPaymentReversed stay registered for messages already on the topic; v2 replaced them.
+    const superseded = new Set(['membership.MembershipExpiring.v1', 'membership.MembershipPaymentReversed.v1']);
+    expect([...names].sort()).toEqual([...membershipContracts, ...renewalContracts].map((c) => c.name).filter((n) => !superseded.has(n)).sort());
   });
 
   it('the contract check can fail: a non-UUID id is a violation', () => {

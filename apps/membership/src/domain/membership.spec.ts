@@ -2,6 +2,7 @@ import { specFor } from '@lsc/event-sourcing/testing';
 import type { CommandMetadata } from '@lsc/event-sourcing';
 import type { MailingAddress } from './application';
 import {
+  coverageOn,
   currentTermForRenewal,
   formatMemberNumber,
   makeMembershipDecider,
@@ -11,6 +12,7 @@ import {
   type MembershipCommand,
   type MembershipEvent,
   type OverridableStatus,
+  type PendingRenewal,
 } from './membership';
 
 const M_ID = '9d1d2e3f-2222-4a55-9f77-2d1c1f7f0a04';
@@ -84,7 +86,12 @@ const registered: MembershipEvent = {
   data: { institutionId: INST, applicationId: APP1, membershipId: M_ID, registeredAt: on('2026-09-01') },
 };
 const life = (validTo: string, at: string) => ({ membershipId: M_ID, institutionId: INST, memberNumber: 'LSC-U-2026-000123', validTo, at });
-const expiring = (days: number, at: string, validTo = '2028-12-31'): MembershipEvent => ({ type: 'MembershipExpiring', schemaVersion: 1, data: { ...life(validTo, at), daysBefore: days } });
+/** daysLeft: the real number of Shanghai calendar days left, as the reminder must print it (given events may omit it). */
+const expiring = (days: number, at: string, validTo = '2028-12-31', daysLeft?: number, pendingRenewal?: PendingRenewal): MembershipEvent => ({
+  type: 'MembershipExpiring',
+  schemaVersion: 1,
+  data: { ...life(validTo, at), daysBefore: days, ...(daysLeft !== undefined ? { daysLeft } : {}), ...(pendingRenewal ? { pendingRenewal } : {}) },
+});
 const grace = (at: string, validTo = '2028-12-31', graceEndsOn = '2029-03-31'): MembershipEvent => ({ type: 'MembershipEnteredGrace', schemaVersion: 1, data: { ...life(validTo, at), graceEndsOn } });
 const expired = (at: string, validTo = '2028-12-31'): MembershipEvent => ({ type: 'MembershipExpired', schemaVersion: 1, data: life(validTo, at) });
 const mailed: MembershipEvent = {
@@ -195,13 +202,28 @@ describe('membership decider', () => {
   describe('Tick', () => {
     it('does nothing long before the end', () => spec.given([activated()]).when(tick('2028-11-30')).then([]));
     it('sends the 30-day reminder on 2028-12-01 (30 days before 2028-12-31)', () =>
-      spec.given([activated()]).when(tick('2028-12-01')).then([expiring(30, on('2028-12-01'))]));
+      spec.given([activated()]).when(tick('2028-12-01')).then([expiring(30, on('2028-12-01'), '2028-12-31', 30)]));
     it('sends the 30-day reminder once', () => spec.given([activated(), expiring(30, 'x')]).when(tick('2028-12-02')).then([]));
-    it('sends the 7-day reminder on 2028-12-24', () => spec.given([activated(), expiring(30, 'x')]).when(tick('2028-12-24')).then([expiring(7, on('2028-12-24'))]));
+    it('sends the 7-day reminder on 2028-12-24', () => spec.given([activated(), expiring(30, 'x')]).when(tick('2028-12-24')).then([expiring(7, on('2028-12-24'), '2028-12-31', 7)]));
     it('sends the 7-day reminder once', () => spec.given([activated(), expiring(30, 'x'), expiring(7, 'y')]).when(tick('2028-12-31')).then([]));
-    it('a late first tick sends only the most urgent reminder', () => spec.given([activated()]).when(tick('2028-12-30')).then([expiring(7, on('2028-12-30'))]));
+    it('a late first tick sends only the most urgent reminder, with the real days left', () =>
+      spec.given([activated()]).when(tick('2028-12-30')).then([expiring(7, on('2028-12-30'), '2028-12-31', 1)]));
+    it('a reminder sent 23 days before the end says 23 days, not the 30-day threshold', () =>
+      spec.given([activated()]).when(tick('2028-12-08')).then([expiring(30, on('2028-12-08'), '2028-12-31', 23)]));
+    it('a renewal awaiting payment is named in the reminder, with its payment', () => {
+      const pendingRenewal: PendingRenewal = { applicationId: APP2, status: 'awaiting_payment', amountDueFen: 600000 };
+      spec
+        .given([activated()])
+        .when({ type: 'Tick', data: { pendingRenewal }, metadata: meta(on('2028-12-08')) })
+        .then([expiring(30, on('2028-12-08'), '2028-12-31', 23, pendingRenewal)]);
+    });
+    it('a member whose renewal is paid gets no reminder for the term the renewal continues', () => {
+      const renewed = activated({ kind: 'renewal', applicationId: APP2, orderId: ORD2, paidOn: '2028-11-20', validFrom: '2029-01-01', validTo: '2029-12-31' });
+      spec.given([activated(), renewed]).when(tick('2028-12-08')).then([]);
+      spec.given([activated(), renewed]).when(tick('2028-12-30')).then([]);
+    });
     it('uses the Shanghai date of the tick instant (2028-11-30T16:00Z is 12-01)', () =>
-      spec.given([activated()]).when(tick('2028-11-30', '16:00:00.000Z')).then([expiring(30, '2028-11-30T16:00:00.000Z')]));
+      spec.given([activated()]).when(tick('2028-11-30', '16:00:00.000Z')).then([expiring(30, '2028-11-30T16:00:00.000Z', '2028-12-31', 30)]));
     it('on the last day the membership is still active', () => spec.given([activated(), expiring(30, 'x'), expiring(7, 'y')]).when(tick('2028-12-31', '15:59:59.000Z')).then([]));
     it('enters grace the day after the end', () =>
       spec.given([activated(), expiring(30, 'x'), expiring(7, 'y')]).when(tick('2028-12-31', '16:00:00.000Z')).then([grace('2028-12-31T16:00:00.000Z')]));
@@ -233,7 +255,7 @@ describe('membership decider', () => {
     it('after a renewal the reminders refer to the new term', () => {
       const renewed = activated({ kind: 'renewal', applicationId: APP2, orderId: ORD2, validFrom: '2029-01-01', validTo: '2029-12-31' });
       spec.given([activated(), expiring(30, 'x'), expiring(7, 'y'), renewed]).when(tick('2029-01-01')).then([]);
-      spec.given([activated(), expiring(30, 'x'), expiring(7, 'y'), renewed]).when(tick('2029-12-01')).then([expiring(30, on('2029-12-01'), '2029-12-31')]);
+      spec.given([activated(), expiring(30, 'x'), expiring(7, 'y'), renewed]).when(tick('2029-12-01')).then([expiring(30, on('2029-12-01'), '2029-12-31', 30)]);
     });
   });
 
@@ -280,6 +302,11 @@ describe('membership decider', () => {
       data: { orderId, transferId: TRANSFER, amountFen: 1800000, orderStatus, reason: '匹配错误', reversedBy: 'finance-1', reversedAt: on('2026-09-20') },
       metadata: meta(on('2026-09-20')),
     });
+    const renewedEvent = activated({ kind: 'renewal', applicationId: APP2, orderId: ORD2, paidOn: '2026-09-10', validFrom: '2029-01-01', validTo: '2029-12-31' });
+    const termOf = (e: MembershipEvent) => {
+      const d = (e as MembershipActivated).data;
+      return { applicationId: d.applicationId, orderId: d.orderId, kind: d.kind, years: d.years, paidOn: d.paidOn, validFrom: d.validFrom, validTo: d.validTo, mailingAddress: d.mailingAddress };
+    };
     const reversed = (orderStatus: 'unpaid' | 'partially_paid' | 'paid' | 'overpaid', statusAfter: string, orderId = ORD1): MembershipEvent =>
       ({
         type: 'MembershipPaymentReversed',
@@ -287,6 +314,7 @@ describe('membership decider', () => {
         data: {
           orderId, transferId: TRANSFER, amountFen: 1800000, orderStatus, reason: '匹配错误', reversedBy: 'finance-1', reversedAt: on('2026-09-20'),
           membershipId: M_ID, institutionId: INST, covered: orderStatus === 'paid' || orderStatus === 'overpaid', statusAfter, recordedAt: on('2026-09-20'),
+          ...(orderStatus === 'paid' || orderStatus === 'overpaid' ? {} : { undone: 'membership', term: termOf(orderId === ORD1 ? activated() : renewedEvent) }),
         },
       }) as MembershipEvent;
     const restored = (statusAfter: string, at = on('2026-09-25'), orderId = ORD1): MembershipEvent =>
@@ -328,11 +356,30 @@ describe('membership decider', () => {
       spec.given([...suspended, restored('grace')]).when(tick('2029-04-01')).then([expired(on('2029-04-01'))]);
     });
     it('stays suspended while another reversed order is still unpaid', () => {
-      const renewed = activated({ kind: 'renewal', applicationId: APP2, orderId: ORD2, validFrom: '2029-01-01', validTo: '2029-12-31' });
-      const both = [activated(), renewed, reversed('unpaid', 'payment_reversed'), reversed('unpaid', 'payment_reversed', ORD2)];
+      const both = [activated(), renewedEvent, reversed('unpaid', 'payment_reversed'), reversed('unpaid', 'payment_reversed', ORD2)];
       expect(fold(both)).toMatchObject({ status: 'payment_reversed', uncoveredOrderIds: [ORD1, ORD2], statusBeforeReversal: 'active' });
       spec.given(both).when(activate({ paidOn: '2026-09-25' }, [])).then([restored('payment_reversed')]);
       expect(fold([...both, restored('payment_reversed')])).toMatchObject({ status: 'payment_reversed', uncoveredOrderIds: [ORD2] });
+    });
+    it('a reversed renewal payment takes back only the renewed term: the member stays covered by the term paid before', () => {
+      const given = [activated(), renewedEvent];
+      const [e] = spec.given(given).when(reversal('unpaid', ORD2)).events();
+      expect(e).toMatchObject({ type: 'MembershipPaymentReversed', data: { undone: 'renewal', term: termOf(renewedEvent), validToAfter: '2028-12-31', statusAfter: 'active', covered: false } });
+      const after = fold([...given, e]);
+      expect(after).toMatchObject({ status: 'active', validTo: '2028-12-31', uncoveredOrderIds: [ORD2], certificateDue: { applicationId: APP1 } });
+      expect(after.terms.map((t) => t.orderId)).toEqual([ORD1]);
+      // The reminders count down to the end that is still paid.
+      spec.given([...given, e]).when(tick('2028-12-08')).then([expiring(30, on('2028-12-08'), '2028-12-31', 23)]);
+      // Paid again: the renewed term is back, once.
+      const [back] = spec.given([...given, e]).when(renewal({ paidOn: '2026-09-25' })).events();
+      expect(back).toMatchObject({ type: 'MembershipPaymentRestored', data: { orderId: ORD2, statusAfter: 'active', term: termOf(renewedEvent) } });
+      expect(fold([...given, e, back])).toMatchObject({ status: 'active', validTo: '2029-12-31', uncoveredOrderIds: [], reversedTerms: [] });
+      spec.given([...given, e, back]).when(renewal({ paidOn: '2026-09-25' })).then([]);
+    });
+    it('a reversed renewal whose prior term has ended leaves the member in grace', () => {
+      const given = [activated(), grace('x'), activated({ kind: 'renewal', applicationId: APP2, orderId: ORD2, paidOn: '2029-01-10', validFrom: '2029-01-01', validTo: '2029-12-31' })];
+      const [e] = spec.given(given).when({ ...reversal('unpaid', ORD2), metadata: meta(on('2029-01-20')) }).events();
+      expect(e).toMatchObject({ data: { undone: 'renewal', validToAfter: '2028-12-31', statusAfter: 'grace' } });
     });
     it('staff may lift a suspension themselves (audited override)', () => {
       const suspended = [activated(), reversed('unpaid', 'payment_reversed')];
@@ -341,6 +388,38 @@ describe('membership decider', () => {
       expect(fold([...suspended, e])).toMatchObject({ status: 'active', uncoveredOrderIds: [] });
     });
     it('requires a reason', () => spec.given([activated()]).when({ ...reversal('unpaid'), data: { ...(reversal('unpaid').data as object), reason: ' ' } } as MembershipCommand).thenThrows('INVALID_FIELD'));
+  });
+
+  describe('ChangeCertificateAddress (寄送地址 changed before shipping)', () => {
+    const other: MailingAddress = { ...address, recipient: '李四', street: '北京路8号' };
+    const change = (applicationId = APP1): MembershipCommand => ({ type: 'ChangeCertificateAddress', data: { applicationId, mailingAddress: other }, metadata: meta(on('2026-09-05')) });
+    const fold = (es: MembershipEvent[]) => es.reduce(membershipDecider.evolve, membershipDecider.initialState());
+    it('redirects the certificate still due', () => {
+      const [e] = spec.given([activated()]).when(change()).events();
+      expect(e).toEqual({ type: 'CertificateAddressChanged', schemaVersion: 1, data: { applicationId: APP1, mailingAddress: other, changedBy: 'staff:wang', changedAt: on('2026-09-05') } });
+      expect(fold([activated(), e]).certificateDue).toEqual({ applicationId: APP1, mailingAddress: other });
+      // The certificate then goes to the new address.
+      spec.given([activated(), e]).when(mail()).then([{ ...mailed, data: { ...(mailed.data as object), mailingAddress: other } } as MembershipEvent]);
+    });
+    it('refuses once the certificate has been shipped, with a clear message', () => {
+      expect(() => spec.given([activated(), mailed]).when(change()).events()).toThrow(expect.objectContaining({ code: 'CERTIFICATE_ALREADY_MAILED', message: expect.stringContaining('证书已寄出') }));
+    });
+    it('changes nothing for an application whose certificate is not due here', () => spec.given([activated()]).when(change(APP2)).then([]));
+  });
+
+  describe('coverageOn (what the member and staff see)', () => {
+    const first = { applicationId: APP1, validFrom: '2026-03-15', validTo: '2028-12-31', years: 3, paidOn: '2026-03-15' };
+    const renewalTerm = { applicationId: APP2, validFrom: '2029-01-01', validTo: '2030-12-31', years: 2, paidOn: '2026-06-01' };
+    it('after a renewal is paid, the current term and the renewed term are shown apart; cover starts when the current term did', () =>
+      expect(coverageOn([first, renewalTerm], '2026-12-07')).toEqual({
+        currentTerm: { validFrom: '2026-03-15', validTo: '2028-12-31' },
+        renewedTerm: { applicationId: APP2, validFrom: '2029-01-01', validTo: '2030-12-31', years: 2, paidOn: '2026-06-01' },
+        validFrom: '2026-03-15',
+        validTo: '2030-12-31',
+      }));
+    it('once the renewed term has started it is the current term', () =>
+      expect(coverageOn([first, renewalTerm], '2029-01-01')).toEqual({ currentTerm: { validFrom: '2029-01-01', validTo: '2030-12-31' }, validFrom: '2029-01-01', validTo: '2030-12-31' }));
+    it('no terms, no cover', () => expect(coverageOn([], '2026-12-07')).toEqual({}));
   });
 
   describe('helpers', () => {

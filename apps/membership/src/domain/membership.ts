@@ -244,6 +244,12 @@ export function currentTermForRenewal(state: MembershipState): { validTo: Calend
   return { validTo: state.validTo!, expired: state.status === 'expired' };
 }
 
+/** The certificate due once `removed` is taken back: the latest remaining term's, unless it was shipped already. */
+function dueBefore(state: MembershipState, removed: Term): MembershipState['certificateDue'] {
+  const last = state.terms.filter((t) => t.orderId !== removed.orderId).at(-1);
+  return last && !state.mailedApplicationIds.includes(last.applicationId) ? { applicationId: last.applicationId, mailingAddress: last.mailingAddress } : undefined;
+}
+
 export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERSHIP_POLICY): Decider<MembershipCommand, MembershipState, MembershipEvent> {
   const thresholds = [...policy.reminderDaysBefore].sort((a, b) => a - b);
 
@@ -522,7 +528,7 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
               reversedTerms: [...state.reversedTerms, term],
               uncoveredOrderIds: state.uncoveredOrderIds.includes(d.orderId) ? state.uncoveredOrderIds : [...state.uncoveredOrderIds, d.orderId],
               // The taken-back term's certificate must not go out; reminders count down to the end that is paid.
-              certificateDue: state.certificateDue?.applicationId === term.applicationId ? undefined : state.certificateDue,
+              certificateDue: state.certificateDue?.applicationId === term.applicationId ? dueBefore(state, term) : state.certificateDue,
               remindersSent: [],
             };
           }
