@@ -239,7 +239,15 @@ describe('membership end to end (real PostgreSQL + Kafka + Redis)', () => {
       },
       { timeoutMs: 60_000, what: 'the renewed term' },
     );
-    expect(me).toMatchObject({ status: 'active', memberNumber, memberSince: '2026-03-15', validFrom: '2029-01-01' });
+    // Covered now by the first term; the renewal is shown apart, not as if the member were covered only from 2029.
+    expect(me).toMatchObject({
+      status: 'active',
+      memberNumber,
+      memberSince: '2026-03-15',
+      validFrom: '2026-03-15',
+      currentTerm: { validFrom: '2026-03-15', validTo: '2028-12-31' },
+      renewedTerm: { applicationId: renewalId, validFrom: '2029-01-01', validTo: '2030-12-31', years: 2, paidOn: '2026-06-01' },
+    });
     expect(me.history.terms).toHaveLength(2);
     const renewed = await waitPublished('membership.MembershipActivated', (e) => e.data.applicationId === renewalId);
     expect(renewed.data).toMatchObject({ kind: 'renewal', memberNumber, validFrom: '2029-01-01', validTo: '2030-12-31', memberSince: '2026-03-15' });
@@ -271,7 +279,14 @@ describe('membership end to end (real PostgreSQL + Kafka + Redis)', () => {
       },
       { timeoutMs: 30_000, what: 'the staff search' },
     );
-    expect(found.items[0]).toMatchObject({ membershipId, memberNumber, validTo: '2030-12-31' });
+    expect(found.items[0]).toMatchObject({
+      membershipId,
+      memberNumber,
+      validFrom: '2026-03-15',
+      validTo: '2030-12-31',
+      currentTerm: { validFrom: '2026-03-15', validTo: '2028-12-31' },
+      renewedTerm: { validFrom: '2029-01-01', validTo: '2030-12-31' },
+    });
     const none = await inject('GET', '/api/v1/membership/admin/memberships?expiresTo=2029-12-31', staff);
     expect(none.body.items.find((i: { membershipId: string }) => i.membershipId === membershipId)).toBeUndefined();
   });

@@ -216,7 +216,7 @@ describe('application decider', () => {
     it('refuses before confirmation', () => spec.given([started]).when(change()).thenThrows('APPLICATION_NOT_SUBMITTED'));
     it('refuses a cancelled application', () => spec.given([started, submitted, cancelled]).when(change()).thenThrows('APPLICATION_CANCELLED'));
     it('refuses a blank recipient', () =>
-      spec.given([started, submitted]).when({ ...change(), data: { mailingAddress: { ...newAddress, recipient: ' ' }, changedByStaff: false } }).thenThrows('INVALID_FIELD'));
+      spec.given([started, submitted]).when({ type: 'ChangeMailingAddress', data: { mailingAddress: { ...newAddress, recipient: ' ' }, changedByStaff: false }, metadata: meta(T2) }).thenThrows('INVALID_FIELD'));
   });
 
   it('folds to the expected statuses', () => {
