@@ -10,6 +10,7 @@ import { MailMetrics } from './deliveries/mail-metrics';
 import { AdminController } from './http/admin.controller';
 import { MAILER, SmtpMailer } from './mail';
 import { NotificationSchema1764300000000 } from './migrations/1764300000000-notification-schema';
+import { NotificationApplicationFacts1765100000000 } from './migrations/1765100000000-notification-application-facts';
 
 @Module({})
 export class AppModule {
@@ -18,7 +19,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, NotificationSchema1764300000000] }, redis: true, kafka: true }),
+        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, NotificationSchema1764300000000, NotificationApplicationFacts1765100000000] }, redis: true, kafka: true }),
         MessagingModule.forRoot({ consumerGroup: config.KAFKA_CONSUMER_GROUP, consumedTopics: Object.values(topics) }),
       ],
       controllers: [consumerController(topics), AdminController],

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import {
-  ApplicationSubmitted,
   CertificateMailed,
   EmailChanged,
   InstitutionNameChanged,
@@ -9,9 +8,6 @@ import {
   MembershipActivated,
   MembershipEnteredGrace,
   MembershipExpired,
-  MembershipExpiring,
-  PaymentOrderIssued,
-  PaymentOrderPaid,
   type Contract,
   type EventOf,
 } from '@lsc/contracts';
@@ -20,7 +16,7 @@ import { enqueueDelivery, wakeDeliveriesOf } from '../deliveries/delivery-store'
 import { DeliveryWorker } from '../deliveries/delivery-worker';
 import { recordEmail, recordName, recordRegistration } from '../recipients/recipient-store';
 import type { TemplateName } from '../templates';
-import { daysUntil } from './days-until';
+import { registerRenewalNotices } from './renewal-notices';
 
 /**
  * Consumer side: every handler runs in the router's inbox transaction, so the recipient update or the delivery row
@@ -47,12 +43,10 @@ export class NotificationHandlers {
       await recordName(client, { institutionId: event.data.institutionId, name: event.data.name, at: event.data.changedAt });
     });
 
-    mailFor(router, nudge, PaymentOrderIssued, 'payment-order-issued');
-    mailFor(router, nudge, ApplicationSubmitted, 'mailing-address-confirmation');
-    mailFor(router, nudge, PaymentOrderPaid, 'payment-received');
+    // Application, payment, reminder and reversal mails (kind-aware wording, partial/over-payment, cancellation).
+    registerRenewalNotices(router, nudge);
     mailFor(router, nudge, MembershipActivated, 'membership-activated');
     mailFor(router, nudge, InvoiceIssued, 'invoice-issued');
-    mailFor(router, nudge, MembershipExpiring, 'membership-expiring', (d) => ({ ...d, daysBefore: d.daysBefore ?? daysUntil(d.at, d.validTo) }));
     mailFor(router, nudge, MembershipEnteredGrace, 'membership-entered-grace');
     mailFor(router, nudge, MembershipExpired, 'membership-expired');
     mailFor(router, nudge, CertificateMailed, 'certificate-mailed');

@@ -61,4 +61,19 @@ export function eq(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-export const templateHelpers = { eq, yuan, words: yuanInWords, date: chineseDate, datetime: chineseDateTime, address: fullAddress, basename };
+/**
+ * A link into the portal: {{link portalUrl "/applications/" applicationId "/payment"}} joins the base (without its
+ * trailing slash) and the path parts, each part URL-encoded except the literal path pieces starting with "/".
+ */
+export function portalLink(...args: unknown[]): string {
+  const parts = args.slice(0, -1); // Handlebars passes its options object last
+  const [base, ...path] = parts;
+  if (typeof base !== 'string' || !/^https?:\/\//.test(base)) throw new TypeError(`link helper expects the portal URL first, got ${String(base)}`);
+  const rest = path.map((p) => {
+    if (typeof p !== 'string' || p.length === 0) throw new TypeError(`link helper expects non-empty path parts, got ${String(p)}`);
+    return p.startsWith('/') ? p : encodeURIComponent(p);
+  });
+  return base.replace(/\/+$/, '') + rest.join('');
+}
+
+export const templateHelpers = { eq, yuan, words: yuanInWords, date: chineseDate, datetime: chineseDateTime, address: fullAddress, basename, link: portalLink };

@@ -1,5 +1,11 @@
 import {
+  ApplicationCancelled,
   ApplicationSubmitted,
+  MailingAddressChanged,
+  MembershipExpiringV2Contract,
+  MembershipPaymentReversedV2Contract,
+  OverpaymentRecorded,
+  PaymentOrderPartiallyPaid,
   CertificateMailed,
   InstitutionRegistered,
   InvoiceIssued,
@@ -28,11 +34,21 @@ const examples: { readonly [N in TemplateName]: TemplateDataMap[N] } = {
   // The contract's example is inferred with kind: string, so the literal is restated.
   'membership-activated': { ...MembershipActivated.example, kind: 'new' },
   'invoice-issued': InvoiceIssued.example,
-  'membership-expiring': { ...MembershipExpiring.example, daysBefore: 30 },
+  'membership-expiring': { ...MembershipExpiring.example, daysBefore: 30, daysLeft: 30 },
   'membership-entered-grace': MembershipEnteredGrace.example,
   'membership-expired': MembershipExpired.example,
   'certificate-mailed': CertificateMailed.example,
   'transfer-unmatched': TransferUnmatched.example,
+  'payment-partially-received': {
+    ...PaymentOrderPartiallyPaid.example,
+    kind: 'new',
+    remainingFen: 1200000,
+    order: { payee: PaymentOrderIssued.example.payee, transferRemark: PaymentOrderIssued.example.transferRemark, paymentCode: PaymentOrderIssued.example.paymentCode },
+  },
+  'overpayment-recorded': { ...OverpaymentRecorded.example, kind: 'new' },
+  'application-cancelled': { ...ApplicationCancelled.example, kind: 'new' },
+  'mailing-address-changed': { ...MailingAddressChanged.example, kind: 'new' },
+  'membership-payment-reversed': { ...MembershipPaymentReversedV2Contract.example, kind: 'renewal', undone: 'renewal', status: 'active' },
 };
 
 function render<N extends TemplateName>(name: N, patch: Partial<TemplateDataMap[N] & MailContext> = {}) {
@@ -89,6 +105,98 @@ describe('renderTemplate', () => {
     const data = { ...PaymentOrderIssued.example, ...context } as Partial<TemplateDataMap['payment-order-issued'] & MailContext>;
     delete data.paymentCode;
     expect(() => renderTemplate('payment-order-issued', data as TemplateDataMap['payment-order-issued'] & MailContext)).toThrow(/paymentCode/);
+  });
+
+  describe('renewals have their own wording in every mail (issue #24)', () => {
+    it('application received / address: 会员续费申请 with the renewed term', () => {
+      const { subject, text } = render('mailing-address-confirmation', { kind: 'renewal', termStart: '2029-01-01', termEnd: '2029-12-31', years: 1 });
+      expect(subject).toContain('已收到会员续费申请');
+      expect(text).toContain('我们已收到您的会员续费申请（企业会员，续费 1 年，续费后资格期限 2029年1月1日 至 2029年12月31日）');
+      expect(text).not.toContain('单位会员申请');
+      expect(text).toContain(`https://member.lsc.example.cn/applications/${ApplicationSubmitted.example.applicationId}`);
+    });
+    it('payment instructions: 续费会费缴费通知 with a link to 支付信息', () => {
+      const { subject, text, html } = render('payment-order-issued', { kind: 'renewal' });
+      expect(subject).toBe('【中国图书馆学会】续费会费缴费通知：应付 18,000.00 元');
+      expect(text).toContain('您的会员续费申请已提交，请按以下信息通过银行转账缴纳续费会费');
+      expect(html).toContain(`href="https://member.lsc.example.cn/applications/${PaymentOrderIssued.example.applicationId}/payment"`);
+      expect(render('payment-order-issued').text).toContain('您的单位会员申请已提交');
+    });
+    it('paid: 续费会费已到账', () => {
+      const { subject, text } = render('payment-received', { kind: 'renewal' });
+      expect(subject).toBe('【中国图书馆学会】续费会费已到账：18,000.00 元');
+      expect(text).toContain('续费将随即生效');
+    });
+    it('activated: 续费成功，有效期延长至…, never the welcome of a new member', () => {
+      const { subject, text, html } = render('membership-activated', { kind: 'renewal', validFrom: '2029-01-01', validTo: '2029-12-31', memberSince: '2026-09-03' });
+      expect(subject).toBe('【中国图书馆学会】会员续费成功，有效期延长至 2029年12月31日（会员号 LSC-U-2026-000001）');
+      expect(text).toContain('续费成功，有效期延长至 2029年12月31日。');
+      expect(text).toContain('本次续费期限：2029年1月1日 至 2029年12月31日');
+      expect(text).not.toContain('欢迎成为');
+      expect(html).not.toContain('欢迎成为');
+      expect(render('membership-activated').text).toContain('欢迎成为中国图书馆学会单位会员');
+    });
+  });
+
+  describe('expiry reminder', () => {
+    it('prints the real days left, not the threshold', () => {
+      const { subject, text } = render('membership-expiring', { daysBefore: 30, daysLeft: 23 });
+      expect(subject).toBe('【中国图书馆学会】单位会员资格将于 23 天后到期');
+      expect(text).toContain('距今还有 23 天');
+      expect(text).not.toContain('30 天');
+    });
+    it('on the last day says so', () => expect(render('membership-expiring', { daysLeft: 0 }).text).toContain('今天是有效期的最后一天'));
+    it('with a renewal awaiting payment: says so and links to its payment information', () => {
+      const example = MembershipExpiringV2Contract.example;
+      const { subject, text, html } = render('membership-expiring', { daysLeft: 23, pendingRenewal: example.pendingRenewal });
+      expect(subject).toBe('【中国图书馆学会】单位会员资格将于 23 天后到期，续费会费尚未到账');
+      expect(text).toContain('您已提交会员续费申请，但我们尚未收到续费会费（应付 ¥6,000.00）');
+      expect(html).toContain(`href="https://member.lsc.example.cn/applications/${example.pendingRenewal!.applicationId}/payment"`);
+      expect(text).not.toContain('会员续费”按钮');
+    });
+  });
+
+  describe('notices of payments and changes', () => {
+    it('partial payment: received, still due, how to pay the rest', () => {
+      const { subject, text } = render('payment-partially-received');
+      expect(subject).toBe('【中国图书馆学会】已收到部分会费 6,000.00 元，尚差 12,000.00 元');
+      for (const part of ['应付金额：¥18,000.00', '已收金额：¥6,000.00', '尚需补缴：¥12,000.00（大写：壹万贰仟元整）', '附言仍请填写 企业机构测试+会费', '账号：20000006591600105310002', '/payment']) {
+        expect(text).toContain(part);
+      }
+    });
+    it('overpayment: the surplus, and that it is refunded or carried forward on request', () => {
+      const { subject, text } = render('overpayment-recorded');
+      expect(subject).toBe('【中国图书馆学会】会费多付 1,000.00 元，将与您联系退款或结转');
+      expect(text).toContain('多付金额：¥1,000.00（大写：壹仟元整）');
+      expect(text).toContain('原路退回至付款账户，或经您书面同意后抵作下次会费');
+      const cancelled = render('overpayment-recorded', { amountPaidFen: 1800000, creditFen: 1800000 });
+      expect(cancelled.text).toContain('对应的会员申请已经取消');
+    });
+    it('cancelled application: when, why, what happens to money already sent', () => {
+      const { subject, text } = render('application-cancelled', { kind: 'renewal' });
+      expect(subject).toBe('【中国图书馆学会】您的会员续费申请已取消');
+      expect(text).toContain('取消原因：机构取消申请');
+      expect(text).toContain('如您已经转账，款项不会丢失');
+    });
+    it('reversed renewal payment: the renewal is not in force, the current term still is, pay again', () => {
+      const { subject, text } = render('membership-payment-reversed');
+      expect(subject).toContain('续费暂未生效');
+      expect(text).toContain('本次续费（2029年1月1日 至 2029年12月31日）暂未生效');
+      expect(text).toContain('有效期仍至 2028年12月31日');
+      expect(text).toContain('/payment');
+    });
+    it('reversed payment of a first term: the membership is suspended', () => {
+      const { subject, text } = render('membership-payment-reversed', { kind: 'new', undone: 'membership', status: 'payment_reversed', validTo: undefined });
+      expect(subject).toContain('会员资格暂停');
+      expect(text).toContain('已暂停');
+    });
+    it('changed address: the new address, the old one, and who changed it', () => {
+      const { subject, text } = render('mailing-address-changed', { changedByStaff: true });
+      expect(subject).toBe('【中国图书馆学会】证书寄送地址已修改：李四 收');
+      expect(text).toContain('收货地址：安徽省六安市金安区北京路8号');
+      expect(text).toContain('原寄送地址：张三，安徽省六安市金安区南京路1号（710061）');
+      expect(text).toContain('由学会工作人员应您的要求修改');
+    });
   });
 
   it('shows instants in Beijing time', () => {

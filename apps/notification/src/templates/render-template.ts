@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type {
+  ApplicationCancelledV1,
   ApplicationSubmittedV1,
+  MailingAddressChangedV1,
+  MembershipExpiringV2,
+  MembershipPaymentReversedV1,
+  MembershipPaymentReversedV2,
+  OverpaymentRecordedV1,
+  PayeeV1,
   CertificateMailedV1,
   InstitutionRegisteredV1,
   InvoiceIssuedV1,
@@ -23,14 +30,29 @@ export interface MailContext {
   readonly contactEmail: string;
 }
 
+/** Added by notification from its own records (billing's events do not carry them); absent when not known yet. */
+export interface KindOfApplication {
+  readonly kind?: 'new' | 'renewal';
+}
+export interface OrderPayment {
+  readonly payee: PayeeV1;
+  readonly transferRemark: string;
+  readonly paymentCode: string;
+}
+
 export interface TemplateDataMap {
   'institution-registered': InstitutionRegisteredV1;
-  'payment-order-issued': PaymentOrderIssuedV1;
+  'payment-order-issued': PaymentOrderIssuedV1 & KindOfApplication;
   'mailing-address-confirmation': ApplicationSubmittedV1;
-  'payment-received': PaymentOrderSettlementV1;
+  'payment-received': PaymentOrderSettlementV1 & KindOfApplication;
+  'payment-partially-received': PaymentOrderSettlementV1 & KindOfApplication & { readonly remainingFen: number; readonly order?: OrderPayment };
+  'overpayment-recorded': OverpaymentRecordedV1 & KindOfApplication;
+  'application-cancelled': ApplicationCancelledV1 & KindOfApplication;
+  'mailing-address-changed': MailingAddressChangedV1;
+  'membership-payment-reversed': MembershipPaymentReversedV2 | (MembershipPaymentReversedV1 & { readonly undone: 'membership' });
   'membership-activated': MembershipActivatedV1;
   'invoice-issued': InvoiceIssuedV1;
-  'membership-expiring': MembershipLifecycleV1 & { readonly daysBefore: number };
+  'membership-expiring': MembershipLifecycleV1 & Pick<MembershipExpiringV2, 'daysLeft' | 'pendingRenewal'>;
   'membership-entered-grace': MembershipLifecycleV1;
   'membership-expired': MembershipLifecycleV1;
   'certificate-mailed': CertificateMailedV1;
@@ -52,6 +74,11 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'membership-expired',
   'certificate-mailed',
   'transfer-unmatched',
+  'payment-partially-received',
+  'overpayment-recorded',
+  'application-cancelled',
+  'mailing-address-changed',
+  'membership-payment-reversed',
 ];
 
 export interface RenderedMail {
