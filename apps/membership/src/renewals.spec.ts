@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InstitutionRegistered, PaymentOrderIssued, PaymentOrderPaid, PaymentReversed, type IntegrationEvent } from '@lsc/contracts';
+import { buildOpenApiDocument } from '@lsc/service-kit';
 import { eventually } from '@lsc/testing';
 import { startHarness, type Harness } from './testing/harness';
 
@@ -106,6 +107,16 @@ describe('renewals, reminders and address changes (real PostgreSQL + Kafka + Red
     expect((await inject('PUT', url, tokenA, { ...firstAddress, recipient: '李四', street: '北京路8号' })).status).toBe(200);
     const history = await inject('GET', '/api/v1/membership/institutions/me/history', tokenA);
     expect(history.body.items.filter((i: { type: string }) => i.type === 'MailingAddressChanged')).toHaveLength(1);
+  });
+
+  it('the address change is in the OpenAPI document with the address fields (for the portal and the staff console clients)', () => {
+    const doc = buildOpenApiDocument(h.app, 'membership', 'test');
+    const op = doc.paths['/api/v1/membership/applications/{id}/mailing-address']?.put;
+    expect(op).toBeDefined();
+    const ref = (op!.requestBody as { content: Record<string, { schema: { $ref: string } }> }).content['application/json'].schema.$ref;
+    const schema = doc.components!.schemas![ref.split('/').pop()!] as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(schema.properties).sort()).toEqual(['landline', 'mobile', 'postcode', 'recipient', 'region', 'street']);
+    expect(schema.required).toEqual(expect.arrayContaining(['recipient', 'mobile', 'region', 'street', 'postcode']));
   });
 
   it('after payment member_admin redirects the certificate still due; once shipped the change is refused with a clear message', async () => {
