@@ -100,7 +100,7 @@ describe('renewals, reminders and address changes (real PostgreSQL + Kafka + Red
 
     const r = await inject('PUT', url, tokenA, { ...firstAddress, recipient: '李四', street: '北京路8号' });
     expect(r.status).toBe(200);
-    expect(r.body.mailingAddress).toMatchObject({ recipient: '李四', street: '北京路8号', region: { districtName: '金安区' } });
+    expect(r.body).toMatchObject({ mailingAddressChangeable: true, mailingAddress: { recipient: '李四', street: '北京路8号', region: { districtName: '金安区' } } });
     const changed = await waitPublished('membership.MailingAddressChanged', (e) => e.data.applicationId === firstId);
     expect(changed.data).toMatchObject({ institutionId: A, kind: 'new', changedByStaff: false, mailingAddress: { recipient: '李四' }, previousMailingAddress: { recipient: '范德萨' } });
     // Saving the same address again changes nothing and announces nothing.
@@ -143,7 +143,7 @@ describe('renewals, reminders and address changes (real PostgreSQL + Kafka + Red
     expect(shipped.data.mailingAddress).toMatchObject({ recipient: '王五', street: '长江路3号' });
     const late = await inject('PUT', url, tokenA, { ...firstAddress, recipient: '赵六' });
     expect(late).toMatchObject({ status: 409, body: { code: 'CERTIFICATE_ALREADY_MAILED', message: expect.stringContaining('证书已寄出') } });
-    expect((await inject('GET', `/api/v1/membership/applications/${firstId}`, tokenA)).body.mailingAddress.recipient).toBe('王五');
+    expect((await inject('GET', `/api/v1/membership/applications/${firstId}`, tokenA)).body).toMatchObject({ mailingAddressChangeable: false, mailingAddress: { recipient: '王五' } });
   });
 
   it('a renewal starts from every field of the last confirmation (签收人, address, 发票抬头, 统一社会信用代码)', async () => {

@@ -69,7 +69,9 @@ export class ApplicationsController {
 
   @Get(':id')
   async get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
-    return applicationView(await this.own(p, id));
+    const state = await this.own(p, id);
+    // The portal offers 修改寄送地址 only while it is allowed (until the certificate is shipped).
+    return { ...applicationView(state), mailingAddressChangeable: await this.commands.mailingAddressChangeable(state) };
   }
 
   /**
@@ -137,7 +139,8 @@ export class ApplicationsController {
   async changeMailingAddress(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: MailingAddressDto) {
     await this.own(p, id);
     const mailingAddress = resolveMailingAddress(body);
-    return applicationView(await this.commands.changeMailingAddress(id, mailingAddress, p.sub, isStaff(p)));
+    const changed = await this.commands.changeMailingAddress(id, mailingAddress, p.sub, isStaff(p));
+    return { ...applicationView(changed), mailingAddressChangeable: await this.commands.mailingAddressChangeable(changed) };
   }
 
   @Post(':id/cancellation')

@@ -201,6 +201,16 @@ export class MembershipCommands {
     return { applicationId, status: application.status, ...(application.order ? { amountDueFen: application.order.amountDueFen } : {}) };
   }
 
+  /** Whether 修改寄送地址 is open: confirmed, not cancelled, and the certificate of this application not shipped yet. */
+  async mailingAddressChangeable(state: ApplicationState): Promise<boolean> {
+    if (!state.application || !state.submission) return false;
+    if (state.status === 'submitted' || state.status === 'awaiting_payment') return true;
+    if (state.status !== 'paid') return false;
+    const membershipId = state.application.membershipId ?? (await db.membershipIdOf(this.pool, state.application.institutionId));
+    if (!membershipId) return true;
+    return !(await this.loadMembership(membershipId)).mailedApplicationIds.includes(state.application.applicationId);
+  }
+
   /**
    * 修改寄送地址 after confirmation, until the certificate is shipped: the application records the change (and
    * announces it), and a paid application's certificate, still due, is redirected — both in one transaction, so a
