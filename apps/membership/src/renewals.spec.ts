@@ -209,6 +209,7 @@ describe('renewals, reminders and address changes (real PostgreSQL + Kafka + Red
     const me = await inject('GET', '/api/v1/membership/memberships/me', tokenA);
     expect(me.body).toMatchObject({ status: 'active', validTo: '2026-12-31', currentTerm: { validTo: '2026-12-31' } });
     expect(me.body.renewedTerm).toBeUndefined();
+    expect(me.body.history.terms).toEqual([expect.not.objectContaining({ paymentReversed: true }), expect.objectContaining({ applicationId: renewalId, paymentReversed: true })]);
 
     await h.publish(PaymentOrderPaid, paid(renewalId, renewalOrder, '2026-12-12'));
     await waitPublished('membership.MembershipPaymentRestored', (e) => e.data.orderId === renewalOrder);

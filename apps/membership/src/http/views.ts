@@ -67,7 +67,9 @@ export function membershipView(state: MembershipState, history: StoredEvent[], t
     .filter((e) => e.type === 'MembershipActivated')
     .map((e) => {
       const d = (e as unknown as MembershipActivated).data;
-      return { applicationId: d.applicationId, kind: d.kind, years: d.years, paidOn: d.paidOn, validFrom: d.validFrom, validTo: d.validTo };
+      // A renewal whose payment was reversed (and not paid again) stays in the history, marked as not in force.
+      const reversed = state.reversedTerms.some((t) => t.orderId === d.orderId);
+      return { applicationId: d.applicationId, kind: d.kind, years: d.years, paidOn: d.paidOn, validFrom: d.validFrom, validTo: d.validTo, ...(reversed ? { paymentReversed: true } : {}) };
     });
   const certificates = history
     .filter((e) => e.type === 'CertificateMailed')
