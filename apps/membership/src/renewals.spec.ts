@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InstitutionRegistered, PaymentOrderIssued, PaymentOrderPaid, PaymentReversed, type IntegrationEvent } from '@lsc/contracts';
 import { buildOpenApiDocument } from '@lsc/service-kit';
 import { eventually } from '@lsc/testing';
+import { shanghaiDate, yearOf } from './domain';
 import { startHarness, type Harness } from './testing/harness';
 
 // Response bodies and event payloads are checked field by field with matchers; a loose type keeps the test readable.
@@ -13,11 +14,14 @@ type Json = any;
  * 寄送地址 can be changed until the certificate ships; expiry reminders count real days and know a renewal waiting
  * for payment; a reversed renewal payment takes back only the renewed term.
  *
- * Timeline of institution A: first term paid 2026-03-15 (1 year, ends 2026-12-31); renewal confirmed, then paid
- * 2026-12-10 (2027-01-01 – 2027-12-31); its payment is reversed, then paid again.
+ * Timeline of institution A, relative to today (the views show what is current today): first term paid today (1 year,
+ * ends 31 December of this year); renewal confirmed, then paid today (next calendar year); its payment is reversed,
+ * then paid again. Reminders run as of 8 and 24 December of this year.
  */
 describe('renewals, reminders and address changes (real PostgreSQL + Kafka + Redis)', () => {
   jest.setTimeout(240_000);
+  const today = shanghaiDate(new Date().toISOString());
+  const year = yearOf(today);
   let h: Harness;
   const A = randomUUID();
   const B = randomUUID();
@@ -122,7 +126,7 @@ describe('renewals, reminders and address changes (real PostgreSQL + Kafka + Red
   it('after payment member_admin redirects the certificate still due; once shipped the change is refused with a clear message', async () => {
     const orderId = randomUUID();
     await issue(firstId, A, orderId);
-    await h.publish(PaymentOrderPaid, paid(firstId, orderId, '2026-03-15'));
+    await h.publish(PaymentOrderPaid, paid(firstId, orderId, today));
     membershipId = (await waitPublished('membership.MembershipActivated', (e) => e.data.applicationId === firstId)).data.membershipId;
 
     const url = `/api/v1/membership/applications/${firstId}/mailing-address`;
@@ -171,23 +175,23 @@ describe('renewals, reminders and address changes (real PostgreSQL + Kafka + Red
 
   it('the expiry reminder counts real Shanghai days and, with a renewal awaiting payment, points to it', async () => {
     await issue(renewalId, A, renewalOrder);
-    expect(await lifecycle('2026-12-08')).toEqual({ MembershipExpiring: 1 });
+    expect(await lifecycle(`${year}-12-08`)).toEqual({ MembershipExpiring: 1 });
     const reminder = await waitPublished('membership.MembershipExpiring', (e) => e.data.membershipId === membershipId);
     expect(reminder.schemaVersion).toBe(2);
-    expect(reminder.data).toMatchObject({ validTo: '2026-12-31', daysBefore: 30, daysLeft: 23, pendingRenewal: { applicationId: renewalId, status: 'awaiting_payment', amountDueFen: 100000 } });
+    expect(reminder.data).toMatchObject({ validTo: `${year}-12-31`, daysBefore: 30, daysLeft: 23, pendingRenewal: { applicationId: renewalId, status: 'awaiting_payment', amountDueFen: 100000 } });
   });
 
   it('after the renewal is paid: current term and renewed term apart (me and staff), and no further reminder', async () => {
-    await h.publish(PaymentOrderPaid, paid(renewalId, renewalOrder, '2026-12-10'));
+    await h.publish(PaymentOrderPaid, paid(renewalId, renewalOrder, today));
     await waitPublished('membership.MembershipActivated', (e) => e.data.applicationId === renewalId);
     const me = await inject('GET', '/api/v1/membership/memberships/me', tokenA);
     expect(me.body).toMatchObject({
       status: 'active',
-      memberSince: '2026-03-15',
-      validFrom: '2026-03-15',
-      validTo: '2027-12-31',
-      currentTerm: { validFrom: '2026-03-15', validTo: '2026-12-31' },
-      renewedTerm: { applicationId: renewalId, validFrom: '2027-01-01', validTo: '2027-12-31', years: 1, paidOn: '2026-12-10' },
+      memberSince: today,
+      validFrom: today,
+      validTo: `${year + 1}-12-31`,
+      currentTerm: { validFrom: today, validTo: `${year}-12-31` },
+      renewedTerm: { applicationId: renewalId, validFrom: `${year + 1}-01-01`, validTo: `${year + 1}-12-31`, years: 1, paidOn: today },
     });
     const listed = await eventually(
       async () => {
@@ -196,8 +200,8 @@ describe('renewals, reminders and address changes (real PostgreSQL + Kafka + Red
       },
       { timeoutMs: 30_000, what: 'the renewal in the staff list' },
     );
-    expect(listed).toMatchObject({ validFrom: '2026-03-15', validTo: '2027-12-31', currentTerm: { validTo: '2026-12-31' }, renewedTerm: { validFrom: '2027-01-01', validTo: '2027-12-31' } });
-    expect(await lifecycle('2026-12-24')).toEqual({});
+    expect(listed).toMatchObject({ validFrom: today, validTo: `${year + 1}-12-31`, currentTerm: { validTo: `${year}-12-31` }, renewedTerm: { validFrom: `${year + 1}-01-01`, validTo: `${year + 1}-12-31` } });
+    expect(await lifecycle(`${year}-12-24`)).toEqual({});
   });
 
   it('a reversed renewal payment takes back only the renewed term (with a v2 event saying so); paid again, it is back', async () => {
@@ -205,14 +209,14 @@ describe('renewals, reminders and address changes (real PostgreSQL + Kafka + Red
     await consumed(await h.publish(PaymentReversed, reversal));
     const event = await waitPublished('membership.MembershipPaymentReversed', (e) => e.data.orderId === renewalOrder);
     expect(event.schemaVersion).toBe(2);
-    expect(event.data).toMatchObject({ undone: 'renewal', kind: 'renewal', applicationId: renewalId, status: 'active', termFrom: '2027-01-01', termTo: '2027-12-31', validTo: '2026-12-31', amountFen: 100000 });
+    expect(event.data).toMatchObject({ undone: 'renewal', kind: 'renewal', applicationId: renewalId, status: 'active', termFrom: `${year + 1}-01-01`, termTo: `${year + 1}-12-31`, validTo: `${year}-12-31`, amountFen: 100000 });
     const me = await inject('GET', '/api/v1/membership/memberships/me', tokenA);
-    expect(me.body).toMatchObject({ status: 'active', validTo: '2026-12-31', currentTerm: { validTo: '2026-12-31' } });
+    expect(me.body).toMatchObject({ status: 'active', validTo: `${year}-12-31`, currentTerm: { validTo: `${year}-12-31` } });
     expect(me.body.renewedTerm).toBeUndefined();
     expect(me.body.history.terms).toEqual([expect.not.objectContaining({ paymentReversed: true }), expect.objectContaining({ applicationId: renewalId, paymentReversed: true })]);
 
-    await h.publish(PaymentOrderPaid, paid(renewalId, renewalOrder, '2026-12-12'));
+    await h.publish(PaymentOrderPaid, paid(renewalId, renewalOrder, today));
     await waitPublished('membership.MembershipPaymentRestored', (e) => e.data.orderId === renewalOrder);
-    expect((await inject('GET', '/api/v1/membership/memberships/me', tokenA)).body).toMatchObject({ status: 'active', validTo: '2027-12-31', renewedTerm: { validFrom: '2027-01-01' } });
+    expect((await inject('GET', '/api/v1/membership/memberships/me', tokenA)).body).toMatchObject({ status: 'active', validTo: `${year + 1}-12-31`, renewedTerm: { validFrom: `${year + 1}-01-01` } });
   });
 });
