@@ -7,6 +7,7 @@ import type { BillingConfig } from '../config';
 import { FeeSchedules } from '../fees/fee-schedules';
 import { BillingSchema1764400000000 } from '../migrations/1764400000000-billing-schema';
 import { OrderStreamConflict, PaymentOrders, orderStream, type PaymentToApply } from '../orders/payment-orders';
+import { camt053Document } from '../../test-fixtures/statements/builders';
 import { StatementImporter, statementStream } from './statement-importer';
 
 /**
@@ -214,5 +215,42 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
       '辛大学图书馆目前没有未结订单',
     ]);
     expect(fromParent).toMatchObject({ bank_reference: 'SIB002', status: 'matched', reasons: ['付款账号为已登记的付款账号', '户名与已确认为该单位付款的户名「辛大学」一致', '金额一致'] });
+  });
+
+  it('imports the credits of every statement of a camt.053 file, keeps bank references apart per account, and stores foreign-currency entries as rejected with their statement and entry', async () => {
+    const orderId = await issue('壬市图书馆');
+    const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+    const file = camt053Document('05', [
+      {
+        id: 'CAMT-A',
+        ccy: 'CNY',
+        balances: { opening: '100.00', closing: '6100.00' },
+        entries: [
+          { amount: '6000.00', direction: 'CRDT', booked: { Dt: today }, ref: 'SAME-REF', payer: '壬市图书馆', remark: '壬市图书馆会费' },
+          { amount: '6000.00', ccy: 'EUR', direction: 'CRDT', booked: { Dt: today }, ref: 'EUR-REF', payer: '壬市图书馆', remark: '壬市图书馆会费' },
+        ],
+      },
+      { id: 'CAMT-B', account: '11009988776655', ccy: 'CNY', entries: [{ amount: '88.00', direction: 'CRDT', booked: { Dt: today }, ref: 'SAME-REF', payer: '某某公司', remark: '货款' }] },
+    ]);
+    const importer = new StatementImporter(db.pool, store, orders, { billingTopic: TOPIC });
+    const summary = await importer.import({ content: file, filename: 'two-statements.xml', actor: 'finance-1', correlationId: randomUUID() });
+    expect(summary).toMatchObject({ format: 'camt053', lines: 3, credits: 2, newCredits: 2, duplicates: 0, autoMatched: 1, unmatched: 1, balanceCheck: 'not_available' });
+    expect(summary.statements?.map((s) => [s.id, s.balanceCheck, s.imported, s.rejected])).toEqual([
+      ['CAMT-A', 'ok', 1, 1],
+      ['CAMT-B', 'not_available', 1, 0],
+    ]);
+    const rows = await db.pool.query(`select line_number, bank_reference, dedupe_key, status, allocations from billing_transfers where statement_id = $1 order by line_number`, [summary.statementId]);
+    expect(rows.rows.map((r) => [r.line_number, r.bank_reference, r.dedupe_key, r.status])).toEqual([
+      [1, 'SAME-REF', 'ref:20000006591600105310002:SAME-REF', 'matched'],
+      [3, 'SAME-REF', 'ref:11009988776655:SAME-REF', 'unmatched'],
+    ]);
+    expect(rows.rows[0].allocations).toEqual([{ orderId, amountFen: 600000 }]);
+    const stored = await db.pool.query(`select rejected, balance_check, account_number from billing_statements where statement_id = $1`, [summary.statementId]);
+    expect(stored.rows[0].rejected).toEqual([
+      expect.objectContaining({ lineNumber: 2, reason: '对账单 CAMT-A 第 2 笔（AcctSvcrRef EUR-REF）：币种为 EUR，与账户币种 CNY 不符，未导入，请人工核对', entry: { statementId: 'CAMT-A', index: 2, reference: 'EUR-REF' } }),
+    ]);
+    // The EUR entry paid nothing: the order holds the yuan transfer only.
+    const order = await db.pool.query(`select status, amount_paid_fen from billing_orders where order_id = $1`, [orderId]);
+    expect(order.rows[0]).toEqual({ status: 'paid', amount_paid_fen: '600000' });
   });
 });

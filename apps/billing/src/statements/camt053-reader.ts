@@ -2,7 +2,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { checkBalance } from './balance';
 import { parseDateTime } from './dates';
 import { parseAmountFen } from './money';
-import { RejectedRow, StatementFormatError, UnhashedLine, BalanceCheck } from './types';
+import { BalanceCheck, RejectedRow, StatementFormatError, StatementSection, UnhashedLine } from './types';
 
 /** fast-xml-parser output is untyped JSON; a tiny accessor keeps the walk type-safe without `any`. */
 type Node = { [key: string]: unknown } | string | undefined;
@@ -29,6 +29,9 @@ const text = (node: unknown, ...path: string[]): string => {
   return '';
 };
 
+/** The currency the society's dues are paid in; the only one whose amounts are fen. */
+export const YUAN = 'CNY';
+
 export interface CamtStatement {
   accountNumber?: string;
   openingBalanceFen?: number;
@@ -36,7 +39,13 @@ export interface CamtStatement {
   lines: UnhashedLine[];
   rejected: RejectedRow[];
   balanceCheck: BalanceCheck;
+  statements: StatementSection[];
 }
+
+const currencyOf = (node: unknown): string => {
+  const value = child(node);
+  return value && typeof value === 'object' && typeof value['@_Ccy'] === 'string' ? value['@_Ccy'].trim().toUpperCase() : '';
+};
 
 function balance(stmt: unknown, codes: string[]): number | undefined {
   for (const code of codes) {
@@ -49,7 +58,19 @@ function balance(stmt: unknown, codes: string[]): number | undefined {
   return undefined;
 }
 
-function readEntry(entry: unknown, lineNumber: number): UnhashedLine | { reason: string } {
+/**
+ * Why an entry cannot be read as a payment in yuan, or undefined. The amount of an entry is in its own `Ccy`: a EUR or
+ * CHF amount taken as yuan would pay an order with the wrong sum.
+ */
+function currencyProblem(entryCurrency: string, accountCurrency: string): string | undefined {
+  if (entryCurrency !== accountCurrency) return `币种为 ${entryCurrency}，与账户币种 ${accountCurrency} 不符，未导入，请人工核对`;
+  if (accountCurrency !== YUAN) return `币种为 ${entryCurrency}（外币账户），会费只以人民币结算，未导入，请人工处理`;
+  return undefined;
+}
+
+function readEntry(entry: unknown, lineNumber: number, accountCurrency: string): UnhashedLine | { reason: string } {
+  const currencyReason = currencyProblem(currencyOf(child(entry, 'Amt')) || accountCurrency, accountCurrency);
+  if (currencyReason) return { reason: currencyReason };
   const amountFen = parseAmountFen(text(entry, 'Amt'));
   if (amountFen === null || amountFen <= 0) return { reason: `金额无法识别：${text(entry, 'Amt') || '（空）'}` };
   const indicator = text(entry, 'CdtDbtInd');
@@ -85,6 +106,14 @@ function readEntry(entry: unknown, lineNumber: number): UnhashedLine | { reason:
   };
 }
 
+const entryLabel = (statementId: string, index: number, reference: string): string =>
+  `对账单 ${statementId} 第 ${index} 笔${reference ? `（AcctSvcrRef ${reference}）` : ''}`;
+
+/**
+ * Every `Stmt` of the document (a file may hold several days or several accounts), each entry numbered in document
+ * order across the file. An entry that cannot be read, or is not in yuan, is rejected with the statement, entry and
+ * reason; nothing else of the file is dropped. Balances are checked per statement.
+ */
 export function readCamt053(xml: string): CamtStatement {
   // parseTagValue off: amounts must stay strings so they never pass through a float.
   const parser = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, parseTagValue: false, trimValues: true });
@@ -94,24 +123,68 @@ export function readCamt053(xml: string): CamtStatement {
   } catch {
     throw new StatementFormatError('XML 对账单格式错误，无法解析');
   }
-  const stmt = child(doc, 'Document', 'BkToCstmrStmt', 'Stmt');
-  if (!stmt) throw new StatementFormatError('camt.053 文件中没有 Stmt 对账单节点');
+  const stmts = list(child(doc, 'Document', 'BkToCstmrStmt'), 'Stmt');
+  if (stmts.length === 0) throw new StatementFormatError('camt.053 文件中没有 Stmt 对账单节点');
   const lines: UnhashedLine[] = [];
   const rejected: RejectedRow[] = [];
-  list(stmt, 'Ntry').forEach((entry, i) => {
-    const outcome = readEntry(entry, i + 1);
-    if ('reason' in outcome) rejected.push({ lineNumber: i + 1, reason: outcome.reason, raw: JSON.stringify(entry) });
-    else lines.push(outcome);
+  const statements: StatementSection[] = [];
+  let lineNumber = 0;
+  stmts.forEach((stmt, s) => {
+    const id = text(stmt, 'Id') || `第 ${s + 1} 个`;
+    const accountNumber = text(stmt, 'Acct', 'Id', 'Othr', 'Id') || text(stmt, 'Acct', 'Id', 'IBAN');
+    // Acct/Ccy is optional: the balances' currency, else yuan (the society's dues account).
+    const currency = text(stmt, 'Acct', 'Ccy').toUpperCase() || currencyOf(child(stmt, 'Bal', 'Amt')) || YUAN;
+    const own: UnhashedLine[] = [];
+    const entries = list(stmt, 'Ntry');
+    entries.forEach((entry, i) => {
+      lineNumber++;
+      const outcome = readEntry(entry, lineNumber, currency);
+      if ('reason' in outcome) {
+        const reference = text(entry, 'AcctSvcrRef') || text(entry, 'NtryRef');
+        rejected.push({
+          lineNumber,
+          reason: `${entryLabel(id, i + 1, reference)}：${outcome.reason}`,
+          raw: JSON.stringify(entry),
+          entry: { statementId: id, index: i + 1, ...(reference ? { reference } : {}) },
+        });
+      } else own.push(accountNumber ? { ...outcome, accountNumber } : outcome);
+    });
+    // A foreign-currency statement's balances are no amounts in fen.
+    const openingBalanceFen = currency === YUAN ? balance(stmt, ['OPBD', 'PRCD']) : undefined;
+    const closingBalanceFen = currency === YUAN ? balance(stmt, ['CLBD']) : undefined;
+    statements.push({
+      id,
+      ...(accountNumber ? { accountNumber } : {}),
+      currency,
+      ...(openingBalanceFen !== undefined ? { openingBalanceFen } : {}),
+      ...(closingBalanceFen !== undefined ? { closingBalanceFen } : {}),
+      entries: entries.length,
+      imported: own.length,
+      rejected: entries.length - own.length,
+      balanceCheck: checkBalance(own, openingBalanceFen, closingBalanceFen),
+    });
+    lines.push(...own);
   });
-  const accountNumber = text(stmt, 'Acct', 'Id', 'Othr', 'Id') || text(stmt, 'Acct', 'Id', 'IBAN');
-  const openingBalanceFen = balance(stmt, ['OPBD', 'PRCD']);
-  const closingBalanceFen = balance(stmt, ['CLBD']);
+  return { ...fileFacts(statements), lines, rejected, statements };
+}
+
+/**
+ * The file's account and balances: one statement's own; for several of one account that follow each other (each
+ * opening where the previous closed), the first opening and the last closing. The file's check is the worst of its
+ * statements': one mismatch flags the file.
+ */
+function fileFacts(statements: StatementSection[]): Pick<CamtStatement, 'accountNumber' | 'openingBalanceFen' | 'closingBalanceFen' | 'balanceCheck'> {
+  const accounts = [...new Set(statements.map((s) => s.accountNumber).filter((a): a is string => a !== undefined))];
+  const checks = statements.map((s) => s.balanceCheck);
+  const balanceCheck: BalanceCheck = checks.includes('mismatch') ? 'mismatch' : checks.every((c) => c === 'ok') ? 'ok' : 'not_available';
+  const chained =
+    accounts.length <= 1 &&
+    statements.every((s, i) => s.openingBalanceFen !== undefined && s.closingBalanceFen !== undefined && (i === 0 || s.openingBalanceFen === statements[i - 1].closingBalanceFen));
+  const first = statements[0];
+  const last = statements[statements.length - 1];
   return {
-    ...(accountNumber ? { accountNumber } : {}),
-    ...(openingBalanceFen !== undefined ? { openingBalanceFen } : {}),
-    ...(closingBalanceFen !== undefined ? { closingBalanceFen } : {}),
-    lines,
-    rejected,
-    balanceCheck: checkBalance(lines, openingBalanceFen, closingBalanceFen),
+    ...(accounts.length > 0 ? { accountNumber: accounts.join('、') } : {}),
+    ...(chained ? { openingBalanceFen: first.openingBalanceFen, closingBalanceFen: last.closingBalanceFen } : {}),
+    balanceCheck,
   };
 }
