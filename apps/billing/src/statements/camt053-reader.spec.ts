@@ -89,4 +89,45 @@ describe('camt.053 balances and currencies', () => {
     expect(result.statements?.[0]).toMatchObject({ currency: 'USD', rejected: 1 });
     expect(result.rejected[0].reason).toBe('对账单 U 第 1 笔：币种为 USD（外币账户），会费只以人民币结算，未导入，请人工处理');
   });
+
+  it.each(CAMT_053_VERSIONS)('001.%s: splits a batch booking into its transactions, and rejects one it cannot split or that is not booked', async (version) => {
+    const batch = (amounts: Array<string | undefined>, ref: string) => ({
+      amount: '9000.00',
+      direction: 'CRDT' as const,
+      booked: { Dt: '2026-09-05' },
+      ref,
+      transactions: [
+        { amount: amounts[0], payer: '河北省图书馆', remark: '河北省图书馆会费' },
+        { amount: amounts[1], ref: 'T-2', payer: '山西省图书馆', remark: '山西省图书馆会费' },
+      ],
+    });
+    const result = await parseStatement(
+      camt053Document(version, [
+        {
+          id: 'B',
+          ccy: 'CNY',
+          // Three booked entries of 9000.00; the pending one is not in the booked balance.
+          balances: { opening: '0.00', closing: '27000.00' },
+          entries: [
+            batch(['6000.00', '3000.00'], 'BATCH-1'),
+            batch(['6000.00', '2000.00'], 'BATCH-2'),
+            batch([undefined, undefined], 'BATCH-3'),
+            { amount: '50.00', direction: 'CRDT', status: 'PDNG', booked: { Dt: '2026-09-05' }, ref: 'P1', payer: '某人', remark: '会费' },
+          ],
+        },
+      ]),
+    );
+    expect(result.lines.map((l) => [l.lineNumber, l.amountFen, l.payerName, l.remark, l.bankReference])).toEqual([
+      [1, 600000, '河北省图书馆', '河北省图书馆会费', 'BATCH-1/1'],
+      [2, 300000, '山西省图书馆', '山西省图书馆会费', 'T-2'],
+    ]);
+    const why = '明细金额缺失或合计与入账金额不符，无法逐笔拆分，未导入，请人工处理';
+    expect(result.rejected.map((r) => [r.lineNumber, r.reason])).toEqual([
+      [3, `对账单 B 第 2 笔（AcctSvcrRef BATCH-2）：批量入账含 2 笔明细，${why}`],
+      [4, `对账单 B 第 3 笔（AcctSvcrRef BATCH-3）：批量入账含 2 笔明细，${why}`],
+      [5, '对账单 B 第 4 笔（AcctSvcrRef P1）：记账状态为 PDNG（尚未入账），未导入'],
+    ]);
+    // Two booked entries could not be imported: the statement does not balance, and is flagged.
+    expect(result.statements?.[0]).toMatchObject({ entries: 4, imported: 2, rejected: 3, balanceCheck: 'mismatch' });
+  });
 });

@@ -68,8 +68,46 @@ function currencyProblem(entryCurrency: string, accountCurrency: string): string
   return undefined;
 }
 
-function readEntry(entry: unknown, lineNumber: number, accountCurrency: string): UnhashedLine | { reason: string } {
-  const currencyReason = currencyProblem(currencyOf(child(entry, 'Amt')) || accountCurrency, accountCurrency);
+/** A transaction's own amount: `TxDtls/Amt` from 001.03, `AmtDtls/TxAmt/Amt` in every version. */
+const transactionAmount = (tx: unknown): unknown => child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt');
+
+interface Counterparty {
+  payerName: string;
+  payerAccount: string;
+  payerBank?: string;
+  remark: string;
+  bankReference?: string;
+}
+
+function counterpartyOf(tx: unknown, entry: unknown, credit: boolean, reference: string): Counterparty {
+  const party = credit ? 'Dbtr' : 'Cdtr';
+  const agent = credit ? 'DbtrAgt' : 'CdtrAgt';
+  const payerName = text(tx, 'RltdPties', party, 'Nm') || text(tx, 'RltdPties', party, 'Pty', 'Nm');
+  const payerAccount =
+    text(tx, 'RltdPties', `${party}Acct`, 'Id', 'Othr', 'Id') || text(tx, 'RltdPties', `${party}Acct`, 'Id', 'IBAN');
+  const payerBank = text(tx, 'RltdAgts', agent, 'FinInstnId', 'Nm') || text(tx, 'RltdAgts', agent, 'FinInstnId', 'BICFI');
+  const remark =
+    list(child(tx, 'RmtInf'), 'Ustrd').map((u) => text({ u }, 'u')).join(' ').trim() || text(entry, 'AddtlNtryInf');
+  const bankReference = reference || text(tx, 'Refs', 'AcctSvcrRef') || text(tx, 'Refs', 'EndToEndId');
+  return {
+    payerName,
+    payerAccount,
+    ...(payerBank ? { payerBank } : {}),
+    remark,
+    ...(bankReference && bankReference !== 'NOTPROVIDED' ? { bankReference } : {}),
+  };
+}
+
+/**
+ * One line per entry; a batch booking (one entry, several `TxDtls`, e.g. a collective transfer of several payers) one
+ * line per transaction, when their amounts add up to the entry's — otherwise the entry is rejected, never read as one
+ * payer's payment.
+ */
+function readEntry(entry: unknown, accountCurrency: string): UnhashedLine[] | { reason: string } {
+  const status = text(entry, 'Sts') || text(entry, 'Sts', 'Cd');
+  if (status !== '' && status !== 'BOOK') return { reason: `记账状态为 ${status}（尚未入账），未导入` };
+  const entryCurrency = currencyOf(child(entry, 'Amt')) || accountCurrency;
+  const currencyReason = currencyProblem(entryCurrency, accountCurrency);
   if (currencyReason) return { reason: currencyReason };
   const amountFen = parseAmountFen(text(entry, 'Amt'));
   if (amountFen === null || amountFen <= 0) return { reason: `金额无法识别：${text(entry, 'Amt') || '（空）'}` };
@@ -80,30 +118,35 @@ function readEntry(entry: unknown, lineNumber: number, accountCurrency: string):
   const dateTime = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(booking);
   const parsed = dateTime ? parseDateTime(`${dateTime[1]} ${dateTime[2]}`) : parseDateTime(booking);
   if (!parsed) return { reason: `记账日期无法识别：${booking || '（空）'}` };
-  const tx = child(entry, 'NtryDtls', 'TxDtls');
-  const party = indicator === 'CRDT' ? 'Dbtr' : 'Cdtr';
-  const agent = indicator === 'CRDT' ? 'DbtrAgt' : 'CdtrAgt';
-  const payerName = text(tx, 'RltdPties', party, 'Nm') || text(tx, 'RltdPties', party, 'Pty', 'Nm');
-  const payerAccount =
-    text(tx, 'RltdPties', `${party}Acct`, 'Id', 'Othr', 'Id') || text(tx, 'RltdPties', `${party}Acct`, 'Id', 'IBAN');
-  const payerBank = text(tx, 'RltdAgts', agent, 'FinInstnId', 'Nm') || text(tx, 'RltdAgts', agent, 'FinInstnId', 'BICFI');
-  const remark =
-    list(child(tx, 'RmtInf'), 'Ustrd').map((u) => text({ u }, 'u')).join(' ').trim() || text(entry, 'AddtlNtryInf');
-  if (payerName === '' && remark === '') return { reason: '缺少对方户名和附言，无法识别付款方' };
-  const bankReference = text(entry, 'AcctSvcrRef') || text(tx, 'Refs', 'AcctSvcrRef') || text(tx, 'Refs', 'EndToEndId');
   const offset = /([+-]\d{2}:\d{2}|Z)$/.exec(booking)?.[1];
-  return {
-    lineNumber,
+  const common = {
+    lineNumber: 0,
     bookedOn: parsed.date,
     ...(parsed.time ? { bookedAt: `${parsed.date}T${parsed.time}${offset === undefined || offset === 'Z' ? '+08:00' : offset}` } : {}),
-    direction: indicator === 'CRDT' ? 'credit' : 'debit',
-    amountFen,
-    payerName,
-    payerAccount,
-    ...(payerBank ? { payerBank } : {}),
-    remark,
-    ...(bankReference && bankReference !== 'NOTPROVIDED' ? { bankReference } : {}),
+    direction: indicator === 'CRDT' ? ('credit' as const) : ('debit' as const),
   };
+  const reference = text(entry, 'AcctSvcrRef');
+  const transactions = list(entry, 'NtryDtls').flatMap((d) => list(d, 'TxDtls'));
+  if (transactions.length <= 1) {
+    const party = counterpartyOf(transactions[0], entry, indicator === 'CRDT', reference);
+    if (party.payerName === '' && party.remark === '') return { reason: '缺少对方户名和附言，无法识别付款方' };
+    return [{ ...common, amountFen, ...party }];
+  }
+  const amounts = transactions.map((tx) => {
+    const amount = transactionAmount(tx);
+    return (currencyOf(amount) || entryCurrency) === entryCurrency ? parseAmountFen(text(amount)) : null;
+  });
+  if (amounts.some((a) => a === null || a <= 0) || amounts.reduce((sum: number, a) => sum + (a ?? 0), 0) !== amountFen) {
+    return { reason: `批量入账含 ${transactions.length} 笔明细，明细金额缺失或合计与入账金额不符，无法逐笔拆分，未导入，请人工处理` };
+  }
+  const lines: UnhashedLine[] = [];
+  for (const [j, tx] of transactions.entries()) {
+    // Each transaction of the batch needs its own reference: the entry's is shared by all of them.
+    const party = counterpartyOf(tx, {}, indicator === 'CRDT', text(tx, 'Refs', 'AcctSvcrRef') || (reference ? `${reference}/${j + 1}` : ''));
+    if (party.payerName === '' && party.remark === '') return { reason: `批量入账第 ${j + 1} 笔明细缺少对方户名和附言，无法识别付款方，未导入` };
+    lines.push({ ...common, amountFen: amounts[j]!, ...party });
+  }
+  return lines;
 }
 
 const entryLabel = (statementId: string, index: number, reference: string): string =>
@@ -136,10 +179,11 @@ export function readCamt053(xml: string): CamtStatement {
     const currency = text(stmt, 'Acct', 'Ccy').toUpperCase() || currencyOf(child(stmt, 'Bal', 'Amt')) || YUAN;
     const own: UnhashedLine[] = [];
     const entries = list(stmt, 'Ntry');
+    const rejectedBefore = rejected.length;
     entries.forEach((entry, i) => {
-      lineNumber++;
-      const outcome = readEntry(entry, lineNumber, currency);
+      const outcome = readEntry(entry, currency);
       if ('reason' in outcome) {
+        lineNumber++;
         const reference = text(entry, 'AcctSvcrRef') || text(entry, 'NtryRef');
         rejected.push({
           lineNumber,
@@ -147,7 +191,7 @@ export function readCamt053(xml: string): CamtStatement {
           raw: JSON.stringify(entry),
           entry: { statementId: id, index: i + 1, ...(reference ? { reference } : {}) },
         });
-      } else own.push(accountNumber ? { ...outcome, accountNumber } : outcome);
+      } else for (const line of outcome) own.push({ ...line, lineNumber: ++lineNumber, ...(accountNumber ? { accountNumber } : {}) });
     });
     // A foreign-currency statement's balances are no amounts in fen.
     const openingBalanceFen = currency === YUAN ? balance(stmt, ['OPBD', 'PRCD']) : undefined;
@@ -160,7 +204,7 @@ export function readCamt053(xml: string): CamtStatement {
       ...(closingBalanceFen !== undefined ? { closingBalanceFen } : {}),
       entries: entries.length,
       imported: own.length,
-      rejected: entries.length - own.length,
+      rejected: rejected.length - rejectedBefore,
       balanceCheck: checkBalance(own, openingBalanceFen, closingBalanceFen),
     });
     lines.push(...own);

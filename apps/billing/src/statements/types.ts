@@ -2,7 +2,10 @@
 export type Direction = 'credit' | 'debit';
 
 export interface StatementLine {
-  /** Line (CSV/XLSX row) or entry index (camt.053) in the source file, 1-based. */
+  /**
+   * Position in the source file, 1-based: the CSV/XLSX row; for camt.053 the entry counted across all statements of
+   * the file (each transaction of a batch-booked entry counted as one).
+   */
   lineNumber: number;
   /** Wall-clock booking date in Asia/Shanghai, YYYY-MM-DD. */
   bookedOn: string;
@@ -42,6 +45,7 @@ export interface StatementSection {
   /** Absent when the statement gives none, or is not in yuan (its balances are no amounts in fen). */
   openingBalanceFen?: number;
   closingBalanceFen?: number;
+  /** `Ntry` elements; `imported` counts lines (a batch-booked entry gives one per transaction), `rejected` entries. */
   entries: number;
   imported: number;
   rejected: number;

@@ -46,6 +46,10 @@ export interface CamtEntry {
   remark?: string;
   /** Text of AddtlNtryInf, for entries without NtryDtls (bank fees). */
   info?: string;
+  /** BOOK when omitted. */
+  status?: string;
+  /** A batch booking: one TxDtls each (amount omitted: the transaction carries none). */
+  transactions?: Array<{ amount?: string; ref?: string; payer: string; remark: string }>;
 }
 
 export interface CamtStmt {
@@ -70,15 +74,20 @@ export function camt053Document(version: (typeof CAMT_053_VERSIONS)[number], sta
   const entry = (e: CamtEntry): string => {
     const ccy = e.ccy ?? 'CNY';
     const booked = e.booked ? `<BookgDt>${'Dt' in e.booked ? `<Dt>${e.booked.Dt}</Dt>` : `<DtTm>${e.booked.DtTm}</DtTm>`}</BookgDt>` : '';
-    const details =
-      e.payer === undefined && e.remark === undefined
+    const batch = (t: NonNullable<CamtEntry['transactions']>[number]): string =>
+      `<TxDtls><Refs>${t.ref ? `<AcctSvcrRef>${t.ref}</AcctSvcrRef>` : ''}<EndToEndId>NOTPROVIDED</EndToEndId></Refs>` +
+      `${t.amount === undefined ? '' : v >= 3 ? `<Amt Ccy="${ccy}">${t.amount}</Amt>` : `<AmtDtls><TxAmt><Amt Ccy="${ccy}">${t.amount}</Amt></TxAmt></AmtDtls>`}` +
+      `<RltdPties>${party(t.payer)}</RltdPties><RmtInf><Ustrd>${t.remark}</Ustrd></RmtInf></TxDtls>`;
+    const details = e.transactions
+      ? `<NtryDtls><Btch><NbOfTxs>${e.transactions.length}</NbOfTxs></Btch>${e.transactions.map(batch).join('')}</NtryDtls>`
+      : e.payer === undefined && e.remark === undefined
         ? ''
         : `<NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>${v >= 3 ? `<Amt Ccy="${ccy}">${e.amount}</Amt><CdtDbtInd>${e.direction}</CdtDbtInd>` : ''}` +
           `${e.payer === undefined ? '' : `<RltdPties>${party(e.payer)}${e.payerAccount ? `<DbtrAcct><Id><Othr><Id>${e.payerAccount}</Id></Othr></Id></DbtrAcct>` : ''}</RltdPties>`}` +
           `${e.remark === undefined ? '' : `<RmtInf><Ustrd>${e.remark}</Ustrd></RmtInf>`}</TxDtls></NtryDtls>`;
     return (
       `<Ntry>${e.ref ? `<NtryRef>${e.ref}</NtryRef>` : ''}<Amt Ccy="${ccy}">${e.amount}</Amt><CdtDbtInd>${e.direction}</CdtDbtInd>` +
-      `${v >= 8 ? '<Sts><Cd>BOOK</Cd></Sts>' : '<Sts>BOOK</Sts>'}${booked}${e.valueDate ? `<ValDt><Dt>${e.valueDate}</Dt></ValDt>` : ''}` +
+      `${v >= 8 ? `<Sts><Cd>${e.status ?? 'BOOK'}</Cd></Sts>` : `<Sts>${e.status ?? 'BOOK'}</Sts>`}${booked}${e.valueDate ? `<ValDt><Dt>${e.valueDate}</Dt></ValDt>` : ''}` +
       `${e.ref ? `<AcctSvcrRef>${e.ref}</AcctSvcrRef>` : ''}<BkTxCd/>${details}${e.info ? `<AddtlNtryInf>${e.info}</AddtlNtryInf>` : ''}</Ntry>`
     );
   };
