@@ -149,8 +149,11 @@ function readEntry(entry: unknown, accountCurrency: string): UnhashedLine[] | { 
   return lines;
 }
 
-const entryLabel = (statementId: string, index: number, reference: string): string =>
-  `对账单 ${statementId} 第 ${index} 笔${reference ? `（AcctSvcrRef ${reference}）` : ''}`;
+/** Where an entry is, in the words finance finds it by: the statement's id, the entry's position, the bank's reference. */
+function entryLocation(entry: unknown, statementId: string, index: number): { label: string; reference?: string } {
+  const [tag, reference] = text(entry, 'AcctSvcrRef') ? ['AcctSvcrRef', text(entry, 'AcctSvcrRef')] : ['NtryRef', text(entry, 'NtryRef')];
+  return { label: `对账单 ${statementId} 第 ${index} 笔${reference ? `（${tag} ${reference}）` : ''}`, ...(reference ? { reference } : {}) };
+}
 
 /**
  * Every `Stmt` of the document (a file may hold several days or several accounts), each entry numbered in document
@@ -184,10 +187,10 @@ export function readCamt053(xml: string): CamtStatement {
       const outcome = readEntry(entry, currency);
       if ('reason' in outcome) {
         lineNumber++;
-        const reference = text(entry, 'AcctSvcrRef') || text(entry, 'NtryRef');
+        const { label, reference } = entryLocation(entry, id, i + 1);
         rejected.push({
           lineNumber,
-          reason: `${entryLabel(id, i + 1, reference)}：${outcome.reason}`,
+          reason: `${label}：${outcome.reason}`,
           raw: JSON.stringify(entry),
           entry: { statementId: id, index: i + 1, ...(reference ? { reference } : {}) },
         });
@@ -207,7 +210,8 @@ export function readCamt053(xml: string): CamtStatement {
       rejected: rejected.length - rejectedBefore,
       balanceCheck: checkBalance(own, openingBalanceFen, closingBalanceFen),
     });
-    lines.push(...own);
+    // Not push(...own): a statement of 100,000+ entries would exceed the engine's argument limit.
+    for (const line of own) lines.push(line);
   });
   return { ...fileFacts(statements), lines, rejected, statements };
 }
