@@ -7,6 +7,7 @@ import type { BillingConfig } from '../config';
 import { FeeSchedules } from '../fees/fee-schedules';
 import { BillingSchema1764400000000 } from '../migrations/1764400000000-billing-schema';
 import { OrderStreamConflict, PaymentOrders, orderStream, type PaymentToApply } from '../orders/payment-orders';
+import { camt053Document } from '../../test-fixtures/statements/builders';
 import { StatementImporter, statementStream } from './statement-importer';
 
 /**
@@ -186,5 +187,70 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
     expect(unrelated.schemaVersion).toBe(2);
     expect(unrelated.data).toMatchObject({ bankReference: 'DUP003', notes: ['未找到匹配的订单'] });
     expect(unrelated.data).not.toHaveProperty('possibleDuplicateOf');
+  });
+
+  it('sends a credit from another registered institution’s account to review naming both, and says a learned payer name is one (not the institution’s name)', async () => {
+    const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+    // 辛大学图书馆 is a member whose order is settled (no open order); 辛大学医学图书馆 has one, and finance once
+    // confirmed that 辛大学 pays for it from account 6222000077770001.
+    const sibling = await issue('辛大学图书馆');
+    await withTransaction(db.pool, (client) => orders.applyPayments([{ orderId: sibling, transferId: randomUUID(), amountFen: 600000, matchId: randomUUID(), bookedOn: today }], meta(), client));
+    const library = await issue('辛大学医学图书馆');
+    const { institution_id: libraryInstitution } = (await db.pool.query(`select institution_id from billing_orders where order_id = $1`, [library])).rows[0];
+    await withTransaction(db.pool, (client) => orders.learnPayer(client, libraryInstitution, '辛大学', '6222000077770001'));
+    const csv = [
+      '交易日期,交易流水号,收入金额,支出金额,对方单位名称,对方账号,用途',
+      `${today},SIB001,6000.00,,辛大学图书馆,6222000077770009,辛大学医学图书馆会费`,
+      `${today},SIB002,6000.00,,辛大学,6222000077770001,会费`,
+    ].join('\r\n');
+    const importer = new StatementImporter(db.pool, store, orders, { billingTopic: TOPIC });
+    const summary = await importer.import({ content: Buffer.from(csv), filename: 'sibling.csv', actor: 'finance-1', correlationId: randomUUID() });
+    expect(summary).toMatchObject({ newCredits: 2, autoMatched: 1, suggested: 1 });
+    const rows = await db.pool.query(`select bank_reference, status, candidates, notes, reasons from billing_transfers where statement_id = $1 order by line_number`, [summary.statementId]);
+    const [fromSibling, fromParent] = rows.rows;
+    expect(fromSibling).toMatchObject({ bank_reference: 'SIB001', status: 'suggested' });
+    expect(fromSibling.candidates.map((c: { orderId: string }) => c.orderId)).toEqual([library]);
+    expect(fromSibling.notes).toEqual([
+      '付款户名「辛大学图书馆」是另一已登记单位（辛大学图书馆），而附言等信息指向「辛大学医学图书馆」：需人工确认这笔款项归属哪家单位',
+      '辛大学图书馆目前没有未结订单',
+    ]);
+    expect(fromParent).toMatchObject({ bank_reference: 'SIB002', status: 'matched', reasons: ['付款账号为已登记的付款账号', '户名与已确认为该单位付款的户名「辛大学」一致', '金额一致'] });
+  });
+
+  it('imports the credits of every statement of a camt.053 file, keeps bank references apart per account, and stores foreign-currency entries as rejected with their statement and entry', async () => {
+    const orderId = await issue('壬市图书馆');
+    const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+    const file = camt053Document('05', [
+      {
+        id: 'CAMT-A',
+        ccy: 'CNY',
+        balances: { opening: '100.00', closing: '6100.00' },
+        entries: [
+          { amount: '6000.00', direction: 'CRDT', booked: { Dt: today }, ref: 'SAME-REF', payer: '壬市图书馆', remark: '壬市图书馆会费' },
+          { amount: '6000.00', ccy: 'EUR', direction: 'CRDT', booked: { Dt: today }, ref: 'EUR-REF', payer: '壬市图书馆', remark: '壬市图书馆会费' },
+        ],
+      },
+      { id: 'CAMT-B', account: '11009988776655', ccy: 'CNY', entries: [{ amount: '88.00', direction: 'CRDT', booked: { Dt: today }, ref: 'SAME-REF', payer: '某某公司', remark: '货款' }] },
+    ]);
+    const importer = new StatementImporter(db.pool, store, orders, { billingTopic: TOPIC });
+    const summary = await importer.import({ content: file, filename: 'two-statements.xml', actor: 'finance-1', correlationId: randomUUID() });
+    expect(summary).toMatchObject({ format: 'camt053', lines: 3, credits: 2, newCredits: 2, duplicates: 0, autoMatched: 1, unmatched: 1, balanceCheck: 'not_available' });
+    expect(summary.statements?.map((s) => [s.id, s.balanceCheck, s.imported, s.rejected])).toEqual([
+      ['CAMT-A', 'ok', 1, 1],
+      ['CAMT-B', 'not_available', 1, 0],
+    ]);
+    const rows = await db.pool.query(`select line_number, bank_reference, dedupe_key, status, allocations from billing_transfers where statement_id = $1 order by line_number`, [summary.statementId]);
+    expect(rows.rows.map((r) => [r.line_number, r.bank_reference, r.dedupe_key, r.status])).toEqual([
+      [1, 'SAME-REF', 'ref:20000006591600105310002:SAME-REF', 'matched'],
+      [3, 'SAME-REF', 'ref:11009988776655:SAME-REF', 'unmatched'],
+    ]);
+    expect(rows.rows[0].allocations).toEqual([{ orderId, amountFen: 600000 }]);
+    const stored = await db.pool.query(`select rejected, balance_check, account_number from billing_statements where statement_id = $1`, [summary.statementId]);
+    expect(stored.rows[0].rejected).toEqual([
+      expect.objectContaining({ lineNumber: 2, reason: '对账单 CAMT-A 第 2 笔（AcctSvcrRef EUR-REF）：币种为 EUR，与账户币种 CNY 不符，未导入，请人工核对', entry: { statementId: 'CAMT-A', index: 2, reference: 'EUR-REF' } }),
+    ]);
+    // The EUR entry paid nothing: the order holds the yuan transfer only.
+    const order = await db.pool.query(`select status, amount_paid_fen from billing_orders where order_id = $1`, [orderId]);
+    expect(order.rows[0]).toEqual({ status: 'paid', amount_paid_fen: '600000' });
   });
 });

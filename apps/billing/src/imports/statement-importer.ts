@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { TransferV1 } from '@lsc/contracts';
 import { copyInto, isUniqueViolation, MultiStreamEventStore, withTransaction, type NewEvent, type OutboxMessage, type PostgresEventStore } from '@lsc/event-sourcing';
 import { OrderStreamConflict, type PaymentOrders, type PaymentToApply } from '../orders/payment-orders';
-import { createDuplicateFinder, createReconciler, DUPLICATE_LOOKBACK_DAYS, NO_MATCH_NOTE, type MatchDecision, type OpenOrder, type PossibleDuplicate, type ScoredCandidate } from '../reconciliation';
+import { createDuplicateFinder, createReconciler, DUPLICATE_LOOKBACK_DAYS, NO_MATCH_NOTE, type MatchDecision, type OpenOrder, type PossibleDuplicate, type RegisteredInstitution, type ScoredCandidate } from '../reconciliation';
 import { billingUpcasters } from '../upcasters';
 import { parseStatement, type StatementLine, type StatementParseResult } from '../statements';
 import { paymentMatchedMessage, transferImportedMessage, transferPayload, transferUnmatchedMessage, unmatchedPayload } from './transfer-messages';
@@ -29,6 +29,8 @@ export interface ImportSummary {
   duplicates: number;
   debitsIgnored: number;
   rejected: StatementParseResult['rejected'];
+  /** camt.053: each statement of the file with its own balance check. */
+  statements?: StatementParseResult['statements'];
   autoMatched: number;
   suggested: number;
   unmatched: number;
@@ -51,7 +53,7 @@ export const statementStream = (statementId: string): string => `statement-${sta
  * (scoped to the account), otherwise the parser's content hash does. The unique constraint enforces it.
  */
 export function dedupeKey(line: StatementLine, accountNumber?: string): string {
-  return line.bankReference ? `ref:${accountNumber ?? ''}:${line.bankReference}` : `hash:${line.contentHash}`;
+  return line.bankReference ? `ref:${line.accountNumber ?? accountNumber ?? ''}:${line.bankReference}` : `hash:${line.contentHash}`;
 }
 
 interface Planned {
@@ -67,6 +69,8 @@ interface Planned {
 interface OrdersForMatching {
   open: OpenOrder[];
   recentlySettled: OpenOrder[];
+  /** Members and applicants without an open order: a payer that is one of them is not booked silently to another. */
+  otherInstitutions: RegisteredInstitution[];
 }
 
 const statusOf = (d: MatchDecision): 'matched' | 'suggested' | 'unmatched' => (d.kind === 'auto' ? 'matched' : d.kind === 'suggest' ? 'suggested' : 'unmatched');
@@ -130,9 +134,13 @@ export class StatementImporter {
 
   private async loadOrders(): Promise<OrdersForMatching> {
     const started = performance.now();
-    const [open, recentlySettled] = await Promise.all([this.orders.openOrders(this.pool), this.orders.recentlySettledOrders(this.pool, DUPLICATE_LOOKBACK_DAYS)]);
+    const [open, recentlySettled, otherInstitutions] = await Promise.all([
+      this.orders.openOrders(this.pool),
+      this.orders.recentlySettledOrders(this.pool, DUPLICATE_LOOKBACK_DAYS),
+      this.orders.registeredInstitutionsWithoutOpenOrder(this.pool),
+    ]);
     this.options.onStage?.('orders', performance.now() - started);
-    return { open, recentlySettled };
+    return { open, recentlySettled, otherInstitutions };
   }
 
   async importParsed(input: ImportInput, parsed: StatementParseResult, ordersForMatching: Promise<OrdersForMatching> = this.loadOrders()): Promise<ImportSummary> {
@@ -142,7 +150,7 @@ export class StatementImporter {
     const orders = await ordersForMatching;
     let mark = performance.now();
     const reconcilerOptions = this.options.autoThreshold === undefined ? {} : { autoThreshold: this.options.autoThreshold };
-    const reconciler = createReconciler(orders.open, reconcilerOptions);
+    const reconciler = createReconciler(orders.open, reconcilerOptions, orders.otherInstitutions);
     const duplicates = createDuplicateFinder(orders.recentlySettled, reconcilerOptions);
     this.options.onStage?.('index', performance.now() - mark);
     const summary: ImportSummary = {
@@ -157,6 +165,7 @@ export class StatementImporter {
       duplicates: 0,
       debitsIgnored: parsed.lines.length - credits.length,
       rejected: parsed.rejected,
+      ...(parsed.statements ? { statements: parsed.statements } : {}),
       autoMatched: 0,
       suggested: 0,
       unmatched: 0,

@@ -7,7 +7,7 @@ import { CONFIG } from '@lsc/service-kit';
 import type { BillingConfig } from '../config';
 import { paymentOrderDecider, quote, shanghaiDate, toIntegrationEvents, type PaymentOrderCommand, type PaymentOrderEvent, type PaymentOrderState } from '../domain';
 import { FeeSchedules } from '../fees/fee-schedules';
-import { makePaymentCode, type OpenOrder } from '../reconciliation';
+import { makePaymentCode, type OpenOrder, type RegisteredInstitution } from '../reconciliation';
 import { fen } from '../shared';
 import { billingUpcasters } from '../upcasters';
 
@@ -199,11 +199,12 @@ export class PaymentOrders {
 
   private async ordersForMatching(db: Queryable, where: string, params: unknown[] = []): Promise<OpenOrder[]> {
     const r = await db.query<{
-      order_id: string; institution_id: string; name: string; aliases: string[] | null; accounts: string[] | null;
+      order_id: string; institution_id: string; name: string; aliases: string[] | null; payer_names: string[] | null; accounts: string[] | null;
       amount_due_fen: string; amount_paid_fen: string; fee_per_year_fen: string; years: number; payment_code: string; issued_on: string;
     }>(`
       select o.order_id, o.institution_id, coalesce(i.name, o.institution_name) as name,
-             (select array_agg(a.alias) from billing_aliases a where a.institution_id = o.institution_id) as aliases,
+             (select array_agg(a.alias) from billing_aliases a where a.institution_id = o.institution_id and a.source <> 'confirmed_payer') as aliases,
+             (select array_agg(a.alias) from billing_aliases a where a.institution_id = o.institution_id and a.source = 'confirmed_payer') as payer_names,
              (select array_agg(p.account) from billing_payer_accounts p where p.institution_id = o.institution_id) as accounts,
              o.amount_due_fen, o.amount_paid_fen, o.fee_per_year_fen, o.years, o.payment_code, to_char(o.issued_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as issued_on
         from billing_orders o left join billing_institutions i on i.institution_id = o.institution_id
@@ -214,6 +215,8 @@ export class PaymentOrders {
       institutionName: row.name,
       aliases: (row.aliases ?? []).filter((a) => a !== row.name),
       knownPayerAccounts: row.accounts ?? [],
+      // Learned from confirmed matches: who pays for the institution, which reasons must not call its name.
+      knownPayerNames: (row.payer_names ?? []).filter((a) => a !== row.name),
       amountDueFen: fen(row.amount_due_fen),
       amountPaidFen: fen(row.amount_paid_fen),
       feePerYearFen: fen(row.fee_per_year_fen),
@@ -221,6 +224,19 @@ export class PaymentOrders {
       paymentCode: row.payment_code,
       issuedOn: row.issued_on,
     }));
+  }
+
+  /**
+   * Institutions billing knows (they applied; renamed ones under their current name) that have no open order, with
+   * their former names: a payer account name equal to one of them is another member or applicant paying.
+   */
+  async registeredInstitutionsWithoutOpenOrder(db: Queryable): Promise<RegisteredInstitution[]> {
+    const r = await db.query<{ institution_id: string; name: string; aliases: string[] | null }>(`
+      select i.institution_id, i.name,
+             (select array_agg(a.alias) from billing_aliases a where a.institution_id = i.institution_id and a.source <> 'confirmed_payer') as aliases
+        from billing_institutions i
+       where not exists (select 1 from billing_orders o where o.institution_id = i.institution_id and o.status in ('unpaid', 'partially_paid'))`);
+    return r.rows.map((row) => ({ institutionId: row.institution_id, name: row.name, aliases: (row.aliases ?? []).filter((a) => a !== row.name) }));
   }
 
   /** identity.InstitutionNameChanged: the new name is current, the old one stays an alias payers may still use. */

@@ -4,13 +4,33 @@ import { findLookAlikes, NamedOwner } from './look-alikes';
 import { normalisePaymentCode } from './payment-code';
 import { OpenOrder } from './types';
 
+/** Where a name of an order comes from: reasons name the one that matched. */
+export type NameKind = 'registered' | 'alias' | 'payer';
+
 export interface IndexedOrder {
   order: OpenOrder;
-  /** Normalised cores of the institution name and aliases; the first is the registered name. */
+  /** Normalised cores of the institution name, its aliases and its confirmed payer names; the first is the registered name. */
   names: string[];
+  /** Per name: its kind and the text it was normalised from (the first kind wins when two normalise alike). */
+  nameSources: Array<{ kind: NameKind; text: string }>;
   accounts: Set<string>;
   /** The issue date as a day number, so the date signal does not parse it for every line. */
   issuedDay: number;
+}
+
+function namesOf(order: OpenOrder): Pick<IndexedOrder, 'names' | 'nameSources'> {
+  const names: string[] = [];
+  const nameSources: IndexedOrder['nameSources'] = [];
+  const add = (kind: NameKind, text: string): void => {
+    const core = coreOf(text);
+    if (core === '' || names.includes(core)) return;
+    names.push(core);
+    nameSources.push({ kind, text });
+  };
+  add('registered', order.institutionName);
+  order.aliases.forEach((alias) => add('alias', alias));
+  order.knownPayerNames?.forEach((payer) => add('payer', payer));
+  return { names, nameSources };
 }
 
 const push = <K>(map: Map<K, number[]>, key: K, value: number): void => {
@@ -50,7 +70,7 @@ export class OrderIndex {
     const byBigram = new Map<string, number[]>();
     const owners: NamedOwner[] = [];
     this.orders = orders.map((order, i) => {
-      const names = [...new Set([order.institutionName, ...order.aliases].map((n) => coreOf(n)).filter((n) => n !== ''))];
+      const { names, nameSources } = namesOf(order);
       const accounts = new Set(order.knownPayerAccounts.map(digitsOnly).filter((a) => a !== ''));
       push(this.byCode, normalisePaymentCode(order.paymentCode), i);
       for (const account of accounts) push(this.byAccount, account, i);
@@ -59,7 +79,7 @@ export class OrderIndex {
         owners.push({ name, institutionId: order.institutionId, order: i });
         for (const gram of bigrams(name)) push(byBigram, gram, i);
       }
-      return { order, names, accounts, issuedDay: dayNumber(order.issuedOn) };
+      return { order, names, nameSources, accounts, issuedDay: dayNumber(order.issuedOn) };
     });
     for (const [gram, list] of byBigram) this.byBigram.set(gram, Int32Array.from(list));
     this.lookAlikes = findLookAlikes(owners);

@@ -143,3 +143,85 @@ describe('createReconciler at scale: names one typo apart', () => {
     expect(createReconciler([twins[0]]).decide(line({ remark: '竹清大学医学图书馆会费', amountFen: 500000 }))).toMatchObject({ kind: 'auto', orderId: 'Z1' });
   });
 });
+
+describe('createReconciler: reasons state exactly the signals that matched', () => {
+  it('says a confirmed payer name matched, never that the account name is the institution’s name', () => {
+    const reconciler = createReconciler([order('P1', '北京大学图书馆', { knownPayerAccounts: ['0200004509014412345'], knownPayerNames: ['北京大学'] })]);
+    const decision = reconciler.decide(line({ payerName: '北京大学', payerAccount: '0200004509014412345', remark: '会费' }));
+    expect(decision).toMatchObject({ kind: 'auto', orderId: 'P1' });
+    if (decision.kind !== 'auto') return;
+    expect(decision.reasons).toEqual(['付款账号为已登记的付款账号', '户名与已确认为该单位付款的户名「北京大学」一致', '金额一致']);
+    expect(decision.reasons).not.toContain('户名与单位名称一致');
+  });
+
+  it('names the alias a remark matched, and says 单位名称 only for the registered name', () => {
+    const reconciler = createReconciler([order('F1', '北京市新街口图书馆', { aliases: ['北京市西城区第二图书馆'] })]);
+    const byAlias = reconciler.decide(line({ remark: '北京市西城区第二图书馆会费' }));
+    expect(byAlias.kind).toBe('auto');
+    if (byAlias.kind === 'auto') expect(byAlias.reasons).toEqual(['附言与单位别名「北京市西城区第二图书馆」一致', '金额一致']);
+    const byName = reconciler.decide(line({ remark: '北京市新街口图书馆会费', payerName: '北京市新街口图书馆' }));
+    if (byName.kind === 'auto') expect(byName.reasons).toEqual(['附言与单位名称一致', '户名与单位名称一致', '金额一致']);
+    expect(byName.kind).toBe('auto');
+  });
+});
+
+describe('createReconciler: a payer that is another registered institution', () => {
+  const library = order('L1', '北京大学医学图书馆');
+  const sibling = { institutionId: 'I-SIBLING', name: '北京大学图书馆', aliases: [] };
+
+  it('sends a credit naming one institution from another registered institution’s account to review, naming both', () => {
+    const reconciler = createReconciler([library], {}, [sibling]);
+    const decision = reconciler.decide(line({ payerName: '北京大学图书馆', remark: '北京大学医学图书馆会费' }));
+    expect(decision.kind).toBe('suggest');
+    if (decision.kind !== 'suggest') return;
+    expect(decision.candidates.map((c) => c.orderId)).toEqual(['L1']);
+    expect(decision.notes).toEqual([
+      '付款户名「北京大学图书馆」是另一已登记单位（北京大学图书馆），而附言等信息指向「北京大学医学图书馆」：需人工确认这笔款项归属哪家单位',
+      '北京大学图书馆目前没有未结订单',
+    ]);
+  });
+
+  it('shows the payer institution’s own open order next to the remark’s one', () => {
+    const reconciler = createReconciler([library, order('L2', '北京大学图书馆', { amountDueFen: 300000, feePerYearFen: 300000 })]);
+    const decision = reconciler.decide(line({ payerName: '北京大学图书馆', remark: '北京大学医学图书馆会费', payerAccount: '11001' }));
+    expect(decision.kind).toBe('suggest');
+    if (decision.kind === 'suggest') {
+      expect(decision.candidates.map((c) => c.orderId).sort()).toEqual(['L1', 'L2']);
+      expect(decision.notes.join()).toContain('付款户名「北京大学图书馆」是另一已登记单位');
+    }
+  });
+
+  it('recognises a parent university with its own membership even when its account was learned for the library', () => {
+    const library = order('L3', '北京大学图书馆', { knownPayerAccounts: ['0200004509014412345'], knownPayerNames: ['北京大学'] });
+    const parent = { institutionId: 'I-PKU', name: '北京大学', aliases: [] };
+    const payment = line({ payerName: '北京大学', payerAccount: '0200004509014412345', remark: '会费' });
+    expect(createReconciler([library]).decide(payment)).toMatchObject({ kind: 'auto', orderId: 'L3' });
+    const decision = createReconciler([library], {}, [parent]).decide(payment);
+    expect(decision.kind).toBe('suggest');
+    if (decision.kind === 'suggest') expect(decision.notes.join()).toContain('付款户名「北京大学」是另一已登记单位（北京大学）');
+  });
+
+  it('still confirms when the remark carries the order’s payment code, or the payer is the institution itself', () => {
+    const reconciler = createReconciler([library], {}, [sibling]);
+    const coded = reconciler.decide(line({ payerName: '北京大学图书馆', remark: `北京大学医学图书馆会费 ${library.paymentCode}` }));
+    expect(coded).toMatchObject({ kind: 'auto', orderId: 'L1', notes: ['付款户名「北京大学图书馆」是另一已登记单位，以附言中的缴费码为准'] });
+    expect(reconciler.decide(line({ payerName: '北京大学医学图书馆', remark: '北京大学医学图书馆会费' }))).toMatchObject({ kind: 'auto', orderId: 'L1', notes: [] });
+    expect(reconciler.decide(line({ payerName: '王芳', remark: '北京大学医学图书馆会费' }))).toMatchObject({ kind: 'auto', orderId: 'L1' });
+  });
+});
+
+describe('createReconciler: the threshold is tested on the unrounded score', () => {
+  // Exact remark (0.97) × partial payment (0.8) × paid more than 180 days after issue (0.85) = 0.6596, shown as 0.66.
+  const late = order('R1', '湖南省岳麓区图书馆', { issuedOn: '2026-01-02' });
+  const payment = line({ remark: '湖南省岳麓区图书馆会费', amountFen: 50000, bookedOn: '2026-09-01' });
+
+  it('does not auto-confirm a score just below the threshold that displays as the threshold', () => {
+    const decision = createReconciler([late], { autoThreshold: 0.66 }).decide(payment);
+    expect(decision.kind).toBe('suggest');
+    if (decision.kind === 'suggest') expect(decision.candidates[0]).toMatchObject({ orderId: 'R1', score: 0.66 });
+  });
+
+  it('rounds only what is shown', () => {
+    expect(createReconciler([late], { autoThreshold: 0.6596 }).decide(payment)).toMatchObject({ kind: 'auto', orderId: 'R1', confidence: 0.66 });
+  });
+});

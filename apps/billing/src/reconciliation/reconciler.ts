@@ -1,14 +1,16 @@
 import { dayNumber } from './amount-signal';
 import { coreOf, digitsOnly } from './normalise';
+import { InstitutionRegistry, NamedInstitution } from './institution-registry';
 import { OrderIndex } from './order-index';
 import { findPaymentCodes } from './payment-code';
-import { LineFacts, RawScore, scoreCandidate } from './scoring';
+import { displayScore, LineFacts, RawScore, scoreCandidate } from './scoring';
 import {
   DEFAULT_RECONCILER_OPTIONS,
   MatchDecision,
   MatchableLine,
   OpenOrder,
   ReconcilerOptions,
+  RegisteredInstitution,
   ScoredCandidate,
 } from './types';
 
@@ -59,15 +61,36 @@ function factsOf(line: MatchableLine, payerCores: CoreCache): LineFacts {
 // comparison was a visible share of deciding a large statement.
 const byScoreThenId = (a: RawScore, b: RawScore): number => b.score - a.score || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0);
 
+/** What a person sees of a candidate: the score rounded for display, the reasons spelled out. */
+const shown = (c: RawScore): ScoredCandidate => ({ orderId: c.orderId, score: displayScore(c.score), reasons: c.explain() });
+
+/**
+ * The registered institutions the payer account name is, when none of them is `institutionId`: the payer side then
+ * points to another member or applicant.
+ */
+function otherPayerInstitutions(payers: readonly NamedInstitution[], institutionId: string): readonly NamedInstitution[] {
+  return payers.length === 0 || payers.some((p) => p.institutionId === institutionId) ? [] : payers;
+}
+
+const payerConflictNote = (payerName: string, others: readonly NamedInstitution[], named: string): string =>
+  `付款户名「${payerName}」是另一已登记单位（${others.map((p) => p.name).join('、')}），而附言等信息指向「${named}」：需人工确认这笔款项归属哪家单位`;
+
 /**
  * Builds the indexes once; `decide` is then pure per line. An automatic match needs a high score AND a clear lead
  * over the runner-up, so two look-alike institutions produce a suggestion for a human, never a silent wrong match.
+ * `institutions`: registered institutions without an open order (members, earlier applicants), so a payer that is one
+ * of them is recognised too; institutions with open orders are known from the orders.
  */
-export function createReconciler(orders: readonly OpenOrder[], options: Partial<ReconcilerOptions> = {}): Reconciler {
+export function createReconciler(
+  orders: readonly OpenOrder[],
+  options: Partial<ReconcilerOptions> = {},
+  institutions: readonly RegisteredInstitution[] = [],
+): Reconciler {
   const settings: ReconcilerOptions = { ...DEFAULT_RECONCILER_OPTIONS, ...options };
   // Copies: recorded payments move this reconciler's balances, never the caller's orders.
   const index = new OrderIndex(orders.map((order) => ({ ...order })));
   const byId = new Map(index.orders.map(({ order }) => [order.orderId, order]));
+  const registry = new InstitutionRegistry(index.orders, institutions);
   const payerCores = new CoreCache();
 
   return {
@@ -97,24 +120,36 @@ export function createReconciler(orders: readonly OpenOrder[], options: Partial<
         .map((i) => scoreCandidate(facts, index.orders[i], settings))
         .sort(byScoreThenId);
       const [best, runnerUp] = scored;
+      // The payer account name is another member or applicant than the best candidate's institution. A valid payment
+      // code of the best order outweighs it: the payer named the order itself (a parent paying its library's dues).
+      const payerIsOther = best ? otherPayerInstitutions(registry.named(facts.payerCore), best.institutionId) : [];
       if (best && best.score >= settings.autoThreshold && (!runnerUp || best.score - runnerUp.score >= settings.autoMargin)) {
         const lookAlikes = best.remarkOnly ? index.lookAlikesOf(facts.remarkCore) : [];
-        if (lookAlikes.length === 0) return { kind: 'auto', orderId: best.orderId, confidence: best.score, reasons: best.explain(), notes };
+        const payerConflict = best.codeMatches ? [] : payerIsOther;
+        if (lookAlikes.length === 0 && payerConflict.length === 0) {
+          if (payerIsOther.length > 0) notes.push(`付款户名「${line.payerName}」是另一已登记单位，以附言中的缴费码为准`);
+          return { kind: 'auto', orderId: best.orderId, confidence: displayScore(best.score), reasons: best.explain(), notes };
+        }
         // The typed name is exact for one institution and one typo from another: the typo cannot be told from the
         // intent. A person decides, shown the look-alikes whatever they score on the typed text (which is low).
-        notes.push('附言与另一单位的名称仅差一字，可能为笔误，需人工确认');
+        if (lookAlikes.length > 0) notes.push('附言与另一单位的名称仅差一字，可能为笔误，需人工确认');
         const twins = lookAlikes.map((i) => scoreCandidate(facts, index.orders[i], settings)).sort(byScoreThenId);
-        const twinIds = new Set(twins.map((c) => c.orderId));
-        const others = scored.filter((c) => c !== best && !twinIds.has(c.orderId) && c.score >= settings.suggestFloor);
-        const candidates = [best, ...twins, ...others].slice(0, 3).map((c) => ({ orderId: c.orderId, score: c.score, reasons: c.explain() }));
+        // The payer institution's own open orders are shown next to the best one, whatever they score.
+        const payerOrders = scored.filter((c) => payerConflict.some((p) => p.institutionId === c.institutionId));
+        if (payerConflict.length > 0) notes.push(payerConflictNote(line.payerName, payerConflict, byId.get(best.orderId)!.institutionName));
+        if (payerConflict.length > 0 && payerOrders.length === 0) notes.push(`${payerConflict.map((p) => p.name).join('、')}目前没有未结订单`);
+        const shownIds = new Set([best, ...payerOrders, ...twins].map((c) => c.orderId));
+        const others = scored.filter((c) => !shownIds.has(c.orderId) && c.score >= settings.suggestFloor);
+        const candidates = [...new Map([best, ...payerOrders, ...twins, ...others].map((c) => [c.orderId, c])).values()].slice(0, 3).map(shown);
         return { kind: 'suggest', candidates, notes };
       }
       const plausible: ScoredCandidate[] = scored
         .filter((c) => c.score >= settings.suggestFloor)
         .slice(0, 3)
-        .map((c) => ({ orderId: c.orderId, score: c.score, reasons: c.explain() }));
+        .map(shown);
       if (plausible.length > 0) {
         if (best.score >= settings.autoThreshold) notes.push('存在得分接近的其他订单，需人工确认');
+        if (payerIsOther.length > 0) notes.push(payerConflictNote(line.payerName, payerIsOther, byId.get(best.orderId)!.institutionName));
         return { kind: 'suggest', candidates: plausible, notes };
       }
       return { kind: 'unmatched', notes: notes.length > 0 ? notes : [NO_MATCH_NOTE] };

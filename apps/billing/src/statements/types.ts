@@ -2,7 +2,10 @@
 export type Direction = 'credit' | 'debit';
 
 export interface StatementLine {
-  /** Line (CSV/XLSX row) or entry index (camt.053) in the source file, 1-based. */
+  /**
+   * Position in the source file, 1-based: the CSV/XLSX row; for camt.053 the entry counted across all statements of
+   * the file (each transaction of a batch-booked entry counted as one).
+   */
   lineNumber: number;
   /** Wall-clock booking date in Asia/Shanghai, YYYY-MM-DD. */
   bookedOn: string;
@@ -16,6 +19,11 @@ export interface StatementLine {
   /** The payer's own words (附言/用途/备注), falling back to the bank's 摘要. */
   remark: string;
   bankReference?: string;
+  /**
+   * The account that booked the line, where the file says so per statement (camt.053 may carry statements of several
+   * accounts): a bank reference is unique per account only.
+   */
+  accountNumber?: string;
   /** sha256 of the normalised row plus its occurrence index in the file; stable across re-imports. */
   contentHash: string;
 }
@@ -24,6 +32,25 @@ export interface RejectedRow {
   lineNumber: number;
   reason: string;
   raw: string;
+  /** camt.053: which entry of which statement (the reason says it too, in words). */
+  entry?: { statementId: string; index: number; reference?: string };
+}
+
+/** One statement of a file that holds several (camt.053 `Stmt`), with its own account, currency and balance check. */
+export interface StatementSection {
+  /** The bank's statement id (`Stmt/Id`), or its position in the file when the bank gives none. */
+  id: string;
+  accountNumber?: string;
+  currency: string;
+  /** Absent when the statement gives none, or is not in yuan (its balances are no amounts in fen). */
+  openingBalanceFen?: number;
+  closingBalanceFen?: number;
+  /** `Ntry` elements; `imported` counts lines (a batch-booked entry gives one per transaction), `rejected` entries. */
+  entries: number;
+  imported: number;
+  rejected: number;
+  /** Opening balance plus this statement's imported lines against its closing balance. */
+  balanceCheck: BalanceCheck;
 }
 
 export type StatementFormat = 'csv' | 'xlsx' | 'camt053';
@@ -38,7 +65,10 @@ export interface StatementParseResult {
   closingBalanceFen?: number;
   lines: StatementLine[];
   rejected: RejectedRow[];
+  /** For a file of several statements: `mismatch` if any statement's is, `ok` if every one's is. */
   balanceCheck: BalanceCheck;
+  /** camt.053: every statement of the file, each with its own balance check. */
+  statements?: StatementSection[];
 }
 
 /** A spreadsheet/CSV cell as the readers hand it over; Date only from XLSX. */

@@ -4,7 +4,7 @@
  */
 import * as OpenCC from 'opencc-js';
 import { MAX_PAYMENT_CODE_NUMBER, makePaymentCode } from '../../src/reconciliation/payment-code';
-import { MatchableLine, OpenOrder } from '../../src/reconciliation/types';
+import { MatchableLine, OpenOrder, RegisteredInstitution } from '../../src/reconciliation/types';
 
 export type Rng = () => number;
 
@@ -39,12 +39,23 @@ export interface MatchingCase {
   line: MatchableLine;
   expectedOrderId: string | null;
   scenario: string;
+  /**
+   * Only a person can tell where the money belongs (the payer is another registered institution than the one the
+   * remark names): an automatic match of this case is wrong whatever order it picks.
+   */
+  mustReview?: boolean;
 }
 
 export interface MatchingSet {
   orders: OpenOrder[];
+  /** Registered institutions without an open order (members, earlier applicants): parents and siblings of ordering ones. */
+  institutions: RegisteredInstitution[];
   cases: MatchingCase[];
 }
+
+/** An automatic match is wrong when it picks another order than the truth, or when the case is one for a person. */
+export const isWrongAuto = (c: MatchingCase, decision: { kind: string; orderId?: string }): boolean =>
+  decision.kind === 'auto' && (decision.orderId !== c.expectedOrderId || c.mustReview === true);
 
 function uniqueNames(rng: Rng, count: number): string[][] {
   // Each group shares a stem, so near-identical names (…图书馆 / …少儿图书馆, …大学图书馆 / …大学医学图书馆) coexist.
@@ -181,11 +192,55 @@ function unrelatedCase(rng: Rng, lineNumber: number): MatchingCase {
   };
 }
 
+/** Registered institutions related to an ordering one: its parent university or school, or a sibling library. */
+function relatedInstitutions(rng: Rng, orders: readonly OpenOrder[]): Map<string, RegisteredInstitution> {
+  const taken = new Set(orders.map((o) => o.institutionName));
+  const related = new Map<string, RegisteredInstitution>();
+  orders.forEach((order, i) => {
+    if (rng() >= 0.1) return;
+    const name = order.institutionName;
+    const parent = parentOf(name);
+    const sibling = name.endsWith('少儿图书馆') || name.endsWith('医学图书馆') ? name.replace(/(少儿|医学)图书馆$/, '图书馆') : name.replace(/图书馆$/, rng() < 0.5 ? '医学图书馆' : '少儿图书馆');
+    const relative = parent !== name && rng() < 0.5 ? parent : sibling;
+    if (taken.has(relative)) return;
+    taken.add(relative);
+    related.set(order.orderId, { institutionId: `REG-${i + 1}`, name: relative, aliases: [] });
+  });
+  return related;
+}
+
+/**
+ * The payer's account name is another registered institution (a sibling college, a parent university with its own
+ * membership) while the remark names the ordering one: a person decides. With the order's payment code in the remark
+ * the payer named the order itself, and an automatic match is right.
+ */
+function otherInstitutionPayerCase(rng: Rng, order: OpenOrder, payer: RegisteredInstitution, lineNumber: number): MatchingCase {
+  const coded = rng() < 0.25;
+  const payerName = rng() < 0.2 ? toTraditional(payer.name) : payer.name;
+  const remark = coded ? `${order.institutionName}会费 ${order.paymentCode}` : pick(rng, [`${order.institutionName}会费`, `${order.institutionName}交纳中图学会会费`, FULL_WIDTH(`${order.institutionName} + 会费 2026`)]);
+  return {
+    line: { lineNumber, direction: 'credit', amountFen: order.amountDueFen - order.amountPaidFen, payerName, payerAccount: `6222${int(rng, 10 ** 11, 10 ** 12 - 1)}`, remark, bookedOn: bookedOnFor(rng, order) },
+    expectedOrderId: order.orderId,
+    scenario: coded ? 'other-institution-payer+code' : 'other-institution-payer',
+    ...(coded ? {} : { mustReview: true }),
+  };
+}
+
 export function generateMatchingSet(seed: number, orderCount: number, lineCount: number): MatchingSet {
   const rng = seededRng(seed);
   const orders = generateOrders(rng, orderCount);
   const cases = Array.from({ length: lineCount }, (_, i) =>
     rng() < 0.12 ? unrelatedCase(rng, i + 1) : matchedCase(rng, pick(rng, orders), i + 1),
   );
-  return { orders, cases };
+  // A second stream, so the cases above stay what they were before registered institutions were added.
+  const more = seededRng(seed ^ 0x5eed);
+  const related = relatedInstitutions(more, orders);
+  const payers = [...related.entries()];
+  const extra = payers.length === 0 ? 0 : Math.ceil(lineCount * 0.03);
+  const byId = new Map(orders.map((o) => [o.orderId, o]));
+  for (let k = 0; k < extra; k++) {
+    const [orderId, payer] = pick(more, payers);
+    cases.push(otherInstitutionPayerCase(more, byId.get(orderId)!, payer, lineCount + k + 1));
+  }
+  return { orders, institutions: [...related.values()], cases };
 }

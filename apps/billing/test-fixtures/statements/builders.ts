@@ -31,3 +31,76 @@ export async function statementXlsx(): Promise<Buffer> {
   sheet.addRow([new Date(Date.UTC(2026, 8, 3)), '2026-09-03', { formula: '2000+1000', result: 3000 }, 203964.5, '网银转账', '6217002', '吉林省图书馆', { richText: [{ text: '吉林省图书馆' }, { text: '会费' }] }]);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
+
+/** An entry of a generated camt.053 statement; every optional block can be left out. */
+export interface CamtEntry {
+  amount: string;
+  ccy?: string;
+  direction: 'CRDT' | 'DBIT';
+  /** `Dt` (date) or `DtTm`; omitted: only a value date is given. */
+  booked?: { Dt: string } | { DtTm: string };
+  valueDate?: string;
+  ref?: string;
+  payer?: string;
+  payerAccount?: string;
+  remark?: string;
+  /** Text of AddtlNtryInf, for entries without NtryDtls (bank fees). */
+  info?: string;
+  /** BOOK when omitted. */
+  status?: string;
+  /** A batch booking: one TxDtls each (amount omitted: the transaction carries none). */
+  transactions?: Array<{ amount?: string; ref?: string; payer: string; remark: string }>;
+}
+
+export interface CamtStmt {
+  id?: string;
+  account?: string;
+  /** Acct/Ccy; optional in the schema. */
+  ccy?: string;
+  /** OPBD and CLBD amounts in yuan; omitted: no Bal blocks. */
+  balances?: { opening: string; closing: string; ccy?: string };
+  entries: CamtEntry[];
+}
+
+export const CAMT_053_VERSIONS = ['02', '03', '04', '05', '06', '07', '08'] as const;
+
+/**
+ * A camt.053 document of the given version (001.02 … 001.08). Versions differ where it matters here: from 001.08 a
+ * related party's name sits in `Pty` (Party40Choice), and from 001.03 a transaction carries its own `Amt`.
+ */
+export function camt053Document(version: (typeof CAMT_053_VERSIONS)[number], statements: CamtStmt[]): Buffer {
+  const v = Number(version);
+  const party = (name: string): string => (v >= 8 ? `<Dbtr><Pty><Nm>${name}</Nm></Pty></Dbtr>` : `<Dbtr><Nm>${name}</Nm></Dbtr>`);
+  const entry = (e: CamtEntry): string => {
+    const ccy = e.ccy ?? 'CNY';
+    const booked = e.booked ? `<BookgDt>${'Dt' in e.booked ? `<Dt>${e.booked.Dt}</Dt>` : `<DtTm>${e.booked.DtTm}</DtTm>`}</BookgDt>` : '';
+    const batch = (t: NonNullable<CamtEntry['transactions']>[number]): string =>
+      `<TxDtls><Refs>${t.ref ? `<AcctSvcrRef>${t.ref}</AcctSvcrRef>` : ''}<EndToEndId>NOTPROVIDED</EndToEndId></Refs>` +
+      `${t.amount === undefined ? '' : v >= 3 ? `<Amt Ccy="${ccy}">${t.amount}</Amt>` : `<AmtDtls><TxAmt><Amt Ccy="${ccy}">${t.amount}</Amt></TxAmt></AmtDtls>`}` +
+      `<RltdPties>${party(t.payer)}</RltdPties><RmtInf><Ustrd>${t.remark}</Ustrd></RmtInf></TxDtls>`;
+    const details = e.transactions
+      ? `<NtryDtls><Btch><NbOfTxs>${e.transactions.length}</NbOfTxs></Btch>${e.transactions.map(batch).join('')}</NtryDtls>`
+      : e.payer === undefined && e.remark === undefined
+        ? ''
+        : `<NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>${v >= 3 ? `<Amt Ccy="${ccy}">${e.amount}</Amt><CdtDbtInd>${e.direction}</CdtDbtInd>` : ''}` +
+          `${e.payer === undefined ? '' : `<RltdPties>${party(e.payer)}${e.payerAccount ? `<DbtrAcct><Id><Othr><Id>${e.payerAccount}</Id></Othr></Id></DbtrAcct>` : ''}</RltdPties>`}` +
+          `${e.remark === undefined ? '' : `<RmtInf><Ustrd>${e.remark}</Ustrd></RmtInf>`}</TxDtls></NtryDtls>`;
+    return (
+      `<Ntry>${e.ref ? `<NtryRef>${e.ref}</NtryRef>` : ''}<Amt Ccy="${ccy}">${e.amount}</Amt><CdtDbtInd>${e.direction}</CdtDbtInd>` +
+      `${v >= 8 ? `<Sts><Cd>${e.status ?? 'BOOK'}</Cd></Sts>` : `<Sts>${e.status ?? 'BOOK'}</Sts>`}${booked}${e.valueDate ? `<ValDt><Dt>${e.valueDate}</Dt></ValDt>` : ''}` +
+      `${e.ref ? `<AcctSvcrRef>${e.ref}</AcctSvcrRef>` : ''}<BkTxCd/>${details}${e.info ? `<AddtlNtryInf>${e.info}</AddtlNtryInf>` : ''}</Ntry>`
+    );
+  };
+  const balance = (code: string, amount: string, ccy: string): string =>
+    `<Bal><Tp><CdOrPrtry><Cd>${code}</Cd></CdOrPrtry></Tp><Amt Ccy="${ccy}">${amount.replace(/^-/, '')}</Amt><CdtDbtInd>${amount.startsWith('-') ? 'DBIT' : 'CRDT'}</CdtDbtInd><Dt><Dt>2026-09-30</Dt></Dt></Bal>`;
+  const stmt = (s: CamtStmt, i: number): string =>
+    `<Stmt>${s.id === undefined ? '' : `<Id>${s.id}</Id>`}<ElctrncSeqNb>${i + 1}</ElctrncSeqNb><CreDtTm>2026-09-30T18:00:00+08:00</CreDtTm>` +
+    `<Acct><Id><Othr><Id>${s.account ?? '20000006591600105310002'}</Id></Othr></Id>${s.ccy === undefined ? '' : `<Ccy>${s.ccy}</Ccy>`}</Acct>` +
+    `${s.balances ? balance('OPBD', s.balances.opening, s.balances.ccy ?? s.ccy ?? 'CNY') + balance('CLBD', s.balances.closing, s.balances.ccy ?? s.ccy ?? 'CNY') : ''}` +
+    `${s.entries.map(entry).join('')}</Stmt>`;
+  return Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.${version}"><BkToCstmrStmt>` +
+      `<GrpHdr><MsgId>STMT-${version}</MsgId><CreDtTm>2026-09-30T18:00:00+08:00</CreDtTm></GrpHdr>${statements.map(stmt).join('')}</BkToCstmrStmt></Document>`,
+    'utf8',
+  );
+}
