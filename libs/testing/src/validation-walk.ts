@@ -159,16 +159,17 @@ export async function walkValidation(options: WalkOptions): Promise<WalkReport> 
       requests += 1;
       headers['idempotency-key'] = randomUUID();
       const res = await app.inject({ method: route.method as 'GET', url, query, headers: { ...headers }, ...(body === undefined ? {} : { payload: JSON.stringify(body), headers: { ...headers, 'content-type': 'application/json' } }) });
-      let parsed: Answer['body'];
-      try {
-        parsed = JSON.parse(res.body) as Answer['body'];
-      } catch {
-        parsed = undefined;
-      }
-      const answer = { status: res.statusCode, body: parsed, text: res.body.slice(0, 400) };
+      const answer = { status: res.statusCode, body: parseJson(res.body), text: res.body.slice(0, 400) };
       judge(`${label} ${what}`, answer, findings);
       return answer;
     };
+
+    // Path: a parameter that is not an id (a hand-edited address) is the client's fault, never a 5xx.
+    if (route.path.includes('/:')) {
+      requests += 1;
+      const res = await app.inject({ method: route.method as 'GET', url: route.path.replace(/:[A-Za-z_]+/g, 'not-an-id%27'), headers: { ...headers, 'idempotency-key': randomUUID() } });
+      judge(`${label} with path parameters "not-an-id'"`, { status: res.statusCode, body: parseJson(res.body), text: res.body.slice(0, 400) }, findings);
+    }
 
     // Query string: an unknown parameter, and pagination no list can serve.
     const unknownQuery = await send(`?${UNKNOWN_PARAM}=1`, { [UNKNOWN_PARAM]: '1' });
@@ -216,6 +217,14 @@ export async function walkValidation(options: WalkOptions): Promise<WalkReport> 
     checkDistinct(`${label} {every field: 5001 characters}`, long, findings);
   }
   return { routes, requests, findings };
+}
+
+function parseJson(text: string): Answer['body'] {
+  try {
+    return JSON.parse(text) as Answer['body'];
+  } catch {
+    return undefined;
+  }
 }
 
 function problemsOf(answer: Answer): Problem[] {
