@@ -164,6 +164,14 @@ export async function walkValidation(options: WalkOptions): Promise<WalkReport> 
       return answer;
     };
 
+    // Without a token (a session that ran out): 401 in Chinese, like every other refusal.
+    if (route.guarded) {
+      requests += 1;
+      const res = await app.inject({ method: route.method as 'GET', url, headers: { 'idempotency-key': randomUUID() } });
+      judge(`${label} without a token`, { status: res.statusCode, body: parseJson(res.body), text: res.body.slice(0, 400) }, findings);
+      if (res.statusCode !== 401) findings.push(`${label} without a token: answered ${res.statusCode}, expected 401`);
+    }
+
     // Path: a parameter that is not an id (a hand-edited address) is the client's fault, never a 5xx.
     if (route.path.includes('/:')) {
       requests += 1;
