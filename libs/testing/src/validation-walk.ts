@@ -266,8 +266,13 @@ function judge(what: string, answer: Answer, findings: string[]): void {
   }
 }
 
+/** Words every rule uses; a message made of nothing else ("不能为空", "须为整数") does not say which field it is about. */
+const PREDICATE = /不能为空|格式不正确|不正确|无效|须为|必须|应为|整数|文本|数字|请填写|请选择|请输入|长度|不能超过|不能小于|不能大于|个字符|个字|至少|最多|之间的|之一|对象|列表|请求参数有误|[\p{P}\s\dA-Za-z]/gu;
+const namesAField = (message: string): boolean => (message.replace(PREDICATE, '').match(/[\u3400-\u9fff]/gu)?.length ?? 0) >= 2;
+
 /** Two fields never share a message: a message that could belong to either names neither. */
 function checkDistinct(what: string, answer: Answer, findings: string[]): void {
+  for (const p of problemsOf(answer)) if (!namesAField(p.message)) findings.push(`${what}: the message for ${p.field} does not say which field it is about: "${p.message}"`);
   const byMessage = new Map<string, Set<string>>();
   for (const p of problemsOf(answer)) byMessage.set(p.message, (byMessage.get(p.message) ?? new Set()).add(p.field));
   for (const [message, fields] of byMessage) {
@@ -288,6 +293,7 @@ function expectOneProblem(what: string, answer: Answer, field: string, findings:
   const own = problemsOf(answer).filter((p) => p.field === field);
   if (own.length !== 1) findings.push(`${what}: expected one problem for ${field}, got ${own.length}: ${answer.text}`);
   else if (!CJK.test(own[0].message)) findings.push(`${what}: ${field}'s message is not Chinese: "${own[0].message}"`);
+  else if (!namesAField(own[0].message)) findings.push(`${what}: ${field}'s message does not say which field it is about: "${own[0].message}"`);
 }
 
 /** A refused unknown key is named, so the person (or the developer) knows which one. */
