@@ -6,6 +6,7 @@ import { identityProviders } from './app/providers';
 import { ProfileService } from './app/profile.service';
 import { RegistrationService } from './app/registration.service';
 import { SessionsService } from './app/sessions.service';
+import { SmsCodeRequests } from './app/sms-code-requests';
 import type { IdentityConfig } from './config';
 import { AccountLocksService } from './app/account-locks.service';
 import { AccountLocksController } from './http/account-locks.controller';
@@ -26,7 +27,7 @@ export class AppModule {
         MessagingModule.forRoot({}),
       ],
       controllers: [PublicController, SessionsController, MeController, AccountLocksController],
-      providers: [...identityProviders, RegistrationService, SessionsService, ProfileService, AccountLocksService],
+      providers: [...identityProviders, RegistrationService, SessionsService, ProfileService, AccountLocksService, SmsCodeRequests],
     };
   }
 }

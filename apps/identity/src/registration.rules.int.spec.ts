@@ -59,6 +59,21 @@ describe('registration field rules (real PostgreSQL + Redis)', () => {
     }
   });
 
+  it('says each fault once, as the page would: no "校验码不能为空" twice, an unticked or absent agreement reads as the checkbox does', async () => {
+    const body = validRegistration();
+    delete body.agreementAccepted;
+    const bad = await h.app.inject({ method: 'POST', url: '/api/v1/identity/institutions', payload: { smsCode: '123456', ...body } });
+    expect(bad.statusCode).toBe(400);
+    const err = bad.json() as { message: string; details: Problem[] };
+    expect(err.details).toEqual([
+      { field: 'captchaId', rule: 'required', message: '校验码图片已失效，请刷新校验码后重新填写' },
+      { field: 'captchaAnswer', rule: 'required', message: '校验码不能为空' },
+      { field: 'agreementAccepted', rule: 'required', message: '请阅读并同意《中国图书馆学会用户注册协议》' },
+    ]);
+    expect(err.message).toBe('请求参数有误：校验码图片已失效，请刷新校验码后重新填写；校验码不能为空；请阅读并同意《中国图书馆学会用户注册协议》');
+    expect(err.message).not.toContain('用户注册协议不能为空');
+  });
+
   it('refuses duplicates: name (full-width and space variants), e-mail (case) and mobile (+86) with 409 naming the field', async () => {
     const first = validRegistration({ name: `ＡＢＣ  图书馆${Date.now()}` });
     expect((await register(h, first)).statusCode).toBe(201);

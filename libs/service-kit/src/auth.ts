@@ -23,7 +23,7 @@ declare module 'fastify' {
   }
 }
 
-const ROLES_KEY = 'lsc:roles';
+export const ROLES_KEY = 'lsc:roles';
 /** Restricts a route to callers holding at least one of the roles. Without it, any authenticated caller passes. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 

@@ -1,4 +1,4 @@
-import { type CallHandler, type ExecutionContext, type INestApplication, type INestApplicationContext, Injectable, type NestInterceptor, ValidationPipe, type DynamicModule, type Type } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, type INestApplication, type INestApplicationContext, Injectable, type NestInterceptor, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,7 +8,8 @@ import { Observable } from 'rxjs';
 import { Partitioners } from 'kafkajs';
 import type { BaseServiceConfig } from './config';
 import { correlationIdFrom, CORRELATION_HEADER, runWithContext } from './correlation';
-import { ApiExceptionFilter, isMalformedBody, toApiErrorBody, validationExceptionFactory } from './errors';
+import { ApiExceptionFilter, isMalformedBody, toApiErrorBody } from './errors';
+import { ApiValidationPipe } from './validation-pipe';
 import { kafkaConnectionOptions, LOGGER } from './infrastructure';
 import { ObservedKafkaServer } from './kafka-consumer-server';
 import { fixKafkaJsIdleLoop } from './kafkajs-idle-loop';
@@ -101,7 +102,7 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
     void reply.status(status).send({ ...toApiErrorBody(status, undefined), correlationId: request.correlationId });
   });
 
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationExceptionFactory, stopAtFirstError: false }));
+  app.useGlobalPipes(new ApiValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   app.useGlobalInterceptors(new CorrelationInterceptor());
 

@@ -1,8 +1,9 @@
 import { ArgumentsHost, BadRequestException, Catch, HttpException, HttpStatus, type ExceptionFilter, type ValidationError } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { flattenValidationErrors, type FieldProblem } from '@lsc/contracts';
+import type { FieldProblem } from '@lsc/contracts';
 import { ConcurrencyError, DomainError } from '@lsc/event-sourcing';
+import { describeValidationErrors, type ValidatedPart } from './validation-problems';
 
 /** The one error shape every HTTP answer uses: a stable code, a Chinese message for end users, and per-field details. */
 export interface ApiErrorBody {
@@ -18,10 +19,12 @@ export class ApiError extends HttpException {
   }
 }
 
-export const validationFailed = (details: FieldProblem[]): ApiError => new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', `请求参数有误：${details.map((d) => d.message).join('；')}`, details);
+/** 400 with every problem in `details`; the summary says each distinct message once (two fields can share one fault). */
+export const validationFailed = (details: FieldProblem[]): ApiError =>
+  new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', `请求参数有误：${[...new Set(details.map((d) => d.message))].join('；')}`, details);
 
-/** ValidationPipe factory: class-validator errors → 400 with each field, rule and (Chinese) message. */
-export const validationExceptionFactory = (errors: ValidationError[]): ApiError => validationFailed(flattenValidationErrors(errors));
+/** ValidationPipe factory: class-validator errors → 400 with one Chinese problem per fault, each naming its field. */
+export const validationExceptionFactory = (errors: ValidationError[], part: ValidatedPart = 'body'): ApiError => validationFailed(describeValidationErrors(errors, part));
 
 const DEFAULT_CODES: Record<number, [string, string]> = {
   400: ['BAD_REQUEST', '请求格式有误'],

@@ -9,3 +9,5 @@ export * from './service-kit.module';
 export * from './bootstrap';
 export * from './auth';
 export * from './idempotency';
+export * from './validation-problems';
+export * from './validation-pipe';

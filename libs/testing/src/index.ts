@@ -87,3 +87,4 @@ export * from './jwt';
 export { DisposableStack, SERVICES, REPO, httpReady, processCpuSeconds, threadCpuSeconds, type ServiceName, type StackPorts } from './stack';
 export { PatientUser, TryAgain, CREDIT_CODE, type JourneyEnv, type JourneyRecord } from './patient-user';
 export { journeyStatement, yuanText } from './bank-statement';
+export * from './validation-walk';

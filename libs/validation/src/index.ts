@@ -9,3 +9,5 @@ export * from './amount-in-words';
 export * from './password';
 export * from './captcha';
 export * from './decorators';
+export * from './field-labels';
+export * from './pagination';

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { PageLimit, PageOffset } from '@lsc/validation';
 
 export class QuoteQuery {
   @IsString({ message: '请选择会员资格' }) @Length(1, 50, { message: '会员资格无效' }) qualificationCode!: string;
@@ -33,8 +34,8 @@ export const ORDER_STATUSES = ['unpaid', 'partially_paid', 'paid', 'overpaid', '
 export class OrdersQuery {
   @IsOptional() @IsIn(ORDER_STATUSES, { message: '状态无效' }) status?: (typeof ORDER_STATUSES)[number];
   @IsOptional() @IsUUID('all', { message: '机构ID无效' }) institutionId?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @PageLimit({ max: 500 }) limit?: number;
+  @PageOffset() offset?: number;
 }
 
 export class ConfirmDto {

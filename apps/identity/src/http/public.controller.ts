@@ -2,11 +2,12 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Qu
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '@lsc/service-kit';
 import { PASSWORD_STRENGTH_LABELS, passwordProblems, passwordStrength } from '@lsc/validation';
-import { CaptchaService, jwksDocument, SmsCodeService, smsThrottleError, type SigningKey } from '../auth';
+import { CaptchaService, jwksDocument, smsThrottleError, type SigningKey } from '../auth';
 import { RECOMMENDING_UNITS } from '../data/recommending-units';
 import { AccountsRepository } from '../infra/accounts.repository';
 import { SIGNING_KEY } from '../app/providers';
 import { captchaInvalid, clientIp } from '../app/shared';
+import { SmsCodeRequests } from '../app/sms-code-requests';
 import { PasswordStrengthDto, SendSmsCodeDto } from './sessions.dto';
 import { validateBody } from './validate';
 
@@ -21,7 +22,7 @@ export class PublicController {
   constructor(
     @Inject(SIGNING_KEY) private readonly key: SigningKey,
     private readonly captcha: CaptchaService,
-    private readonly smsCodes: SmsCodeService,
+    private readonly smsCodes: SmsCodeRequests,
     private readonly accounts: AccountsRepository,
   ) {}
 
@@ -37,7 +38,7 @@ export class PublicController {
     return this.captcha.create();
   }
 
-  /** Needs a solved captcha; answers the same whether or not the mobile has an account (no enumeration). */
+  /** Needs a solved captcha; answers the same, as fast, whether or not the mobile has an account (no enumeration). */
   @Post('sms-codes')
   @HttpCode(202)
   async sendSmsCode(@Body() body: unknown, @Req() request: FastifyRequest) {
@@ -63,7 +64,7 @@ export class PublicController {
   @Get('password-strength')
   async strengthGet(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('cache-control', 'no-store');
-    return strengthOf((await validateBody(PasswordStrengthDto, { ...(query as object) })).password);
+    return strengthOf((await validateBody(PasswordStrengthDto, { ...(query as object) }, 'query')).password);
   }
 
   @Get('logos/:id')

@@ -19,6 +19,14 @@ import { EmptyAsAbsent, IsOneOfList, IsText, MatchesPattern, MaxChars, NoControl
 
 export const LOGIN_NAME_PATTERN = /^[A-Za-z0-9_]{4,30}$/;
 const AGREED = new Set(['true', 'on', '1', 'yes']);
+/** Unticked and absent are the same fault to the person filling the form. */
+const AGREEMENT_NOT_ACCEPTED = '请阅读并同意《中国图书馆学会用户注册协议》';
+/**
+ * captchaId is the page's hidden reference to the picture, not something the person types: without it the picture was
+ * never loaded or has been used up, so the message says what to do rather than repeating "校验码不能为空" beside
+ * captchaAnswer's own.
+ */
+export const CAPTCHA_LOST = '校验码图片已失效，请刷新校验码后重新填写';
 
 /**
  * 机构用户注册 (guide step 3). Field names are the API's; labels in messages are the page's. Every text is NFKC-folded
@@ -76,13 +84,13 @@ export class RegisterInstitutionDto {
   @NormalizeInput() @MatchesPattern(/^\d{6}$/, '短信验证码须为6位数字') @Required('短信验证码')
   smsCode!: string;
 
-  @IsText('校验码') @Required('校验码')
+  @IsText('校验码', { message: CAPTCHA_LOST }) @Required('校验码', { message: CAPTCHA_LOST })
   captchaId!: string;
 
   @NormalizeInput() @MatchesPattern(/^\d{1,3}$/, '校验码须填写算式的计算结果') @Required('校验码')
   captchaAnswer!: string;
 
-  @IsOneOfList((v) => AGREED.has(v), '请阅读并同意《中国图书馆学会用户注册协议》') @Required('用户注册协议')
+  @IsOneOfList((v) => AGREED.has(v), AGREEMENT_NOT_ACCEPTED) @Required('用户注册协议', { message: AGREEMENT_NOT_ACCEPTED })
   @Transform(({ value }: { value: unknown }) => (value === true ? 'true' : value))
   agreementAccepted!: string;
 }

@@ -1,10 +1,11 @@
 import { IsIn } from 'class-validator';
 import { IsCnMobile, IsCnPassword, MatchesProperty, NormalizeInput, NormalizeMobile } from '@lsc/validation';
 import { SMS_PURPOSES, type SmsPurpose } from '../auth';
+import { CAPTCHA_LOST } from './registration.dto';
 import { IsText, MatchesPattern, MaxChars, Required } from './validate';
 
 export class CaptchaAnswerFields {
-  @IsText('校验码') @Required('校验码') captchaId!: string;
+  @IsText('校验码', { message: CAPTCHA_LOST }) @Required('校验码', { message: CAPTCHA_LOST }) captchaId!: string;
   @NormalizeInput() @MatchesPattern(/^\d{1,3}$/, '校验码须填写算式的计算结果') @Required('校验码') captchaAnswer!: string;
 }
 

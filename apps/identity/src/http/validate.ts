@@ -1,26 +1,20 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { validate, ValidateBy, type ValidationOptions } from 'class-validator';
-import { flattenValidationErrors, type FieldProblem } from '@lsc/contracts';
-import { validationFailed } from '@lsc/service-kit';
+import { validationExceptionFactory, validationFailed, type ValidatedPart } from '@lsc/service-kit';
 import { characterCount, normalizeInput } from '@lsc/validation';
 
 /**
  * Validates a request body against a DTO with Chinese messages for every problem, including the ones class-validator
  * words in English (unknown fields). Used instead of the global pipe so multipart and JSON bodies share one path.
  */
-export async function validateBody<T extends object>(cls: new () => T, body: unknown): Promise<T> {
+export async function validateBody<T extends object>(cls: new () => T, body: unknown, part: ValidatedPart = 'body'): Promise<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body)) {
     throw validationFailed([{ field: 'body', rule: 'isObject', message: '请求内容须为表单字段或JSON对象' }]);
   }
   const dto = plainToInstance(cls, body);
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
-  if (errors.length > 0) throw validationFailed(flattenValidationErrors(errors).map(chinese));
+  if (errors.length > 0) throw validationExceptionFactory(errors, part);
   return dto;
-}
-
-function chinese(problem: FieldProblem): FieldProblem {
-  if (problem.rule === 'whitelistValidation') return { ...problem, message: `不支持的字段：${problem.field}` };
-  return problem;
 }
 
 const isBlank = (value: unknown): boolean => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');

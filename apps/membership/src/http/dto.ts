@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ORGANISATION_TYPES, type OrganisationType } from '@lsc/contracts';
-import { IsCnLandline, IsCnMobile, IsCnPostcode, IsCreditCode, IsRegionTriple, NormalizeInput, NormalizeMobile } from '@lsc/validation';
+import { IsCnLandline, IsCnMobile, IsCnPostcode, IsCreditCode, IsRegionTriple, NormalizeInput, NormalizeMobile, PageLimit, PageNumber } from '@lsc/validation';
 import { MAX_YEARS, MIN_YEARS, OVERRIDABLE_STATUSES, type ApplicationKind, type OverridableStatus } from '../domain';
 
 const text = (label: string, max: number) => ({ message: `${label}不能为空且不能超过${max}个字符` });
@@ -36,7 +36,8 @@ export class ApplyDto {
   qualificationCode!: string;
 
   @ApiProperty({ description: '会员资格名称' })
-  @IsString({ message: '请选择会员资格' })
+  // The page sends the name with the code it chose; a message of its own, so it is not said twice beside the code's.
+  @IsString({ message: '缺少会员资格名称，请重新选择会员资格' })
   @Length(1, 50, text('会员资格名称', 50))
   qualificationName!: string;
 
@@ -46,7 +47,7 @@ export class ApplyDto {
   staffTierCode!: string;
 
   @ApiProperty({ description: '人员规模名称' })
-  @IsString({ message: '请选择人员规模' })
+  @IsString({ message: '缺少人员规模名称，请重新选择人员规模' })
   @Length(1, 50, text('人员规模名称', 50))
   staffTierName!: string;
 
@@ -179,8 +180,8 @@ export class MembershipSearchQuery {
   @IsOptional() @IsString() @Length(1, 50, text('会员资格', 50)) qualificationCode?: string;
   @IsOptional() @Matches(DATE, { message: '到期日期起须为YYYY-MM-DD' }) expiresFrom?: string;
   @IsOptional() @Matches(DATE, { message: '到期日期止须为YYYY-MM-DD' }) expiresTo?: string;
-  @IsOptional() @Type(() => Number) @IsInt({ message: '页码须为整数' }) @Min(1, { message: '页码从1开始' }) page?: number;
-  @IsOptional() @Type(() => Number) @IsInt({ message: '每页条数须为整数' }) @Min(1, { message: '每页至少1条' }) @Max(100, { message: '每页最多100条' }) pageSize?: number;
+  @PageNumber() page?: number;
+  @PageLimit({ max: 100 }) pageSize?: number;
 }
 
 export class CertificateQuery {

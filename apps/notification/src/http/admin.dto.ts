@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, ValidateNested } from 'class-validator';
 import { TransferV1 } from '@lsc/contracts';
+import { PageLimit, PageOffset } from '@lsc/validation';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../deliveries/delivery-store';
 import { TEMPLATE_NAMES } from '../templates';
 
@@ -8,8 +9,8 @@ export class DeliveryQuery {
   @IsOptional() @IsIn(DELIVERY_STATUSES, { message: '状态须为 pending、sending、sent 或 failed' }) status?: DeliveryStatus;
   @IsOptional() @IsUUID('all', { message: '单位编号格式不正确' }) institutionId?: string;
   @IsOptional() @IsIn(TEMPLATE_NAMES, { message: '模板名称不存在' }) template?: string;
-  @IsOptional() @Type(() => Number) @IsInt({ message: '每页条数须为整数' }) @Min(1, { message: '每页条数至少为1' }) @Max(200, { message: '每页条数最多200' }) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt({ message: '偏移量须为整数' }) @Min(0, { message: '偏移量不能为负' }) offset?: number;
+  @PageLimit() limit?: number;
+  @PageOffset() offset?: number;
 }
 
 export class DeliveryIdParam {

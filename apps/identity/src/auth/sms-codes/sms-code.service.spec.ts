@@ -39,7 +39,7 @@ describe('SmsCodeService (real Redis, local outbox)', () => {
   });
 
   it('sends a 6-digit code with the purpose in Chinese, verifies it once, refuses reuse', async () => {
-    expect(await service.send({ phone: PHONE, purpose: 'register', ip: IP })).toEqual({ status: 'sent', expiresInSeconds: 300, resendAfterSeconds: 60 });
+    expect(await service.send({ phone: PHONE, purpose: 'register', ip: IP })).toEqual({ status: 'sent', expiresInSeconds: 300, resendAfterSeconds: 60, delivered: true });
     const [record] = await readLocalSmsOutbox(outbox);
     expect(record!.code).toMatch(/^\d{6}$/);
     expect(record!.text).toContain(record!.code);
@@ -164,6 +164,49 @@ describe('SmsCodeService (real Redis, local outbox)', () => {
     expect(await service.verify({ phone: PHONE, purpose: 'login', code: delivered! })).toMatchObject({ ok: false });
     expect((await service.send({ phone: PHONE, purpose: 'login', ip: IP })).status).toBe('sent');
   });
+
+  it('deliver: false sends nothing, answers as a send does, and counts towards the cooldown and both hourly limits', async () => {
+    const capped = new SmsCodeService(t.redis, new LocalSmsSender({ outboxFile: outbox, logCodes: false }), { ...config, maxSendsPerIpPerHour: 2 }, clock);
+    const real = await capped.send({ phone: '13800000011', purpose: 'login', ip: IP });
+    const decoy = await capped.send({ phone: '13800000012', purpose: 'login', ip: IP, deliver: false });
+    expect(decoy).toEqual({ ...real, delivered: false });
+    expect(real).toMatchObject({ status: 'sent', delivered: true });
+    expect((await readLocalSmsOutbox(outbox)).map((r) => r.phone)).toEqual(['13800000011']);
+    expect(await capped.send({ phone: '13800000012', purpose: 'login', ip: '198.51.100.9', deliver: false })).toMatchObject({ status: 'throttled', reason: 'cooldown' });
+    expect(await capped.send({ phone: '13800000013', purpose: 'login', ip: IP, deliver: false })).toMatchObject({ status: 'throttled', reason: 'ip_hourly_limit' });
+    for (let i = 0; i < 4; i++) {
+      clock.advance(61_000);
+      expect((await capped.send({ phone: '13800000014', purpose: 'reset', ip: `198.51.100.${20 + i}`, deliver: false })).status).toBe('sent');
+    }
+    clock.advance(61_000);
+    expect(await capped.send({ phone: '13800000014', purpose: 'reset', ip: '198.51.100.30', deliver: false })).toMatchObject({ status: 'sent' });
+    clock.advance(61_000);
+    expect(await capped.send({ phone: '13800000014', purpose: 'reset', ip: '198.51.100.31', deliver: false })).toMatchObject({ status: 'throttled', reason: 'phone_hourly_limit' });
+    expect(await readLocalSmsOutbox(outbox)).toHaveLength(1);
+  });
+
+  it('deliver: false takes as long as a real send through a slow provider (latencies measured, distributions overlap)', async () => {
+    // A provider answering in 15-35 ms, as an SMS gateway over the network would; the decoy must not answer in ~0 ms.
+    const slow: SmsSender = { sendVerificationCode: () => new Promise((resolve) => setTimeout(resolve, 15 + Math.random() * 20)) };
+    const timed = new SmsCodeService(t.redis, slow, { ...config, maxSendsPerIpPerHour: 1000, maxSendsPerPhonePerHour: 1000 }, clock);
+    const SAMPLES = 40;
+    const delivered: number[] = [];
+    const silent: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      clock.advance(61_000);
+      for (const deliver of i % 2 === 0 ? [true, false] : [false, true]) {
+        const started = performance.now();
+        await timed.send({ phone: deliver ? '13800000021' : '13800000022', purpose: 'login', ip: IP, deliver });
+        (deliver ? delivered : silent).push(performance.now() - started);
+      }
+    }
+    const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!;
+    // Both halves overlap (each one's middle half reaches into the other's), and the medians are within 6 ms.
+    expect(q(silent, 0.25)).toBeLessThanOrEqual(q(delivered, 0.75));
+    expect(q(delivered, 0.25)).toBeLessThanOrEqual(q(silent, 0.75));
+    expect(Math.abs(q(silent, 0.5) - q(delivered, 0.5))).toBeLessThan(6);
+    expect(q(silent, 0.1)).toBeGreaterThan(10);
+  }, 30_000);
 
   it('refuses unnormalised phones, weak peppers and lifetimes over 10 minutes', async () => {
     await expect(service.send({ phone: '+86 138 1234 5678', purpose: 'login', ip: IP })).rejects.toThrow(/normalised/);

@@ -3,7 +3,7 @@ import { ApiError } from '@lsc/service-kit';
 import type Redis from 'ioredis';
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { systemClock, type Clock } from '../shared/clock';
-import { SMS_PURPOSES, type SmsPurpose, type SmsSender } from './sms-sender';
+import { SMS_PURPOSES, type SmsPurpose, type SmsSender, type VerificationSms } from './sms-sender';
 
 export interface SmsCodeConfig {
   keyPrefix: string;
@@ -28,10 +28,16 @@ export interface SendCodeRequest {
   phone: string;
   purpose: SmsPurpose;
   ip: string;
+  /**
+   * false: nobody may receive this code (e.g. a login code for a number without an account). Everything else happens
+   * as for a real send — the throttles count it, the cooldown starts, the answer is the same and takes as long — but
+   * no text message leaves. Default true.
+   */
+  deliver?: boolean;
 }
 
 export type SendCodeResult =
-  | { status: 'sent'; expiresInSeconds: number; resendAfterSeconds: number }
+  | { status: 'sent'; expiresInSeconds: number; resendAfterSeconds: number; delivered: boolean }
   | { status: 'throttled'; reason: 'cooldown' | 'phone_hourly_limit' | 'ip_hourly_limit'; retryAfterSeconds: number };
 
 export interface VerifyCodeRequest {
@@ -134,9 +140,11 @@ export class SmsCodeService {
       c.codeTtlMs,
     )) as [string, number];
     if (status !== 'sent') return { status: 'throttled', reason: status as 'cooldown', retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
+    const delivered = request.deliver !== false;
 
     try {
-      await this.sender.sendVerificationCode({ phone: request.phone, purpose: request.purpose, code, ttlMinutes: Math.round(c.codeTtlMs / 60_000) });
+      if (delivered) await this.timedSend({ phone: request.phone, purpose: request.purpose, code, ttlMinutes: Math.round(c.codeTtlMs / 60_000) });
+      else await this.sendLatencies.waitLikeASend();
     } catch (err) {
       // Nobody received this code, so it must not stay valid; the counters stay, to keep a failing gateway from being hammered.
       await this.redis.del(this.codeKey(request.phone, request.purpose), this.cooldownKey(request.phone));
@@ -144,7 +152,15 @@ export class SmsCodeService {
       failure.cause = err;
       throw failure;
     }
-    return { status: 'sent', expiresInSeconds: Math.round(c.codeTtlMs / 1000), resendAfterSeconds: Math.round(c.resendCooldownMs / 1000) };
+    return { status: 'sent', expiresInSeconds: Math.round(c.codeTtlMs / 1000), resendAfterSeconds: Math.round(c.resendCooldownMs / 1000), delivered };
+  }
+
+  private readonly sendLatencies = new SendLatencies();
+
+  private async timedSend(message: VerificationSms): Promise<void> {
+    const started = performance.now();
+    await this.sender.sendVerificationCode(message);
+    this.sendLatencies.record(performance.now() - started);
   }
 
   async verify(request: VerifyCodeRequest): Promise<VerifyCodeResult> {
@@ -188,6 +204,38 @@ export class SmsCodeService {
 
   private ipWindowKey(ip: string): string {
     return `${this.config.keyPrefix}sms:sent:ip:${this.hmac(`ip|${ip}`)}`;
+  }
+}
+
+/**
+ * How long the real provider took for recent sends, so that a send that delivers nothing waits as long as one that
+ * does: the answer's timing must not tell whether the number has an account. Until the first real send, a send that
+ * delivers nothing waits `initialMs`.
+ */
+export class SendLatencies {
+  private readonly samples: number[] = [];
+  private next = 0;
+
+  constructor(
+    private readonly capacity = 64,
+    private readonly initialMs = 0,
+  ) {}
+
+  record(ms: number): void {
+    if (this.samples.length < this.capacity) this.samples.push(ms);
+    else this.samples[this.next] = ms;
+    this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** A recent real latency drawn at random: the decoy's delay has the provider's distribution, not a constant. */
+  sample(): number {
+    return this.samples.length === 0 ? this.initialMs : this.samples[randomInt(0, this.samples.length)];
+  }
+
+  async waitLikeASend(): Promise<void> {
+    const ms = this.sample();
+    // Even a 0 ms wait yields once, as the real send's I/O does.
+    await new Promise((resolve) => setTimeout(resolve, ms));
   }
 }
 
