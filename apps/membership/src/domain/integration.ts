@@ -64,6 +64,7 @@ export function toApplicationIntegrationEvents(state: ApplicationState, event: A
       return [message(ApplicationCancelled, { applicationId: app.applicationId, institutionId: app.institutionId, reason: event.data.reason, cancelledAt: event.data.cancelledAt })];
     // Private to the stream (no contract yet): drafts, recorded orders, payment, stray facts for staff follow-up.
     case 'ApplicationStarted':
+    case 'ApplicationRequoted':
     case 'PaymentOrderRecorded':
     case 'ApplicationPaid':
     case 'PaymentOrderIssuedForCancelledApplication':
@@ -152,6 +153,7 @@ export function toIntegrationEvents(state: ApplicationState | MembershipState, e
 const APPLICATION_EVENT_TYPES: ReadonlySet<string> = new Set<ApplicationEvent['type']>([
   'ApplicationStarted',
   'ApplicationSubmitted',
+  'ApplicationRequoted',
   'PaymentOrderRecorded',
   'ApplicationPaid',
   'ApplicationCancelled',
