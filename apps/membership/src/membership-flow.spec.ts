@@ -3,6 +3,7 @@ import { InstitutionRegistered, PaymentOrderIssued, PaymentOrderPaid, type Integ
 import { eventually } from '@lsc/testing';
 import { creditCodeCheckCharacter } from '@lsc/validation';
 import { addYears, endOfYear, shanghaiDate } from './domain';
+import { publishFeeSchedule } from './testing/fee-schedule';
 import { startHarness, type Harness } from './testing/harness';
 
 /**
@@ -42,9 +43,7 @@ describe('membership end to end (real PostgreSQL + Kafka + Redis)', () => {
     inject('POST', '/api/v1/membership/applications', token, {
       kind,
       qualificationCode: 'institution',
-      qualificationName: '单位会员',
       staffTierCode: '1-30',
-      staffTierName: '1-30人',
       years,
       organisationType,
       quote: { feePerYearFen: 100000, amountDueFen: 100000 * years, scheduleVersion: '2026-01' },
@@ -77,6 +76,7 @@ describe('membership end to end (real PostgreSQL + Kafka + Redis)', () => {
 
   beforeAll(async () => {
     h = await startHarness();
+    await publishFeeSchedule(h);
     [tokenA, tokenB, staff, superAdmin] = await Promise.all([
       h.issuer.token(A, ['institution']),
       h.issuer.token(B, ['institution']),

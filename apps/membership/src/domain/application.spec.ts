@@ -197,7 +197,13 @@ describe('application decider', () => {
       spec
         .given([started])
         .when(requote(newQuote))
-        .then([{ type: 'ApplicationRequoted', schemaVersion: 1, data: { quote: newQuote, previous: applyData.quote, reason: 'schedule_changed', requotedAt: T1 } }]));
+        .then([
+          {
+            type: 'ApplicationRequoted',
+            schemaVersion: 1,
+            data: { quote: newQuote, previous: applyData.quote, reason: 'schedule_changed', requotedAt: T1, termStart: '2026-09-01', termEnd: '2028-12-31' },
+          },
+        ]));
     it('the same quote changes nothing', () => spec.given([started]).when(requote(applyData.quote)).then([]));
     it('a confirmed application is not requoted (billing prices it from then on)', () => spec.given([started, submitted]).when(requote(newQuote)).thenThrows('APPLICATION_NOT_REQUOTABLE'));
   });

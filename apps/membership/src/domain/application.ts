@@ -109,7 +109,15 @@ export type ApplicationSubmitted = DomainEvent<
  */
 export type ApplicationRequoted = DomainEvent<
   'ApplicationRequoted',
-  { readonly quote: FeeQuote; readonly previous: FeeQuote; readonly reason: 'schedule_changed' | 'payment_order'; readonly requotedAt: string }
+  {
+    readonly quote: FeeQuote;
+    readonly previous: FeeQuote;
+    readonly reason: 'schedule_changed' | 'payment_order';
+    readonly requotedAt: string;
+    /** A draft's provisional term under the new version's term policy. */
+    readonly termStart?: CalendarDate;
+    readonly termEnd?: CalendarDate;
+  }
 >;
 export type PaymentOrderRecorded = DomainEvent<'PaymentOrderRecorded', RecordPaymentOrderData & { readonly recordedAt: string }>;
 export type ApplicationPaid = DomainEvent<'ApplicationPaid', MarkPaidData & { readonly recordedAt: string }>;
@@ -240,7 +248,8 @@ export function makeApplicationDecider(policy: MembershipPolicy = DEFAULT_MEMBER
           nonBlank(q?.scheduleVersion, 'quote.scheduleVersion', 40);
           const same = q.feePerYearFen === app.quote.feePerYearFen && q.amountDueFen === app.quote.amountDueFen && q.scheduleVersion === app.quote.scheduleVersion && (q.lateJoinCutoff ?? null) === (app.quote.lateJoinCutoff ?? null);
           if (same) return [];
-          return [ev<ApplicationRequoted>('ApplicationRequoted', { quote: { ...q }, previous: app.quote, reason: 'schedule_changed', requotedAt: at })];
+          const { termStart, termEnd } = paidTermFor(policy, shanghaiDate(at), app.years, app.currentTerm, q.lateJoinCutoff);
+          return [ev<ApplicationRequoted>('ApplicationRequoted', { quote: { ...q }, previous: app.quote, reason: 'schedule_changed', requotedAt: at, termStart, termEnd })];
         }
         case 'RecordPaymentOrder': {
           const app = requireStarted(state);
@@ -295,8 +304,11 @@ export function makeApplicationDecider(policy: MembershipPolicy = DEFAULT_MEMBER
           const application = termStart && termEnd && state.application ? { ...state.application, termStart, termEnd } : state.application;
           return { ...state, status: 'submitted', submission: event.data, application };
         }
-        case 'ApplicationRequoted':
-          return state.application ? { ...state, application: { ...state.application, quote: event.data.quote } } : state;
+        case 'ApplicationRequoted': {
+          if (!state.application) return state;
+          const { quote, termStart, termEnd } = event.data;
+          return { ...state, application: { ...state.application, quote, ...(termStart && termEnd ? { termStart, termEnd } : {}) } };
+        }
         case 'PaymentOrderRecorded':
           return { ...state, status: 'awaiting_payment', order: event.data };
         case 'ApplicationPaid':
