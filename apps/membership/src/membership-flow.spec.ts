@@ -76,7 +76,6 @@ describe('membership end to end (real PostgreSQL + Kafka + Redis)', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    await publishFeeSchedule(h);
     [tokenA, tokenB, staff, superAdmin] = await Promise.all([
       h.issuer.token(A, ['institution']),
       h.issuer.token(B, ['institution']),
@@ -86,6 +85,7 @@ describe('membership end to end (real PostgreSQL + Kafka + Redis)', () => {
     await h.publish(InstitutionRegistered, { ...InstitutionRegistered.example, institutionId: A, name: '机构测试图书馆' });
     await h.publish(InstitutionRegistered, { ...InstitutionRegistered.example, institutionId: B, name: '另一家图书馆' });
     await eventually(async () => (await h.db.pool.query('select 1 from ms_institutions').catch(() => ({ rowCount: 0 }))).rowCount === 2, { timeoutMs: 90_000, what: 'both institutions copied from identity events' });
+    await publishFeeSchedule(h);
   });
 
   afterAll(async () => {

@@ -59,10 +59,10 @@ describe('membership reacts to billing.PaymentReversed (real PostgreSQL + Kafka 
 
   beforeAll(async () => {
     h = await startHarness();
-    await publishFeeSchedule(h);
     [tokenA, staff] = await Promise.all([h.issuer.token(A, ['institution']), h.issuer.token(randomUUID(), ['member_admin'])]);
     await h.publish(InstitutionRegistered, { ...InstitutionRegistered.example, institutionId: A, name: '机构测试图书馆' });
     await eventually(async () => (await h.db.pool.query('select 1 from ms_institutions').catch(() => ({ rowCount: 0 }))).rowCount === 1, { timeoutMs: 90_000, what: 'the institution copied from identity' });
+    await publishFeeSchedule(h);
 
     const applied = await inject('POST', '/api/v1/membership/applications', tokenA, application('new'));
     expect(applied.status).toBe(201);

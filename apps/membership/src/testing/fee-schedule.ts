@@ -19,7 +19,15 @@ export const TEST_FEE_SCHEDULE: FeeScheduleVersionPublishedV2 = {
 /** Billing announces a schedule version on Kafka; resolves once membership's read model holds it. */
 export async function publishFeeSchedule(h: Harness, version: Partial<FeeScheduleVersionPublishedV2> = {}): Promise<FeeScheduleVersionPublishedV2> {
   const data = { ...TEST_FEE_SCHEDULE, ...version };
-  await h.publish(FeeScheduleVersionPublishedV2Contract, data, { key: 'fee-schedule' });
+  // A topic created moments ago may not be known to every broker listener yet: retry like a producer would.
+  await eventually(
+    () =>
+      h.publish(FeeScheduleVersionPublishedV2Contract, data, { key: 'fee-schedule' }).then(
+        () => true,
+        () => false,
+      ),
+    { timeoutMs: 60_000, what: 'the fee schedule announced' },
+  );
   await eventually(async () => (await h.db.pool.query('select 1 from ms_fee_schedule_versions where version_id = $1', [data.versionId])).rowCount === 1, {
     timeoutMs: 90_000,
     what: `fee schedule ${data.versionId} in membership's read model`,
