@@ -109,7 +109,7 @@ describe('fees and terms from the published fee schedule (real PostgreSQL + Kafk
 
     const ok = await api.inject('POST', '/api/v1/membership/applications', a.token, { ...body, quote: { feePerYearFen: 100000, amountDueFen: 300000 } });
     expect(ok.status).toBe(201);
-    expect(ok.body).toMatchObject({ qualification: { code: 'institution', name: '单位会员' }, staffTier: { code: '1-30', name: '1-30人' }, feePerYearFen: 100000, amountDueFen: 300000, amountDueInWords: '叁仟元整' });
+    expect(ok.body).toMatchObject({ qualification: { code: 'institution', name: '单位会员' }, staffTier: { code: '1-30', name: '1-30人' }, feePerYearFen: 100000, amountDueFen: 300000, amountDueInWords: '叁仟元整', feeIsPlaceholder: false });
 
     const quote = await api.inject('GET', '/api/v1/membership/fees/quote?qualificationCode=institution&staffTierCode=1-30&years=3');
     expect(quote.status).toBe(200);
@@ -120,7 +120,7 @@ describe('fees and terms from the published fee schedule (real PostgreSQL + Kafk
     const dev = await api.institution('开发环境图书馆');
     const r = await api.inject('POST', '/api/v1/membership/applications', dev.token, { kind: 'new', qualificationCode: 'council', staffTierCode: '1-30', years: 1, organisationType: '事业单位' });
     expect(r.status).toBe(201);
-    expect(r.body.qualification).toEqual({ code: 'council', name: '理事单位（特级会员）' });
+    expect(r.body).toMatchObject({ qualification: { code: 'council', name: '理事单位（特级会员）' }, feeIsPlaceholder: true });
 
     const prod = await startHarness({ FEE_SCHEDULE_REQUIRE_CONFIRMED: 'true' });
     try {

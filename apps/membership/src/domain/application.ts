@@ -35,6 +35,8 @@ export interface FeeQuote {
   readonly scheduleVersion: string;
   /** The version's late-join cut-off (MM-DD) or null; absent on applications started before term policies existed. */
   readonly lateJoinCutoff?: string | null;
+  /** The fee was a placeholder (an invented figure awaiting finance) when quoted: staff see it flagged. */
+  readonly placeholder?: boolean;
 }
 
 export type ApplicationKind = 'new' | 'renewal';
@@ -246,7 +248,8 @@ export function makeApplicationDecider(policy: MembershipPolicy = DEFAULT_MEMBER
           fen(q?.feePerYearFen, 'quote.feePerYearFen');
           fen(q?.amountDueFen, 'quote.amountDueFen');
           nonBlank(q?.scheduleVersion, 'quote.scheduleVersion', 40);
-          const same = q.feePerYearFen === app.quote.feePerYearFen && q.amountDueFen === app.quote.amountDueFen && q.scheduleVersion === app.quote.scheduleVersion && (q.lateJoinCutoff ?? null) === (app.quote.lateJoinCutoff ?? null);
+          const same = q.feePerYearFen === app.quote.feePerYearFen && q.amountDueFen === app.quote.amountDueFen && q.scheduleVersion === app.quote.scheduleVersion && (q.lateJoinCutoff ?? null) === (app.quote.lateJoinCutoff ?? null) &&
+            (q.placeholder === true) === (app.quote.placeholder === true);
           if (same) return [];
           const { termStart, termEnd } = paidTermFor(policy, shanghaiDate(at), app.years, app.currentTerm, q.lateJoinCutoff);
           return [ev<ApplicationRequoted>('ApplicationRequoted', { quote: { ...q }, previous: app.quote, reason: 'schedule_changed', requotedAt: at, termStart, termEnd })];

@@ -74,7 +74,7 @@ export function quoteFromSchedule(
     qualification: { code: entry.qualificationCode, name: entry.qualificationName },
     staffTier: { code: entry.tierCode, name: entry.tierName },
     years,
-    quote: { feePerYearFen: entry.feePerYearFen, amountDueFen, scheduleVersion: version.versionId, lateJoinCutoff: version.lateJoinCutoff },
+    quote: { feePerYearFen: entry.feePerYearFen, amountDueFen, scheduleVersion: version.versionId, lateJoinCutoff: version.lateJoinCutoff, ...(entry.placeholder ? { placeholder: true } : {}) },
     placeholder: entry.placeholder,
   };
 }

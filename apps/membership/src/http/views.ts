@@ -25,6 +25,8 @@ export function applicationView(state: ApplicationState) {
     amountDueFen: a.quote.amountDueFen,
     amountDueInWords: amountInWords(a.quote.amountDueFen),
     scheduleVersion: a.quote.scheduleVersion,
+    /** The fee was a placeholder of the schedule (allowed only where FEE_SCHEDULE_REQUIRE_CONFIRMED is off). */
+    feeIsPlaceholder: a.quote.placeholder === true,
     ...(a.membershipId ? { membershipId: a.membershipId } : {}),
     /** 资格日期: provisional until paid (a renewal continues the current term; a new term starts on payment). */
     termStart: a.termStart,
