@@ -312,6 +312,12 @@ describe('kustomize output', () => {
     });
   });
 
+  it('prod refuses applications for placeholder fees; dev keeps them usable', () => {
+    const flag = (overlay: string) => kustomize(overlay).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'membership-config')!.data?.FEE_SCHEDULE_REQUIRE_CONFIRMED;
+    expect(flag('deploy/k8s/overlays/prod')).toBe('true');
+    expect(flag('deploy/k8s/overlays/dev')).toBeUndefined();
+  });
+
   it('prod runs more replicas than dev', () => {
     const replicas = (overlay: string) => kustomize(overlay).filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.spec.minReplicas);
     expect(Math.min(...replicas('deploy/k8s/overlays/prod'))).toBeGreaterThan(Math.max(...replicas('deploy/k8s/overlays/dev')));

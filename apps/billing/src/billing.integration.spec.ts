@@ -114,6 +114,27 @@ describe('billing service (real PostgreSQL + Kafka)', () => {
     expect((await get('/api/v1/billing/orders', stranger)).json().items).toEqual([]);
   });
 
+  it('the order (and so the invoice) takes the schedule\'s names, never the application\'s, and the paid term of a December joiner', async () => {
+    const forged = await submit('普通会员图书馆', { qualificationCode: 'ordinary', qualificationName: '理事单位（特级会员）', staffTierName: '万人以上', years: 1, termStart: '2027-01-01', termEnd: '2027-12-31' });
+    expect(forged.order).toMatchObject({ amountDueFen: 100000 });
+    const own = await issuer.token(forged.app.institutionId, ['institution']);
+    const order = (await get(`/api/v1/billing/orders/${forged.order.orderId}`, own)).json();
+    expect(order).toMatchObject({ qualificationName: '普通单位会员', staffTierName: '1-30人', termStart: '2027-01-01', termEnd: '2027-12-31' });
+
+    // Staff and quotes see which fees are placeholders, and the term policy of the version in effect.
+    const schedule = (await app.inject({ method: 'GET', url: '/api/v1/billing/fee-schedule' })).json();
+    const entries = schedule.versions[0].entries as Array<{ qualificationCode: string; placeholder: boolean }>;
+    expect(entries.filter((e) => e.placeholder).length).toBeGreaterThan(0);
+    expect(schedule.versions[0].termPolicy).toEqual({ lateJoinCutoff: '12-01' });
+    const q = (await app.inject({ method: 'GET', url: '/api/v1/billing/quotes?qualificationCode=ordinary&staffTierCode=1-30&years=1' })).json();
+    expect(q).toMatchObject({ qualificationName: '普通单位会员', placeholder: false, termEnd: expect.stringMatching(/^\d{4}-12-31$/) });
+    const options = (await app.inject({ method: 'GET', url: '/api/v1/billing/qualifications' })).json();
+    expect(options.termPolicy).toEqual({ lateJoinCutoff: '12-01' });
+    expect(options.qualifications.flatMap((x: { tiers: Array<{ placeholder: boolean }> }) => x.tiers).some((t: { placeholder: boolean }) => t.placeholder)).toBe(true);
+    const announced = await eventually(() => seen.find((e) => e.type === 'billing.FeeScheduleVersionPublished' && e.schemaVersion === 2), { timeoutMs: 60000, what: 'the default schedule announced (v2)' });
+    expect(announced.data).toMatchObject({ versionId: '2026-01', termPolicy: { lateJoinCutoff: '12-01' } });
+  });
+
   it('auto-matches a real-looking GBK transfer (full-width ＋, a space, no payment code): paid, then the e-invoice with PDF and XML', async () => {
     bobStatement = bobCsv([['BOB0000000101', '18,000.00', '6222020200112233445', '星河数字科技有限公司', '星河数字科技有限公司＋ 会费']]);
     const summary = await upload(bobStatement);

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { BaseServiceConfig, loadConfig } from '@lsc/service-kit';
 import { DEFAULT_MEMBERSHIP_POLICY, type MembershipPolicy } from './domain';
 
@@ -15,6 +15,13 @@ export class MembershipConfig extends BaseServiceConfig {
   /** Comma-separated reminder thresholds in days before the end of term. */
   @Matches(/^\d{1,3}(,\d{1,3})*$/, { message: 'MEMBERSHIP_REMINDER_DAYS must look like 30,7' })
   MEMBERSHIP_REMINDER_DAYS = DEFAULT_MEMBERSHIP_POLICY.reminderDaysBefore.join(',');
+
+  /**
+   * true (production): institutions cannot apply for a fee the schedule marks as a placeholder (an invented figure
+   * awaiting finance's decision); false (local development): placeholders stay usable.
+   */
+  @IsBoolean({ message: 'FEE_SCHEDULE_REQUIRE_CONFIRMED must be true or false' })
+  FEE_SCHEDULE_REQUIRE_CONFIRMED = false;
 
   /** How often the lifecycle job runs (ms); 0 turns the in-process timer off (e.g. when a CronJob triggers it). */
   @IsInt()

@@ -3,6 +3,7 @@ import { InstitutionRegistered, PaymentOrderIssued, PaymentOrderPaid, type Integ
 import { eventually } from '@lsc/testing';
 import { creditCodeCheckCharacter } from '@lsc/validation';
 import { addYears, endOfYear, shanghaiDate } from './domain';
+import { publishFeeSchedule } from './testing/fee-schedule';
 import { startHarness, type Harness } from './testing/harness';
 
 /**
@@ -42,9 +43,7 @@ describe('membership end to end (real PostgreSQL + Kafka + Redis)', () => {
     inject('POST', '/api/v1/membership/applications', token, {
       kind,
       qualificationCode: 'institution',
-      qualificationName: '单位会员',
       staffTierCode: '1-30',
-      staffTierName: '1-30人',
       years,
       organisationType,
       quote: { feePerYearFen: 100000, amountDueFen: 100000 * years, scheduleVersion: '2026-01' },
@@ -86,6 +85,7 @@ describe('membership end to end (real PostgreSQL + Kafka + Redis)', () => {
     await h.publish(InstitutionRegistered, { ...InstitutionRegistered.example, institutionId: A, name: '机构测试图书馆' });
     await h.publish(InstitutionRegistered, { ...InstitutionRegistered.example, institutionId: B, name: '另一家图书馆' });
     await eventually(async () => (await h.db.pool.query('select 1 from ms_institutions').catch(() => ({ rowCount: 0 }))).rowCount === 2, { timeoutMs: 90_000, what: 'both institutions copied from identity events' });
+    await publishFeeSchedule(h);
   });
 
   afterAll(async () => {

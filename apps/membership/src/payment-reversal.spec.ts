@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InstitutionRegistered, PaymentOrderIssued, PaymentOrderPaid, PaymentReversed, type IntegrationEvent } from '@lsc/contracts';
 import { eventually } from '@lsc/testing';
+import { publishFeeSchedule } from './testing/fee-schedule';
 import { startHarness, type Harness } from './testing/harness';
 
 // Response bodies and event payloads are checked field by field with matchers; a loose type keeps the test readable.
@@ -15,9 +16,7 @@ type Json = any;
 const application = (kind: 'new' | 'renewal') => ({
   kind,
   qualificationCode: 'institution',
-  qualificationName: '单位会员',
   staffTierCode: '1-30',
-  staffTierName: '1-30人',
   years: 1,
   organisationType: '企业单位',
   quote: { feePerYearFen: 100000, amountDueFen: 100000, scheduleVersion: '2026-01' },
@@ -63,6 +62,7 @@ describe('membership reacts to billing.PaymentReversed (real PostgreSQL + Kafka 
     [tokenA, staff] = await Promise.all([h.issuer.token(A, ['institution']), h.issuer.token(randomUUID(), ['member_admin'])]);
     await h.publish(InstitutionRegistered, { ...InstitutionRegistered.example, institutionId: A, name: '机构测试图书馆' });
     await eventually(async () => (await h.db.pool.query('select 1 from ms_institutions').catch(() => ({ rowCount: 0 }))).rowCount === 1, { timeoutMs: 90_000, what: 'the institution copied from identity' });
+    await publishFeeSchedule(h);
 
     const applied = await inject('POST', '/api/v1/membership/applications', tokenA, application('new'));
     expect(applied.status).toBe(201);

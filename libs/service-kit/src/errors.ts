@@ -10,12 +10,14 @@ export interface ApiErrorBody {
   code: string;
   message: string;
   details: FieldProblem[];
+  /** What the client needs to recover, e.g. the current quote of a 409 QUOTE_CHANGED. */
+  context?: Record<string, unknown>;
   correlationId?: string;
 }
 
 export class ApiError extends HttpException {
-  constructor(status: number, code: string, message: string, details: FieldProblem[] = []) {
-    super({ code, message, details } satisfies ApiErrorBody, status);
+  constructor(status: number, code: string, message: string, details: FieldProblem[] = [], context?: Record<string, unknown>) {
+    super({ code, message, details, ...(context ? { context } : {}) } satisfies ApiErrorBody, status);
   }
 }
 
@@ -46,7 +48,8 @@ const DEFAULT_CODES: Record<number, [string, string]> = {
 export function toApiErrorBody(status: number, payload: unknown): ApiErrorBody {
   if (payload && typeof payload === 'object' && 'code' in payload && 'message' in payload) {
     const p = payload as Partial<ApiErrorBody>;
-    return { code: String(p.code), message: String(p.message), details: Array.isArray(p.details) ? p.details : [] };
+    const context = p.context && typeof p.context === 'object' && !Array.isArray(p.context) ? { context: p.context } : {};
+    return { code: String(p.code), message: String(p.message), details: Array.isArray(p.details) ? p.details : [], ...context };
   }
   const [code, message] = DEFAULT_CODES[status] ?? (status >= 500 ? ['INTERNAL', '服务器内部错误，请稍后再试'] : ['ERROR', '请求失败']);
   return { code, message, details: [] };

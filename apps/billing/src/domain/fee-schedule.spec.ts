@@ -1,6 +1,8 @@
 import { specFor } from '@lsc/event-sourcing/testing';
 import { DomainError, type CommandMetadata } from '@lsc/event-sourcing';
 import {
+  coverageFor,
+  DEFAULT_TERM_POLICY,
   defaultFeeSchedule,
   feeScheduleDecider,
   quote,
@@ -26,7 +28,7 @@ const v2026: PublishScheduleVersionData = { versionId: '2026-01', effectiveFrom:
 const v2027: PublishScheduleVersionData = { versionId: '2027-01', effectiveFrom: '2027-01-01', entries: [entry('enterprise', '1-30', 650000), entry('ordinary', '1-30', 100000)] };
 const NOW = '2026-10-01T02:00:00.000Z';
 const publish = (data: PublishScheduleVersionData, now = NOW): FeeScheduleCommand => ({ type: 'PublishScheduleVersion', data, metadata: meta(now) });
-const published = (data: PublishScheduleVersionData, now = NOW): FeeScheduleEvent => ({ type: 'FeeScheduleVersionPublished', schemaVersion: 1, data: { ...data, publishedBy: 'finance:li', publishedAt: now } });
+const published = (data: PublishScheduleVersionData, now = NOW): FeeScheduleEvent => ({ type: 'FeeScheduleVersionPublished', schemaVersion: 1, data: { ...data, termPolicy: data.termPolicy ?? DEFAULT_TERM_POLICY, publishedBy: 'finance:li', publishedAt: now } });
 const change = (over: Partial<ChangeFeeData> = {}, now = NOW): FeeScheduleCommand => ({
   type: 'ChangeFee',
   data: { versionId: '2027-01', qualificationCode: 'enterprise', tierCode: '1-30', feePerYearFen: 620000, reason: '理事会决议', ...over },
@@ -51,6 +53,35 @@ describe('fee schedule decider', () => {
     it.each([-1, 100.5, Number.NaN])('rejects fee %p', (fee) => spec.given([]).when(publish({ ...v2026, entries: [entry('enterprise', '1-30', fee)] })).thenThrows('INVALID_AMOUNT'));
     it('rejects a blank tier code', () => spec.given([]).when(publish({ ...v2026, entries: [entry('enterprise', '', 1)] })).thenThrows('INVALID_FIELD'));
     it('rejects a blank version id', () => spec.given([]).when(publish({ ...v2026, versionId: '' })).thenThrows('INVALID_FIELD'));
+    it('a version without a term policy gets the default cut-off (1 December)', () =>
+      spec.given([]).when(publish(v2026)).then([published({ ...v2026, termPolicy: { lateJoinCutoff: '12-01' } })]));
+    it('publishes a version with its own cut-off, or with none', () => {
+      spec.given([]).when(publish({ ...v2026, termPolicy: { lateJoinCutoff: '11-15' } })).then([published({ ...v2026, termPolicy: { lateJoinCutoff: '11-15' } })]);
+      spec.given([]).when(publish({ ...v2026, termPolicy: { lateJoinCutoff: null } })).then([published({ ...v2026, termPolicy: { lateJoinCutoff: null } })]);
+    });
+    it.each(['12-32', '2026-12-01', '13-01', '02-29', ''])('rejects the cut-off %p', (cutoff) =>
+      spec.given([]).when(publish({ ...v2026, termPolicy: { lateJoinCutoff: cutoff } })).thenThrows('INVALID_TERM_POLICY'));
+    it('the term policy is effective-dated with its version', () => {
+      const s = fold([published({ ...v2026, termPolicy: { lateJoinCutoff: null } }), published(v2027)]);
+      expect(versionInEffect(s, '2026-12-15')!.termPolicy).toEqual({ lateJoinCutoff: null });
+      expect(versionInEffect(s, '2027-12-15')!.termPolicy).toEqual({ lateJoinCutoff: '12-01' });
+    });
+    it('a version stored before term policies existed reads with the default cut-off', () => {
+      const old: FeeScheduleEvent = { type: 'FeeScheduleVersionPublished', schemaVersion: 1, data: { ...v2026, publishedBy: 'x', publishedAt: NOW } };
+      expect(fold([old]).versions[0].termPolicy).toEqual(DEFAULT_TERM_POLICY);
+    });
+  });
+
+  describe('coverageFor (new memberships, Asia/Shanghai calendar dates)', () => {
+    const policy = { lateJoinCutoff: '12-01' };
+    it('the day before the cut-off: the term starts on the day and ends with the year', () =>
+      expect(coverageFor(policy, '2026-11-30', 1)).toEqual({ termStart: '2026-11-30', termEnd: '2026-12-31', startsNextYear: false }));
+    it('on the cut-off: the paid term is the next calendar year', () =>
+      expect(coverageFor(policy, '2026-12-01', 1)).toEqual({ termStart: '2027-01-01', termEnd: '2027-12-31', startsNextYear: true }));
+    it('on 31 December, for three years', () => expect(coverageFor(policy, '2026-12-31', 3)).toEqual({ termStart: '2027-01-01', termEnd: '2029-12-31', startsNextYear: true }));
+    it('on 1 January the new year is paid as usual', () => expect(coverageFor(policy, '2027-01-01', 1)).toEqual({ termStart: '2027-01-01', termEnd: '2027-12-31', startsNextYear: false }));
+    it('no cut-off: December joiners pay the current year', () =>
+      expect(coverageFor({ lateJoinCutoff: null }, '2026-12-20', 1)).toEqual({ termStart: '2026-12-20', termEnd: '2026-12-31', startsNextYear: false }));
   });
 
   describe('ChangeFee', () => {

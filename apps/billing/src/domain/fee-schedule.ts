@@ -21,10 +21,22 @@ export interface FeeEntry {
   readonly placeholder?: boolean;
 }
 
+/**
+ * Effective-dated with its version: applications confirmed on or after `lateJoinCutoff` (MM-DD, Shanghai) start their
+ * paid term on 1 January of the next year (a December joiner does not pay a year for a few weeks); null: no cut-off.
+ */
+export interface TermPolicy {
+  readonly lateJoinCutoff: string | null;
+}
+export const DEFAULT_TERM_POLICY: TermPolicy = { lateJoinCutoff: '12-01' };
+const MONTH_DAY = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
 export interface PublishScheduleVersionData {
   readonly versionId: string;
   readonly effectiveFrom: string;
   readonly entries: readonly FeeEntry[];
+  /** Omitted: DEFAULT_TERM_POLICY (versions published before term policies existed read the same). */
+  readonly termPolicy?: TermPolicy;
 }
 export interface ChangeFeeData {
   readonly versionId: string;
@@ -56,6 +68,7 @@ export interface ScheduleVersion {
   readonly versionId: string;
   readonly effectiveFrom: string;
   readonly entries: readonly FeeEntry[];
+  readonly termPolicy: TermPolicy;
 }
 export interface FeeScheduleState {
   /** Sorted by effectiveFrom, ascending. */
@@ -98,6 +111,12 @@ function validatePublish(d: PublishScheduleVersionData): void {
     if (seen.has(k)) throw new DomainError('DUPLICATE_FEE_ENTRY', '同一会员资格与人员规模重复定价', { qualificationCode: e.qualificationCode, tierCode: e.tierCode });
     seen.add(k);
   });
+  if (d.termPolicy !== undefined) {
+    const cutoff = d.termPolicy?.lateJoinCutoff;
+    if (cutoff !== null && (typeof cutoff !== 'string' || !MONTH_DAY.test(cutoff) || cutoff === '02-29')) {
+      throw new DomainError('INVALID_TERM_POLICY', '入会截止日须为月-日（MM-DD）格式，或为空表示不设截止日', { lateJoinCutoff: cutoff });
+    }
+  }
 }
 
 export const feeScheduleDecider: Decider<FeeScheduleCommand, FeeScheduleState, FeeScheduleEvent> = {
@@ -115,8 +134,9 @@ export const feeScheduleDecider: Decider<FeeScheduleCommand, FeeScheduleState, F
         if (latest && d.effectiveFrom <= latest.effectiveFrom) {
           throw new DomainError('EFFECTIVE_DATE_NOT_AFTER_LATEST', '新版本的生效日期须晚于最新版本', { latest: latest.effectiveFrom, effectiveFrom: d.effectiveFrom });
         }
-        const entries = d.entries.map((e) => ({ ...e }));
-        return [ev<FeeScheduleVersionPublished>('FeeScheduleVersionPublished', { versionId: d.versionId, effectiveFrom: d.effectiveFrom, entries, publishedBy: command.metadata.actor, publishedAt: at })];
+        const entries = d.entries.map((e) => ({ ...e, placeholder: e.placeholder === true }));
+        const termPolicy = { lateJoinCutoff: d.termPolicy === undefined ? DEFAULT_TERM_POLICY.lateJoinCutoff : d.termPolicy.lateJoinCutoff };
+        return [ev<FeeScheduleVersionPublished>('FeeScheduleVersionPublished', { versionId: d.versionId, effectiveFrom: d.effectiveFrom, entries, termPolicy, publishedBy: command.metadata.actor, publishedAt: at })];
       }
       case 'ChangeFee': {
         const d = command.data;
@@ -150,7 +170,8 @@ export const feeScheduleDecider: Decider<FeeScheduleCommand, FeeScheduleState, F
     switch (event.type) {
       case 'FeeScheduleVersionPublished': {
         const { versionId, effectiveFrom, entries } = event.data;
-        const versions = [...state.versions, { versionId, effectiveFrom, entries }].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1));
+        const termPolicy = event.data.termPolicy ?? DEFAULT_TERM_POLICY;
+        const versions = [...state.versions, { versionId, effectiveFrom, entries, termPolicy }].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1));
         return { versions };
       }
       case 'FeeChanged': {
@@ -178,18 +199,37 @@ export function versionInEffect(state: FeeScheduleState, on: string): ScheduleVe
   return found;
 }
 
-/** The fee for a qualification, staff tier and whole number of years on a date (会费 × 资格期限 = 应付金额). */
-export function quote(state: FeeScheduleState, qualificationCode: string, tierCode: string, years: number, on: string): Quote {
-  if (!isCalendarDate(on)) throw new DomainError('INVALID_DATE', '日期格式无效', { on });
-  if (!Number.isInteger(years) || years < MIN_YEARS || years > MAX_YEARS) {
-    throw new DomainError('YEARS_OUT_OF_RANGE', `资格期限须为${MIN_YEARS}至${MAX_YEARS}年的整数`, { years });
-  }
+/** The schedule entry (with its published names) for a qualification and staff tier on a Shanghai calendar date. */
+export function feeEntryInEffect(state: FeeScheduleState, qualificationCode: string, tierCode: string, on: string): { version: ScheduleVersion; entry: FeeEntry } {
   const version = versionInEffect(state, on);
   if (!version) throw new DomainError('NO_SCHEDULE_IN_EFFECT', '该日期没有生效的收费标准', { on });
   const forQualification = version.entries.filter((e) => e.qualificationCode === qualificationCode);
   if (forQualification.length === 0) throw new DomainError('UNKNOWN_QUALIFICATION', '会员资格不存在', { qualificationCode });
   const entry = forQualification.find((e) => e.tierCode === tierCode);
   if (!entry) throw new DomainError('UNKNOWN_STAFF_TIER', '人员规模不存在', { qualificationCode, tierCode });
+  return { version, entry };
+}
+
+/**
+ * The paid term of a new membership (or of an expired one restarting) confirmed on `confirmedOn` for `years` whole
+ * years ending on 31 December: on or after the version's cut-off the term starts on 1 January of the next year.
+ * `startsOnPayment`: the term starts on the payment day (not known before payment; `termStart` is then today's date).
+ */
+export function coverageFor(policy: TermPolicy, confirmedOn: string, years: number): { termStart: string; termEnd: string; startsNextYear: boolean } {
+  const year = Number(confirmedOn.slice(0, 4));
+  const startsNextYear = policy.lateJoinCutoff !== null && confirmedOn.slice(5) >= policy.lateJoinCutoff;
+  const termStart = startsNextYear ? `${year + 1}-01-01` : confirmedOn;
+  const firstYear = Number(termStart.slice(0, 4));
+  return { termStart, termEnd: `${firstYear + years - 1}-12-31`, startsNextYear };
+}
+
+/** The fee for a qualification, staff tier and whole number of years on a date (会费 × 资格期限 = 应付金额). */
+export function quote(state: FeeScheduleState, qualificationCode: string, tierCode: string, years: number, on: string): Quote {
+  if (!isCalendarDate(on)) throw new DomainError('INVALID_DATE', '日期格式无效', { on });
+  if (!Number.isInteger(years) || years < MIN_YEARS || years > MAX_YEARS) {
+    throw new DomainError('YEARS_OUT_OF_RANGE', `资格期限须为${MIN_YEARS}至${MAX_YEARS}年的整数`, { years });
+  }
+  const { version, entry } = feeEntryInEffect(state, qualificationCode, tierCode, on);
   const amountDueFen = entry.feePerYearFen * years;
   if (!Number.isSafeInteger(amountDueFen)) throw new DomainError('INVALID_AMOUNT', '金额超出范围');
   return { feePerYearFen: entry.feePerYearFen, years, amountDueFen, scheduleVersion: version.versionId };
@@ -201,6 +241,7 @@ export function defaultFeeSchedule(): PublishScheduleVersionData {
   return {
     versionId,
     effectiveFrom,
+    termPolicy: DEFAULT_TERM_POLICY,
     entries: entries.map(({ qualificationCode, qualificationName, tierCode, tierName, feePerYearFen, placeholder }) => ({
       qualificationCode,
       qualificationName,

@@ -35,6 +35,21 @@ describe('fee schedule integration events', () => {
     });
   });
 
+  it('a version is announced as v2, with each entry marked placeholder or not and the version\'s term policy', () => {
+    const [announced] = publishedFor([
+      {
+        type: 'PublishScheduleVersion',
+        data: { versionId: '2027-01', effectiveFrom: '2027-01-01', entries: [entry('enterprise', '企业会员', 600000), { ...entry('council', '理事单位', 1000000), placeholder: true }] },
+        metadata: meta('2026-10-01T02:00:00.000Z'),
+      },
+    ]);
+    expect(announced.event).toMatchObject({ type: 'billing.FeeScheduleVersionPublished', schemaVersion: 2 });
+    expect(announced.event.data).toMatchObject({
+      entries: [{ qualificationCode: 'enterprise', placeholder: false }, { qualificationCode: 'council', placeholder: true }],
+      termPolicy: { lateJoinCutoff: '12-01' },
+    });
+  });
+
   it('every message satisfies its contract', () => {
     for (const m of messages) {
       const raw = JSON.stringify({ eventId: '7c1d2e3f-7777-4a55-9f77-2d1c1f7f0a09', streamId: 'fee-schedule', occurredAt: '2026-11-01T02:00:00.000Z', correlationId: 'c', ...m.event });

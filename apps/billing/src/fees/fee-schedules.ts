@@ -2,18 +2,26 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import type { Logger } from 'pino';
 import { CommandHandler, DomainError, PostgresEventStore } from '@lsc/event-sourcing';
 import { backgroundWorkersEnabled } from '@lsc/messaging';
-import { FeeChanged, FeeScheduleVersionPublished, type FeeChangedV1 } from '@lsc/contracts';
+import { FeeChanged, FeeScheduleVersionPublishedV2Contract, type FeeChangedV1, type FeeScheduleVersionPublishedV2 } from '@lsc/contracts';
 import { CONFIG, LOGGER } from '@lsc/service-kit';
 import type { BillingConfig } from '../config';
-import { defaultFeeSchedule, feeScheduleDecider, quote, type FeeScheduleCommand, type FeeScheduleEvent, type FeeScheduleState, type FeeScheduleVersionPublished as FeeScheduleVersionPublishedEvent, type PublishScheduleVersionData, type Quote } from '../domain';
+import { DEFAULT_TERM_POLICY, defaultFeeSchedule, feeScheduleDecider, quote, type FeeScheduleCommand, type FeeScheduleEvent, type FeeScheduleState, type FeeScheduleVersionPublished as FeeScheduleVersionPublishedEvent, type PublishScheduleVersionData, type Quote } from '../domain';
 import { metadataFor } from '../shared';
 
 export const FEE_SCHEDULE_STREAM = 'fee-schedule';
 
-const publishedPayload = (d: FeeScheduleVersionPublishedEvent['data']) => ({
+const publishedPayload = (d: FeeScheduleVersionPublishedEvent['data']): FeeScheduleVersionPublishedV2 => ({
   versionId: d.versionId,
   effectiveFrom: d.effectiveFrom,
-  entries: d.entries.map((e) => ({ qualificationCode: e.qualificationCode, qualificationName: e.qualificationName, tierCode: e.tierCode, tierName: e.tierName, feePerYearFen: e.feePerYearFen })),
+  entries: d.entries.map((e) => ({
+    qualificationCode: e.qualificationCode,
+    qualificationName: e.qualificationName,
+    tierCode: e.tierCode,
+    tierName: e.tierName,
+    feePerYearFen: e.feePerYearFen,
+    placeholder: e.placeholder === true,
+  })),
+  termPolicy: { lateJoinCutoff: (d.termPolicy ?? DEFAULT_TERM_POLICY).lateJoinCutoff },
   publishedBy: d.publishedBy.slice(0, 100),
   publishedAt: d.publishedAt,
 });
@@ -25,7 +33,7 @@ const publishedPayload = (d: FeeScheduleVersionPublishedEvent['data']) => ({
 export function feeScheduleIntegrationEvents(state: FeeScheduleState, events: readonly FeeScheduleEvent[], topic: string): Array<{ topic: string; event: { type: string; schemaVersion: number; data: object } }> {
   return events.map((e) => {
     if (e.type === 'FeeScheduleVersionPublished') {
-      return { topic, event: { type: FeeScheduleVersionPublished.type, schemaVersion: FeeScheduleVersionPublished.schemaVersion, data: publishedPayload(e.data) } };
+      return { topic, event: { type: FeeScheduleVersionPublishedV2Contract.type, schemaVersion: FeeScheduleVersionPublishedV2Contract.schemaVersion, data: publishedPayload(e.data) } };
     }
     const d = e.data;
     const version = state.versions.find((v) => v.versionId === d.versionId);

@@ -17,10 +17,17 @@ export class FeeEntryDto {
   @IsOptional() @IsBoolean() placeholder?: boolean;
 }
 
+export class TermPolicyDto {
+  /** MM-DD (Asia/Shanghai); null: no cut-off. */
+  @IsOptional() @Matches(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: '入会截止日格式须为 MM-DD，如 12-01' }) lateJoinCutoff!: string | null;
+}
+
 export class PublishVersionDto {
   @IsString() @Length(1, 40, { message: '版本号长度须为1-40' }) versionId!: string;
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '生效日期格式须为 YYYY-MM-DD' }) effectiveFrom!: string;
   @IsArray() @ArrayMinSize(1, { message: '收费标准不能为空' }) @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => FeeEntryDto) entries!: FeeEntryDto[];
+  /** Omitted: applications confirmed from 1 December on start their paid term on 1 January of the next year. */
+  @IsOptional() @ValidateNested() @Type(() => TermPolicyDto) termPolicy?: TermPolicyDto;
 }
 
 export class ChangeFeeDto {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { amountInWords } from '@lsc/validation';
 import { CurrentPrincipal, IdempotencyInterceptor, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
-import { shanghaiDate, versionInEffect, type FeeScheduleState } from '../domain';
+import { coverageFor, feeEntryInEffect, shanghaiDate, versionInEffect, type FeeScheduleState } from '../domain';
 import { FeeSchedules } from '../fees/fee-schedules';
 import { ChangeFeeDto, PublishVersionDto, QuoteQuery } from './dto';
 
@@ -15,22 +15,35 @@ export class FeesController {
   @Get('quotes')
   async quote(@Query() q: QuoteQuery) {
     const today = shanghaiDate(new Date().toISOString());
+    const schedule = await this.fees.state();
     const quote = await this.fees.quote(q.qualificationCode, q.staffTierCode, q.years, today);
-    const lastYear = Number(today.slice(0, 4)) + q.years - 1;
-    return { ...quote, amountInWords: amountInWords(quote.amountDueFen), validityEnd: `${lastYear}-12-31` };
+    const { version, entry } = feeEntryInEffect(schedule, q.qualificationCode, q.staffTierCode, today);
+    // A new membership confirmed today: the paid term under the version's term policy (a renewal continues its term).
+    const coverage = coverageFor(version.termPolicy, today, q.years);
+    return {
+      ...quote,
+      qualificationName: entry.qualificationName,
+      staffTierName: entry.tierName,
+      placeholder: entry.placeholder === true,
+      amountInWords: amountInWords(quote.amountDueFen),
+      termStart: coverage.termStart,
+      termEnd: coverage.termEnd,
+      startsNextYear: coverage.startsNextYear,
+      validityEnd: coverage.termEnd,
+    };
   }
 
   @Get('qualifications')
   async qualifications() {
     const today = shanghaiDate(new Date().toISOString());
     const version = versionInEffect(await this.fees.state(), today);
-    const byCode = new Map<string, { code: string; name: string; tiers: Array<{ code: string; name: string; feePerYearFen: number }> }>();
+    const byCode = new Map<string, { code: string; name: string; tiers: Array<{ code: string; name: string; feePerYearFen: number; placeholder: boolean }> }>();
     for (const e of version?.entries ?? []) {
       const q = byCode.get(e.qualificationCode) ?? { code: e.qualificationCode, name: e.qualificationName, tiers: [] };
-      q.tiers.push({ code: e.tierCode, name: e.tierName, feePerYearFen: e.feePerYearFen });
+      q.tiers.push({ code: e.tierCode, name: e.tierName, feePerYearFen: e.feePerYearFen, placeholder: e.placeholder === true });
       byCode.set(e.qualificationCode, q);
     }
-    return { scheduleVersion: version?.versionId ?? null, years: { min: 1, max: 5 }, qualifications: [...byCode.values()] };
+    return { scheduleVersion: version?.versionId ?? null, termPolicy: version?.termPolicy ?? null, years: { min: 1, max: 5 }, qualifications: [...byCode.values()] };
   }
 
   @Get('fee-schedule')
@@ -43,7 +56,7 @@ export class FeesController {
   @Roles('finance', 'super_admin')
   @UseInterceptors(IdempotencyInterceptor)
   async publish(@Body() body: PublishVersionDto, @CurrentPrincipal() p: Principal) {
-    return view(await this.fees.publish({ versionId: body.versionId, effectiveFrom: body.effectiveFrom, entries: body.entries }, p.sub), shanghaiDate(new Date().toISOString()));
+    return view(await this.fees.publish({ versionId: body.versionId, effectiveFrom: body.effectiveFrom, entries: body.entries, ...(body.termPolicy ? { termPolicy: { lateJoinCutoff: body.termPolicy.lateJoinCutoff ?? null } } : {}) }, p.sub), shanghaiDate(new Date().toISOString()));
   }
 
   /** Corrects a fee in a version that has not taken effect yet (after that: publish a new version). */

@@ -5,7 +5,7 @@ import type { ApplicationSubmittedV1 } from '@lsc/contracts';
 import { CommandHandler, ConcurrencyError, MultiStreamEventStore, PostgresEventStore, fold, type CommandMetadata, type Decided, type NewEvent, type OutboxMessage, type Queryable, type StreamAppend } from '@lsc/event-sourcing';
 import { CONFIG } from '@lsc/service-kit';
 import type { BillingConfig } from '../config';
-import { paymentOrderDecider, quote, shanghaiDate, toIntegrationEvents, type PaymentOrderCommand, type PaymentOrderEvent, type PaymentOrderState } from '../domain';
+import { feeEntryInEffect, paymentOrderDecider, quote, shanghaiDate, toIntegrationEvents, type PaymentOrderCommand, type PaymentOrderEvent, type PaymentOrderState } from '../domain';
 import { FeeSchedules } from '../fees/fee-schedules';
 import { makePaymentCode, type OpenOrder, type RegisteredInstitution } from '../reconciliation';
 import { fen } from '../shared';
@@ -59,6 +59,8 @@ export class PaymentOrders {
     if (existing.rows[0]) return existing.rows[0].order_id;
     const schedule = await this.fees.state(client);
     const q = quote(schedule, app.qualificationCode, app.staffTierCode, app.years, shanghaiDate(app.submittedAt));
+    // The names on the order (and so on the invoice) are the schedule's, never what the application carried.
+    const { entry } = feeEntryInEffect(schedule, app.qualificationCode, app.staffTierCode, shanghaiDate(app.submittedAt));
     const seq = await client.query<{ n: string }>(`select nextval('billing_payment_code_seq') as n`);
     const paymentCode = makePaymentCode(Number(seq.rows[0].n));
     const orderId = randomUUID();
@@ -78,7 +80,7 @@ export class PaymentOrders {
             `insert into billing_orders (order_id, application_id, institution_id, institution_name, qualification_code, qualification_name, staff_tier_code, staff_tier_name,
                years, term_start, term_end, fee_per_year_fen, amount_due_fen, status, schedule_version, payment_code, transfer_remark, invoice_title, credit_code, issued_at)
              values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'unpaid',$14,$15,$16,$17,$18,$19)`,
-            [o.orderId, o.applicationId, o.institutionId, o.institutionName, app.qualificationCode, app.qualificationName, app.staffTierCode, app.staffTierName, o.years,
+            [o.orderId, o.applicationId, o.institutionId, o.institutionName, app.qualificationCode, entry.qualificationName, app.staffTierCode, entry.tierName, o.years,
               app.termStart, app.termEnd, o.feePerYearFen, o.amountDueFen, o.scheduleVersion, o.paymentCode, o.transferRemark, app.invoiceTitle, app.creditCode, o.issuedAt],
           );
         },

@@ -1,9 +1,22 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { EmailChanged, InstitutionNameChanged, InstitutionProfileUpdated, InstitutionRegistered, PaymentOrderIssued, PaymentOrderPaid, PaymentReversed, type IntegrationEvent } from '@lsc/contracts';
+import {
+  EmailChanged,
+  FeeChanged,
+  FeeScheduleVersionPublished,
+  FeeScheduleVersionPublishedV2Contract,
+  InstitutionNameChanged,
+  InstitutionProfileUpdated,
+  InstitutionRegistered,
+  PaymentOrderIssued,
+  PaymentOrderPaid,
+  PaymentReversed,
+  type IntegrationEvent,
+} from '@lsc/contracts';
 import { KafkaEventRouter } from '@lsc/messaging';
 import type { RecordPaymentReversalData } from '../domain';
 import { metadata, MembershipCommands } from '../write/membership-commands';
 import * as institutions from './institutions';
+import * as feeSchedule from '../write/fee-schedule-read-model';
 
 /** The upstream service named as actor on the events its facts cause. */
 const fromBilling = (event: IntegrationEvent) => metadata('system:billing', { correlationId: event.correlationId });
@@ -22,12 +35,22 @@ export class EventHandlers implements OnModuleInit {
       .on(InstitutionNameChanged, (e, { client }) => institutions.institutionNameChanged(client, e.data))
       .on(InstitutionProfileUpdated, (e, { client }) => institutions.institutionProfileUpdated(client, e.data))
       .on(EmailChanged, (e, { client }) => institutions.emailChanged(client, e.data))
+      .on(FeeScheduleVersionPublished, (e, { client }) => feeSchedule.recordVersionPublished(client, feeSchedule.fromV1(e.data)))
+      .on(FeeScheduleVersionPublishedV2Contract, (e, { client }) => feeSchedule.recordVersionPublished(client, e.data))
+      .on(FeeChanged, (e, { client }) => feeSchedule.recordFeeChanged(client, e.data))
       .on(PaymentOrderIssued, async (e, { client }) => {
         const d = e.data;
         await this.commands.recordPaymentOrder(
           d.applicationId,
           d.institutionId,
-          { orderId: d.orderId, amountDueFen: d.amountDueFen, payee: { ...d.payee }, transferRemark: d.transferRemark, paymentCode: d.paymentCode },
+          {
+            orderId: d.orderId,
+            amountDueFen: d.amountDueFen,
+            payee: { ...d.payee },
+            transferRemark: d.transferRemark,
+            paymentCode: d.paymentCode,
+            billed: { feePerYearFen: d.feePerYearFen, scheduleVersion: d.scheduleVersion },
+          },
           fromBilling(e),
           client,
         );

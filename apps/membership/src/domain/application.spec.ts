@@ -62,7 +62,11 @@ const started: ApplicationEvent = {
   schemaVersion: 1,
   data: { ...applyData, applicationId: APP_ID, termStart: '2026-09-01', termEnd: '2028-12-31', startedAt: T0 },
 };
-const submitted: ApplicationEvent = { type: 'ApplicationSubmitted', schemaVersion: 1, data: { ...confirmData, submittedAt: T1 } };
+const submitted: ApplicationEvent = {
+  type: 'ApplicationSubmitted',
+  schemaVersion: 1,
+  data: { ...confirmData, submittedAt: T1, termStart: '2026-09-01', termEnd: '2028-12-31', startsNextYear: false },
+};
 const orderRecorded: ApplicationEvent = { type: 'PaymentOrderRecorded', schemaVersion: 1, data: { ...orderData, recordedAt: T1 } };
 const paid: ApplicationEvent = { type: 'ApplicationPaid', schemaVersion: 1, data: { orderId: ORDER_ID, paidOn: '2026-09-03', recordedAt: T2 } };
 const cancelled: ApplicationEvent = { type: 'ApplicationCancelled', schemaVersion: 1, data: { reason: '机构取消申请', cancelledBy: 'user:1', cancelledAt: T1 } };
@@ -156,8 +160,26 @@ describe('application decider', () => {
     it('rejects a second, different order', () =>
       spec.given([started, submitted, orderRecorded]).when(recordOrder({ orderId: OTHER_ORDER_ID })).thenThrows('PAYMENT_ORDER_ALREADY_RECORDED'));
     it('rejects an order for a draft', () => spec.given([started]).when(recordOrder()).thenThrows('APPLICATION_NOT_SUBMITTED'));
-    it('rejects an amount that differs from the quote', () =>
-      spec.given([started, submitted]).when(recordOrder({ amountDueFen: 1700000 })).thenThrows('AMOUNT_MISMATCH'));
+    it('an order billed at another amount is recorded and requotes the application (it never stays without its order)', () =>
+      spec
+        .given([started, submitted])
+        .when(recordOrder({ amountDueFen: 1950000, billed: { feePerYearFen: 650000, scheduleVersion: '2027-01' } }))
+        .then([
+          {
+            type: 'ApplicationRequoted',
+            schemaVersion: 1,
+            data: { quote: { feePerYearFen: 650000, amountDueFen: 1950000, scheduleVersion: '2027-01' }, previous: applyData.quote, reason: 'payment_order', requotedAt: T1 },
+          },
+          { type: 'PaymentOrderRecorded', schemaVersion: 1, data: { ...orderData, amountDueFen: 1950000, billed: { feePerYearFen: 650000, scheduleVersion: '2027-01' }, recordedAt: T1 } },
+        ]));
+    it("today's stuck application (client quote 叁元整, billed 180 元) gets its order and shows billing's amount", () => {
+      const forged: ApplicationEvent = { ...started, data: { ...(started.data as object), quote: { feePerYearFen: 100, amountDueFen: 300, scheduleVersion: '2026-01' } } } as ApplicationEvent;
+      const events = spec.given([forged, submitted]).when(recordOrder({ amountDueFen: 18000, billed: { feePerYearFen: 6000, scheduleVersion: '2026-01' } })).events();
+      const state = [forged, submitted, ...events].reduce(applicationDecider.evolve, applicationDecider.initialState());
+      expect(state.status).toBe('awaiting_payment');
+      expect(state.application!.quote).toEqual({ feePerYearFen: 6000, amountDueFen: 18000, scheduleVersion: '2026-01' });
+      expect(state.order!.amountDueFen).toBe(18000);
+    });
     it('rejects an unknown application', () => spec.given([]).when(recordOrder()).thenThrows('APPLICATION_NOT_FOUND'));
     it('records an order issued for a cancelled application for staff follow-up, once', () => {
       const stray: ApplicationEvent = { type: 'PaymentOrderIssuedForCancelledApplication', schemaVersion: 1, data: { ...orderData, recordedAt: T1 } };
@@ -166,6 +188,56 @@ describe('application decider', () => {
     });
     it('ignores the redelivered order of an application cancelled while awaiting payment', () =>
       spec.given([started, submitted, orderRecorded, cancelled]).when(recordOrder()).then([]));
+  });
+
+  describe('Requote (the schedule changed before confirmation)', () => {
+    const requote = (quote: ApplyData['quote']): ApplicationCommand => ({ type: 'Requote', data: { quote }, metadata: meta(T1) });
+    const newQuote = { feePerYearFen: 650000, amountDueFen: 1950000, scheduleVersion: '2027-01', lateJoinCutoff: '12-01' };
+    it('requotes a draft', () =>
+      spec
+        .given([started])
+        .when(requote(newQuote))
+        .then([
+          {
+            type: 'ApplicationRequoted',
+            schemaVersion: 1,
+            data: { quote: newQuote, previous: applyData.quote, reason: 'schedule_changed', requotedAt: T1, termStart: '2026-09-01', termEnd: '2028-12-31' },
+          },
+        ]));
+    it('the same quote changes nothing', () => spec.given([started]).when(requote(applyData.quote)).then([]));
+    it('a confirmed application is not requoted (billing prices it from then on)', () => spec.given([started, submitted]).when(requote(newQuote)).thenThrows('APPLICATION_NOT_REQUOTABLE'));
+  });
+
+  describe('term policy: December joiners (late-join cut-off, Asia/Shanghai)', () => {
+    const withCutoff = { ...applyData, years: 1, quote: { ...applyData.quote, amountDueFen: 600000, lateJoinCutoff: '12-01' } };
+    const startedOn = (instant: string, data: ApplyData = withCutoff): ApplicationEvent[] => spec.given([]).when({ type: 'Apply', data, metadata: meta(instant, [APP_ID]) }).events();
+    const confirmedOn = (applyAt: string, confirmAt: string, data: ApplyData = withCutoff) => {
+      const [e] = spec
+        .given(startedOn(applyAt, data))
+        .when({ type: 'Confirm', data: confirmData, metadata: meta(confirmAt) })
+        .events();
+      return e.type === 'ApplicationSubmitted' ? [e.data.termStart, e.data.termEnd, e.data.startsNextYear] : e;
+    };
+    it('confirmed on 30 November 23:59 Shanghai (15:59 UTC): pays the current year from payment', () =>
+      expect(confirmedOn('2026-11-30T10:00:00Z', '2026-11-30T15:59:59Z')).toEqual(['2026-11-30', '2026-12-31', false]));
+    it('confirmed on 1 December 00:00 Shanghai (30 November 16:00 UTC): the paid term is the next calendar year', () =>
+      expect(confirmedOn('2026-11-30T10:00:00Z', '2026-11-30T16:00:00Z')).toEqual(['2027-01-01', '2027-12-31', true]));
+    it('confirmed on 31 December for 3 years: 2027-01-01 to 2029-12-31', () =>
+      expect(confirmedOn('2026-12-31T01:00:00Z', '2026-12-31T15:59:59Z', { ...withCutoff, years: 3 })).toEqual(['2027-01-01', '2029-12-31', true]));
+    it('confirmed on 1 January Shanghai (31 December 16:00 UTC): the new year is paid from payment', () =>
+      expect(confirmedOn('2026-12-31T10:00:00Z', '2026-12-31T16:00:00Z')).toEqual(['2027-01-01', '2027-12-31', false]));
+    it('started in November, confirmed in December: the confirmation date decides', () =>
+      expect(confirmedOn('2026-11-20T02:00:00Z', '2026-12-02T02:00:00Z')).toEqual(['2027-01-01', '2027-12-31', true]));
+    it('a schedule without cut-off keeps the old behaviour', () =>
+      expect(confirmedOn('2026-12-10T02:00:00Z', '2026-12-10T02:00:00Z', { ...withCutoff, quote: { ...withCutoff.quote, lateJoinCutoff: null } })).toEqual(['2026-12-10', '2026-12-31', false]));
+    it('a renewal of a running membership continues its term whatever the date', () =>
+      expect(
+        confirmedOn('2026-12-10T02:00:00Z', '2026-12-10T02:00:00Z', { ...withCutoff, kind: 'renewal', membershipId: MEMBERSHIP_ID, currentTerm: { validTo: '2026-12-31', expired: false } }),
+      ).toEqual(['2027-01-01', '2027-12-31', false]));
+    it('the draft already shows the deferred term when started after the cut-off', () => {
+      const [e] = startedOn('2026-12-05T02:00:00Z');
+      expect(e.type === 'ApplicationStarted' && [e.data.termStart, e.data.termEnd]).toEqual(['2027-01-01', '2027-12-31']);
+    });
   });
 
   describe('MarkPaid (billing.PaymentOrderPaid)', () => {

@@ -1,7 +1,7 @@
 import { DomainError, type Command, type Decider, type DomainEvent } from '@lsc/event-sourcing';
 import { ORGANISATION_TYPES, type OrganisationType } from '@lsc/contracts';
 import { assertCalendarDate, shanghaiDate, type CalendarDate } from './dates';
-import { DEFAULT_MEMBERSHIP_POLICY, termFor, type MembershipPolicy } from './term-policy';
+import { DEFAULT_MEMBERSHIP_POLICY, paidTermFor, type MembershipPolicy } from './term-policy';
 
 /** One stream per application (a first application or a renewal): 会员申请 → 确认申请信息 → 缴费. */
 
@@ -28,11 +28,15 @@ export interface MailingAddress {
   readonly postcode: string;
 }
 
-/** The fee as billing quoted it; membership stores and forwards it, never computes it. */
+/** The fee from the published schedule (membership's read model of billing's fee-schedule events). */
 export interface FeeQuote {
   readonly feePerYearFen: number;
   readonly amountDueFen: number;
   readonly scheduleVersion: string;
+  /** The version's late-join cut-off (MM-DD) or null; absent on applications started before term policies existed. */
+  readonly lateJoinCutoff?: string | null;
+  /** The fee was a placeholder (an invented figure awaiting finance) when quoted: staff see it flagged. */
+  readonly placeholder?: boolean;
 }
 
 export type ApplicationKind = 'new' | 'renewal';
@@ -68,6 +72,11 @@ export interface RecordPaymentOrderData {
   readonly payee: { readonly accountName: string; readonly bankName: string; readonly accountNumber: string };
   readonly transferRemark: string;
   readonly paymentCode: string;
+  /** Billing's figures behind the amount, to requote an application whose quote billing did not follow. */
+  readonly billed?: { readonly feePerYearFen: number; readonly scheduleVersion: string };
+}
+export interface RequoteData {
+  readonly quote: FeeQuote;
 }
 export interface MarkPaidData {
   readonly orderId: string;
@@ -85,6 +94,7 @@ export interface ChangeMailingAddressData {
 export type ApplicationCommand =
   | Command<'Apply', ApplyData>
   | Command<'Confirm', ConfirmData>
+  | Command<'Requote', RequoteData>
   | Command<'RecordPaymentOrder', RecordPaymentOrderData>
   | Command<'MarkPaid', MarkPaidData>
   | Command<'Cancel', CancelData>
@@ -95,7 +105,28 @@ export type ApplicationStarted = DomainEvent<
   'ApplicationStarted',
   ApplyData & { readonly applicationId: string; readonly termStart: CalendarDate; readonly termEnd: CalendarDate; readonly startedAt: string }
 >;
-export type ApplicationSubmitted = DomainEvent<'ApplicationSubmitted', ConfirmData & { readonly submittedAt: string }>;
+/** The paid term is fixed here, on the confirmation date, under the quote's term policy (absent on older events). */
+export type ApplicationSubmitted = DomainEvent<
+  'ApplicationSubmitted',
+  ConfirmData & { readonly submittedAt: string; readonly termStart?: CalendarDate; readonly termEnd?: CalendarDate; readonly startsNextYear?: boolean }
+>;
+/**
+ * The application's fee follows the schedule: a new version took effect before confirmation ('schedule_changed'), or
+ * billing issued the order for another amount ('payment_order': billing's charge is what must be paid; an application
+ * never stays without its order).
+ */
+export type ApplicationRequoted = DomainEvent<
+  'ApplicationRequoted',
+  {
+    readonly quote: FeeQuote;
+    readonly previous: FeeQuote;
+    readonly reason: 'schedule_changed' | 'payment_order';
+    readonly requotedAt: string;
+    /** A draft's provisional term under the new version's term policy. */
+    readonly termStart?: CalendarDate;
+    readonly termEnd?: CalendarDate;
+  }
+>;
 export type PaymentOrderRecorded = DomainEvent<'PaymentOrderRecorded', RecordPaymentOrderData & { readonly recordedAt: string }>;
 export type ApplicationPaid = DomainEvent<'ApplicationPaid', MarkPaidData & { readonly recordedAt: string }>;
 export type ApplicationCancelled = DomainEvent<'ApplicationCancelled', { readonly reason: string; readonly cancelledBy: string; readonly cancelledAt: string }>;
@@ -114,6 +145,7 @@ export type ApplicationEvent =
   | MailingAddressChanged
   | ApplicationStarted
   | ApplicationSubmitted
+  | ApplicationRequoted
   | PaymentOrderRecorded
   | ApplicationPaid
   | ApplicationCancelled
@@ -221,8 +253,8 @@ export function makeApplicationDecider(policy: MembershipPolicy = DEFAULT_MEMBER
           const applicationId = command.metadata.ids?.[0];
           if (!applicationId) throw new DomainError('ID_REQUIRED', '缺少申请编号');
           validateApply(command.data);
-          // Provisional term as shown on 申请信息 (paying today); the membership fixes the real term on payment.
-          const { termStart, termEnd } = termFor(policy, shanghaiDate(at), command.data.years, command.data.currentTerm);
+          // Provisional term as shown on 申请信息 (confirming today); fixed on confirmation, the start on payment.
+          const { termStart, termEnd } = paidTermFor(policy, shanghaiDate(at), command.data.years, command.data.currentTerm, command.data.quote.lateJoinCutoff);
           return [ev<ApplicationStarted>('ApplicationStarted', { ...command.data, applicationId, termStart, termEnd, startedAt: at })];
         }
         case 'Confirm': {
@@ -230,7 +262,23 @@ export function makeApplicationDecider(policy: MembershipPolicy = DEFAULT_MEMBER
           if (state.status === 'cancelled') throw new DomainError('APPLICATION_CANCELLED', '申请已取消');
           if (state.status !== 'draft') throw new DomainError('APPLICATION_ALREADY_CONFIRMED', '申请信息已确认，请勿重复提交');
           validateConfirm(command.data);
-          return [ev<ApplicationSubmitted>('ApplicationSubmitted', { ...command.data, submittedAt: at })];
+          const app = state.application!;
+          const term = paidTermFor(policy, shanghaiDate(at), app.years, app.currentTerm, app.quote.lateJoinCutoff);
+          return [ev<ApplicationSubmitted>('ApplicationSubmitted', { ...command.data, submittedAt: at, ...term })];
+        }
+        case 'Requote': {
+          const app = requireStarted(state);
+          // Only before confirmation: from then on billing's order is what the application follows.
+          if (state.status !== 'draft') throw new DomainError('APPLICATION_NOT_REQUOTABLE', '申请信息已确认，会费不能再调整', { status: state.status });
+          const q = command.data.quote;
+          fen(q?.feePerYearFen, 'quote.feePerYearFen');
+          fen(q?.amountDueFen, 'quote.amountDueFen');
+          nonBlank(q?.scheduleVersion, 'quote.scheduleVersion', 40);
+          const same = q.feePerYearFen === app.quote.feePerYearFen && q.amountDueFen === app.quote.amountDueFen && q.scheduleVersion === app.quote.scheduleVersion && (q.lateJoinCutoff ?? null) === (app.quote.lateJoinCutoff ?? null) &&
+            (q.placeholder === true) === (app.quote.placeholder === true);
+          if (same) return [];
+          const { termStart, termEnd } = paidTermFor(policy, shanghaiDate(at), app.years, app.currentTerm, q.lateJoinCutoff);
+          return [ev<ApplicationRequoted>('ApplicationRequoted', { quote: { ...q }, previous: app.quote, reason: 'schedule_changed', requotedAt: at, termStart, termEnd })];
         }
         case 'RecordPaymentOrder': {
           const app = requireStarted(state);
@@ -239,11 +287,19 @@ export function makeApplicationDecider(policy: MembershipPolicy = DEFAULT_MEMBER
           if (state.status === 'cancelled') return [ev<PaymentOrderIssuedForCancelledApplication>('PaymentOrderIssuedForCancelledApplication', { ...d, recordedAt: at })];
           if (state.status === 'draft') throw new DomainError('APPLICATION_NOT_SUBMITTED', '申请尚未提交，不能生成缴费单');
           if (state.status !== 'submitted') throw new DomainError('PAYMENT_ORDER_ALREADY_RECORDED', '该申请已有缴费单', { orderId: state.order?.orderId });
-          if (d.amountDueFen !== app.quote.amountDueFen) {
-            throw new DomainError('AMOUNT_MISMATCH', '缴费单金额与申请报价不一致', { expected: app.quote.amountDueFen, actual: d.amountDueFen });
-          }
           nonBlank(d.orderId, 'orderId', 100);
-          return [ev<PaymentOrderRecorded>('PaymentOrderRecorded', { ...d, recordedAt: at })];
+          fen(d.amountDueFen, 'amountDueFen');
+          const recorded = ev<PaymentOrderRecorded>('PaymentOrderRecorded', { ...d, recordedAt: at });
+          if (d.amountDueFen === app.quote.amountDueFen) return [recorded];
+          // Billing priced the order from the schedule in force on the submission date and its charge is what must be
+          // paid: the application follows it (and says so) rather than being left without an order.
+          const quote: FeeQuote = {
+            feePerYearFen: d.billed?.feePerYearFen ?? Math.round(d.amountDueFen / app.years),
+            amountDueFen: d.amountDueFen,
+            scheduleVersion: d.billed?.scheduleVersion ?? app.quote.scheduleVersion,
+            ...(app.quote.lateJoinCutoff !== undefined ? { lateJoinCutoff: app.quote.lateJoinCutoff } : {}),
+          };
+          return [ev<ApplicationRequoted>('ApplicationRequoted', { quote, previous: app.quote, reason: 'payment_order', requotedAt: at }), recorded];
         }
         case 'MarkPaid': {
           requireStarted(state);
@@ -290,8 +346,16 @@ export function makeApplicationDecider(policy: MembershipPolicy = DEFAULT_MEMBER
       switch (event.type) {
         case 'ApplicationStarted':
           return { ...state, status: 'draft', application: event.data };
-        case 'ApplicationSubmitted':
-          return { ...state, status: 'submitted', submission: event.data };
+        case 'ApplicationSubmitted': {
+          const { termStart, termEnd } = event.data;
+          const application = termStart && termEnd && state.application ? { ...state.application, termStart, termEnd } : state.application;
+          return { ...state, status: 'submitted', submission: event.data, application };
+        }
+        case 'ApplicationRequoted': {
+          if (!state.application) return state;
+          const { quote, termStart, termEnd } = event.data;
+          return { ...state, application: { ...state.application, quote, ...(termStart && termEnd ? { termStart, termEnd } : {}) } };
+        }
         case 'PaymentOrderRecorded':
           return { ...state, status: 'awaiting_payment', order: event.data };
         case 'ApplicationPaid':

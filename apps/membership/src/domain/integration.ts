@@ -82,6 +82,7 @@ export function toApplicationIntegrationEvents(state: ApplicationState, event: A
     }
     // Private to the stream (no contract yet): drafts, recorded orders, payment, stray facts for staff follow-up.
     case 'ApplicationStarted':
+    case 'ApplicationRequoted':
     case 'PaymentOrderRecorded':
     case 'ApplicationPaid':
     case 'PaymentOrderIssuedForCancelledApplication':
@@ -207,6 +208,7 @@ export function toIntegrationEvents(state: ApplicationState | MembershipState, e
 const APPLICATION_EVENT_TYPES: ReadonlySet<string> = new Set<ApplicationEvent['type']>([
   'ApplicationStarted',
   'ApplicationSubmitted',
+  'ApplicationRequoted',
   'PaymentOrderRecorded',
   'ApplicationPaid',
   'ApplicationCancelled',

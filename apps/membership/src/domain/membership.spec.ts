@@ -152,6 +152,20 @@ describe('membership decider', () => {
     it('rejects a missing qualification name', () => spec.given([]).when(activate({ qualification: { code: 'x', name: '' } })).thenThrows('INVALID_FIELD'));
   });
 
+  describe('Activate — December joiner (paid term deferred to 1 January)', () => {
+    const term = (over: Partial<ActivateData>) => {
+      const [e] = spec.given([]).when(activate(over)).events();
+      return e.type === 'MembershipActivated' ? [e.data.paidOn, e.data.validFrom, e.data.validTo] : e;
+    };
+    it('paid on 10 December: active from payment, paid through the next calendar year', () =>
+      expect(term({ paidOn: '2026-12-10', years: 1, paidTermStart: '2027-01-01' })).toEqual(['2026-12-10', '2026-12-10', '2027-12-31']));
+    it('3 years paid on 31 December run to 2029-12-31', () => expect(term({ paidOn: '2026-12-31', years: 3, paidTermStart: '2027-01-01' })).toEqual(['2026-12-31', '2026-12-31', '2029-12-31']));
+    it('paid on 5 January (after the paid term began): covered from 1 January', () =>
+      expect(term({ paidOn: '2027-01-05', years: 1, paidTermStart: '2027-01-01' })).toEqual(['2027-01-05', '2027-01-01', '2027-12-31']));
+    it('without a deferred start a December payment covers the current year only (the old behaviour)', () =>
+      expect(term({ paidOn: '2026-12-10', years: 1 })).toEqual(['2026-12-10', '2026-12-10', '2026-12-31']));
+  });
+
   describe('Activate — renewal (会员续费)', () => {
     it('keeps member number and memberSince; continues the day after the current end', () => {
       const d = renewedTerm([activated()], { paidOn: '2028-11-20', years: 2 });

@@ -2,7 +2,7 @@ import { DomainError, type Command, type Decider, type DomainEvent } from '@lsc/
 import type { ApplicationKind, CodeName, MailingAddress } from './application';
 import { MAX_YEARS, MIN_YEARS } from './application';
 import { addDays, assertCalendarDate, daysBetween, shanghaiDate, yearOf, type CalendarDate } from './dates';
-import { DEFAULT_MEMBERSHIP_POLICY, termFor, type MembershipPolicy } from './term-policy';
+import { DEFAULT_MEMBERSHIP_POLICY, termEndFor, termFor, type MembershipPolicy } from './term-policy';
 
 /** One stream per institution's membership (单位会员资格): number, validity, lifecycle, certificate. */
 
@@ -31,6 +31,11 @@ export interface ActivateData {
   readonly memberSequence: number;
   /** Where this term's certificate goes (the application's 寄送地址). */
   readonly mailingAddress: MailingAddress;
+  /**
+   * Set when the application was confirmed on or after the fee schedule's late-join cut-off: the paid term starts on
+   * this 1 January, while the membership is active from payment.
+   */
+  readonly paidTermStart?: CalendarDate;
 }
 export interface StaffOverrideData {
   readonly status: OverridableStatus;
@@ -324,7 +329,11 @@ export function makeMembershipDecider(policy: MembershipPolicy = DEFAULT_MEMBERS
     const current = hasTerm
       ? { validTo: state.validTo!, expired: state.status === 'expired' || daysBetween(state.validTo!, paidOn) > policy.graceDays }
       : undefined;
-    const { termStart, termEnd } = termFor(policy, paidOn, d.years, current);
+    const deferred = d.paidTermStart !== undefined && (!current || current.expired) ? assertCalendarDate(d.paidTermStart, 'paidTermStart') : undefined;
+    const { termStart, termEnd } = deferred
+      ? // Active from payment; the years paid for are counted from the deferred start.
+        { termStart: paidOn < deferred ? paidOn : deferred, termEnd: termEndFor(policy, deferred, d.years) }
+      : termFor(policy, paidOn, d.years, current);
     return [
       ev<MembershipActivated>('MembershipActivated', {
         membershipId,

@@ -38,3 +38,24 @@ export function termFor(
   const termStart = termStartFor(paidOn, current);
   return { termStart, termEnd: termEndFor(policy, termStart, years) };
 }
+
+/**
+ * The paid term of an application confirmed on `confirmedOn`, under the fee schedule's late-join cut-off (MM-DD, or
+ * null for none). A renewal of a running membership continues it. Otherwise an application confirmed on or after the
+ * cut-off pays from 1 January of the next year (the membership is active from payment all the same); before it, the
+ * term starts on the payment day, shown as `confirmedOn` until then.
+ */
+export function paidTermFor(
+  policy: MembershipPolicy,
+  confirmedOn: CalendarDate,
+  years: number,
+  current: { validTo: CalendarDate; expired: boolean } | undefined,
+  lateJoinCutoff: string | null | undefined,
+): { termStart: CalendarDate; termEnd: CalendarDate; startsNextYear: boolean } {
+  if (current && !current.expired) return { ...termFor(policy, confirmedOn, years, current), startsNextYear: false };
+  if (lateJoinCutoff && confirmedOn.slice(5) >= lateJoinCutoff) {
+    const termStart = `${Number(confirmedOn.slice(0, 4)) + 1}-01-01`;
+    return { termStart, termEnd: termEndFor(policy, termStart, years), startsNextYear: true };
+  }
+  return { termStart: confirmedOn, termEnd: termEndFor(policy, confirmedOn, years), startsNextYear: false };
+}

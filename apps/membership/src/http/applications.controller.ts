@@ -3,10 +3,12 @@ import { ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags } from '@nest
 import type { Pool } from 'pg';
 import type { OrganisationType } from '@lsc/contracts';
 import { PG_POOL } from '@lsc/messaging';
-import { ApiError, assertOwnInstitution, CurrentPrincipal, IdempotencyInterceptor, isStaff, JwtAuthGuard, Roles, validationFailed, type Principal } from '@lsc/service-kit';
+import { ApiError, assertOwnInstitution, CONFIG, CurrentPrincipal, IdempotencyInterceptor, isStaff, JwtAuthGuard, Roles, validationFailed, type Principal } from '@lsc/service-kit';
 import { creditCodeMatchesOrganisationType, validateCreditCode } from '@lsc/validation';
-import type { ApplicationState } from '../domain';
-import { MembershipCommands } from '../write/membership-commands';
+import { membershipPolicy, type MembershipConfig } from '../config';
+import { shanghaiDate, type ApplicationState, type MembershipPolicy } from '../domain';
+import { MembershipCommands, QuoteChanged } from '../write/membership-commands';
+import { quoteView } from './fee-views';
 import { findInstitution, lastConfirmationOf } from '../write/lookups';
 import { MailingAddressDto, resolveMailingAddress } from './mailing-address';
 import { ApplicationListQuery, ApplyDto, CancellationDto, ConfirmationDto } from './dto';
@@ -26,7 +28,25 @@ export class ApplicationsController {
     private readonly commands: MembershipCommands,
     private readonly readModels: ReadModels,
     @Inject(PG_POOL) private readonly pool: Pool,
-  ) {}
+    @Inject(CONFIG) config: MembershipConfig,
+  ) {
+    this.policy = membershipPolicy(config);
+  }
+
+  private readonly policy: MembershipPolicy;
+
+  /** 409 QUOTE_CHANGED with the quote the institution would get now (`context.currentQuote`). */
+  private quoteChanged(err: unknown): unknown {
+    if (!(err instanceof QuoteChanged)) return err;
+    const current = quoteView(err.current, this.policy, shanghaiDate(new Date().toISOString()));
+    return new ApiError(
+      409,
+      'QUOTE_CHANGED',
+      `会费标准已更新：${current.qualification.name}（${current.staffTier.name}）现为每年${(current.feePerYearFen / 100).toFixed(2)}元，${current.years}年应付${(current.amountDueFen / 100).toFixed(2)}元（${current.amountDueInWords}），请确认后重新提交`,
+      [],
+      { currentQuote: current },
+    );
+  }
 
   /** Another institution's application answers exactly like a missing one (404). */
   private async own(principal: Principal, id: string): Promise<ApplicationState> {
@@ -41,23 +61,32 @@ export class ApplicationsController {
     return state;
   }
 
+  /**
+   * Codes and years only: the fee, the amount and the names come from the published fee schedule. A `quote` the
+   * client saw that differs from the schedule's is answered 409 QUOTE_CHANGED with `context.currentQuote`.
+   */
   @Post()
   @Roles('institution')
   @UseInterceptors(IdempotencyInterceptor)
+  @ApiConflictResponse({ description: 'QUOTE_CHANGED（context.currentQuote 为当前报价）、FEE_NOT_CONFIRMED（会费尚待确认）、APPLICATION_PENDING 等' })
   async apply(@CurrentPrincipal() p: Principal, @Body() body: ApplyDto) {
-    const state = await this.commands.apply(
-      p.sub,
-      {
-        kind: body.kind,
-        qualification: { code: body.qualificationCode, name: body.qualificationName },
-        staffTier: { code: body.staffTierCode, name: body.staffTierName },
-        years: body.years,
-        organisationType: body.organisationType,
-        quote: { feePerYearFen: body.quote.feePerYearFen, amountDueFen: body.quote.amountDueFen, scheduleVersion: body.quote.scheduleVersion },
-      },
-      p.sub,
-    );
-    return applicationView(state);
+    try {
+      const state = await this.commands.apply(
+        p.sub,
+        {
+          kind: body.kind,
+          qualificationCode: body.qualificationCode,
+          staffTierCode: body.staffTierCode,
+          years: body.years,
+          organisationType: body.organisationType,
+          ...(body.quote ? { seenQuote: { feePerYearFen: body.quote.feePerYearFen, amountDueFen: body.quote.amountDueFen } } : {}),
+        },
+        p.sub,
+      );
+      return applicationView(state);
+    } catch (err) {
+      throw this.quoteChanged(err);
+    }
   }
 
   @Get()
@@ -112,8 +141,10 @@ export class ApplicationsController {
     };
   }
 
+  /** A fee schedule that changed since the application was started answers 409 QUOTE_CHANGED (the draft is requoted). */
   @Post(':id/confirmation')
   @HttpCode(200)
+  @ApiConflictResponse({ description: 'QUOTE_CHANGED：会费标准已更新，申请已按当前报价调整（context.currentQuote），请确认后重新提交' })
   @Roles('institution')
   @UseInterceptors(IdempotencyInterceptor)
   async confirm(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ConfirmationDto) {
@@ -123,8 +154,12 @@ export class ApplicationsController {
     if (!credit.ok) throw validationFailed([{ field: 'creditCode', rule: 'isCreditCode', message: credit.message }]);
     // A credit code of another organisation type is shown as a warning, not refused: the applicant may know better.
     const warning = creditCodeMatchesOrganisationType(credit.code, state.application!.organisationType as OrganisationType) ?? undefined;
-    const confirmed = await this.commands.confirm(id, { mailingAddress, invoiceTitle: body.invoiceTitle, creditCode: credit.code, ...(warning ? { creditCodeWarning: warning } : {}) }, p.sub);
-    return applicationView(confirmed);
+    try {
+      const confirmed = await this.commands.confirm(id, { mailingAddress, invoiceTitle: body.invoiceTitle, creditCode: credit.code, ...(warning ? { creditCodeWarning: warning } : {}) }, p.sub);
+      return applicationView(confirmed);
+    } catch (err) {
+      throw this.quoteChanged(err);
+    }
   }
 
   /**

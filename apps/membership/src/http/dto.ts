@@ -7,7 +7,7 @@ import { MAX_YEARS, MIN_YEARS, OVERRIDABLE_STATUSES, type ApplicationKind, type 
 
 const text = (label: string, max: number) => ({ message: `${label}不能为空且不能超过${max}个字符` });
 
-/** The figures billing's quote endpoint returned; stored and forwarded, never recomputed here. */
+/** The fee the institution saw (optional): compared with the published schedule, never taken. */
 export class QuoteDto {
   @ApiProperty({ description: '会费（分/年）' })
   @IsInt({ message: '会费须为整数（单位：分）' })
@@ -19,12 +19,14 @@ export class QuoteDto {
   @Min(0, { message: '应付金额不能为负数' })
   amountDueFen!: number;
 
-  @ApiProperty({ description: '会费标准版本' })
+  @ApiPropertyOptional({ description: '会费标准版本（仅供参考）' })
+  @IsOptional()
   @IsString({ message: '会费标准版本须为文本' })
   @Length(1, 40, text('会费标准版本', 40))
-  scheduleVersion!: string;
+  scheduleVersion?: string;
 }
 
+/** 会员申请: codes and years only; the fee, amount and names come from the published fee schedule. */
 export class ApplyDto {
   @ApiProperty({ enum: ['new', 'renewal'] })
   @IsIn(['new', 'renewal'], { message: '申请类型须为 new（会员申请）或 renewal（会员续费）' })
@@ -35,21 +37,10 @@ export class ApplyDto {
   @Length(1, 50, text('会员资格', 50))
   qualificationCode!: string;
 
-  @ApiProperty({ description: '会员资格名称' })
-  // The page sends the name with the code it chose; a message of its own, so it is not said twice beside the code's.
-  @IsString({ message: '缺少会员资格名称，请重新选择会员资格' })
-  @Length(1, 50, text('会员资格名称', 50))
-  qualificationName!: string;
-
   @ApiProperty({ description: '人员规模代码' })
   @IsString({ message: '请选择人员规模' })
   @Length(1, 50, text('人员规模', 50))
   staffTierCode!: string;
-
-  @ApiProperty({ description: '人员规模名称' })
-  @IsString({ message: '缺少人员规模名称，请重新选择人员规模' })
-  @Length(1, 50, text('人员规模名称', 50))
-  staffTierName!: string;
 
   @ApiProperty({ minimum: MIN_YEARS, maximum: MAX_YEARS, description: '资格期限（年）' })
   @IsInt({ message: '资格期限须为整数年' })
@@ -61,11 +52,86 @@ export class ApplyDto {
   @IsIn(ORGANISATION_TYPES, { message: `机构性质须为${ORGANISATION_TYPES.join('、')}之一` })
   organisationType!: OrganisationType;
 
-  @ApiProperty({ type: QuoteDto })
-  @IsDefined({ message: '缺少会费报价，请重新获取报价' })
+  @ApiPropertyOptional({ type: QuoteDto, description: '申请页显示的报价；与当前会费标准不符时返回409 QUOTE_CHANGED及当前报价' })
+  @IsOptional()
   @ValidateNested()
   @Type(() => QuoteDto)
-  quote!: QuoteDto;
+  quote?: QuoteDto;
+}
+
+/** 报价: codes × years against the published fee schedule. */
+export class FeeQuoteQuery {
+  @ApiProperty({ description: '会员资格代码' })
+  @IsString({ message: '请选择会员资格' })
+  @Length(1, 50, text('会员资格', 50))
+  qualificationCode!: string;
+
+  @ApiProperty({ description: '人员规模代码' })
+  @IsString({ message: '请选择人员规模' })
+  @Length(1, 50, text('人员规模', 50))
+  staffTierCode!: string;
+
+  @ApiProperty({ minimum: MIN_YEARS, maximum: MAX_YEARS, description: '资格期限（年）' })
+  @Type(() => Number)
+  @IsInt({ message: '资格期限须为整数年' })
+  @Min(MIN_YEARS, { message: `资格期限至少${MIN_YEARS}年` })
+  @Max(MAX_YEARS, { message: `资格期限最多${MAX_YEARS}年` })
+  years!: number;
+
+}
+
+export class CodeNameView {
+  @ApiProperty() code!: string;
+  @ApiProperty() name!: string;
+}
+
+/** 资格日期 under the fee schedule's term policy. */
+export class CoverageView {
+  @ApiProperty({ description: '缴费年度起始日（YYYY-MM-DD）；新入会且未过截止日时为缴费当日，此处按今天计' }) termStart!: string;
+  @ApiProperty({ description: '资格截止日（YYYY-MM-DD）' }) termEnd!: string;
+  @ApiProperty({ description: '在截止日（如12月1日）及以后确认的申请，缴费年度从次年1月1日起算' }) startsNextYear!: boolean;
+  @ApiProperty({ description: '会员资格自缴费之日起生效' }) activeFromPayment!: boolean;
+  @ApiProperty({ description: '面向单位的说明文字', example: '会员资格自缴费到账之日起生效；所缴会费覆盖2027年1月1日至2027年12月31日' }) description!: string;
+}
+
+export class FeeQuoteView {
+  @ApiProperty({ type: CodeNameView, description: '会员资格' }) qualification!: CodeNameView;
+  @ApiProperty({ type: CodeNameView, description: '人员规模' }) staffTier!: CodeNameView;
+  @ApiProperty({ description: '资格期限（年）' }) years!: number;
+  @ApiProperty({ description: '会费（分/年）' }) feePerYearFen!: number;
+  @ApiProperty({ description: '应付金额（分）' }) amountDueFen!: number;
+  @ApiProperty({ description: '应付金额（大写）', example: '壹仟元整' }) amountDueInWords!: string;
+  @ApiProperty({ description: '会费标准版本' }) scheduleVersion!: string;
+  @ApiProperty({ description: '会费为待财务确认的占位数值' }) placeholder!: boolean;
+  @ApiProperty({ type: CoverageView }) coverage!: CoverageView;
+}
+
+export class FeeTierOptionView {
+  @ApiProperty({ description: '人员规模代码' }) code!: string;
+  @ApiProperty({ description: '人员规模' }) name!: string;
+  @ApiProperty({ description: '会费（分/年）' }) feePerYearFen!: number;
+  @ApiProperty({ description: '会费为待财务确认的占位数值' }) placeholder!: boolean;
+  @ApiProperty({ description: '可以申请（生产环境下占位会费不可申请）' }) available!: boolean;
+  @ApiPropertyOptional({ description: '不可申请的原因' }) unavailableReason?: string;
+}
+
+export class FeeQualificationOptionView {
+  @ApiProperty({ description: '会员资格代码' }) code!: string;
+  @ApiProperty({ description: '会员资格' }) name!: string;
+  @ApiProperty({ type: [FeeTierOptionView] }) tiers!: FeeTierOptionView[];
+}
+
+export class YearsRangeView {
+  @ApiProperty() min!: number;
+  @ApiProperty() max!: number;
+}
+
+export class FeeOptionsView {
+  @ApiProperty({ nullable: true, type: String, description: '生效中的会费标准版本' }) scheduleVersion!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: '生效日期' }) effectiveFrom!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: '入会截止日（MM-DD），此日及以后确认的申请缴费年度从次年1月1日起算' }) lateJoinCutoff!: string | null;
+  @ApiProperty({ type: YearsRangeView }) years!: YearsRangeView;
+  @ApiProperty({ type: [FeeQualificationOptionView] }) qualifications!: FeeQualificationOptionView[];
 }
 
 export class RegionDto {

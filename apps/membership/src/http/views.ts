@@ -1,6 +1,7 @@
 import type { StoredEvent } from '@lsc/event-sourcing';
 import { amountInWords } from '@lsc/validation';
 import { coverageOn, shanghaiDate, type ApplicationState, type MembershipActivated, type MembershipState, type CertificateMailed } from '../domain';
+import { coverageView } from './fee-views';
 import type { HistoryRow } from '../write/lookups';
 
 /**
@@ -24,10 +25,21 @@ export function applicationView(state: ApplicationState) {
     amountDueFen: a.quote.amountDueFen,
     amountDueInWords: amountInWords(a.quote.amountDueFen),
     scheduleVersion: a.quote.scheduleVersion,
+    /** The fee was a placeholder of the schedule (allowed only where FEE_SCHEDULE_REQUIRE_CONFIRMED is off). */
+    feeIsPlaceholder: a.quote.placeholder === true,
     ...(a.membershipId ? { membershipId: a.membershipId } : {}),
     /** 资格日期: provisional until paid (a renewal continues the current term; a new term starts on payment). */
     termStart: a.termStart,
     termEnd: a.termEnd,
+    /** The exact coverage dates in words (active from payment; a December joiner's paid term starts on 1 January). */
+    coverage: coverageView(
+      {
+        termStart: a.termStart,
+        termEnd: a.termEnd,
+        startsNextYear: s?.startsNextYear ?? ((!a.currentTerm || a.currentTerm.expired) && a.termStart > shanghaiDate(a.startedAt)),
+      },
+      { renewal: Boolean(a.currentTerm && !a.currentTerm.expired), paid: state.status === 'paid' },
+    ),
     startedAt: a.startedAt,
     ...(s
       ? {

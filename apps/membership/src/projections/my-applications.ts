@@ -42,8 +42,19 @@ export const myApplicationsProjection: Projection = {
         );
         return;
       }
-      case 'ApplicationSubmitted':
-        await client.query(`update ${t} set status = 'submitted', updated_at = $2 where application_id = $1`, [id, at]);
+      case 'ApplicationSubmitted': {
+        const { termStart, termEnd } = event.data;
+        await client.query(
+          `update ${t} set status = 'submitted', term_start = coalesce($3, term_start), term_end = coalesce($4, term_end), updated_at = $2 where application_id = $1`,
+          [id, at, termStart ?? null, termEnd ?? null],
+        );
+        return;
+      }
+      case 'ApplicationRequoted':
+        await client.query(
+          `update ${t} set fee_per_year_fen = $2, amount_due_fen = $3, term_start = coalesce($5, term_start), term_end = coalesce($6, term_end), updated_at = $4 where application_id = $1`,
+          [id, event.data.quote.feePerYearFen, event.data.quote.amountDueFen, at, event.data.termStart ?? null, event.data.termEnd ?? null],
+        );
         return;
       case 'PaymentOrderRecorded': {
         const { orderId, amountDueFen, payee, transferRemark, paymentCode } = event.data;

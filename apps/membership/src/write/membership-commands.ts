@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient, Pool } from 'pg';
-import { CommandHandler, isUniqueViolation, PostgresEventStore, withTransaction, type CommandMetadata, type Decided } from '@lsc/event-sourcing';
+import { CommandHandler, DomainError, isUniqueViolation, PostgresEventStore, withTransaction, type CommandMetadata, type Decided } from '@lsc/event-sourcing';
 import { PG_POOL, PermanentError } from '@lsc/messaging';
 import { ApiError, CONFIG, currentCorrelationId } from '@lsc/service-kit';
 import { membershipPolicy, type MembershipConfig } from '../config';
@@ -9,6 +9,9 @@ import {
   currentTermForRenewal,
   makeApplicationDecider,
   makeMembershipDecider,
+  quoteDiffers,
+  quoteFromSchedule,
+  shanghaiDate,
   toApplicationIntegrationEvents,
   toMembershipIntegrationEvents,
   type ApplicationCommand,
@@ -25,7 +28,9 @@ import {
   type OverridableStatus,
   type RecordPaymentOrderData,
   type RecordPaymentReversalData,
+  type ScheduleQuote,
 } from '../domain';
+import { loadScheduleVersions } from './fee-schedule-read-model';
 import { MEMBERSHIP_TOPICS, outboxTopic, type MembershipTopics } from '../topics';
 import * as db from './lookups';
 
@@ -37,7 +42,23 @@ export function metadata(actor: string, options: { correlationId?: string; now?:
   return { now: options.now ?? new Date().toISOString(), actor, correlationId: options.correlationId ?? currentCorrelationId(), ids: options.ids };
 }
 
-type ApplyInput = Omit<ApplyData, 'institutionId' | 'institutionName' | 'membershipId' | 'currentTerm'>;
+/** What the institution chooses: codes and years; the fee it saw, if sent, is only compared with the schedule's. */
+export interface ApplyInput {
+  readonly kind: ApplyData['kind'];
+  readonly qualificationCode: string;
+  readonly staffTierCode: string;
+  readonly years: number;
+  readonly organisationType: ApplyData['organisationType'];
+  readonly seenQuote?: { readonly feePerYearFen: number; readonly amountDueFen: number };
+}
+
+/** 409 QUOTE_CHANGED: the fee the institution saw is not the schedule's; `current` is what it would pay now. */
+export class QuoteChanged extends Error {
+  constructor(readonly current: ScheduleQuote) {
+    super('quote changed');
+    this.name = 'QuoteChanged';
+  }
+}
 
 /**
  * The write side: the deciders behind command handlers (event store + outbox), plus the lookups that must change in
@@ -48,6 +69,8 @@ export class MembershipCommands {
   readonly applications: CommandHandler<ApplicationCommand, ApplicationState, ApplicationEvent>;
   readonly memberships: CommandHandler<MembershipCommand, MembershipState, MembershipEvent>;
 
+  private readonly requireConfirmedFees: boolean;
+
   constructor(
     store: PostgresEventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -55,6 +78,7 @@ export class MembershipCommands {
     @Inject(MEMBERSHIP_TOPICS) topics: MembershipTopics,
   ) {
     const policy = membershipPolicy(config);
+    this.requireConfirmedFees = config.FEE_SCHEDULE_REQUIRE_CONFIRMED;
     const outbox = (messages: IntegrationMessage[]) =>
       messages.map(({ contract, data }) => ({ topic: outboxTopic(topics, contract.topic), event: { type: contract.type, schemaVersion: contract.schemaVersion, data } }));
     this.applications = new CommandHandler({
@@ -77,8 +101,16 @@ export class MembershipCommands {
     return (await this.memberships.load(membershipStream(membershipId))).state;
   }
 
+  /** The schedule's quote for codes × years on `now`'s Shanghai date (membership's read model of the schedule). */
+  async quote(request: { qualificationCode: string; staffTierCode: string; years: number }, now = new Date().toISOString()): Promise<ScheduleQuote> {
+    return quoteFromSchedule(await loadScheduleVersions(this.pool), request, shanghaiDate(now), { requireConfirmed: this.requireConfirmedFees });
+  }
+
   /** 会员申请 (new or renewal). Renewals carry the current term so the shown 资格日期 continues it. */
   async apply(institutionId: string, input: ApplyInput, actor: string): Promise<ApplicationState> {
+    const now = new Date().toISOString();
+    const current = await this.quote(input, now);
+    if (input.seenQuote && quoteDiffers(input.seenQuote, current.quote)) throw new QuoteChanged(current);
     const institution = await db.findInstitution(this.pool, institutionId);
     if (!institution) throw new ApiError(409, 'INSTITUTION_NOT_SYNCED', '尚未获取到本单位的注册信息，请稍后再试');
     const membershipId = await db.membershipIdOf(this.pool, institutionId);
@@ -95,7 +127,21 @@ export class MembershipCommands {
     try {
       const decided = await this.applications.handle(
         streamId,
-        { type: 'Apply', data: { ...input, ...renewal, institutionId, institutionName: institution.name }, metadata: metadata(actor, { ids: [applicationId] }) },
+        {
+          type: 'Apply',
+          data: {
+            kind: input.kind,
+            qualification: current.qualification,
+            staffTier: current.staffTier,
+            years: input.years,
+            organisationType: input.organisationType,
+            quote: current.quote,
+            ...renewal,
+            institutionId,
+            institutionName: institution.name,
+          },
+          metadata: metadata(actor, { ids: [applicationId], now }),
+        },
         {
           afterAppend: async (client) => {
             await db.openApplication(client, institutionId, applicationId);
@@ -112,8 +158,30 @@ export class MembershipCommands {
     }
   }
 
+  /**
+   * 确认申请信息. The fee is checked against the schedule in force today first (billing prices the order on the
+   * confirmation date): a new version with another fee requotes the draft and answers 409 QUOTE_CHANGED, so the
+   * institution confirms the amount it will actually be charged.
+   */
   async confirm(applicationId: string, data: ConfirmData, actor: string): Promise<ApplicationState> {
-    const decided = await this.applications.handle(applicationStream(applicationId), { type: 'Confirm', data, metadata: metadata(actor) });
+    const now = new Date().toISOString();
+    const state = await this.loadApplication(applicationId);
+    const app = state.application;
+    if (state.status === 'draft' && app) {
+      let current: ScheduleQuote | undefined;
+      try {
+        current = await this.quote({ qualificationCode: app.qualification.code, staffTierCode: app.staffTier.code, years: app.years }, now);
+      } catch (err) {
+        // A fee that became a placeholder or vanished is refused like at application time; no schedule copy yet keeps the quote.
+        if (!(err instanceof DomainError) || err.code === 'NO_SCHEDULE_IN_EFFECT') current = undefined;
+        else throw err;
+      }
+      if (current) {
+        await this.applications.handle(applicationStream(applicationId), { type: 'Requote', data: { quote: current.quote }, metadata: metadata(actor, { now }) });
+        if (quoteDiffers(app.quote, current.quote)) throw new QuoteChanged(current);
+      }
+    }
+    const decided = await this.applications.handle(applicationStream(applicationId), { type: 'Confirm', data, metadata: metadata(actor, { now }) });
     return decided.state;
   }
 
@@ -158,7 +226,18 @@ export class MembershipCommands {
       streamId,
       {
         type: 'Activate',
-        data: { institutionId: app.institutionId, applicationId, orderId, kind: app.kind, qualification: app.qualification, paidOn, years: app.years, memberSequence, mailingAddress: submission.mailingAddress },
+        data: {
+          institutionId: app.institutionId,
+          applicationId,
+          orderId,
+          kind: app.kind,
+          qualification: app.qualification,
+          paidOn,
+          years: app.years,
+          memberSequence,
+          mailingAddress: submission.mailingAddress,
+          ...(submission.startsNextYear && submission.termStart ? { paidTermStart: submission.termStart } : {}),
+        },
         metadata: { ...meta, ids: [membershipId] },
       },
       {

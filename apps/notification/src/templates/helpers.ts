@@ -76,4 +76,15 @@ export function portalLink(...args: unknown[]): string {
   return base.replace(/\/+$/, '') + rest.join('');
 }
 
-export const templateHelpers = { eq, yuan, words: yuanInWords, date: chineseDate, datetime: chineseDateTime, address: fullAddress, basename, link: portalLink };
+/**
+ * {{#if (startsAfter termStart submittedAt)}}: the paid term starts after the (Asia/Shanghai) day the application was
+ * confirmed, i.e. a December joiner's term deferred to 1 January under the fee schedule's late-join cut-off.
+ */
+export function startsAfter(date: unknown, instant: unknown): boolean {
+  if (typeof date !== 'string' || typeof instant !== 'string') return false;
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) return false;
+  return date > new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+export const templateHelpers = { eq, yuan, words: yuanInWords, date: chineseDate, datetime: chineseDateTime, address: fullAddress, basename, link: portalLink, startsAfter };

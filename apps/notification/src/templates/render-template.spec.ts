@@ -89,6 +89,16 @@ describe('renderTemplate', () => {
     expect(text).not.toContain('固定电话');
   });
 
+  it('a December joiner\'s confirmation mail states the exact coverage: active from payment, paid term from 1 January', () => {
+    const { text, html } = render('mailing-address-confirmation', { years: 1, termStart: '2027-01-01', termEnd: '2027-12-31', submittedAt: '2026-12-01T02:00:00.000Z' });
+    expect(text).toContain('会员资格自缴费到账之日起生效；所缴会费覆盖 2027年1月1日 至 2027年12月31日');
+    expect(html).toContain('<strong>2027年1月1日 至 2027年12月31日</strong>');
+    // 30 November 23:30 Shanghai is before the cut-off: the term runs from payment to the end of the year.
+    const november = render('mailing-address-confirmation', { years: 1, termStart: '2026-11-30', termEnd: '2026-12-31', submittedAt: '2026-11-30T15:30:00.000Z' });
+    expect(november.text).toContain('会员资格自缴费到账之日起生效，有效至 2026年12月31日。');
+    expect(november.text).not.toContain('次年1月1日');
+  });
+
   it('names the attachments of the e-invoice mail and the receipt kind', () => {
     expect(render('invoice-issued').text).toContain('- 26112000000000000001.pdf\n- 26112000000000000001.xml');
     expect(render('invoice-issued', { documentKind: 'dues_receipt' }).subject).toBe('【中国图书馆学会】社会团体会费票据 26112000000000000001');

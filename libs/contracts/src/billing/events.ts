@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBase64, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBase64, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { defineContract } from '../contract';
 import { IsFen } from '../shared';
 
@@ -279,9 +279,52 @@ export const FeeScheduleVersionPublished = defineContract({
   },
 });
 
+/** An entry of a v2 announcement: whether its fee is still an invented figure awaiting finance's decision. */
+export class FeeEntryV2 extends FeeEntryV1 {
+  @IsBoolean() placeholder!: boolean;
+}
+/**
+ * The version's term policy: applications confirmed on or after `lateJoinCutoff` (month-day, Asia/Shanghai) start
+ * their paid term on 1 January of the next year; null: no cut-off (the term starts on the payment day).
+ */
+export class TermPolicyV1 {
+  @IsOptional() @Matches(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/) lateJoinCutoff!: string | null;
+}
+/**
+ * v2 because consumers must know which fees are placeholders (not to be offered as real) and the version's term
+ * policy (December joiners). Billing publishes only v2 from now on; v1 stays registered so messages already on the
+ * topic still parse (consumers read a v1 entry as confirmed and a v1 version as having no cut-off).
+ */
+export class FeeScheduleVersionPublishedV2 {
+  @IsString() @Length(1, 40) versionId!: string;
+  @Matches(/^\d{4}-\d{2}-\d{2}$/) effectiveFrom!: string;
+  @ValidateNested({ each: true }) @Type(() => FeeEntryV2) @ArrayMinSize(1) entries!: FeeEntryV2[];
+  @ValidateNested() @Type(() => TermPolicyV1) termPolicy!: TermPolicyV1;
+  @IsString() @MaxLength(100) publishedBy!: string;
+  @IsISO8601() publishedAt!: string;
+}
+export const FeeScheduleVersionPublishedV2Contract = defineContract({
+  type: 'billing.FeeScheduleVersionPublished',
+  schemaVersion: 2,
+  topic: BILLING_TOPIC,
+  payload: FeeScheduleVersionPublishedV2,
+  example: {
+    versionId: '2027-01',
+    effectiveFrom: '2027-01-01',
+    entries: [
+      { qualificationCode: 'enterprise', qualificationName: '企业会员', tierCode: '1-30', tierName: '1-30人', feePerYearFen: 600000, placeholder: false },
+      { qualificationCode: 'council', qualificationName: '理事单位（特级会员）', tierCode: '1-30', tierName: '1-30人', feePerYearFen: 1000000, placeholder: true },
+    ],
+    termPolicy: { lateJoinCutoff: '12-01' },
+    publishedBy: 'finance-1',
+    publishedAt: '2026-12-01T02:00:00.000Z',
+  },
+});
+
 /**
  * Finance corrected one fee of a version that is not in effect yet (a version in effect is never edited: a new one is
- * published). The version as announced by FeeScheduleVersionPublished is stale from here on for this entry.
+ * published). The version as announced by FeeScheduleVersionPublished is stale from here on for this entry, and the
+ * entry is no longer a placeholder (a fee finance has set is confirmed).
  */
 export class FeeChangedV1 {
   @IsString() @Length(1, 40) versionId!: string;
@@ -384,6 +427,7 @@ export const billingContracts = [
   PaymentMatched,
   InvoiceIssued,
   FeeScheduleVersionPublished,
+  FeeScheduleVersionPublishedV2Contract,
   FeeChanged,
   PaymentReversed,
   InvoiceReversed,
