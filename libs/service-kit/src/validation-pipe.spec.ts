@@ -33,6 +33,7 @@ describe('ApiValidationPipe: Chinese, one problem per fault, naming the field', 
   it('names an unknown query parameter in Chinese (not "property q should not exist")', async () => {
     const body = await refusal(CancellationLike, { reason: '不再需要', q: 'x' }, 'query');
     expect(body).toEqual({ code: 'VALIDATION_FAILED', message: '请求参数有误：不支持的查询参数：q', details: [{ field: 'q', rule: 'whitelistValidation', message: '不支持的查询参数：q' }] });
+    expect((await refusal(CancellationLike, { reason: '不再需要', q: '' }, 'query')).details).toEqual([{ field: 'q', rule: 'whitelistValidation', message: '不支持的查询参数：q' }]);
     expect((await refusal(CancellationLike, { reason: '不再需要', extra: 1 })).details).toEqual([{ field: 'extra', rule: 'whitelistValidation', message: '不支持的字段：extra' }]);
   });
 
@@ -56,6 +57,7 @@ describe('ApiValidationPipe: Chinese, one problem per fault, naming the field', 
     expect((await refusal(BareRules, { years: 1 })).details).toEqual([{ field: 'qualificationCode', rule: 'isLength', message: '会员资格代码不能为空' }]);
     expect((await refusal(BareRules, { qualificationCode: 7, years: 1 })).details).toEqual([{ field: 'qualificationCode', rule: 'isString', message: '会员资格代码须为文本' }]);
     expect((await refusal(BareRules, { qualificationCode: 'x'.repeat(51), years: 1 })).details).toEqual([{ field: 'qualificationCode', rule: 'isLength', message: '会员资格代码长度须为1至50个字符' }]);
+    expect((await refusal(BareRules, { qualificationCode: 'A', years: 1, frobnicate: 'x' })).details).toEqual([{ field: 'frobnicate', rule: 'isInt', message: '字段“frobnicate”须为整数' }]);
     expect((await refusal(BareRules, { qualificationCode: 'A', years: 1, frobnicate: 501 })).details).toEqual([{ field: 'frobnicate', rule: 'max', message: '字段“frobnicate”不能大于500' }]);
   });
 
@@ -63,5 +65,16 @@ describe('ApiValidationPipe: Chinese, one problem per fault, naming the field', 
     const body = await refusal(SharedMessage, {});
     expect(body.details).toHaveLength(2);
     expect(body.message).toBe('请求参数有误：校验码不能为空');
+  });
+});
+
+class OneBareRule {
+  @IsString() note!: string;
+}
+
+describe('ApiValidationPipe: an absent value with only an English rule', () => {
+  it('reads "X不能为空", not "X须为文本"', async () => {
+    expect((await refusal(OneBareRule, {})).details).toEqual([{ field: 'note', rule: 'isString', message: '字段“note”不能为空' }]);
+    expect((await refusal(OneBareRule, { note: 5 })).details).toEqual([{ field: 'note', rule: 'isString', message: '字段“note”须为文本' }]);
   });
 });

@@ -22,7 +22,8 @@ const isAbsent = (value: unknown): boolean => value === undefined || value === n
  * class-validator errors → one Chinese problem per fault, each naming its field:
  * - rules declared without a Chinese message (class-validator's English defaults) get one built from the rule, its
  *   arguments and the field's Chinese label (`fieldLabel`);
- * - an absent value is one fault: the field's first problem is reported, not every rule that an absent value breaks;
+ * - an absent value is one fault: one problem is reported (the DTO's own words first, else "X不能为空"), not every
+ *   rule that an absent value breaks;
  * - a value of the wrong kind is one fault: the kind problem is reported, not the ranges it cannot meet;
  * - the same message is never repeated for a field.
  * Needs the errors' `target` and `value` (validationError: { target: true, value: true }) to read rule arguments and
@@ -47,7 +48,9 @@ interface Problem extends FieldProblem {
 const plain = ({ field, rule, message }: Problem): FieldProblem => ({ field, rule, message });
 
 function oneFault(problems: Problem[], error: ValidationError): FieldProblem[] {
-  if (problems.length <= 1) return problems.map(plain);
+  if (problems.length === 0) return [];
+  // An unknown key is its own fault, whatever its value ("?q=" included).
+  if (problems.some((p) => p.rule === 'whitelistValidation')) return problems.map(plain);
   const presence = problems.filter((p) => PRESENCE_RULES.has(p.rule));
   if (presence.length > 0) return [plain(presence[0])];
   const kind = problems.filter((p) => KIND_RULES.has(p.rule));
