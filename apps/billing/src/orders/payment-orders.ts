@@ -7,7 +7,7 @@ import { CONFIG } from '@lsc/service-kit';
 import type { BillingConfig } from '../config';
 import { paymentOrderDecider, quote, shanghaiDate, toIntegrationEvents, type PaymentOrderCommand, type PaymentOrderEvent, type PaymentOrderState } from '../domain';
 import { FeeSchedules } from '../fees/fee-schedules';
-import { makePaymentCode, type OpenOrder } from '../reconciliation';
+import { issuePaymentCode, type OpenOrder } from '../reconciliation';
 import { fen } from '../shared';
 import { billingUpcasters } from '../upcasters';
 
@@ -59,8 +59,7 @@ export class PaymentOrders {
     if (existing.rows[0]) return existing.rows[0].order_id;
     const schedule = await this.fees.state(client);
     const q = quote(schedule, app.qualificationCode, app.staffTierCode, app.years, shanghaiDate(app.submittedAt));
-    const seq = await client.query<{ n: string }>(`select nextval('billing_payment_code_seq') as n`);
-    const paymentCode = makePaymentCode(Number(seq.rows[0].n));
+    const paymentCode = await issuePaymentCode(async () => Number((await client.query<{ n: string }>(`select nextval('billing_payment_code_seq') as n`)).rows[0].n));
     const orderId = randomUUID();
     const payee = { accountName: this.config.PAYEE_ACCOUNT_NAME, bankName: this.config.PAYEE_BANK_NAME, accountNumber: this.config.PAYEE_ACCOUNT_NUMBER };
     await client.query(
