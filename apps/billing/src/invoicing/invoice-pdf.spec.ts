@@ -38,6 +38,9 @@ describe('renderInvoicePdf', () => {
     const { text } = await pdfParse(await renderInvoicePdf(sampleInvoice('dues_receipt')));
     expect(text.replace(/\s+/g, '')).toContain('社会团体会费票据');
     expect(text).not.toContain('电子发票');
+    // The number is named as the notification mail names it for a receipt.
+    expect(text).toContain('票据号码');
+    expect(text).not.toContain('发票号码');
   });
 
   it('rejects when the font cannot be loaded', async () => {
