@@ -270,31 +270,24 @@ function draw(pdf: Pdf, doc: InvoiceDocument, layout: Layout): void {
   layout.cells.drawer = { x: LEFT, y: bottom + 2, width: WIDTH, height: 20 };
 }
 
-/**
- * The height the page needs: a dry run of the same drawing on a throw-away document that is never ended, so nothing
- * is subset or serialised (the cost is the text layout, a few ms).
- */
-function pageHeightFor(doc: InvoiceDocument, options: InvoicePdfOptions): number {
-  const probe = new PDFDocument({ size: [PAGE_WIDTH, 10_000], margin: 0, font: null as unknown as string });
-  openFonts(probe, options);
-  const layout = new Layout();
-  draw(probe, doc, layout);
-  const drawer = layout.cells.drawer;
-  return Math.max(MIN_PAGE_HEIGHT, drawer.y + drawer.height + MARGIN - 6);
-}
-
 function openFonts(pdf: Pdf, options: InvoicePdfOptions): void {
   useFont(pdf, 'regular', options.regularFontPath ?? resolveCjkFontPath('Regular'));
   useFont(pdf, 'bold', options.boldFontPath ?? resolveCjkFontPath('Bold'));
 }
 
-/** Renders one invoice as a single page (A5 landscape, taller when long names need it) with the CJK font embedded (subset). */
+/** Drawing space below the visible page; the page is cut to the content's height afterwards. */
+const CANVAS_HEIGHT = 2_000;
+
+/**
+ * Renders one invoice as a single page (A5 landscape, taller when long names need it) with the CJK font embedded (subset).
+ * The height is known only once everything is laid out, so the page is drawn on a tall canvas and its MediaBox then
+ * keeps the top part: one pass instead of a measuring dry run (which doubled the render time).
+ */
 export function renderInvoicePdfWithLayout(doc: InvoiceDocument, options: InvoicePdfOptions = {}): Promise<{ pdf: Buffer; layout: InvoiceLayout }> {
   return new Promise((resolve, reject) => {
     try {
-      const height = pageHeightFor(doc, options);
       const pdf = new PDFDocument({
-        size: [PAGE_WIDTH, height],
+        size: [PAGE_WIDTH, CANVAS_HEIGHT],
         margin: 0, // positions are absolute; a bottom margin would push the drawer line onto a second page
         autoFirstPage: true,
         // No default font: pdfkit would otherwise read and parse Helvetica's AFM file for every document (~5 ms each here),
@@ -304,11 +297,17 @@ export function renderInvoicePdfWithLayout(doc: InvoiceDocument, options: Invoic
       });
       const chunks: Buffer[] = [];
       const layout = new Layout();
+      let height = MIN_PAGE_HEIGHT;
       pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
       pdf.on('end', () => resolve({ pdf: Buffer.concat(chunks), layout: { page: { width: PAGE_WIDTH, height }, cells: layout.cells, labelGlyphs: layout.labelGlyphs, blocks: layout.blocks } }));
       pdf.on('error', reject);
       openFonts(pdf, options);
       draw(pdf, doc, layout);
+      const drawer = layout.cells.drawer;
+      height = Math.max(MIN_PAGE_HEIGHT, drawer.y + drawer.height + MARGIN - 6);
+      if (height > CANVAS_HEIGHT) throw new Error(`发票内容过长，无法排入一页（需要 ${Math.ceil(height)} pt）`);
+      // PDF space is bottom-up: the top `height` points of the canvas.
+      (pdf.page as unknown as { dictionary: { data: { MediaBox: number[] } } }).dictionary.data.MediaBox = [0, CANVAS_HEIGHT - height, PAGE_WIDTH, CANVAS_HEIGHT];
       pdf.end();
     } catch (error) {
       reject(error);
