@@ -14,7 +14,8 @@ import { ReportsController } from './http/reports.controller';
 import { StatementsController } from './http/statements.controller';
 import { StatementImporter } from './imports/statement-importer';
 import { TransferActions } from './imports/transfer-actions';
-import { BuiltInInvoiceIssuer, INVOICE_ISSUER } from './invoices/invoice-issuer';
+import { INVOICE_ISSUER } from './invoices/invoice-issuer';
+import { createInvoiceIssuer } from './invoices/issuer-selection';
 import { Invoices } from './invoices/invoices';
 import { UnmatchedTransferMetrics } from './metrics/unmatched-transfers';
 import { BillingSchema1764400000000 } from './migrations/1764400000000-billing-schema';
@@ -41,8 +42,7 @@ export class AppModule {
         UnmatchedTransferMetrics,
         {
           provide: INVOICE_ISSUER,
-          useFactory: (c: BillingConfig) =>
-            new BuiltInInvoiceIssuer({ seller: { name: c.SELLER_NAME, creditCode: c.SELLER_CREDIT_CODE }, provinceCode: c.INVOICE_PROVINCE_CODE, channel: c.INVOICE_CHANNEL, drawer: c.INVOICE_DRAWER }),
+          useFactory: (c: BillingConfig) => createInvoiceIssuer(c),
           inject: [CONFIG],
         },
         {

@@ -2,13 +2,15 @@ import { withTransaction } from '@lsc/event-sourcing';
 import { createTestDatabase, type TestDatabase } from '@lsc/testing';
 import { duesItem, type InvoiceDocument } from '../invoicing';
 import { BillingSchema1764400000000 } from '../migrations/1764400000000-billing-schema';
-import { BuiltInInvoiceIssuer, type InvoiceRenderer, type InvoiceRequest } from './invoice-issuer';
+import pdfParse from 'pdf-parse/lib/pdf-parse.js';
+import { renderInvoicePdf } from '../invoicing';
+import { BuiltInInvoiceIssuer, DEMO_REMARK, type InvoiceRenderer, type InvoiceRequest } from './invoice-issuer';
 
 /** Gap-free numbers without holding the counter lock while a document renders (real PostgreSQL, real transactions). */
 describe('BuiltInInvoiceIssuer numbering', () => {
   jest.setTimeout(60000);
   let db: TestDatabase;
-  const settings = { seller: { name: '中国图书馆学会', creditCode: '51100000500000138A' }, provinceCode: '11', channel: '2', drawer: '财务部' };
+  const settings = { seller: { name: '中国图书馆学会', creditCode: '51100000500000138Q' }, provinceCode: '11', channel: '2', drawer: '王立新' };
   const request = (issuedAt = '2031-03-01T02:00:00.000Z'): InvoiceRequest => ({
     kind: 'vat_digital_invoice',
     issuedAt,
@@ -127,5 +129,18 @@ describe('BuiltInInvoiceIssuer numbering', () => {
     expect(rendered).toEqual(['34112000000000000002', '34112000000000000003', '34112000000000000002']);
     const counter = await db.pool.query(`select last_value from billing_invoice_counters where series = '34112'`);
     expect(counter.rows[0].last_value).toBe('2');
+  });
+
+  it('a demo deployment says in the 备注 that the document was rendered locally; a production one does not', async () => {
+    const remarks: string[] = [];
+    const capture: InvoiceRenderer = async (doc) => {
+      remarks.push(doc.remark);
+      const { text } = await pdfParse(await renderInvoicePdf(doc));
+      return [{ format: 'pdf', contentType: 'application/pdf', content: Buffer.from(text) }];
+    };
+    const demo = await withTransaction(db.pool, (client) => new BuiltInInvoiceIssuer({ ...settings, demo: true }, capture).issue(request('2035-01-04T02:00:00.000Z'), client));
+    await withTransaction(db.pool, (client) => new BuiltInInvoiceIssuer({ ...settings, demo: false }, capture).issue(request('2035-01-05T02:00:00.000Z'), client));
+    expect(remarks).toEqual([`测试；${DEMO_REMARK}`, '测试']);
+    expect(demo.files[0].content.toString().replace(/\s+/g, '')).toContain('【演示】本票据由会员系统本地生成');
   });
 });

@@ -25,8 +25,9 @@ export interface IssuedInvoice {
 }
 
 /**
- * The port to whoever issues e-invoices. The built-in issuer numbers and renders them itself; a tax-platform
- * (乐企/税务数字账户) adapter would implement the same port. `client` is the transaction the invoice is recorded in.
+ * The port to whoever issues e-invoices (docs/adr/0002). The built-in issuer (INVOICE_ISSUER=local, the default)
+ * numbers and renders them itself; a tax-platform (乐企/税务数字账户) adapter would implement the same port and return
+ * the platform's number and files. `client` is the transaction the invoice is recorded in.
  */
 export interface InvoiceIssuer {
   issue(request: InvoiceRequest, client: PoolClient): Promise<IssuedInvoice>;
@@ -38,7 +39,12 @@ export interface BuiltInIssuerSettings {
   readonly provinceCode: string;
   readonly channel: string;
   readonly drawer: string;
+  /** A demo deployment: every document says in its 备注 that it was rendered locally and is no tax invoice. */
+  readonly demo?: boolean;
 }
+
+/** Appended to the 备注 of every document a demo deployment issues. */
+export const DEMO_REMARK = '【演示】本票据由会员系统本地生成，未经税务机关发票平台开具，不作报销或记账凭证';
 
 export type InvoiceRenderer = (doc: InvoiceDocument) => Promise<IssuedFile[]>;
 
@@ -76,7 +82,8 @@ export class BuiltInInvoiceIssuer implements InvoiceIssuer {
     const series = `${String(issueYear % 100).padStart(2, '0')}${this.settings.provinceCode}${this.settings.channel}`;
     const documentFor = (sequence: number) => {
       const number = formatInvoiceNumber({ issueYear, provinceCode: this.settings.provinceCode, channel: this.settings.channel, sequence });
-      return buildInvoiceDocument({ number, issuedAt: request.issuedAt, kind: request.kind, buyer: request.buyer, seller: this.settings.seller, items: request.items, remark: request.remark, drawer: this.settings.drawer });
+      const remark = this.settings.demo ? [request.remark, DEMO_REMARK].filter((part) => part !== '').join('；') : request.remark;
+      return buildInvoiceDocument({ number, issuedAt: request.issuedAt, kind: request.kind, buyer: request.buyer, seller: this.settings.seller, items: request.items, remark, drawer: this.settings.drawer });
     };
     let rendered: { sequence: number; doc: InvoiceDocument; files: IssuedFile[] } | undefined;
     for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {

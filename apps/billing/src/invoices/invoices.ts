@@ -71,7 +71,7 @@ export class Invoices {
         kind,
         issuedAt: metadata.now,
         buyer: { name: order.invoice_title, creditCode: order.credit_code },
-        items: [duesItem({ qualificationName: order.qualification_name, termStart: order.term_start, termEnd: order.term_end, years: order.years, feePerYearFen: fen(order.fee_per_year_fen) })],
+        items: [duesItem({ qualificationName: order.qualification_name, termStart: order.term_start, termEnd: order.term_end, years: order.years, feePerYearFen: fen(order.fee_per_year_fen), classification: { code: this.config.INVOICE_TAX_CLASSIFICATION_CODE, shortName: this.config.INVOICE_TAX_CLASSIFICATION_NAME } })],
         remark: `缴费单 ${order.payment_code}；银行转账${order.paid_on ? ` ${order.paid_on}` : ''}${correctsInvoiceId ? '；红冲后重开' : ''}`,
       },
       client,

@@ -15,7 +15,7 @@ const input: InvoiceDocumentInput = {
 describe('buildInvoiceDocument', () => {
   it('derives line amount, exempt tax and totals in fen', () => {
     const doc = buildInvoiceDocument(input);
-    expect(doc.items[0]).toEqual({ name: '*会费*单位会员会费', spec: '企业会员 2026-09-03至2028-12-31', unit: '年', quantity: 3, unitPriceFen: 600000, amountFen: 1800000, taxRate: 'exempt', taxFen: 0 });
+    expect(doc.items[0]).toEqual({ name: '*生活服务*单位会员会费', taxClassificationCode: '3079900000000000000', spec: '企业会员 2026-09-03至2028-12-31', unit: '年', quantity: 3, unitPriceFen: 600000, amountFen: 1800000, taxRate: 'exempt', taxFen: 0 });
     expect(doc.totals).toEqual({ amountFen: 1800000, taxFen: 0, totalFen: 1800000, totalInWords: '壹万捌仟元整' });
   });
 

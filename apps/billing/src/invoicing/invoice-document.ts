@@ -17,10 +17,22 @@ export interface InvoiceParty {
   readonly name: string;
   /** 统一社会信用代码 / 纳税人识别号 */
   readonly creditCode: string;
+  /** 地址、电话 (optional on a 数电票; printed when known). */
+  readonly address?: string;
+  /** 开户银行及账号 (optional). */
+  readonly bankAccount?: string;
+}
+
+/** 商品和服务税收分类编码 (19 digits) and its 简称, printed as *简称*项目名称. */
+export interface TaxClassification {
+  readonly code: string;
+  readonly shortName: string;
 }
 
 export interface InvoiceItem {
+  /** As printed: *简称*名称. */
   readonly name: string;
+  readonly taxClassificationCode: string;
   readonly spec: string;
   readonly unit: string;
   readonly quantity: number;
@@ -87,6 +99,7 @@ function checkParty(role: string, party: InvoiceParty): void {
 }
 
 function buildItem(input: InvoiceItemInput, index: number): InvoiceItem {
+  if (!/^\d{19}$/.test(input.taxClassificationCode)) throw new InvoiceDocumentError(`第 ${index + 1} 行税收分类编码应为 19 位数字：${input.taxClassificationCode}`);
   if (!Number.isInteger(input.quantity) || input.quantity < 1) throw new InvoiceDocumentError(`第 ${index + 1} 行数量必须为正整数`);
   if (!Number.isSafeInteger(input.unitPriceFen) || input.unitPriceFen < 0) throw new InvoiceDocumentError(`第 ${index + 1} 行单价必须为非负整数（分）`);
   const amountFen = input.unitPriceFen * input.quantity;
@@ -106,10 +119,15 @@ export function buildInvoiceDocument(input: InvoiceDocumentInput, amountInWords:
   return { ...input, items, totals: { amountFen, taxFen, totalFen, totalInWords: amountInWords(totalFen) } };
 }
 
-/** The single line of a membership-dues invoice: *会费*单位会员会费, spec = qualification + term. */
-export function duesItem(input: { qualificationName: string; termStart: string; termEnd: string; years: number; feePerYearFen: number; taxRate?: TaxRate }): InvoiceItemInput {
+/** Dues of a 社会团体 are exempt from VAT (财税〔2017〕90号 第八条); BillingConfig explains the classification. */
+export const DUES_TAX_CLASSIFICATION: TaxClassification = { code: '3079900000000000000', shortName: '生活服务' };
+
+/** The single line of a membership-dues invoice: *生活服务*单位会员会费, spec = qualification + term. */
+export function duesItem(input: { qualificationName: string; termStart: string; termEnd: string; years: number; feePerYearFen: number; taxRate?: TaxRate; classification?: TaxClassification }): InvoiceItemInput {
+  const classification = input.classification ?? DUES_TAX_CLASSIFICATION;
   return {
-    name: '*会费*单位会员会费',
+    name: `*${classification.shortName}*单位会员会费`,
+    taxClassificationCode: classification.code,
     spec: `${input.qualificationName} ${input.termStart}至${input.termEnd}`,
     unit: '年',
     quantity: input.years,

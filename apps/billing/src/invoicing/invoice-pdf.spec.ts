@@ -18,7 +18,7 @@ describe('renderInvoicePdf', () => {
     const { text, numpages } = await pdfParse(pdf);
     const flat = text.replace(/\s+/g, '');
     expect(numpages).toBe(1);
-    for (const expected of ['电子发票（普通发票）', '企业机构测试', '91350100M000100Y43', '壹万捌仟元整', '26112000000000000001', '中国图书馆学会', '¥18,000.00', '2026年09月03日', '免税', '李会计', '*会费*单位会员会费']) {
+    for (const expected of ['电子发票（普通发票）', '企业机构测试', '91350100M000100Y43', '壹万捌仟元整', '26112000000000000001', '中国图书馆学会', '¥18,000.00', '2026年09月03日', '免税', '李会计', '*生活服务*单位会员会费', '发票号码']) {
       expect(flat).toContain(expected);
     }
     // Subsetting keeps the file small although the source font is 10 MB (it was ~110 KB with the CFF font).
@@ -38,6 +38,9 @@ describe('renderInvoicePdf', () => {
     const { text } = await pdfParse(await renderInvoicePdf(sampleInvoice('dues_receipt')));
     expect(text.replace(/\s+/g, '')).toContain('社会团体会费票据');
     expect(text).not.toContain('电子发票');
+    // The number is named as the notification mail names it for a receipt.
+    expect(text).toContain('票据号码');
+    expect(text).not.toContain('发票号码');
   });
 
   it('rejects when the font cannot be loaded', async () => {

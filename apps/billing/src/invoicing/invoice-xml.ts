@@ -43,6 +43,7 @@ export function renderInvoiceXml(doc: InvoiceDocument): string {
         },
         IssuItemInformation: doc.items.map((item) => ({
           ItemName: item.name,
+          TaxClassificationCode: item.taxClassificationCode,
           SpecMod: item.spec,
           MeaUnits: item.unit,
           Quantity: String(item.quantity),

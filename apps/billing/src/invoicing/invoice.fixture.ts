@@ -1,6 +1,6 @@
 import { buildInvoiceDocument, duesItem, SELLER_NAME, type InvoiceDocument, type InvoiceKind } from './invoice-document';
 
-export const SELLER_CREDIT_CODE = '51100000500000138A';
+export const SELLER_CREDIT_CODE = '51100000500000138Q';
 
 export function sampleInvoice(kind: InvoiceKind = 'vat_digital_invoice'): InvoiceDocument {
   return buildInvoiceDocument(

@@ -7,7 +7,7 @@ import { CONFIG } from '@lsc/service-kit';
 import type { BillingConfig } from '../config';
 import { feeEntryInEffect, paymentOrderDecider, quote, shanghaiDate, toIntegrationEvents, type PaymentOrderCommand, type PaymentOrderEvent, type PaymentOrderState } from '../domain';
 import { FeeSchedules } from '../fees/fee-schedules';
-import { makePaymentCode, type OpenOrder, type RegisteredInstitution } from '../reconciliation';
+import { issuePaymentCode, type OpenOrder, type RegisteredInstitution } from '../reconciliation';
 import { fen } from '../shared';
 import { billingUpcasters } from '../upcasters';
 
@@ -61,8 +61,7 @@ export class PaymentOrders {
     const q = quote(schedule, app.qualificationCode, app.staffTierCode, app.years, shanghaiDate(app.submittedAt));
     // The names on the order (and so on the invoice) are the schedule's, never what the application carried.
     const { entry } = feeEntryInEffect(schedule, app.qualificationCode, app.staffTierCode, shanghaiDate(app.submittedAt));
-    const seq = await client.query<{ n: string }>(`select nextval('billing_payment_code_seq') as n`);
-    const paymentCode = makePaymentCode(Number(seq.rows[0].n));
+    const paymentCode = await issuePaymentCode(async () => Number((await client.query<{ n: string }>(`select nextval('billing_payment_code_seq') as n`)).rows[0].n));
     const orderId = randomUUID();
     const payee = { accountName: this.config.PAYEE_ACCOUNT_NAME, bankName: this.config.PAYEE_BANK_NAME, accountNumber: this.config.PAYEE_ACCOUNT_NUMBER };
     await client.query(

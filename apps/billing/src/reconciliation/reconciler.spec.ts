@@ -12,7 +12,8 @@ const order = (id: string, name: string, extra: Partial<OpenOrder> = {}): OpenOr
   amountPaidFen: 0,
   feePerYearFen: 100000,
   years: 1,
-  paymentCode: makePaymentCode(Number(id.replace(/\D/g, '')) * 101),
+  // Issued codes always contain a letter (issuePaymentCode) and the sequence starts at 1000.
+  paymentCode: makePaymentCode(1000 + Number(id.replace(/\D/g, '')) * 101),
   issuedOn: '2026-08-01',
   ...extra,
 });
