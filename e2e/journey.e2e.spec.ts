@@ -142,7 +142,7 @@ describe('单位会员入会 journey through the gateway', () => {
         const r = await api('POST', '/api/v1/membership/applications', {
           token,
           headers: { 'idempotency-key': `e2e-apply-${tag}` },
-          json: { kind: 'new', qualificationCode: 'enterprise', qualificationName: '企业会员', staffTierCode: '1-30', staffTierName: '1-30人', years: 3, organisationType: '企业单位', quote: { feePerYearFen: quote.feePerYearFen, amountDueFen: quote.amountDueFen, scheduleVersion: quote.scheduleVersion } },
+          json: { kind: 'new', qualificationCode: 'enterprise', staffTierCode: '1-30', years: 3, organisationType: '企业单位', quote: { feePerYearFen: quote.feePerYearFen, amountDueFen: quote.amountDueFen, scheduleVersion: quote.scheduleVersion } },
         });
         if (r.status >= 500) throw new Error(`apply answered ${r.status}: ${r.text}`);
         return r.status === 201 ? r : (() => { throw new Error(`apply: ${r.status} ${r.text}`); })();
@@ -272,7 +272,7 @@ describe('单位会员入会 journey through the gateway', () => {
       await api('POST', '/api/v1/membership/applications', {
         token,
         headers: { 'idempotency-key': `e2e-renew-${tag}` },
-        json: { kind: 'renewal', qualificationCode: 'enterprise', qualificationName: '企业会员', staffTierCode: '1-30', staffTierName: '1-30人', years: 1, organisationType: '企业单位', quote: { feePerYearFen: q.feePerYearFen, amountDueFen: q.amountDueFen, scheduleVersion: q.scheduleVersion } },
+        json: { kind: 'renewal', qualificationCode: 'enterprise', staffTierCode: '1-30', years: 1, organisationType: '企业单位', quote: { feePerYearFen: q.feePerYearFen, amountDueFen: q.amountDueFen, scheduleVersion: q.scheduleVersion } },
       }),
       201,
       'renewal application',

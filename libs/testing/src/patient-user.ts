@@ -236,7 +236,7 @@ export class PatientUser {
     const app = await this.patiently('apply', async () => {
       const r = await authed('POST', '/api/v1/membership/applications', {
         key: applyKey,
-        json: { kind: 'new', qualificationCode: 'enterprise', qualificationName: '企业会员', staffTierCode: '1-30', staffTierName: '1-30人', years: 3, organisationType: '企业单位', quote: { feePerYearFen: quote.feePerYearFen, amountDueFen: quote.amountDueFen, scheduleVersion: quote.scheduleVersion } },
+        json: { kind: 'new', qualificationCode: 'enterprise', staffTierCode: '1-30', years: 3, organisationType: '企业单位', quote: { feePerYearFen: quote.feePerYearFen, amountDueFen: quote.amountDueFen, scheduleVersion: quote.scheduleVersion } },
       });
       if (r.status === 201) return r.json;
       // Membership has not yet heard of the institution (identity's event in flight) — the page would say "try later".
