@@ -34,7 +34,7 @@ export async function registerSecurity(app: NestFastifyApplication, corsOrigins:
     origin: corsOrigins.length > 0 ? [...corsOrigins] : false,
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Accept-Language', 'Idempotency-Key', 'If-Match', 'If-None-Match', CORRELATION_HEADER],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Accept-Language', 'Idempotency-Key', 'If-Match', 'If-None-Match', 'X-Session-Transport', CORRELATION_HEADER],
     exposedHeaders: [CORRELATION_HEADER, 'Retry-After', 'ETag', 'Location', 'Content-Disposition', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
     maxAge: 600,
   });
