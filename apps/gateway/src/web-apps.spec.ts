@@ -13,7 +13,10 @@ function build(dir: string, index: string, asset: string, withGzip: boolean): vo
   mkdirSync(join(dir, 'assets'), { recursive: true });
   writeFileSync(join(dir, 'index.html'), index);
   writeFileSync(join(dir, 'assets', asset), PORTAL_JS);
-  if (withGzip) writeFileSync(join(dir, 'assets', `${asset}.gz`), gzipSync(PORTAL_JS));
+  if (withGzip) {
+    writeFileSync(join(dir, 'assets', `${asset}.gz`), gzipSync(PORTAL_JS));
+    writeFileSync(join(dir, 'index.html.gz'), gzipSync(index));
+  }
   writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
 }
 
@@ -47,6 +50,10 @@ describe('gateway serving the built front-ends', () => {
     expect(csp).toContain("style-src 'self' 'unsafe-inline'");
     expect(csp).not.toContain('upgrade-insecure-requests');
     expect(await response.text()).toBe(PORTAL_INDEX);
+    // Also when the pre-compressed copy is what goes out.
+    const compressed = await fetch(`${gw.url}/`, { headers: { ...html, 'accept-encoding': 'gzip' } });
+    expect(compressed.headers.get('cache-control')).toBe('no-cache');
+    expect(await compressed.text()).toBe(PORTAL_INDEX);
   });
 
   it('serves hashed assets as immutable for a year, pre-compressed when the client accepts gzip', async () => {

@@ -20,7 +20,9 @@ const FILE_LIKE = /\.[A-Za-z0-9]+$/;
 /** Vite's content-hashed output: the name changes with the content, so it may be cached for good. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-export function cacheControlFor(file: string): string {
+export function cacheControlFor(served: string): string {
+  // The pre-compressed sibling (index.html.br) is cached as the file it stands for.
+  const file = served.replace(/\.(br|gz)$/, '');
   if (file.endsWith('.html')) return 'no-cache';
   return file.includes(`${sep}assets${sep}`) ? IMMUTABLE : 'public, max-age=3600';
 }

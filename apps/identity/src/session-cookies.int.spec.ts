@@ -72,10 +72,13 @@ describe('cookie sessions for browsers', () => {
     expect((await refresh(browser(), second)).statusCode).toBe(401);
   });
 
-  it('refresh without a cookie is a 401 with the Chinese message, not a validation error', async () => {
+  it('refresh without a cookie answers 204 (no login to resume), not an error; a malformed cookie is a 401', async () => {
     const res = await refresh(browser());
-    expect(res.statusCode).toBe(401);
-    expect(res.json()).toMatchObject({ code: 'INVALID_REFRESH_TOKEN', message: '登录已失效，请重新登录' });
+    expect(res.statusCode).toBe(204);
+    expect(res.body).toBe('');
+    const bad = await refresh(browser(), 'not-a-token-we-issued');
+    expect(bad.statusCode).toBe(401);
+    expect(bad.json()).toMatchObject({ code: 'INVALID_REFRESH_TOKEN', message: '登录已失效，请重新登录' });
   });
 
   it('a cross-site request cannot refresh or log out: 403 in Chinese, the login stays usable', async () => {

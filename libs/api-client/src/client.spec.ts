@@ -11,6 +11,8 @@ class FakeGateway {
   readonly seen: Array<{ method: string; path: string; authorization?: string; transport?: string; body: string }> = [];
   validToken = 'access-1';
   refreshAllowed = true;
+  /** The browser holds no refresh cookie: identity answers the refresh with 204. */
+  noCookie = false;
   refreshDelayMs = 0;
   private server?: Server;
   private issued = 1;
@@ -48,6 +50,7 @@ class FakeGateway {
     if (path === SESSIONS_PATH && req.method === 'DELETE') return send(204);
     if (path === REFRESH_PATH) {
       await new Promise((r) => setTimeout(r, this.refreshDelayMs));
+      if (this.noCookie) return send(204);
       if (!this.refreshAllowed) return send(401, { code: 'INVALID_REFRESH_TOKEN', message: '登录已失效，请重新登录', details: [] });
       this.validToken = `access-${++this.issued}`;
       return send(200, session(this.validToken));
@@ -70,7 +73,7 @@ describe('createApiClient', () => {
   beforeEach(async () => (server = await new FakeGateway().start()));
   afterEach(() => server.stop());
 
-  const login = (api: ReturnType<typeof createApiClient>) => api.POST('/api/v1/identity/sessions', { body: { login: 'u', password: 'p', captchaId: 'c', captchaAnswer: '1' } as never });
+  const login = (api: ReturnType<typeof createApiClient>) => api.POST('/api/v1/identity/sessions', { body: { login: 'u', password: 'p', captchaId: 'c', captchaAnswer: '1' } });
 
   it('asks for the cookie transport on session calls and keeps the access token in memory for later calls', async () => {
     const api = createApiClient({ baseUrl: server.url });
@@ -124,6 +127,10 @@ describe('createApiClient', () => {
     expect(server.seen.at(-1)).toMatchObject({ method: 'DELETE', path: SESSIONS_PATH, transport: 'cookie' });
     server.refreshAllowed = false;
     expect(await createApiClient({ baseUrl: server.url }).restoreSession()).toBe(false);
+    server.noCookie = true;
+    const anonymous = createApiClient({ baseUrl: server.url });
+    expect(await anonymous.restoreSession()).toBe(false);
+    expect(anonymous.session.loggedIn).toBe(false);
   });
 
   it('surfaces 429 and network failures distinctly', async () => {

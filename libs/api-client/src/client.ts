@@ -64,12 +64,13 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const refreshSession = (): Promise<boolean> => {
     refreshing ??= (async () => {
       const response = await send(withSessionHeaders(new Request(`${baseUrl}${REFRESH_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })));
-      if (response.ok && session.startFrom(await response.json().catch(() => undefined))) return true;
+      // 200: a new access token. 204: this browser holds no refresh cookie (never logged in, or logged out).
+      if (response.status === 200 && session.startFrom(await response.json().catch(() => undefined))) return true;
       const hadSession = session.loggedIn;
       session.end();
       if (hadSession) options.onSessionExpired?.();
-      // 401 means "no (valid) login": an answer, not a failure. Anything else (5xx, 429, 403) is reported.
-      if (response.status !== 401) throw apiErrorFrom(response, await response.json().catch(() => undefined));
+      // 204/401 mean "no (valid) login": answers, not failures. Anything else (5xx, 429, 403) is reported.
+      if (response.status !== 204 && response.status !== 401) throw apiErrorFrom(response, await response.json().catch(() => undefined));
       return false;
     })().finally(() => (refreshing = undefined));
     return refreshing;

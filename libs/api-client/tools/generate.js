@@ -37,3 +37,31 @@ async function generateTypes(document) {
 }
 
 module.exports = { GENERATED_FILE, fetchGatewayDocument, generateTypes };
+
+/** `node generate.js --check [baseUrl]`: exit 1 with the first differing line when the checked-in file is stale. */
+async function check(baseUrl) {
+  const fresh = await generateTypes(await fetchGatewayDocument(baseUrl));
+  const checkedIn = require('node:fs').readFileSync(GENERATED_FILE, 'utf8');
+  if (fresh === checkedIn) return undefined;
+  const a = checkedIn.split('\n');
+  const b = fresh.split('\n');
+  const line = a.findIndex((l, i) => l !== b[i]);
+  return `libs/api-client/src/generated/gateway.d.ts is stale: line ${line + 1} is ${JSON.stringify(a[line])}, a fresh generation has ${JSON.stringify(b[line])}. Run \`npm run api:generate\` and commit the file.`;
+}
+
+module.exports.check = check;
+
+if (require.main === module && process.argv[2] === '--check') {
+  check((process.argv[3] ?? 'http://127.0.0.1:3000').replace(/\/+$/, '')).then(
+    (problem) => {
+      if (problem) {
+        console.error(problem);
+        process.exitCode = 1;
+      } else console.log('generated API client is up to date');
+    },
+    (err) => {
+      console.error(err.message);
+      process.exitCode = 2;
+    },
+  );
+}

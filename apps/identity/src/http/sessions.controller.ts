@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, IdempotencyInterceptor } from '@lsc/service-kit';
+import { IdempotencyInterceptor } from '@lsc/service-kit';
 import { RegistrationService } from '../app/registration.service';
 import { SessionsService, type SessionResponse } from '../app/sessions.service';
 import { clientIp } from '../app/shared';
@@ -58,18 +58,23 @@ export class SessionsController {
     return deliver(await this.sessions.smsLogin(await validateBody(SmsLoginDto, body)), request, reply);
   }
 
-  /** Body mode: `{refreshToken}` in, a new pair out. Cookie mode (browsers): the token comes from the cookie. */
+  /**
+   * Body mode: `{refreshToken}` in, a new pair out. Cookie mode (browsers): the token comes from the cookie; without
+   * one the answer is 204 (nothing to resume), so an anonymous page load logs no failed request.
+   */
   @Post('sessions/refresh')
   @HttpCode(200)
   @ApiHeader(SESSION_TRANSPORT_DOC)
   @ApiBody({ type: RefreshDto, required: false })
   @ApiOkResponse({ type: SessionDoc })
+  @ApiNoContentResponse({ description: '浏览器会话：没有刷新 Cookie（未登录），无可恢复的登录' })
   async refresh(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     if (!wantsCookieSession(request)) return this.sessions.refresh((await validateBody(RefreshDto, body)).refreshToken);
     assertSameOrigin(request);
     const token = refreshTokenFromCookie(request);
+    // No cookie: this browser has no login to resume (every anonymous page load asks). An answer, not an error.
+    if (!token) return void reply.status(HttpStatus.NO_CONTENT);
     try {
-      if (!token) throw new ApiError(HttpStatus.UNAUTHORIZED, 'INVALID_REFRESH_TOKEN', '登录已失效，请重新登录');
       return deliver(await this.sessions.refresh(token), request, reply);
     } catch (err) {
       // A refused refresh (expired, revoked, reused, locked) leaves no dead cookie behind.
