@@ -943,6 +943,14 @@ export interface components {
             /** @description 取消原因 */
             reason: string;
         };
+        CaptchaDoc: {
+            /** @description 校验码编号，提交时原样带回 */
+            captchaId: string;
+            /** @description 有效秒数 */
+            expiresInSeconds: number;
+            /** @description 算式图片（SVG 源码） */
+            svg: string;
+        };
         CertificateMailingDto: {
             /**
              * @description 承运商
@@ -980,6 +988,30 @@ export interface components {
             on?: string;
         };
         ManualMatchDto: Record<string, never>;
+        PasswordLoginDto: {
+            /**
+             * @description 校验码算式的计算结果
+             * @example 12
+             */
+            captchaAnswer: string;
+            /** @description 校验码编号（GET /captcha 返回的 captchaId） */
+            captchaId: string;
+            /** @description 用户名、手机号或电子邮箱 */
+            login: string;
+            /** @description 密码 */
+            password: string;
+        };
+        PrincipalDoc: {
+            /**
+             * @description 角色
+             * @example [
+             *       "institution"
+             *     ]
+             */
+            roles: string[];
+            /** @description 账号主体：机构编号或工作人员编号 */
+            sub: string;
+        };
         PublishVersionDto: Record<string, never>;
         QuoteDto: {
             /** @description 应付金额（分） */
@@ -988,6 +1020,10 @@ export interface components {
             feePerYearFen: number;
             /** @description 会费标准版本 */
             scheduleVersion: string;
+        };
+        RefreshDto: {
+            /** @description 刷新令牌（API 客户端）；浏览器会话（X-Session-Transport: cookie）不传，令牌在 Cookie 中 */
+            refreshToken?: string;
         };
         RegionDto: {
             /** @example 341500 */
@@ -1000,6 +1036,57 @@ export interface components {
         ReissueDto: Record<string, never>;
         RejectDto: Record<string, never>;
         ReverseMatchDto: Record<string, never>;
+        SendSmsCodeDto: {
+            /**
+             * @description 校验码算式的计算结果
+             * @example 12
+             */
+            captchaAnswer: string;
+            /** @description 校验码编号（GET /captcha 返回的 captchaId） */
+            captchaId: string;
+            /**
+             * @description 手机号
+             * @example 13800138000
+             */
+            mobile: string;
+            /**
+             * @description 验证码用途
+             * @enum {string}
+             */
+            purpose: "register" | "login" | "reset" | "change_email" | "change_mobile";
+        };
+        SessionDoc: {
+            /** @description 访问令牌（JWT，放在 Authorization: Bearer 中） */
+            accessToken: string;
+            /**
+             * @description 访问令牌有效秒数
+             * @example 900
+             */
+            expiresIn: number;
+            principal: components["schemas"]["PrincipalDoc"];
+            /** @description 刷新令牌；浏览器会话（X-Session-Transport: cookie）中不返回，改以 HttpOnly Cookie 下发 */
+            refreshToken?: string;
+            /** @enum {string} */
+            tokenType: "Bearer";
+        };
+        SmsCodeSentDoc: {
+            /** @description 验证码有效秒数 */
+            expiresInSeconds: number;
+            /** @description 多少秒后可重新发送 */
+            resendAfterSeconds: number;
+        };
+        SmsLoginDto: {
+            /**
+             * @description 6位短信验证码
+             * @example 123456
+             */
+            code: string;
+            /**
+             * @description 手机号
+             * @example 13800138000
+             */
+            mobile: string;
+        };
         StatusOverrideDto: {
             /** @description 调整原因（必填，记入审计） */
             reason: string;
@@ -1503,7 +1590,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaptchaDoc"];
+                };
             };
         };
     };
@@ -1756,29 +1845,46 @@ export interface operations {
     SessionsController_login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 浏览器传 cookie：刷新令牌只以 HttpOnly; SameSite=Strict Cookie（Path=/api/v1/identity/sessions）传递，不出现在响应体中 */
+                "X-Session-Transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordLoginDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionDoc"];
+                };
             };
         };
     };
     SessionsController_logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 浏览器传 cookie：刷新令牌只以 HttpOnly; SameSite=Strict Cookie（Path=/api/v1/identity/sessions）传递，不出现在响应体中 */
+                "X-Session-Transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshDto"];
+            };
+        };
         responses: {
+            /** @description 已退出登录 */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1790,34 +1896,52 @@ export interface operations {
     SessionsController_refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 浏览器传 cookie：刷新令牌只以 HttpOnly; SameSite=Strict Cookie（Path=/api/v1/identity/sessions）传递，不出现在响应体中 */
+                "X-Session-Transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionDoc"];
+                };
             };
         };
     };
     SessionsController_smsLogin: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 浏览器传 cookie：刷新令牌只以 HttpOnly; SameSite=Strict Cookie（Path=/api/v1/identity/sessions）传递，不出现在响应体中 */
+                "X-Session-Transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsLoginDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionDoc"];
+                };
             };
         };
     };
@@ -1828,13 +1952,19 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendSmsCodeDto"];
+            };
+        };
         responses: {
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SmsCodeSentDoc"];
+                };
             };
         };
     };
