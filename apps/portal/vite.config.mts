@@ -68,6 +68,8 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.spec.ts'],
     css: false,
+    // Mounting Element Plus pages on a shared 2-core machine can take seconds.
+    testTimeout: 30_000,
     server: { deps: { inline: ['element-plus'] } },
   },
 });

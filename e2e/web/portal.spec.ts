@@ -225,7 +225,7 @@ describe('institution portal in Chromium (issue #22)', () => {
     await page.getByLabel('统一社会信用代码').fill(CREDIT_CODE);
     await capture(page, 'application');
     await page.getByRole('button', { name: '提交申请' }).click();
-    await page.waitForURL(/\/payment$/);
+    await page.waitForURL(`${PORTAL}/applications/${applicationId}/payment`);
   });
 
   step('shows 支付信息 with the exact remark and copy buttons, then turns paid without a reload when finance imports the transfer', async () => {
@@ -268,7 +268,7 @@ describe('institution portal in Chromium (issue #22)', () => {
       { timeoutMs: ASYNC_MS, intervalMs: 3000, what: 'e-invoice listed' },
     );
     await capture(page, 'orders');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /PDF文件/ }).first().click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^下载PDF/ }).first().click()]);
     expect(download.suggestedFilename()).toMatch(/\.pdf$/);
     const path = await download.path();
     expect(readFileSync(path!).subarray(0, 5).toString()).toBe('%PDF-');

@@ -32,7 +32,7 @@ export function confirmationRules(model: ConfirmationModel): FormRules<Confirmat
     recipient: [rule([lengthCheck('签收人', 50)])],
     mobile: [rule([mobileCheck('手机号码')])],
     landline: [rule([landlineCheck('电话号码')], { optional: true })],
-    region: [{ trigger: 'change', validator: (_r, v: string[], cb) => { const [p] = regionProblems(v, '收货地址'); return p ? cb(new Error(p)) : cb(); } }],
+    region: [{ required: true, trigger: 'change', validator: (_r, v: string[], cb) => { const [p] = regionProblems(v, '收货地址'); return p ? cb(new Error(p)) : cb(); } }],
     street: [rule([lengthCheck('详细地址', 500), streetCheck(() => regionNames(model.region), '详细地址')])],
     postcode: [rule([postcodeCheck('邮编')])],
     invoiceTitle: [rule([lengthCheck('发票抬头', 200)])],

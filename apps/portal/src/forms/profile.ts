@@ -37,7 +37,7 @@ export function profileRules(model: ProfileModel): FormRules<ProfileModel> {
     landline: [rule([requiredCheck('电话号码'), landlineCheck('电话号码')])],
     fax: [rule([landlineCheck('传真')], { optional: true })],
     recommendingUnit: [rule([requiredCheck('推荐单位')], { trigger: 'change' })],
-    region: [{ trigger: 'change', validator: (_r, v: string[], cb) => { const [p] = regionProblems(v); return p ? cb(new Error(p)) : cb(); } }],
+    region: [{ required: true, trigger: 'change', validator: (_r, v: string[], cb) => { const [p] = regionProblems(v); return p ? cb(new Error(p)) : cb(); } }],
     street: [rule([requiredCheck('详细地址'), streetCheck(() => regionNames(model.region), '详细地址')])],
     postcode: [rule([requiredCheck('邮编'), postcodeCheck('邮编')])],
     website: [rule([websiteCheck('机构网址')], { optional: true })],

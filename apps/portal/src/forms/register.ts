@@ -93,7 +93,7 @@ export function registerRules(model: RegisterModel): FormRules<RegisterModel> {
     email: [rule([requiredCheck('邮箱'), emailCheck('邮箱')])],
     name: [rule([requiredCheck('机构名称'), institutionNameCheck('机构名称')])],
     recommendingUnit: [rule([(v) => (v === '' ? ['推荐单位不能为空'] : [])], { trigger: 'change' })],
-    region: [{ trigger: 'change', validator: (_r, v: string[], cb) => { const [p] = regionProblems(v); return p ? cb(new Error(p)) : cb(); } }],
+    region: [{ required: true, trigger: 'change', validator: (_r, v: string[], cb) => { const [p] = regionProblems(v); return p ? cb(new Error(p)) : cb(); } }],
     street: [rule([requiredCheck('详细地址'), streetCheck(() => regionNames(model.region), '详细地址')])],
     postcode: [rule([requiredCheck('邮编'), postcodeCheck('邮编')])],
     website: [rule([websiteCheck('机构网址')], { optional: true })],

@@ -107,9 +107,14 @@ export function firstProblem(value: unknown, checks: readonly Check[]): string |
   return undefined;
 }
 
-/** One Element Plus rule running the checks in order; an optional field skips them all when left empty. */
+/**
+ * One Element Plus rule running the checks in order; an optional field skips them all when left empty.
+ * `required` only draws the asterisk: with a validator present the English default message of async-validator's
+ * required rule never runs (unlike el-form-item's own `required` attribute, which must not be used).
+ */
 export function rule(checks: readonly Check[], options: { optional?: boolean; trigger?: string | string[] } = {}): FormItemRule {
   return {
+    required: !options.optional,
     trigger: options.trigger ?? ['blur', 'change'],
     validator: (_rule, value, callback) => {
       const text = asText(value);
