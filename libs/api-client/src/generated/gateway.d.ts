@@ -1917,6 +1917,13 @@ export interface operations {
                     "application/json": components["schemas"]["SessionDoc"];
                 };
             };
+            /** @description 浏览器会话：没有刷新 Cookie（未登录），无可恢复的登录 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     SessionsController_smsLogin: {
