@@ -1,9 +1,6 @@
 /// <reference types="vitest/config" />
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import Components from 'unplugin-vue-components/vite';
 import AutoImport from 'unplugin-auto-import/vite';
@@ -12,24 +9,9 @@ import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const workspace = fileURLToPath(new URL('../..', import.meta.url));
 
-/** .br and .gz next to each text file: the gateway serves them as they are (@fastify/static preCompressed). */
-function precompress(outDir: string): Plugin {
-  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
-  return {
-    name: 'lsc-precompress',
-    apply: 'build',
-    closeBundle() {
-      for (const file of walk(outDir).filter((f) => /\.(js|css|html|svg|json)$/.test(f))) {
-        const content = readFileSync(file);
-        if (content.length < 1024) continue;
-        writeFileSync(`${file}.gz`, gzipSync(content, { level: 9 }));
-        writeFileSync(`${file}.br`, brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
-      }
-    },
-  };
-}
+const outDir = `${workspace}dist/apps/portal`;
 
-const outDir = `${fileURLToPath(new URL('../..', import.meta.url))}dist/apps/portal`;
+// .br/.gz siblings are written by scripts/web/precompress.mjs (npm start), not here.
 
 /**
  * The portal is served by the gateway at `/`, the API lives on the same origin under /api, so the dev server
@@ -43,7 +25,6 @@ export default defineConfig({
     // Element Plus on demand: only the components a page uses end up in its chunk (first-page JS budget).
     AutoImport({ resolvers: [ElementPlusResolver()], dts: 'src/auto-imports.d.ts' }),
     Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false, dirs: [] }),
-    precompress(outDir),
   ],
   resolve: {
     alias: [
