@@ -71,7 +71,8 @@ describe('机构用户注册 page', () => {
     await wrapper.get('form').trigger('submit');
     await flushPromises();
     expect(api.register).toHaveBeenCalledTimes(1);
-    expect(wrapper.text()).toContain('该机构名称已注册，请直接登录或找回密码');
+    // Element Plus shows a form item's error 100 ms after it is set (debounced).
+    await vi.waitFor(() => expect(wrapper.text()).toContain('该机构名称已注册，请直接登录或找回密码'));
     expect(wrapper.text()).toContain('校验码错误，请重新计算');
     expect((input(wrapper, '请填写机构全称（将用于发票抬头和会员证书）').element as HTMLInputElement).value).toBe('某某图书馆');
     expect(api.newCaptcha).toHaveBeenCalledTimes(2); // a spent captcha is replaced
