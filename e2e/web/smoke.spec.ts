@@ -3,7 +3,8 @@
  * text), no console error, no failed request, no Content-Security-Policy refusal, no serious or critical axe-core
  * violation; index.html is uncached while its hashed assets are immutable.
  */
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { solveCaptcha, STAFF } from '../support';
 import { launchChromium, PORTAL_URL, seriousA11yViolations, watchProblems, type RunningBrowser } from './support';
 
 describe('portal smoke (Chromium)', () => {
@@ -47,5 +48,40 @@ describe('portal smoke (Chromium)', () => {
     await page.reload({ waitUntil: 'networkidle' });
     expect(await page.locator('#app').innerText()).toMatch(/[\u4e00-\u9fff]{2,}/);
     expect(watch.problems).toEqual([]);
+  });
+
+  it('keeps the session across a new tab with the refresh token only in the HttpOnly cookie, never in storage', async () => {
+    const staff = STAFF[0]!;
+    const call = (page: Page, method: string, path: string, body?: object) =>
+      page.evaluate(
+        async ({ method, path, body }) => {
+          const r = await fetch(path, { method, headers: { 'content-type': 'application/json', 'x-session-transport': 'cookie' }, body: body ? JSON.stringify(body) : '{}' });
+          return { status: r.status, body: r.status === 204 ? null : ((await r.json()) as Record<string, unknown>) };
+        },
+        { method, path, body },
+      );
+    const first = await context.newPage();
+    await first.goto(`${PORTAL_URL}/`, { waitUntil: 'networkidle' });
+    const login = await call(first, 'POST', '/api/v1/identity/sessions', { login: staff.username, password: staff.password, ...(await solveCaptcha()) });
+    expect(login.status).toBe(200);
+    expect(login.body).toHaveProperty('accessToken');
+    expect(login.body).not.toHaveProperty('refreshToken');
+    // Script on the page can see no refresh token anywhere.
+    const visible = await first.evaluate(() => ({ cookie: document.cookie, local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }) }));
+    expect(visible.cookie).not.toContain('lsc_refresh');
+    expect(visible.local + visible.session).not.toMatch(/refresh|eyJ/);
+    const cookies = await context.cookies(`${PORTAL_URL}/api/v1/identity/sessions/refresh`);
+    expect(cookies.find((c) => c.name === 'lsc_refresh')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/identity/sessions' });
+
+    // A new tab (same browser profile) resumes the login from the cookie.
+    const second = await context.newPage();
+    await second.goto(`${PORTAL_URL}/`, { waitUntil: 'networkidle' });
+    const resumed = await call(second, 'POST', '/api/v1/identity/sessions/refresh');
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toHaveProperty('accessToken');
+
+    expect((await call(second, 'DELETE', '/api/v1/identity/sessions')).status).toBe(204);
+    expect((await context.cookies(`${PORTAL_URL}/api/v1/identity/sessions/refresh`)).find((c) => c.name === 'lsc_refresh')).toBeUndefined();
+    expect((await call(first, 'POST', '/api/v1/identity/sessions/refresh')).status).toBe(204);
   });
 });
