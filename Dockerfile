@@ -14,12 +14,18 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 ENV NX_DAEMON=false NX_NO_CLOUD=true
 RUN npx nx run-many -t build --outputStyle=static \
- && test -f "dist/apps/${SERVICE}/main.js"
+ && test -f "dist/apps/${SERVICE}/main.js" \
+ && test -f dist/apps/portal/index.html \
+ && node scripts/web/precompress.mjs dist/apps/portal dist/apps/console
 # Assemble exactly what ships: manifests, the service's dist, each lib's dist + package.json; no source maps.
+# The gateway also carries the built web front-ends it serves (PORTAL_DIR/CONSOLE_DIR default to dist/apps/portal and
+# dist/apps/console next to its own build). libs without a package.json (the browser's api-client) are not runtime code.
 RUN mkdir -p /out/dist/apps /out/libs \
  && cp package.json package-lock.json /out/ \
  && cp -r "dist/apps/${SERVICE}" /out/dist/apps/ \
- && for lib in libs/*/; do name=$(basename "$lib"); mkdir -p "/out/libs/$name"; \
+ && if [ "$SERVICE" = gateway ]; then for web in portal console; do \
+      if [ -d "dist/apps/$web" ]; then cp -r "dist/apps/$web" /out/dist/apps/; fi; done; fi \
+ && for lib in libs/*/; do [ -f "$lib/package.json" ] || continue; name=$(basename "$lib"); mkdir -p "/out/libs/$name"; \
       cp "$lib/package.json" "/out/libs/$name/"; \
       if [ -d "$lib/dist" ]; then cp -r "$lib/dist" "/out/libs/$name/dist"; fi; done \
  && find /out -name '*.map' -delete \

@@ -18,7 +18,10 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:domain'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:domain', 'type:client'] },
+            // The browser's API client (libs/api-client): its specs compare types with the server's; its sources import
+            // no workspace lib at all (rule below), since the front-ends bundle it.
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:client', 'type:contracts', 'type:platform'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:domain'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
@@ -36,6 +39,22 @@ export default [
           patterns: [
             { group: ['@nestjs/*'], message: 'contracts are framework-free' },
             { group: ['typeorm', 'kafkajs', 'ioredis', 'pg'], message: 'contracts carry no infrastructure' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Bundled into the browser front-ends: nothing Node-only may creep in.
+    files: ['libs/api-client/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'crypto', 'stream', 'buffer', 'util', 'os', 'child_process'], message: 'the API client runs in the browser' },
+            { group: ['@lsc/*'], message: 'the API client is bundled into the browser apps: it stands alone' },
           ],
         },
       ],

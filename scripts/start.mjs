@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 // npm start: infrastructure (PostgreSQL, Redis, Kafka), a local SMTP catcher, then all services; Ctrl-C stops the services.
+// The build includes the web front-ends (apps/portal, apps/console when present: Vite into dist/apps/<name>), which the
+// gateway serves at / and /console/; their text files get pre-compressed .br/.gz siblings.
 // --exit-when-ready: stop everything once every service is ready (used by CI as a smoke test of the quick start).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { up } from './infra/cli.mjs';
 import { repoRoot, env } from './infra/env.mjs';
+import { precompress } from './web/precompress.mjs';
 
 const started = Date.now();
 const exitWhenReady = process.argv.includes('--exit-when-ready');
 const ports = { gateway: 3000, identity: 3001, membership: 3002, billing: 3003, notification: 3004 };
 const services = Object.keys(ports).filter((s) => existsSync(join(repoRoot, 'apps', s, 'project.json')));
+const webApps = [
+  { name: 'portal', path: '/' },
+  { name: 'console', path: '/console/' },
+].filter((a) => existsSync(join(repoRoot, 'apps', a.name, 'project.json')));
 const children = [];
 const colours = { gateway: 36, identity: 32, membership: 33, billing: 35, notification: 34, smtp: 90 };
 
@@ -66,9 +73,14 @@ process.on('SIGTERM', () => stop(0));
 
 try {
   await up();
-  console.log('[start] building services');
+  console.log(`[start] building services${webApps.length ? ` and ${webApps.map((a) => a.name).join(', ')}` : ''}`);
   const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   if (build.status !== 0) throw new Error('build failed');
+  for (const app of webApps) {
+    const dir = join(repoRoot, 'dist', 'apps', app.name);
+    if (!existsSync(join(dir, 'index.html'))) throw new Error(`${app.name} built no ${dir}/index.html`);
+    precompress(dir);
+  }
   const mailDir = join(env.varDir, 'mail');
   const smtpPort = Number(process.env.SMTP_PORT ?? 1025);
   if (existsSync(join(repoRoot, 'tools', 'smtp-catcher', 'index.js'))) {
@@ -90,8 +102,10 @@ try {
   }
   await Promise.all(services.map((s) => waitReady(s, ports[s], 120000)));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
   console.log(`\n[start] all ${services.length} services ready in ${seconds} s`);
-  console.log(`[start] gateway:  http://127.0.0.1:${ports.gateway}  (API docs: http://127.0.0.1:${ports.gateway}/api/docs)`);
+  for (const app of webApps) console.log(`[start] ${`${app.name}:`.padEnd(9)} ${gatewayUrl}${app.path}`);
+  console.log(`[start] gateway:  ${gatewayUrl}  (API docs: ${gatewayUrl}/api/docs)`);
   console.log(`[start] mail:     ${mailDir} (every message the services send, as .eml)`);
   console.log(`[start] SMS:      ${smsDir} (codes of the local SMS sender)`);
   console.log('[start] Ctrl-C stops the services');

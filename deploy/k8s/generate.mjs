@@ -17,6 +17,8 @@ const KAFKA_CLUSTER = 'lsc-kafka';
 const PG_CLUSTER = 'lsc-pg';
 const KAFKA_BOOTSTRAP = `${KAFKA_CLUSTER}-kafka-bootstrap:9093`;
 const IMAGE_REPO = 'registry.example.org/lsc';
+/** The public host of the Ingress (overlays replace it); the portal lives at its `/`, mails link there. */
+const PUBLIC_HOST = 'members.lsc.example.org';
 
 /** Who owns which topic and what each service consumes (docs: issue "Operations"). */
 export const SERVICES = {
@@ -55,6 +57,8 @@ function configMap(svc, s) {
   // UV_THREADPOOL_SIZE: argon2 threads. identity's default follows the node's core count, not the container's 1-CPU
   // limit; 4 (19 MiB each while hashing) keeps a login burst well inside the 512Mi limit.
   if (svc === 'identity') Object.assign(data, { SMS_PROVIDER: 'aliyun', NODE_ENV: 'production', ALIYUN_SMS_SIGN_NAME: '中国图书馆学会', UV_THREADPOOL_SIZE: '4' });
+  // Every mail's portal links are built from this one address: the Ingress host, whose `/` is the gateway's portal.
+  if (svc === 'notification') data.PUBLIC_BASE_URL = `https://${PUBLIC_HOST}`;
   if (s.smtp) Object.assign(data, { SMTP_HOST: 'smtp.example.org', SMTP_PORT: '465', SMTP_SECURE: 'true', MAIL_FROM: '中国图书馆学会 <noreply@lsc.example.org>' });
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${svc}-config`, labels: labels(svc) }, data };
 }
@@ -207,8 +211,9 @@ function serviceObjects(svc, s) {
       metadata: { name: 'gateway', labels: labels(svc), annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt', 'nginx.ingress.kubernetes.io/proxy-body-size': '20m' } },
       spec: {
         ingressClassName: 'nginx',
-        tls: [{ hosts: ['members.lsc.example.org'], secretName: 'gateway-tls' }],
-        rules: [{ host: 'members.lsc.example.org', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { name: 'http' } } } }] } }],
+        tls: [{ hosts: [PUBLIC_HOST], secretName: 'gateway-tls' }],
+        // Everything goes to the gateway: /api/v1 for the API, / for the portal, /console/ for the staff console.
+        rules: [{ host: PUBLIC_HOST, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { name: 'http' } } } }] } }],
       },
     });
   }

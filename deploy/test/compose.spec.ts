@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadGatewayConfig } from '../../apps/gateway/src/config';
 import { findCommand, readTopics, repoRoot, services } from './helpers';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -111,6 +112,17 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/find \/out -name '\*\.map' -delete/);
     expect(runtime).not.toMatch(/COPY --from=build \/src/);
+  });
+
+  it('the gateway image carries the built portal and console where the gateway looks for them', () => {
+    const build = dockerfile.slice(0, dockerfile.indexOf('\nFROM ', dockerfile.indexOf('AS build')));
+    expect(build).toMatch(/test -f dist\/apps\/portal\/index\.html/);
+    expect(build).toMatch(/node scripts\/web\/precompress\.mjs dist\/apps\/portal dist\/apps\/console/);
+    expect(build).toMatch(/if \[ "\$SERVICE" = gateway \]; then for web in portal console; do[\s\\]*if \[ -d "dist\/apps\/\$web" \]; then cp -r "dist\/apps\/\$web" \/out\/dist\/apps\/;/);
+    // The gateway's defaults are next to its own code: from the source here, from dist/apps/gateway in the image.
+    const config = loadGatewayConfig({});
+    expect(config.PORTAL_DIR).toBe(join(repoRoot, 'apps/gateway/portal'));
+    expect(config.CONSOLE_DIR).toBe(join(repoRoot, 'apps/gateway/console'));
   });
 
   it('.dockerignore keeps local state out of the build context', () => {

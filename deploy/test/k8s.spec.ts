@@ -264,6 +264,14 @@ describe('kustomize output', () => {
       expect(ing.spec.tls[0].hosts).toContain(ing.spec.rules[0].host);
       expect(ing.spec.tls[0].secretName).toBeTruthy();
     });
+
+    it('the Ingress sends / (portal, console, API) to the gateway, and the mails link to that host', () => {
+      const ing = objs.find((o) => o.kind === 'Ingress' && o.metadata.name === 'gateway')!;
+      expect(ing.spec.rules[0].http.paths).toEqual([{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { name: 'http' } } } }]);
+      const notification = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'notification-config')!;
+      expect(notification.data.PUBLIC_BASE_URL).toBe(`https://${ing.spec.rules[0].host}`);
+      expect(loadNotificationConfig({ PUBLIC_BASE_URL: notification.data.PUBLIC_BASE_URL }).PUBLIC_BASE_URL).toBe(notification.data.PUBLIC_BASE_URL);
+    });
   });
 
   describe('PostgreSQL backups (prod)', () => {

@@ -96,20 +96,30 @@ export async function closeSupport(): Promise<void> {
 export async function solveCaptcha(ip?: string): Promise<{ captchaId: string; captchaAnswer: string }> {
   const r = expectStatus(await api('GET', '/api/v1/identity/captcha', { ip }), 200, 'GET /captcha');
   const captchaId = String(r.json.captchaId);
+  return { captchaId, captchaAnswer: await captchaAnswer(captchaId) };
+}
+
+/** The answer identity stored for a captcha (also what the browser suite types for the image a page shows). */
+export async function captchaAnswer(captchaId: string): Promise<string> {
   const raw = await redisClient().get(`${REDIS_PREFIX}captcha:${captchaId}`);
   if (!raw) throw new Error(`captcha ${captchaId} not in Redis under ${REDIS_PREFIX}: set REDIS_KEY_PREFIX to the identity service's prefix`);
-  return { captchaId, captchaAnswer: String((JSON.parse(raw) as { answer: number }).answer) };
+  return String((JSON.parse(raw) as { answer: number }).answer);
 }
 
 // ---------------------------------------------------------------- phone (the local SMS sender's outbox)
 export async function requestSmsCode(mobile: string, purpose: 'register' | 'login' | string, ip?: string): Promise<{ code: string; sentAt: number; response: ApiResponse }> {
   const asked = Date.now();
   const response = expectStatus(await api('POST', '/api/v1/identity/sms-codes', { json: { mobile, purpose, ...(await solveCaptcha(ip)) }, ip }), 202, `POST /sms-codes (${purpose})`);
-  const record = await eventually(
-    async () => (await readLocalSmsOutbox(SMS_OUTBOX)).filter((m: LocalSmsRecord) => m.phone === mobile && m.purpose === purpose && Date.parse(m.sentAt) >= asked - 2000).pop(),
+  const record = await waitForSms(mobile, purpose, asked);
+  return { code: record.code, sentAt: Date.parse(record.sentAt), response };
+}
+
+/** The SMS the local sender wrote for this mobile and purpose since `askedAtMs` (what the person reads on the phone). */
+export async function waitForSms(mobile: string, purpose: string, askedAtMs: number): Promise<LocalSmsRecord> {
+  return eventually(
+    async () => (await readLocalSmsOutbox(SMS_OUTBOX)).filter((m: LocalSmsRecord) => m.phone === mobile && m.purpose === purpose && Date.parse(m.sentAt) >= askedAtMs - 2000).pop(),
     { timeoutMs: 20_000, what: `SMS (${purpose}) to ${mobile} in ${SMS_OUTBOX}` },
   );
-  return { code: record.code, sentAt: Date.parse(record.sentAt), response };
 }
 
 // ---------------------------------------------------------------- mailbox (the SMTP catcher's .eml files)

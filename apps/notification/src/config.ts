@@ -15,8 +15,11 @@ export class NotificationConfig extends BaseServiceConfig {
   /** SMTP connections kept open and reused (0: one connection per mail). Mails beyond them wait for a free one. */
   @IsInt() @Min(0) @Max(50) SMTP_POOL_CONNECTIONS = 5;
 
-  /** Shown in every mail (MailContext). */
-  @Matches(/^https?:\/\//) PORTAL_URL = 'https://member.lsc.org.cn';
+  /**
+   * Where members open the portal (the gateway's public address, e.g. https://member.lsc.org.cn): every mail's links
+   * are built from it, deep-linking to the page the mail is about (templates/portal-links.ts).
+   */
+  @Matches(/^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_BASE_URL 须为 http(s):// 地址（可带路径，不带查询）' }) PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
   @IsString() CONTACT_PHONE = '010-88545141';
   @IsEmail() CONTACT_EMAIL = 'member@lsc.org.cn';
 

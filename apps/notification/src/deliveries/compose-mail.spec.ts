@@ -5,7 +5,7 @@ import { backoffMs } from './backoff';
 import { composeMail, institutionNameFor, invoiceAttachments } from './compose-mail';
 import { daysUntil } from '../consumers/days-until';
 
-const contacts = { portalUrl: 'https://member.lsc.example.cn', contactPhone: '010-88545141', contactEmail: 'member@lsc.example.cn' };
+const contacts = { publicBaseUrl: 'https://member.lsc.example.cn', contactPhone: '010-88545141', contactEmail: 'member@lsc.example.cn' };
 const pdf = Buffer.from('%PDF-1.7 invoice');
 const xml = Buffer.from('<EInvoice/>');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import { MailDeliveryError, type MailAttachment, type OutgoingMail } from '../mail';
-import { renderTemplate, type MailContext, type TemplateData, type TemplateName } from '../templates';
+import { portalLinkFor, renderTemplate, type TemplateData, type TemplateName } from '../templates';
 
-export type SocietyContacts = Omit<MailContext, 'institutionName'>;
+/** How members reach the society: the portal (PUBLIC_BASE_URL, deep links are built from it), phone and e-mail. */
+export interface SocietyContacts {
+  readonly publicBaseUrl: string;
+  readonly contactPhone: string;
+  readonly contactEmail: string;
+}
 
 interface InvoiceDocument {
   format: string;
@@ -44,7 +49,9 @@ export function composeMail(input: {
   contacts: SocietyContacts;
   messageId?: string;
 }): OutgoingMail {
-  const data = { ...input.payload, ...input.contacts, institutionName: institutionNameFor(input.payload, input.registeredName) } as unknown as TemplateData<TemplateName>;
+  const { publicBaseUrl, contactPhone, contactEmail } = input.contacts;
+  const links = portalLinkFor(input.template, input.payload, publicBaseUrl);
+  const data = { ...input.payload, ...links, contactPhone, contactEmail, institutionName: institutionNameFor(input.payload, input.registeredName) } as unknown as TemplateData<TemplateName>;
   let rendered;
   try {
     rendered = renderTemplate(input.template, data);

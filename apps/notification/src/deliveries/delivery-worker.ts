@@ -156,7 +156,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         payload: claim.payload,
         to,
         registeredName: recipient?.name ?? null,
-        contacts: { portalUrl: this.config.PORTAL_URL, contactPhone: this.config.CONTACT_PHONE, contactEmail: this.config.CONTACT_EMAIL },
+        contacts: { publicBaseUrl: this.config.PUBLIC_BASE_URL, contactPhone: this.config.CONTACT_PHONE, contactEmail: this.config.CONTACT_EMAIL },
         messageId: `<${claim.id}@${this.messageDomain}>`,
       });
       ({ messageId } = await this.mailer.send(mail));

@@ -21,7 +21,9 @@ import { renderTemplate, TEMPLATE_NAMES, type MailContext, type TemplateDataMap,
 
 const context: MailContext = {
   institutionName: '企业机构测试',
-  portalUrl: 'https://member.lsc.example.cn',
+  portalUrl: 'https://member.lsc.example.cn/',
+  actionUrl: 'https://member.lsc.example.cn/orders',
+  actionLabel: '查看订单与发票',
   contactPhone: '010-88545141',
   contactEmail: 'member@lsc.example.cn',
 };

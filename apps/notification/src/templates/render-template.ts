@@ -25,7 +25,10 @@ import { templateHelpers } from './helpers';
 export interface MailContext {
   /** 机构名称 as registered (some events do not carry it). */
   readonly institutionName: string;
+  /** The portal's front page, and the page this mail is about (see portal-links.ts). */
   readonly portalUrl: string;
+  readonly actionUrl: string;
+  readonly actionLabel: string;
   readonly contactPhone: string;
   readonly contactEmail: string;
 }

@@ -1,7 +1,7 @@
 import { InvoiceIssued } from '@lsc/contracts';
 import { renderTemplate, type MailContext } from '../render-template';
 
-const context: MailContext = { institutionName: '企业机构测试', portalUrl: 'https://member.lsc.example.cn', contactPhone: '010-88545141', contactEmail: 'member@lsc.example.cn' };
+const context: MailContext = { institutionName: '企业机构测试', portalUrl: 'https://member.lsc.example.cn', contactPhone: '010-88545141', contactEmail: 'member@lsc.example.cn', actionUrl: 'https://member.lsc.example.cn/orders', actionLabel: '查看订单与发票' };
 
 /** The mail names the number with the word printed on the attached document (billing's invoiceNumberLabel). */
 describe('invoice-issued mail: the number has the same name as on the PDF', () => {

@@ -1,0 +1,4 @@
+export * from './browser';
+export * from './axe';
+export * from './screenshots';
+export * from './identity';
