@@ -6,4 +6,6 @@ export * from './topics';
 export * from './identity/events';
 export * from './membership/events';
 export * from './billing/events';
+export * from './billing/transfer-set-aside';
+export * from './identity/staff-events';
 export * from './notification/events';

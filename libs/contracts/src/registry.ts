@@ -4,8 +4,10 @@ import { versionedName, type IntegrationEvent } from './envelope';
 import { identityContracts } from './identity/events';
 import { membershipContracts } from './membership/events';
 import { notificationContracts } from './notification/events';
+import { transferSetAsideContracts } from './billing/transfer-set-aside';
+import { staffContracts } from './identity/staff-events';
 
-export const allContracts: readonly Contract[] = [...identityContracts, ...membershipContracts, ...billingContracts, ...notificationContracts];
+export const allContracts: readonly Contract[] = [...identityContracts, ...staffContracts, ...membershipContracts, ...billingContracts, ...transferSetAsideContracts, ...notificationContracts];
 
 const byName = new Map(allContracts.map((c) => [c.name, c]));
 
