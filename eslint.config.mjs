@@ -18,7 +18,9 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:domain'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:domain', 'type:client'] },
+            // The browser's API client (libs/api-client) stands alone: the front-ends bundle it.
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:client'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:domain'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
@@ -39,6 +41,14 @@ export default [
           ],
         },
       ],
+    },
+  },
+  {
+    // Bundled into the browser front-ends: nothing Node-only may creep in.
+    files: ['libs/api-client/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'crypto', 'stream', 'buffer', 'util', 'os', 'child_process'], message: 'the API client runs in the browser' }] }],
     },
   },
   {

@@ -20,6 +20,8 @@ module.exports = {
   moduleNameMapper,
   testMatch: ['**/?(*.)+(spec|test).ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.fault\\.spec\\.ts$'],
+  // content-disposition 2 (under @fastify/static) ships ES modules only; Node loads it, jest's runtime needs it compiled.
+  transformIgnorePatterns: ['/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/)'],
   setupFiles: [path.join(__dirname, 'jest.setup.js')],
   testTimeout: 60000,
   maxWorkers: 2,

@@ -1,4 +1,5 @@
 import { IsInt, IsString, Matches, Min } from 'class-validator';
+import { join } from 'node:path';
 import { BaseServiceConfig, loadConfig } from '@lsc/service-kit';
 
 const HTTP_URL = /^https?:\/\/[^/\s]+$/;
@@ -36,6 +37,14 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsInt()
   @Min(1000)
   OPENAPI_REFRESH_MS = 60000;
+
+  /** The built institution portal (Vite output), served at `/`; by default next to the gateway's own build. */
+  @IsString()
+  PORTAL_DIR = join(__dirname, '..', 'portal');
+
+  /** The built staff console, served at `/console/` when present. */
+  @IsString()
+  CONSOLE_DIR = join(__dirname, '..', 'console');
 }
 
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env): GatewayConfig =>

@@ -11,6 +11,7 @@ import type { RateLimitPolicy } from './route-policies';
 import { registerSecurity } from './security';
 import { registerUpstreamHealth } from './upstream-health';
 import { upstreamsFrom } from './upstreams';
+import { registerWebApps } from './web-apps';
 
 export interface GatewayOverrides {
   rateLimitPolicies?: readonly RateLimitPolicy[];
@@ -36,4 +37,9 @@ export async function configureGateway(app: NestFastifyApplication, config: Gate
   fastify.addHook('onClose', async () => aggregator.stop());
   registerDocs(fastify, aggregator);
   registerUpstreamHealth(fastify, upstreams);
+  const served = await registerWebApps(fastify, [
+    { prefix: '/', root: config.PORTAL_DIR },
+    { prefix: '/console/', root: config.CONSOLE_DIR },
+  ]);
+  logger.info({ webApps: served.map((a) => `${a.prefix} ← ${a.root}`) }, served.length > 0 ? 'serving the built front-ends' : 'no built front-end found (npm start builds them)');
 }

@@ -147,4 +147,43 @@ describe('identity routes through the gateway (real identity, PostgreSQL, Redis,
     expect(Object.keys(docs.paths['/api/v1/identity/institutions/{institutionId}/lock'] ?? {}).sort()).toEqual(['get', 'post']);
     expect(Object.keys(docs.paths['/api/v1/identity/institutions/{institutionId}/unlock'] ?? {})).toEqual(['post']);
   }, 120000);
+
+  it('browser sessions: Set-Cookie and Cookie pass the gateway, Secure follows the client’s HTTPS, a cross-site refresh is refused', async () => {
+    const loginName = uniqueName('ck').slice(0, 24);
+    const password = 'Lib#2024read';
+    const m = mobile();
+    const registered = await call('POST', '/api/v1/identity/institutions', {
+      password, confirmPassword: password, landline: '010-88544588', email: `${loginName.slice(-10)}@lib.cn`, name: `网关会话图书馆${loginName}`, recommendingUnit: '中国图书馆学会',
+      provinceCode: '110000', cityCode: '110100', districtCode: '110101', street: '文津街7号', postcode: '100034', mobile: m, smsCode: await smsCode(m, 'register'),
+      agreementAccepted: 'true', loginName, ...(await captcha()),
+    });
+    expect(registered.status).toBe(201);
+    const host = new URL(gw.url).host;
+    const sameOrigin = { 'content-type': 'application/json', 'x-session-transport': 'cookie', origin: gw.url, 'sec-fetch-site': 'same-origin' };
+
+    const login = await fetch(`${gw.url}/api/v1/identity/sessions`, { method: 'POST', headers: { ...sameOrigin, 'x-forwarded-for': randomIp() }, body: JSON.stringify({ login: loginName, password, ...(await captcha()) }) });
+    expect(login.status).toBe(200);
+    expect(await login.json()).not.toHaveProperty('refreshToken');
+    const setCookie = login.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^lsc_refresh=[A-Za-z0-9_-]+; Path=\/api\/v1\/identity\/sessions; Max-Age=\d+; HttpOnly; SameSite=Strict$/);
+    const cookie = setCookie.split(';')[0]!;
+
+    const crossSite = await fetch(`${gw.url}/api/v1/identity/sessions/refresh`, { method: 'POST', headers: { ...sameOrigin, cookie, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, body: '{}' });
+    expect(crossSite.status).toBe(403);
+    expect(await crossSite.json()).toMatchObject({ code: 'CROSS_SITE_REQUEST', message: expect.stringMatching(/其他网站/) });
+
+    // The gateway states its own host to identity, so Origin is compared with what the browser saw.
+    const { 'sec-fetch-site': _s, ...originOnly } = sameOrigin;
+    const refreshed = await fetch(`${gw.url}/api/v1/identity/sessions/refresh`, { method: 'POST', headers: { ...originOnly, cookie, host }, body: '{}' });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.headers.get('set-cookie')).toMatch(/^lsc_refresh=[A-Za-z0-9_-]+;/);
+
+    // Behind an HTTPS load balancer (a trusted proxy saying X-Forwarded-Proto: https) the cookie is Secure.
+    const https = await fetch(`${gw.url}/api/v1/identity/sessions`, { method: 'POST', headers: { ...sameOrigin, 'x-forwarded-proto': 'https', 'x-forwarded-for': randomIp() }, body: JSON.stringify({ login: loginName, password, ...(await captcha()) }) });
+    expect(https.headers.get('set-cookie')).toMatch(/; Secure$/);
+
+    const out = await fetch(`${gw.url}/api/v1/identity/sessions`, { method: 'DELETE', headers: { ...sameOrigin, cookie: refreshed.headers.get('set-cookie')!.split(';')[0]! }, body: '{}' });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/^lsc_refresh=; .*Max-Age=0/);
+  }, 120000);
 });

@@ -17,11 +17,13 @@ export class OpenApiAggregator {
   private merged?: OpenApiDocument;
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
+  private lastRefreshAt = 0;
 
   constructor(
     private readonly upstreams: readonly Upstream[],
     private readonly logger: Logger,
     private readonly fetchTimeoutMs = 3000,
+    private readonly retryIncompleteMs = 2000,
   ) {}
 
   start(intervalMs: number): void {
@@ -34,9 +36,13 @@ export class OpenApiAggregator {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** The merged document; waits only for the very first refresh. */
+  /**
+   * The merged document; waits for the very first refresh, and refetches on demand (at most once per
+   * `retryIncompleteMs`) while a service's document is missing or stale: right after a start the services come up
+   * after the gateway, and the docs (and `npm run api:generate`) should not wait for the periodic refresh.
+   */
   async document(): Promise<OpenApiDocument> {
-    if (!this.merged) await this.refresh();
+    if (!this.merged || (this.failedLastTime.size > 0 && Date.now() - this.lastRefreshAt >= this.retryIncompleteMs)) await this.refresh();
     return this.merged!;
   }
 
@@ -46,6 +52,7 @@ export class OpenApiAggregator {
   }
 
   private async refreshAll(): Promise<void> {
+    this.lastRefreshAt = Date.now();
     await Promise.all(this.upstreams.map((u) => this.refreshOne(u)));
     const status = { missing: [] as string[], stale: [] as string[] };
     for (const u of this.upstreams) {

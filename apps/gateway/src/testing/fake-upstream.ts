@@ -42,10 +42,11 @@ export class FakeUpstream {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
-  async start(): Promise<this> {
+  /** On a random free port unless told one (a service coming up where the gateway already expects it). */
+  async start(port = 0): Promise<this> {
     // A request the gateway aborts mid-body (e.g. over its size limit) rejects here; that is expected.
     this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return this;
   }
 

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '@lsc/service-kit';
 import { PASSWORD_STRENGTH_LABELS, passwordProblems, passwordStrength } from '@lsc/validation';
@@ -9,6 +10,7 @@ import { SIGNING_KEY } from '../app/providers';
 import { captchaInvalid, clientIp } from '../app/shared';
 import { PasswordStrengthDto, SendSmsCodeDto } from './sessions.dto';
 import { validateBody } from './validate';
+import { CaptchaDoc, SmsCodeSentDoc } from './sessions.docs';
 
 function strengthOf(password: string) {
   const strength = passwordStrength(password);
@@ -32,6 +34,7 @@ export class PublicController {
   }
 
   @Get('captcha')
+  @ApiOkResponse({ type: CaptchaDoc })
   async newCaptcha(@Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('cache-control', 'no-store');
     return this.captcha.create();
@@ -40,6 +43,8 @@ export class PublicController {
   /** Needs a solved captcha; answers the same whether or not the mobile has an account (no enumeration). */
   @Post('sms-codes')
   @HttpCode(202)
+  @ApiBody({ type: SendSmsCodeDto })
+  @ApiAcceptedResponse({ type: SmsCodeSentDoc })
   async sendSmsCode(@Body() body: unknown, @Req() request: FastifyRequest) {
     const dto = await validateBody(SendSmsCodeDto, body);
     if (!(await this.captcha.verify(dto.captchaId, dto.captchaAnswer))) throw captchaInvalid();

@@ -1,12 +1,23 @@
-import { Body, Controller, Delete, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { IdempotencyInterceptor } from '@lsc/service-kit';
+import { Body, Controller, Delete, HttpCode, HttpStatus, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, IdempotencyInterceptor } from '@lsc/service-kit';
 import { RegistrationService } from '../app/registration.service';
-import { SessionsService } from '../app/sessions.service';
+import { SessionsService, type SessionResponse } from '../app/sessions.service';
 import { clientIp } from '../app/shared';
 import { UploadedLogo } from './multipart';
 import { PasswordLoginDto, PasswordResetDto, RefreshDto, SmsLoginDto } from './sessions.dto';
 import { validateBody } from './validate';
+import { SESSION_TRANSPORT_DOC, SessionDoc } from './sessions.docs';
+import { assertSameOrigin, clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie, wantsCookieSession } from './session-cookie';
+
+/** A browser session's answer: the refresh token goes into the HttpOnly cookie, never into the page's hands. */
+function deliver(session: SessionResponse, request: FastifyRequest, reply: FastifyReply): SessionResponse | Omit<SessionResponse, 'refreshToken'> {
+  if (!wantsCookieSession(request)) return session;
+  const { refreshToken, ...rest } = session;
+  setRefreshCookie(request, reply, refreshToken);
+  return rest;
+}
 
 @Controller('api/v1/identity')
 export class SessionsController {
@@ -31,27 +42,57 @@ export class SessionsController {
 
   @Post('sessions')
   @HttpCode(200)
-  async login(@Body() body: unknown, @Req() request: FastifyRequest) {
-    return this.sessions.passwordLogin(await validateBody(PasswordLoginDto, body), clientIp(request));
+  @ApiHeader(SESSION_TRANSPORT_DOC)
+  @ApiBody({ type: PasswordLoginDto })
+  @ApiOkResponse({ type: SessionDoc })
+  async login(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return deliver(await this.sessions.passwordLogin(await validateBody(PasswordLoginDto, body), clientIp(request)), request, reply);
   }
 
   @Post('sessions/sms')
   @HttpCode(200)
-  async smsLogin(@Body() body: unknown) {
-    return this.sessions.smsLogin(await validateBody(SmsLoginDto, body));
+  @ApiHeader(SESSION_TRANSPORT_DOC)
+  @ApiBody({ type: SmsLoginDto })
+  @ApiOkResponse({ type: SessionDoc })
+  async smsLogin(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return deliver(await this.sessions.smsLogin(await validateBody(SmsLoginDto, body)), request, reply);
   }
 
+  /** Body mode: `{refreshToken}` in, a new pair out. Cookie mode (browsers): the token comes from the cookie. */
   @Post('sessions/refresh')
   @HttpCode(200)
-  async refresh(@Body() body: unknown) {
-    return this.sessions.refresh((await validateBody(RefreshDto, body)).refreshToken);
+  @ApiHeader(SESSION_TRANSPORT_DOC)
+  @ApiBody({ type: RefreshDto, required: false })
+  @ApiOkResponse({ type: SessionDoc })
+  async refresh(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (!wantsCookieSession(request)) return this.sessions.refresh((await validateBody(RefreshDto, body)).refreshToken);
+    assertSameOrigin(request);
+    const token = refreshTokenFromCookie(request);
+    try {
+      if (!token) throw new ApiError(HttpStatus.UNAUTHORIZED, 'INVALID_REFRESH_TOKEN', '登录已失效，请重新登录');
+      return deliver(await this.sessions.refresh(token), request, reply);
+    } catch (err) {
+      // A refused refresh (expired, revoked, reused, locked) leaves no dead cookie behind.
+      clearRefreshCookie(request, reply);
+      throw err;
+    }
   }
 
-  /** Logout ends the refresh token's login; idempotent, so an unknown token also answers 204. */
+  /** Logout ends the refresh token's login; idempotent, so an unknown token also answers 204. Clears the cookie. */
   @Delete('sessions')
   @HttpCode(204)
-  async logout(@Body() body: unknown) {
-    await this.sessions.logout((await validateBody(RefreshDto, body ?? {})).refreshToken);
+  @ApiHeader(SESSION_TRANSPORT_DOC)
+  @ApiBody({ type: RefreshDto, required: false })
+  @ApiNoContentResponse({ description: '已退出登录' })
+  async logout(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (!wantsCookieSession(request)) {
+      await this.sessions.logout((await validateBody(RefreshDto, body ?? {})).refreshToken);
+      return;
+    }
+    assertSameOrigin(request);
+    const token = refreshTokenFromCookie(request);
+    if (token) await this.sessions.logout(token);
+    clearRefreshCookie(request, reply);
   }
 
   @Post('password-resets')

@@ -1,29 +1,39 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { IsCnMobile, IsCnPassword, MatchesProperty, NormalizeInput, NormalizeMobile } from '@lsc/validation';
 import { SMS_PURPOSES, type SmsPurpose } from '../auth';
 import { IsText, MatchesPattern, MaxChars, Required } from './validate';
 
 export class CaptchaAnswerFields {
+  @ApiProperty({ description: '校验码编号（GET /captcha 返回的 captchaId）' })
   @IsText('校验码') @Required('校验码') captchaId!: string;
+  @ApiProperty({ description: '校验码算式的计算结果', example: '12' })
   @NormalizeInput() @MatchesPattern(/^\d{1,3}$/, '校验码须填写算式的计算结果') @Required('校验码') captchaAnswer!: string;
 }
 
 export class SendSmsCodeDto extends CaptchaAnswerFields {
+  @ApiProperty({ description: '手机号', example: '13800138000' })
   @NormalizeMobile() @IsCnMobile('手机号') @Required('手机号') mobile!: string;
+  @ApiProperty({ description: '验证码用途', enum: SMS_PURPOSES })
   @IsIn(SMS_PURPOSES, { message: '验证码用途不正确' }) @Required('验证码用途') purpose!: SmsPurpose;
 }
 
 export class PasswordLoginDto extends CaptchaAnswerFields {
+  @ApiProperty({ description: '用户名、手机号或电子邮箱', maxLength: 60 })
   @MaxChars(60, '用户名') @IsText('用户名') @Required('用户名') login!: string;
+  @ApiProperty({ description: '密码', maxLength: 256 })
   @MaxChars(256, '密码') @IsText('密码') @Required('密码') password!: string;
 }
 
 export class SmsLoginDto {
+  @ApiProperty({ description: '手机号', example: '13800138000' })
   @NormalizeMobile() @IsCnMobile('手机号') @Required('手机号') mobile!: string;
+  @ApiProperty({ description: '6位短信验证码', example: '123456' })
   @NormalizeInput() @MatchesPattern(/^\d{6}$/, '短信验证码须为6位数字') @Required('短信验证码') code!: string;
 }
 
 export class RefreshDto {
+  @ApiProperty({ description: '刷新令牌（API 客户端）；浏览器会话（X-Session-Transport: cookie）不传，令牌在 Cookie 中', required: false, maxLength: 100 })
   @MaxChars(100, '刷新令牌') @IsText('刷新令牌') @Required('刷新令牌') refreshToken!: string;
 }
 

@@ -1,0 +1,4 @@
+export { createApiClient, unwrap, REFRESH_PATH, SESSIONS_PATH, SESSION_TRANSPORT_HEADER, type ApiClient, type ApiClientOptions, type GatewayClient } from './client';
+export { ApiError, NetworkError, RateLimitedError, apiErrorFrom, retryAfterSeconds, type ApiErrorBody, type FieldProblem } from './errors';
+export { SessionState, type Principal, type SessionSnapshot } from './session';
+export type { components, operations, paths } from './generated/gateway';
