@@ -99,6 +99,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/order-search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TransfersController_searchOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/orders": {
         parameters: {
             query?: never;
@@ -179,6 +195,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/reports/income": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_income"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/reports/match-rate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_matchRate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/reports/payments": {
         parameters: {
             query?: never;
@@ -203,6 +251,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["ReportsController_receivables"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/reports/receivables-by-age": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_receivablesByAge"];
         put?: never;
         post?: never;
         delete?: never;
@@ -291,6 +355,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TransfersController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TransfersController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/transfers/{id}/confirmation": {
         parameters: {
             query?: never;
@@ -349,6 +445,38 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["StatementsController_reverse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/transfers/{id}/set-aside": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TransfersController_setAside"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/transfers/{id}/set-aside/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TransfersController_undoSetAside"];
         delete?: never;
         options?: never;
         head?: never;
@@ -637,6 +765,102 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["PublicController_sendSmsCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StaffAccountsController_list"];
+        put?: never;
+        post: operations["StaffAccountsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity/staff-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["StaffPasswordController_setPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity/staff/{accountId}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["StaffAccountsController_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity/staff/{accountId}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["StaffAccountsController_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity/staff/{accountId}/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["StaffAccountsController_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity/staff/{accountId}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["StaffAccountsController_roles"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -943,6 +1167,14 @@ export interface components {
             /** @description 取消原因 */
             reason: string;
         };
+        CaptchaDoc: {
+            /** @description 校验码编号，提交时原样带回 */
+            captchaId: string;
+            /** @description 有效秒数 */
+            expiresInSeconds: number;
+            /** @description 算式图片（SVG 源码） */
+            svg: string;
+        };
         CertificateMailingDto: {
             /**
              * @description 承运商
@@ -980,6 +1212,30 @@ export interface components {
             on?: string;
         };
         ManualMatchDto: Record<string, never>;
+        PasswordLoginDto: {
+            /**
+             * @description 校验码算式的计算结果
+             * @example 12
+             */
+            captchaAnswer: string;
+            /** @description 校验码编号（GET /captcha 返回的 captchaId） */
+            captchaId: string;
+            /** @description 用户名、手机号或电子邮箱 */
+            login: string;
+            /** @description 密码 */
+            password: string;
+        };
+        PrincipalDoc: {
+            /**
+             * @description 角色
+             * @example [
+             *       "institution"
+             *     ]
+             */
+            roles: string[];
+            /** @description 账号主体：机构编号或工作人员编号 */
+            sub: string;
+        };
         PublishVersionDto: Record<string, never>;
         QuoteDto: {
             /** @description 应付金额（分） */
@@ -988,6 +1244,10 @@ export interface components {
             feePerYearFen: number;
             /** @description 会费标准版本 */
             scheduleVersion: string;
+        };
+        RefreshDto: {
+            /** @description 刷新令牌（API 客户端）；浏览器会话（X-Session-Transport: cookie）不传，令牌在 Cookie 中 */
+            refreshToken?: string;
         };
         RegionDto: {
             /** @example 341500 */
@@ -1000,6 +1260,58 @@ export interface components {
         ReissueDto: Record<string, never>;
         RejectDto: Record<string, never>;
         ReverseMatchDto: Record<string, never>;
+        SendSmsCodeDto: {
+            /**
+             * @description 校验码算式的计算结果
+             * @example 12
+             */
+            captchaAnswer: string;
+            /** @description 校验码编号（GET /captcha 返回的 captchaId） */
+            captchaId: string;
+            /**
+             * @description 手机号
+             * @example 13800138000
+             */
+            mobile: string;
+            /**
+             * @description 验证码用途
+             * @enum {string}
+             */
+            purpose: "register" | "login" | "reset" | "change_email" | "change_mobile";
+        };
+        SessionDoc: {
+            /** @description 访问令牌（JWT，放在 Authorization: Bearer 中） */
+            accessToken: string;
+            /**
+             * @description 访问令牌有效秒数
+             * @example 900
+             */
+            expiresIn: number;
+            principal: components["schemas"]["PrincipalDoc"];
+            /** @description 刷新令牌；浏览器会话（X-Session-Transport: cookie）中不返回，改以 HttpOnly Cookie 下发 */
+            refreshToken?: string;
+            /** @enum {string} */
+            tokenType: "Bearer";
+        };
+        SetAsideDto: Record<string, never>;
+        SmsCodeSentDoc: {
+            /** @description 验证码有效秒数 */
+            expiresInSeconds: number;
+            /** @description 多少秒后可重新发送 */
+            resendAfterSeconds: number;
+        };
+        SmsLoginDto: {
+            /**
+             * @description 6位短信验证码
+             * @example 123456
+             */
+            code: string;
+            /**
+             * @description 手机号
+             * @example 13800138000
+             */
+            mobile: string;
+        };
         StatusOverrideDto: {
             /** @description 调整原因（必填，记入审计） */
             reason: string;
@@ -1137,6 +1449,23 @@ export interface operations {
             };
         };
     };
+    TransfersController_searchOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     OrdersController_list: {
         parameters: {
             query?: never;
@@ -1226,6 +1555,40 @@ export interface operations {
             };
         };
     };
+    ReportsController_income: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReportsController_matchRate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ReportsController_payments: {
         parameters: {
             query?: never;
@@ -1244,6 +1607,23 @@ export interface operations {
         };
     };
     ReportsController_receivables: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReportsController_receivablesByAge: {
         parameters: {
             query?: never;
             header?: never;
@@ -1364,6 +1744,42 @@ export interface operations {
             };
         };
     };
+    TransfersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TransfersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     StatementsController_confirm: {
         parameters: {
             query?: never;
@@ -1456,6 +1872,52 @@ export interface operations {
             };
         };
     };
+    TransfersController_setAside: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetAsideDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TransfersController_undoSetAside: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetAsideDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     StatementsController_unmatched: {
         parameters: {
             query?: never;
@@ -1503,7 +1965,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaptchaDoc"];
+                };
             };
         };
     };
@@ -1756,29 +2220,46 @@ export interface operations {
     SessionsController_login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 浏览器传 cookie：刷新令牌只以 HttpOnly; SameSite=Strict Cookie（Path=/api/v1/identity/sessions）传递，不出现在响应体中 */
+                "X-Session-Transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordLoginDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionDoc"];
+                };
             };
         };
     };
     SessionsController_logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 浏览器传 cookie：刷新令牌只以 HttpOnly; SameSite=Strict Cookie（Path=/api/v1/identity/sessions）传递，不出现在响应体中 */
+                "X-Session-Transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshDto"];
+            };
+        };
         responses: {
+            /** @description 已退出登录 */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1790,34 +2271,52 @@ export interface operations {
     SessionsController_refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 浏览器传 cookie：刷新令牌只以 HttpOnly; SameSite=Strict Cookie（Path=/api/v1/identity/sessions）传递，不出现在响应体中 */
+                "X-Session-Transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionDoc"];
+                };
             };
         };
     };
     SessionsController_smsLogin: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 浏览器传 cookie：刷新令牌只以 HttpOnly; SameSite=Strict Cookie（Path=/api/v1/identity/sessions）传递，不出现在响应体中 */
+                "X-Session-Transport"?: "cookie";
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsLoginDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionDoc"];
+                };
             };
         };
     };
@@ -1828,9 +2327,142 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendSmsCodeDto"];
+            };
+        };
         responses: {
             202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsCodeSentDoc"];
+                };
+            };
+        };
+    };
+    StaffAccountsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StaffAccountsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StaffPasswordController_setPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StaffAccountsController_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StaffAccountsController_enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StaffAccountsController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StaffAccountsController_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
