@@ -20,8 +20,9 @@ export function matchRateOption(items: ReadonlyArray<{ filename: string; uploade
     title: { text: '每份流水的匹配情况（笔）', left: 'center', textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0 },
-    grid: { left: 50, right: 20, top: 40, bottom: 60 },
-    xAxis: { type: 'category', data: rows.map((r) => `${r.uploadedAt.slice(5)} ${r.filename}`.slice(0, 24)) },
+    grid: { left: 50, right: 20, top: 40, bottom: 80 },
+    // One label per statement (its import time); the file name is in the tooltip and the table below.
+    xAxis: { type: 'category', data: rows.map((r) => r.uploadedAt.slice(5)), axisLabel: { interval: 0, rotate: 30, fontSize: 11 } },
     yAxis: { type: 'value' },
     series: [series('自动匹配', 'auto', '#18794e'), series('人工匹配', 'manual', '#2f6fb3'), series('未处理', 'open', '#b42318'), series('非会费款项', 'setAside', '#909399')],
   };
