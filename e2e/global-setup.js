@@ -126,7 +126,7 @@ async function startOnOffsetPorts(offset) {
 
 function createStaff() {
   for (const s of STAFF) {
-    const r = spawnSync(process.execPath, ['dist/apps/identity/main.js', 'create-staff', s.username, s.password, s.roles.join(',')], { cwd: root, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 120000 });
+    const r = spawnSync(process.execPath, ['dist/apps/identity/main.js', 'create-staff', s.username, s.roles.join(',')], { cwd: root, encoding: 'utf8', input: `${s.password}\n`, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 120000 });
     const out = `${r.stdout}\n${r.stderr}`;
     if (r.status !== 0 && !/already taken/.test(out)) throw new Error(`create-staff ${s.username} failed (${r.status}): ${out.slice(-2000)}`);
   }

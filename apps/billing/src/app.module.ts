@@ -19,6 +19,11 @@ import { createInvoiceIssuer } from './invoices/issuer-selection';
 import { Invoices } from './invoices/invoices';
 import { UnmatchedTransferMetrics } from './metrics/unmatched-transfers';
 import { BillingSchema1764400000000 } from './migrations/1764400000000-billing-schema';
+import { BillingConsole1764400000100 } from './migrations/1764400000100-billing-console';
+import { TransfersController } from './http/transfers.controller';
+import { StaffDirectory } from './imports/staff-directory';
+import { TransferSetAsideActions } from './imports/transfer-set-aside-actions';
+import { REPORT_CLOCK, systemClock } from './reports/clock';
 import { PaymentOrders } from './orders/payment-orders';
 import { billingUpcasters } from './upcasters';
 
@@ -28,11 +33,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, BillingSchema1764400000000] }, redis: true, kafka: true }),
+        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, BillingSchema1764400000000, BillingConsole1764400000100] }, redis: true, kafka: true }),
         // Billing consumes its own topic too: PaymentOrderPaid → invoice, after the payment has committed.
         MessagingModule.forRoot({ consumerGroup: 'billing', consumedTopics: [config.MEMBERSHIP_TOPIC, config.IDENTITY_TOPIC, config.BILLING_TOPIC], upcasters: billingUpcasters }),
       ],
-      controllers: [consumerController([config.MEMBERSHIP_TOPIC, config.IDENTITY_TOPIC, config.BILLING_TOPIC]), FeesController, OrdersController, StatementsController, InvoicesController, ReportsController],
+      controllers: [consumerController([config.MEMBERSHIP_TOPIC, config.IDENTITY_TOPIC, config.BILLING_TOPIC]), FeesController, OrdersController, StatementsController, InvoicesController, ReportsController, TransfersController],
       providers: [
         FeeSchedules,
         PaymentOrders,
@@ -40,6 +45,9 @@ export class AppModule {
         Invoices,
         BillingEventHandlers,
         UnmatchedTransferMetrics,
+        StaffDirectory,
+        TransferSetAsideActions,
+        { provide: REPORT_CLOCK, useValue: systemClock },
         {
           provide: INVOICE_ISSUER,
           useFactory: (c: BillingConfig) => createInvoiceIssuer(c),

@@ -345,9 +345,10 @@ describe('billing service (real PostgreSQL + Kafka)', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.rawPayload as never);
     const sheet = book.worksheets[0];
-    expect(sheet.getRow(1).getCell(1).value).toBe('缴费单');
-    expect(sheet.rowCount - 1).toBe(items.length);
-    expect(sheet.getRow(2).getCell(1).value).toBe(items[0].orderId);
+    // A header, one row per order, then the 合计 row; the order id is the last column.
+    expect(sheet.getRow(1).getCell(1).value).toBe('单位名称');
+    expect(sheet.rowCount - 2).toBe(items.length);
+    expect(sheet.getRow(2).getCell(sheet.columnCount).value).toBe(items[0].orderId);
     const payments = await get(`/api/v1/billing/reports/payments?from=${today}&to=${today}`, finance);
     expect(payments.statusCode).toBe(200);
     expect(payments.json().items.length).toBeGreaterThan(0);

@@ -126,7 +126,7 @@ describe('identity routes through the gateway (real identity, PostgreSQL, Redis,
     expect([changed.status, changed.json.mobile]).toEqual([200, newMobile]);
     const fresh = changed.json.session as { accessToken: string };
 
-    const staff = spawnSync(process.execPath, [IDENTITY_MAIN, 'create-staff', 'gw_admin_1', 'Staff#2024pw', 'member_admin'], { cwd: ROOT, env: identityEnv, encoding: 'utf8' });
+    const staff = spawnSync(process.execPath, [IDENTITY_MAIN, 'create-staff', 'gw_admin_1', 'member_admin'], { cwd: ROOT, env: identityEnv, encoding: 'utf8', input: 'Staff#2024pw\n' });
     expect(staff.status).toBe(0);
     const admin = (await login('gw_admin_1', 'Staff#2024pw')).json as { accessToken: string };
 

@@ -15,6 +15,9 @@ import { PublicController } from './http/public.controller';
 import { SessionsController } from './http/sessions.controller';
 import { IdentitySchema1764300000000 } from './migrations/1764300000000-identity-schema';
 import { IdentityStaffLocks1764300000001 } from './migrations/1764300000001-identity-staff-locks';
+import { IdentityStaffAccounts1764300000002 } from './migrations/1764300000002-identity-staff-accounts';
+import { StaffAccountsService } from './app/staff-accounts.service';
+import { StaffAccountsController, StaffPasswordController } from './http/staff-accounts.controller';
 
 @Module({})
 export class AppModule {
@@ -22,12 +25,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, IdentitySchema1764300000000, IdentityStaffLocks1764300000001] }, redis: true, kafka: true }),
+        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, IdentitySchema1764300000000, IdentityStaffLocks1764300000001, IdentityStaffAccounts1764300000002] }, redis: true, kafka: true }),
         // identity only publishes (through the outbox); it consumes nothing.
         MessagingModule.forRoot({}),
       ],
-      controllers: [PublicController, SessionsController, MeController, AccountLocksController],
-      providers: [...identityProviders, RegistrationService, SessionsService, ProfileService, AccountLocksService, SmsCodeRequests],
+      controllers: [PublicController, SessionsController, MeController, AccountLocksController, StaffAccountsController, StaffPasswordController],
+      providers: [...identityProviders, RegistrationService, SessionsService, ProfileService, AccountLocksService, SmsCodeRequests, StaffAccountsService],
     };
   }
 }

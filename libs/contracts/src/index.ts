@@ -7,4 +7,6 @@ export * from './identity/events';
 export * from './membership/events';
 export * from './membership/renewals';
 export * from './billing/events';
+export * from './billing/transfer-set-aside';
+export * from './identity/staff-events';
 export * from './notification/events';

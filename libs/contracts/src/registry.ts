@@ -5,8 +5,10 @@ import { identityContracts } from './identity/events';
 import { membershipContracts } from './membership/events';
 import { renewalContracts } from './membership/renewals';
 import { notificationContracts } from './notification/events';
+import { transferSetAsideContracts } from './billing/transfer-set-aside';
+import { staffContracts } from './identity/staff-events';
 
-export const allContracts: readonly Contract[] = [...identityContracts, ...membershipContracts, ...renewalContracts, ...billingContracts, ...notificationContracts];
+export const allContracts: readonly Contract[] = [...identityContracts, ...staffContracts, ...membershipContracts, ...renewalContracts, ...billingContracts, ...transferSetAsideContracts, ...notificationContracts];
 
 const byName = new Map(allContracts.map((c) => [c.name, c]));
 

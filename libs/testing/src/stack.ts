@@ -277,7 +277,8 @@ export class DisposableStack {
 
   /** Identity's CLI against this stack's database (staff accounts). */
   createStaff(username: string, password: string, roles: string[]): void {
-    const r = spawnSync(process.execPath, ['dist/apps/identity/main.js', 'create-staff', username, password, roles.join(',')], { cwd: REPO, encoding: 'utf8', env: this.serviceEnv('identity'), timeout: 120_000 });
+    // The password goes on standard input, never on the command line.
+    const r = spawnSync(process.execPath, ['dist/apps/identity/main.js', 'create-staff', username, roles.join(',')], { cwd: REPO, encoding: 'utf8', input: `${password}\n`, env: this.serviceEnv('identity'), timeout: 120_000 });
     if (r.status !== 0 && !/already taken/.test(`${r.stdout}${r.stderr}`)) throw new Error(`create-staff ${username}: ${r.stderr.slice(-2000)}`);
   }
 

@@ -3,3 +3,4 @@ export * from './fee-schedule';
 export * from './payment-order';
 export * from './integration';
 export * from './transfer';
+export * from './transfer-set-aside';

@@ -6,7 +6,8 @@ import { DomainError, type Command, type DomainEvent } from '@lsc/event-sourcing
  * each decision is an audited event on the transfer's own stream (actor and time in the event).
  */
 
-export type TransferStatus = 'matched' | 'suggested' | 'unmatched' | 'rejected';
+/** set_aside: 非会费款项, taken out of the queue by finance (domain/transfer-set-aside.ts). */
+export type TransferStatus = 'matched' | 'suggested' | 'unmatched' | 'rejected' | 'set_aside';
 
 export interface TransferSnapshot {
   readonly transferId: string;

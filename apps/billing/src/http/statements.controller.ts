@@ -8,7 +8,9 @@ import { StatementImporter } from '../imports/statement-importer';
 import { TransferActions } from '../imports/transfer-actions';
 import { StatementFormatError } from '../statements';
 import { fen } from '../shared';
+import { StaffDirectory } from '../imports/staff-directory';
 import { ConfirmDto, ManualMatchDto, RejectDto, ReverseMatchDto } from './dto';
+import { enrichTransfers } from './transfer-enrichment';
 import { readMultipart } from './multipart';
 
 const notFound = () => new ApiError(404, 'NOT_FOUND', '请求的资源不存在');
@@ -31,7 +33,10 @@ export class StatementsController {
     @Inject(CONFIG) private readonly config: BillingConfig,
     private readonly importer: StatementImporter,
     private readonly actions: TransferActions,
+    private readonly staff: StaffDirectory,
   ) {}
+
+  private readonly names = (actors: Iterable<string | null | undefined>) => this.staff.names(actors);
 
   @Post('statements')
   async upload(@Req() req: FastifyRequest, @CurrentPrincipal() p: Principal) {
@@ -72,13 +77,13 @@ export class StatementsController {
   @Get('review-queue')
   async reviewQueue() {
     const r = await this.pool.query(`select ${TRANSFER_COLUMNS} from billing_transfers where status = 'suggested' order by booked_on, line_number limit 500`);
-    return { items: r.rows.map(transferView) };
+    return { items: await enrichTransfers(this.pool, this.names, r.rows.map(transferView)) };
   }
 
   @Get('unmatched-transfers')
   async unmatched() {
     const r = await this.pool.query(`select ${TRANSFER_COLUMNS} from billing_transfers where status in ('unmatched', 'rejected') order by booked_on, line_number limit 500`);
-    return { items: r.rows.map(transferView) };
+    return { items: await enrichTransfers(this.pool, this.names, r.rows.map(transferView)) };
   }
 
   @Post('transfers/:id/confirmation')

@@ -37,6 +37,8 @@ export const invalidCredentials = (): ApiError => new ApiError(HttpStatus.UNAUTH
  * guessing, and neither the reason, nor the time, nor who locked it is ever told.
  */
 export const accountLockedError = (): ApiError => new ApiError(HttpStatus.FORBIDDEN, 'ACCOUNT_LOCKED', '该账号已被锁定，请联系中国图书馆学会工作人员');
+/** A disabled staff account: like a lock, told only after the right password. */
+export const accountDisabledError = (): ApiError => new ApiError(HttpStatus.FORBIDDEN, 'ACCOUNT_DISABLED', '该工作人员账号已停用，请联系超级管理员');
 const invalidRefresh = (): ApiError => new ApiError(HttpStatus.UNAUTHORIZED, 'INVALID_REFRESH_TOKEN', '登录已失效，请重新登录');
 
 @Injectable()
@@ -72,10 +74,10 @@ export class SessionsService {
       if (accountLocked && account) await this.recordLock(account);
       throw invalidCredentials();
     }
-    if (account!.locked_at) {
+    if (account!.locked_at || account!.disabled_at) {
       // The password was right, so the failures are cleared as for any correct password.
       await this.throttle.recordSuccess(input.login);
-      throw accountLockedError();
+      throw account!.disabled_at ? accountDisabledError() : accountLockedError();
     }
     const [, session] = await Promise.all([this.throttle.recordSuccess(input.login), this.startSession(account!)]);
     return session;
@@ -103,9 +105,9 @@ export class SessionsService {
       throw invalidRefresh();
     }
     // Locking revokes every refresh token; this also covers a refresh racing the lock.
-    if (account.locked_at) {
+    if (account.locked_at || account.disabled_at) {
       await this.refreshTokens.revoke(rotated.refreshToken);
-      throw accountLockedError();
+      throw account.disabled_at ? accountDisabledError() : accountLockedError();
     }
     const access = await this.issuer.issue({ sub: subjectOf(account), roles: account.roles });
     return { accessToken: access.accessToken, tokenType: 'Bearer', expiresIn: access.expiresIn, refreshToken: rotated.refreshToken, principal: { sub: subjectOf(account), roles: account.roles } };

@@ -12,6 +12,8 @@ export interface AccountRow {
   roles: string[];
   /** Set while a staff lock is in force (mirrors the account stream). */
   locked_at?: Date | null;
+  /** Set while a staff account is disabled (mirrors the staff stream). */
+  disabled_at?: Date | null;
 }
 
 /** The subject tokens carry: the institution id for an institution account (its data is keyed by it), else the account id. */
@@ -72,7 +74,7 @@ export class AccountsRepository {
 
   async findByClaim(kind: ClaimKind, value: string): Promise<AccountRow | undefined> {
     const { rows } = await this.pool.query<AccountRow>(
-      `select a.account_id, a.kind, a.institution_id, a.password_hash, a.roles, a.locked_at
+      `select a.account_id, a.kind, a.institution_id, a.password_hash, a.roles, a.locked_at, a.disabled_at
        from identity_unique_claims c join identity_accounts a using (account_id) where c.kind = $1 and c.value = $2`,
       [kind, claimKey(kind, value)],
     );
@@ -81,7 +83,7 @@ export class AccountsRepository {
 
   async findBySubject(sub: string): Promise<AccountRow | undefined> {
     const { rows } = await this.pool.query<AccountRow>(
-      'select account_id, kind, institution_id, password_hash, roles, locked_at from identity_accounts where institution_id = $1 or account_id = $1 limit 1',
+      'select account_id, kind, institution_id, password_hash, roles, locked_at, disabled_at from identity_accounts where institution_id = $1 or account_id = $1 limit 1',
       [sub],
     );
     return rows[0];

@@ -1,0 +1,126 @@
+import { DomainError, type Command, type Decider, type DomainEvent } from '@lsc/event-sourcing';
+
+/**
+ * A staff account's life, audited on its own stream `staff-<accountId>` (actor and time in every event): created by
+ * a super-admin with roles and a display name (pending until the new staff member sets a password through a one-time
+ * code), roles assigned, disabled and re-enabled, reset (a new one-time code; the old password stops working).
+ * Passwords, hashes and codes are never in events.
+ */
+export type StaffRole = 'finance' | 'member_admin' | 'super_admin';
+export const STAFF_ROLE_LIST: readonly StaffRole[] = ['finance', 'member_admin', 'super_admin'];
+
+export type StaffCommand =
+  | Command<'CreateStaff', { accountId: string; username: string; displayName: string; roles: StaffRole[] }>
+  | Command<'AssignRoles', { roles: StaffRole[] }>
+  | Command<'DisableStaff', { reason: string }>
+  | Command<'EnableStaff', Record<string, never>>
+  | Command<'IssueReset', Record<string, never>>
+  | Command<'RecordPasswordSet', Record<string, never>>;
+
+export type StaffEvent =
+  | DomainEvent<'StaffAccountCreated', { accountId: string; username: string; displayName: string; roles: StaffRole[]; createdBy: string; at: string }>
+  | DomainEvent<'StaffRolesAssigned', { roles: StaffRole[]; previousRoles: StaffRole[]; by: string; at: string }>
+  | DomainEvent<'StaffAccountDisabled', { reason: string; by: string; at: string }>
+  | DomainEvent<'StaffAccountEnabled', { by: string; at: string }>
+  | DomainEvent<'StaffPasswordResetIssued', { by: string; at: string }>
+  | DomainEvent<'StaffPasswordSet', { at: string }>;
+
+export type StaffState =
+  | { status: 'none' }
+  | { status: 'pending' | 'active' | 'disabled'; accountId: string; username: string; displayName: string; roles: StaffRole[]; hasPassword: boolean; disabledReason?: string };
+
+const checkRoles = (roles: readonly string[]): StaffRole[] => {
+  const unique = [...new Set(roles)];
+  if (unique.length === 0) throw new DomainError('ROLES_REQUIRED', '请至少分配一个角色');
+  if (!unique.every((r) => (STAFF_ROLE_LIST as readonly string[]).includes(r))) throw new DomainError('INVALID_ROLE', '角色须为 finance、member_admin 或 super_admin');
+  return unique as StaffRole[];
+};
+
+export const staffDecider: Decider<StaffCommand, StaffState, StaffEvent> = {
+  streamType: 'staff',
+  initialState: () => ({ status: 'none' }),
+  decide(command, state) {
+    const { now: at, actor } = command.metadata;
+    if (command.type === 'CreateStaff') {
+      if (state.status !== 'none') throw new DomainError('STAFF_EXISTS', '该工作人员账号已存在');
+      const displayName = command.data.displayName.trim();
+      if (!displayName || displayName.length > 50) throw new DomainError('INVALID_DISPLAY_NAME', '姓名长度须为1-50字');
+      return [{ type: 'StaffAccountCreated', schemaVersion: 1, data: { ...command.data, displayName, roles: checkRoles(command.data.roles), createdBy: actor, at } }];
+    }
+    if (state.status === 'none') throw new DomainError('STAFF_NOT_FOUND', '工作人员账号不存在');
+    // A super-admin cannot lock themselves out: someone else must take their rights away.
+    const self = actor === state.accountId;
+    switch (command.type) {
+      case 'AssignRoles': {
+        const roles = checkRoles(command.data.roles);
+        if (self && state.roles.includes('super_admin') && !roles.includes('super_admin')) throw new DomainError('CANNOT_DEMOTE_SELF', '不能取消自己的超级管理员角色');
+        if (roles.length === state.roles.length && roles.every((r) => state.roles.includes(r))) return [];
+        return [{ type: 'StaffRolesAssigned', schemaVersion: 1, data: { roles, previousRoles: state.roles, by: actor, at } }];
+      }
+      case 'DisableStaff': {
+        if (self) throw new DomainError('CANNOT_DISABLE_SELF', '不能停用自己的账号');
+        if (state.status === 'disabled') throw new DomainError('STAFF_ALREADY_DISABLED', '该账号已停用');
+        const reason = command.data.reason?.trim();
+        if (!reason || reason.length > 200) throw new DomainError('INVALID_REASON', '请填写停用原因（不超过200字）');
+        return [{ type: 'StaffAccountDisabled', schemaVersion: 1, data: { reason, by: actor, at } }];
+      }
+      case 'EnableStaff':
+        if (state.status !== 'disabled') throw new DomainError('STAFF_NOT_DISABLED', '该账号未停用，无需启用');
+        return [{ type: 'StaffAccountEnabled', schemaVersion: 1, data: { by: actor, at } }];
+      case 'IssueReset':
+        if (state.status === 'disabled') throw new DomainError('STAFF_DISABLED', '该账号已停用，请先启用再重置密码');
+        return [{ type: 'StaffPasswordResetIssued', schemaVersion: 1, data: { by: actor, at } }];
+      case 'RecordPasswordSet':
+        if (state.status === 'disabled') throw new DomainError('STAFF_DISABLED', '该账号已停用，请联系超级管理员');
+        return [{ type: 'StaffPasswordSet', schemaVersion: 1, data: { at } }];
+    }
+  },
+  evolve(state, event) {
+    if (event.type === 'StaffAccountCreated') {
+      const { accountId, username, displayName, roles } = event.data;
+      return { status: 'pending', accountId, username, displayName, roles, hasPassword: false };
+    }
+    if (state.status === 'none') return state;
+    switch (event.type) {
+      case 'StaffRolesAssigned':
+        return { ...state, roles: event.data.roles };
+      case 'StaffAccountDisabled':
+        return { ...state, status: 'disabled', disabledReason: event.data.reason };
+      case 'StaffAccountEnabled': {
+        const { disabledReason: _gone, ...rest } = state;
+        return { ...rest, status: state.hasPassword ? 'active' : 'pending' };
+      }
+      case 'StaffPasswordResetIssued':
+        return { ...state, status: 'pending', hasPassword: false };
+      case 'StaffPasswordSet':
+        return { ...state, status: 'active', hasPassword: true };
+    }
+  },
+};
+
+export const staffStreamId = (accountId: string): string => `staff-${accountId}`;
+
+const CHANGE: Record<StaffEvent['type'], 'created' | 'roles_assigned' | 'disabled' | 'enabled' | 'reset' | 'password_set'> = {
+  StaffAccountCreated: 'created',
+  StaffRolesAssigned: 'roles_assigned',
+  StaffAccountDisabled: 'disabled',
+  StaffAccountEnabled: 'enabled',
+  StaffPasswordResetIssued: 'reset',
+  StaffPasswordSet: 'password_set',
+};
+
+/** identity.StaffAccountChanged v1: the account's standing after the change (see the contract). */
+export function staffIntegrationEvents({ state, events }: { state: StaffState; events: StaffEvent[] }) {
+  if (state.status === 'none') return [];
+  return events.map((e) => {
+    const by = 'by' in e.data ? e.data.by : 'createdBy' in e.data ? e.data.createdBy : state.accountId;
+    return {
+      topic: 'identity.events.v1',
+      event: {
+        type: 'identity.StaffAccountChanged',
+        schemaVersion: 1,
+        data: { accountId: state.accountId, username: state.username, displayName: state.displayName, roles: state.roles, status: state.status, change: CHANGE[e.type], changedBy: by, changedAt: e.data.at },
+      },
+    };
+  });
+}

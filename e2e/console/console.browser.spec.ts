@@ -1,0 +1,265 @@
+/**
+ * The staff console in a real Chromium (playwright-core + /usr/bin/chromium) against the disposable console stack
+ * (e2e/console/stack.js): a super-admin creates a finance clerk, who sets their own password through the one-time link
+ * and signs in; the clerk uploads a GBK 北京银行 CSV through the page and watches the import finish, confirms a
+ * suggestion from the review queue, marks a 图书款 credit as 非会费款项, and downloads the receivables and payments
+ * XLSX, which the test opens with exceljs (元, Chinese labels, staff names, no negative 账龄, 合计). Every console
+ * page is captured into docs/screenshots/console/ and checked with axe-core (no serious or critical violation).
+ *
+ * Orders come from membership.ApplicationSubmitted events published to the stack's Kafka, as the membership service
+ * would publish them; captchas are answered from what identity stored in the stack's Redis (what a person reads).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import Redis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ApplicationSubmitted } from '@lsc/contracts';
+
+const REPO = join(__dirname, '..', '..');
+const READY = JSON.parse(readFileSync(join(REPO, '.var', 'console', 'ready.json'), 'utf8')) as { baseUrl: string; root: { username: string; password: string }; ports: { redis: number; kafka: number } };
+const BASE = READY.baseUrl;
+const CONSOLE = `${BASE}/console`;
+const SHOTS = join(REPO, 'docs', 'screenshots', 'console');
+const redis = new Redis(`redis://127.0.0.1:${READY.ports.redis}`, { maxRetriesPerRequest: 2 });
+const kafka = new Kafka({ brokers: [`127.0.0.1:${READY.ports.kafka}`], logLevel: logLevel.NOTHING });
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const violations: string[] = [];
+const shanghaiToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const tag = Date.now().toString(36).slice(-5);
+// Fresh payer accounts per run: a confirmed match teaches billing the account, which would steer a later run.
+const account = (n: number) => `6222${String(Date.now()).slice(-10)}${n}`;
+
+async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function captchaAnswer(captchaId: string): Promise<string> {
+  const raw = await redis.get(`identity:captcha:${captchaId}`);
+  if (!raw) throw new Error(`captcha ${captchaId} not in Redis`);
+  return String((JSON.parse(raw) as { answer: number }).answer);
+}
+
+async function apiLogin(username: string, password: string): Promise<string> {
+  const c = (await (await fetch(`${BASE}/api/v1/identity/captcha`)).json()) as { captchaId: string };
+  const r = await fetch(`${BASE}/api/v1/identity/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: username, password, captchaId: c.captchaId, captchaAnswer: await captchaAnswer(c.captchaId) }) });
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
+  return ((await r.json()) as { accessToken: string }).accessToken;
+}
+
+/** The login page as a person uses it: the captcha is read off the image the page loaded. */
+async function uiLogin(page: Page, username: string, password: string): Promise<void> {
+  const [captcha] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/v1/identity/captcha') && r.status() === 200), page.goto(`${CONSOLE}/login`)]);
+  if (username === READY.root.username) await capture(page, 'login');
+  await page.locator('#login').fill(username);
+  await page.locator('#password').fill(password);
+  await page.locator('#captcha').fill(await captchaAnswer(((await captcha.json()) as { captchaId: string }).captchaId));
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+}
+
+async function capture(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const result = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<unknown> } }).axe;
+    return axe.run(document, { resultTypes: ['violations'] });
+  })) as { violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> };
+  for (const v of result.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
+    violations.push(`${name}: ${v.id} [${v.impact}] ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  }
+}
+
+async function openXlsx(buffer: Buffer) {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(buffer as never);
+  const sheet = book.worksheets[0]!;
+  const headers = (sheet.getRow(1).values as unknown[]).slice(1) as string[];
+  const rows = Array.from({ length: sheet.rowCount - 1 }, (_, i) => Object.fromEntries(headers.map((h, c) => [h, sheet.getRow(i + 2).getCell(c + 1).value])));
+  return { sheet, headers, rows };
+}
+
+describe('staff console in Chromium', () => {
+  let browser: Browser;
+  let admin: BrowserContext;
+  let clerk: BrowserContext;
+  let financePage: Page;
+  const clerkLogin = { username: `caiwu_${tag}`, name: '王会计', password: 'Wang#2024pw' };
+  const producer = kafka.producer();
+
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--lang=zh-CN'] });
+    admin = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 800 }, acceptDownloads: true, bypassCSP: true });
+    clerk = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 800 }, acceptDownloads: true, bypassCSP: true });
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await producer.disconnect();
+    await browser?.close();
+    redis.disconnect();
+  });
+
+  it('a super-admin creates a finance clerk, who sets their own password through the one-time link and signs in', async () => {
+    const page = await admin.newPage();
+    await uiLogin(page, READY.root.username, READY.root.password);
+    await page.goto(`${CONSOLE}/admin/staff`);
+    await page.getByRole('button', { name: '新建工作人员' }).click();
+    await page.locator('#new-username').fill(clerkLogin.username);
+    await page.locator('#new-name').fill(clerkLogin.name);
+    await capture(page, 'staff-create');
+    await page.getByRole('button', { name: '创建', exact: true }).click();
+    const link = await page.locator('[data-test="setup-link"]').textContent();
+    expect(link).toContain('/console/set-password?code=');
+    await capture(page, 'staff-accounts');
+
+    financePage = await clerk.newPage();
+    await financePage.goto(link!.trim());
+    await capture(financePage, 'set-password');
+    await financePage.locator('#password').fill(clerkLogin.password);
+    await financePage.locator('#confirm').fill(clerkLogin.password);
+    await financePage.getByRole('button', { name: '设置密码' }).click();
+    await financePage.getByText('密码已设置').waitFor();
+    await uiLogin(financePage, clerkLogin.username, clerkLogin.password);
+    await financePage.waitForURL(/\/console\/finance\/import$/);
+    // The finance clerk's menu has no membership administration or staff accounts, and the API refuses them too.
+    expect(await financePage.locator('nav').textContent()).not.toMatch(/工作人员账号|证书寄送/);
+    await financePage.goto(`${CONSOLE}/admin/staff`);
+    await financePage.getByText('无权访问').waitFor();
+    await capture(financePage, 'no-access');
+  });
+
+  it('the clerk uploads a GBK 北京银行 CSV, confirms a suggestion, sets a 图书款 credit aside and exports readable XLSX', async () => {
+    const page = financePage;
+    // Orders as membership would announce them: two open orders of one institution for the same amount (a tie →
+    // review queue) and one exact transfer (auto-matched).
+    const today = shanghaiToday();
+    const institution = randomUUID();
+    const names = { tie: `晨光图书馆${tag}`, exact: `星河数字科技有限公司${tag}` };
+    const submit = async (name: string, institutionId: string) => {
+      const data = { ...ApplicationSubmitted.example, applicationId: randomUUID(), institutionId, institutionName: name, invoiceTitle: name, years: 1, submittedAt: new Date().toISOString() };
+      await producer.send({ topic: 'membership.events.v1', messages: [{ key: data.applicationId, value: JSON.stringify({ eventId: randomUUID(), type: ApplicationSubmitted.type, schemaVersion: 1, streamId: data.applicationId, occurredAt: data.submittedAt, correlationId: randomUUID(), data }) }] });
+    };
+    await submit(names.tie, institution);
+    await submit(names.tie, institution);
+    await submit(names.exact, randomUUID());
+    const token = await apiLogin(clerkLogin.username, clerkLogin.password);
+    await eventually(async () => {
+      const r = (await (await fetch(`${BASE}/api/v1/billing/orders?status=unpaid&limit=500`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: Array<{ institutionName: string }> };
+      return r.items.filter((o) => o.institutionName.endsWith(tag)).length === 3;
+    }, 'three payment orders');
+
+    const csv = iconv.encode(
+      [
+        '北京银行对公账户交易明细',
+        '账号：20000006591600105310002',
+        '户名：中国图书馆学会',
+        '',
+        '交易日期,交易时间,交易流水号,摘要,借方发生额,贷方发生额,余额,对方账号,对方户名,对方开户行,附言',
+        `${today},09:00:00,C${tag}01,转账,,"6,000.00",,="${account(1)}",李明,中国工商银行北京分行,${names.tie}会费`,
+        `${today},09:10:00,C${tag}02,转账,,"6,000.00",,="${account(2)}",${names.exact},中国工商银行北京分行,${names.exact}+会费`,
+        `${today},09:20:00,C${tag}03,转账,,"350.00",,="${account(3)}",某某书店${tag},中国银行北京分行,图书款`,
+        `${today},09:30:00,C${tag}04,转账,,"abc",,="${account(4)}",某单位,中国银行北京分行,会费`,
+      ].join('\r\n'),
+      'gbk',
+    );
+    await page.goto(`${CONSOLE}/finance/import`);
+    await page.locator('input[type=file]').setInputFiles({ name: `北京银行流水-${tag}.csv`, mimeType: 'text/csv', buffer: csv });
+    await page.getByText(`已选择：北京银行流水-${tag}.csv`).waitFor();
+    await page.getByRole('button', { name: '开始导入' }).click();
+    const result = page.locator('[data-test="import-result"]');
+    await result.waitFor({ timeout: 120_000 });
+    const cards = await result.locator('.card').allTextContents();
+    expect(cards).toEqual(expect.arrayContaining(['新到账3', '自动匹配1', '待确认1', '未匹配1']));
+    expect(await result.textContent()).toContain('无法导入的行（1）');
+    await capture(page, 'import-result');
+
+    await page.goto(`${CONSOLE}/finance/review`);
+    const item = page.locator('[data-test="review-item"]', { hasText: `${names.tie}会费` });
+    await item.waitFor();
+    expect(await item.textContent()).toMatch(new RegExp(`${names.tie}[\\s\\S]*6,000\\.00[\\s\\S]*未付款`));
+    await capture(page, 'review-queue');
+    await item.getByRole('button', { name: `确认匹配到${names.tie}` }).first().click();
+    await page.getByText('已确认匹配，缴费单已入账').waitFor();
+    await item.waitFor({ state: 'detached' });
+
+    await page.goto(`${CONSOLE}/finance/unmatched`);
+    const row = page.locator('[data-test="unmatched-table"] tr', { hasText: '图书款' }).filter({ hasText: `某某书店${tag}` });
+    await row.first().waitFor();
+    await capture(page, 'unmatched');
+    await row.first().getByRole('button', { name: '非会费款项' }).click();
+    await page.locator('#reason-input').fill('图书款，非会费');
+    await capture(page, 'set-aside-dialog');
+    await page.locator('[data-test="reason-confirm"]').click();
+    await page.getByText('已标记为非会费款项').waitFor();
+    await row.first().waitFor({ state: 'detached' });
+
+    await page.goto(`${CONSOLE}/finance/transfers`);
+    await page.getByText('非会费款项：图书款，非会费').first().waitFor();
+    await capture(page, 'transfers');
+    await page.locator('tr', { hasText: `某某书店${tag}` }).getByRole('link', { name: '详情' }).click();
+    await page.getByText('标记为非会费款项：图书款，非会费').waitFor();
+    expect(await page.locator('.el-timeline').textContent()).toContain(`${clerkLogin.name} 标记为非会费款项`);
+    await capture(page, 'transfer-detail');
+
+    await page.goto(`${CONSOLE}/finance/reports`);
+    await page.locator('canvas').first().waitFor();
+    await capture(page, 'reports');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="export-receivables"]').click()]);
+    const receivables = await openXlsx(readFileSync((await download.path())!));
+    expect(receivables.headers).toEqual(['单位名称', '缴费码', '状态', '应付(元)', '已付(元)', '未付(元)', '开单日期', '账龄(天)', '账龄区间', '缴费单号']);
+    const body = receivables.rows.slice(0, -1);
+    const open = body.find((r) => r['单位名称'] === names.tie)!;
+    expect(open).toMatchObject({ '状态': '未付款', '应付(元)': 6000, '已付(元)': 0, '未付(元)': 6000, '账龄(天)': 0, '账龄区间': '30天以内' });
+    for (const r of body) {
+      expect(['未付款', '部分付款']).toContain(r['状态']);
+      expect(r['账龄(天)'] as number).toBeGreaterThanOrEqual(0);
+    }
+    expect(receivables.rows.at(-1)!['单位名称']).toBe(`合计（${body.length}笔）`);
+    expect(receivables.sheet.getColumn(4).numFmt).toBe('#,##0.00');
+
+    await page.getByRole('tab', { name: '到账明细' }).click();
+    const [paymentsDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('tabpanel', { name: '到账明细' }).getByRole('button', { name: '导出 Excel' }).click()]);
+    const payments = await openXlsx(readFileSync((await paymentsDownload.path())!));
+    const mine = payments.rows.filter((r) => String(r['单位名称'] ?? '').endsWith(tag));
+    expect(mine.map((r) => [r['单位名称'], r['分配金额(元)'], r['匹配方式'], r['确认人']]).sort()).toEqual([
+      [names.exact, 6000, '自动匹配', '系统自动'],
+      [names.tie, 6000, '人工匹配', clerkLogin.name],
+    ]);
+    await capture(page, 'reports-payments');
+  });
+
+  it('every other console page renders for the super-admin', async () => {
+    const page = await admin.newPage();
+    for (const [path, name] of [
+      ['/finance/invoices', 'invoices'],
+      ['/finance/fees', 'fee-schedule'],
+      ['/members/memberships', 'memberships'],
+      ['/members/certificates', 'certificates'],
+      ['/members/deliveries', 'deliveries'],
+      ['/members/lifecycle', 'lifecycle'],
+    ] as const) {
+      await page.goto(`${CONSOLE}${path}`);
+      await page.locator('h1').first().waitFor();
+      expect(await page.locator('[role=alert].error').count()).toBe(0);
+      await capture(page, name);
+    }
+  });
+
+  it('axe-core finds no serious or critical violation on any page', () => {
+    mkdirSync(SHOTS, { recursive: true });
+    require('node:fs').writeFileSync(join(REPO, '.var', 'console', 'axe.txt'), violations.join('\n'));
+    expect(violations).toEqual([]);
+  });
+});
