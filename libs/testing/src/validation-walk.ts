@@ -18,6 +18,7 @@ import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } 
 import { ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getMetadataStorage } from 'class-validator';
+import { ROLES_KEY } from '@lsc/service-kit';
 
 export interface WalkedRoute {
   method: string;
@@ -81,7 +82,7 @@ export function listRoutes(app: NestFastifyApplication): WalkedRoute[] {
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (paths === undefined || method === undefined) continue;
         const guards = [...((Reflect.getMetadata(GUARDS_METADATA, controller) as unknown[]) ?? []), ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[]) ?? [])];
-        const roles = (Reflect.getMetadata('lsc:roles', handler) ?? Reflect.getMetadata('lsc:roles', controller)) as string[] | undefined;
+        const roles = (Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, controller)) as string[] | undefined;
         const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, { index: number }>;
         const types = (Reflect.getMetadata('design:paramtypes', proto, name) ?? []) as unknown[];
         const dtoOf = (paramtype: number): Type<unknown> | 'opaque' | undefined => {
