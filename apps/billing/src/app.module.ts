@@ -18,6 +18,7 @@ import { BuiltInInvoiceIssuer, INVOICE_ISSUER } from './invoices/invoice-issuer'
 import { Invoices } from './invoices/invoices';
 import { UnmatchedTransferMetrics } from './metrics/unmatched-transfers';
 import { BillingSchema1764400000000 } from './migrations/1764400000000-billing-schema';
+import { FeeScheduleAnnouncements1765100000000 } from './migrations/1765100000000-fee-schedule-announcements';
 import { PaymentOrders } from './orders/payment-orders';
 import { billingUpcasters } from './upcasters';
 
@@ -27,7 +28,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, BillingSchema1764400000000] }, redis: true, kafka: true }),
+        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, BillingSchema1764400000000, FeeScheduleAnnouncements1765100000000] }, redis: true, kafka: true }),
         // Billing consumes its own topic too: PaymentOrderPaid → invoice, after the payment has committed.
         MessagingModule.forRoot({ consumerGroup: 'billing', consumedTopics: [config.MEMBERSHIP_TOPIC, config.IDENTITY_TOPIC, config.BILLING_TOPIC], upcasters: billingUpcasters }),
       ],
