@@ -261,7 +261,7 @@ describe('malformed requests through the gateway', () => {
     const q = expectStatus(await api('GET', '/api/v1/billing/quotes?qualificationCode=ordinary&staffTierCode=1-30&years=1'), 200, 'quote').json;
     const applied = await eventually(
       async () => {
-        const r = await api('POST', '/api/v1/membership/applications', { token: owner.token, json: { kind: 'new', qualificationCode: 'ordinary', qualificationName: '普通单位会员', staffTierCode: '1-30', staffTierName: '1-30人', years: 1, organisationType: '事业单位', quote: { feePerYearFen: q.feePerYearFen, amountDueFen: q.amountDueFen, scheduleVersion: q.scheduleVersion } } });
+        const r = await api('POST', '/api/v1/membership/applications', { token: owner.token, json: { kind: 'new', qualificationCode: 'ordinary', staffTierCode: '1-30', years: 1, organisationType: '事业单位', quote: { feePerYearFen: q.feePerYearFen, amountDueFen: q.amountDueFen, scheduleVersion: q.scheduleVersion } } });
         if (r.status === 201) return r.json;
         throw new Error(`${r.status} ${r.text.slice(0, 300)}`);
       },
