@@ -45,6 +45,8 @@ describe('单位会员入会 journey through the gateway', () => {
   const password = `Lsc#${tag.slice(0, 6)}x9`;
   const today = shanghaiToday();
   const year = Number(today.slice(0, 4));
+  // The fee schedule's late-join cut-off (default 1 December): applications confirmed from then on pay from 1 January.
+  const paidFrom = today.slice(5) >= '12-01' ? year + 1 : year;
   const region = { provinceCode: '110000', cityCode: '110100', districtCode: '110108' };
   const street = '中关村南大街5号';
   const recipient = '张明远';
@@ -131,7 +133,7 @@ describe('单位会员入会 journey through the gateway', () => {
 
   it('3a. gets a quote: 企业会员, 1–30人, 3 years → 应付金额 18,000 元 (1,800,000 fen)', async () => {
     const r = expectStatus(await api('GET', '/api/v1/billing/quotes?qualificationCode=enterprise&staffTierCode=1-30&years=3', { token }), 200, 'GET /quotes');
-    expect(r.json).toMatchObject({ feePerYearFen: 600000, years: 3, amountDueFen: 1800000, amountInWords: '壹万捌仟元整', validityEnd: `${year + 2}-12-31` });
+    expect(r.json).toMatchObject({ feePerYearFen: 600000, years: 3, amountDueFen: 1800000, amountInWords: '壹万捌仟元整', validityEnd: `${paidFrom + 2}-12-31` });
     quote = r.json;
   });
 
@@ -218,9 +220,9 @@ describe('单位会员入会 journey through the gateway', () => {
       },
       { timeoutMs: ASYNC_MS, what: 'membership active' },
     );
-    expect(membership).toMatchObject({ institutionId, status: 'active', validFrom: today, validTo: `${year + 2}-12-31`, qualification: { code: 'enterprise', name: '企业会员' }, certificateDue: true });
+    expect(membership).toMatchObject({ institutionId, status: 'active', validFrom: today, validTo: `${paidFrom + 2}-12-31`, qualification: { code: 'enterprise', name: '企业会员' }, certificateDue: true });
     expect(membership.memberNumber).toEqual(expect.stringMatching(/\S{4,}/));
-    expect(membership.history.terms).toEqual([expect.objectContaining({ applicationId, kind: 'new', years: 3, paidOn: today, validFrom: today, validTo: `${year + 2}-12-31` })]);
+    expect(membership.history.terms).toEqual([expect.objectContaining({ applicationId, kind: 'new', years: 3, paidOn: today, validFrom: today, validTo: `${paidFrom + 2}-12-31` })]);
     const app = expectStatus(await api('GET', `/api/v1/membership/applications/${applicationId}`, { token }), 200, 'application').json;
     expect(app).toMatchObject({ paidOn: today });
   });
@@ -311,13 +313,13 @@ describe('单位会员入会 journey through the gateway', () => {
     const renewed = await eventually(
       async () => {
         const r = await api('GET', '/api/v1/membership/memberships/me', { token });
-        return r.json?.validTo === `${year + 3}-12-31` ? r.json : undefined;
+        return r.json?.validTo === `${paidFrom + 3}-12-31` ? r.json : undefined;
       },
       { timeoutMs: ASYNC_MS, what: 'membership end moved one year' },
     );
-    expect(renewed).toMatchObject({ status: 'active', memberNumber: membership.memberNumber, validTo: `${year + 3}-12-31` });
+    expect(renewed).toMatchObject({ status: 'active', memberNumber: membership.memberNumber, validTo: `${paidFrom + 3}-12-31` });
     expect(renewed.history.terms).toHaveLength(2);
-    expect(renewed.history.terms[1]).toMatchObject({ applicationId: renewalApplicationId, kind: 'renewal', years: 1, validFrom: `${year + 3}-01-01`, validTo: `${year + 3}-12-31` });
+    expect(renewed.history.terms[1]).toMatchObject({ applicationId: renewalApplicationId, kind: 'renewal', years: 1, validFrom: `${paidFrom + 3}-01-01`, validTo: `${paidFrom + 3}-12-31` });
 
     const second = await waitForMail(email, (m) => /电子发票/.test(m.subject ?? '') && !(m.subject ?? '').includes(firstInvoiceNumber), 'second e-invoice');
     const { pdf, xml } = invoiceAttachments(second);

@@ -24,6 +24,7 @@ import { TransfersController } from './http/transfers.controller';
 import { StaffDirectory } from './imports/staff-directory';
 import { TransferSetAsideActions } from './imports/transfer-set-aside-actions';
 import { REPORT_CLOCK, systemClock } from './reports/clock';
+import { FeeScheduleAnnouncements1765100000000 } from './migrations/1765100000000-fee-schedule-announcements';
 import { PaymentOrders } from './orders/payment-orders';
 import { billingUpcasters } from './upcasters';
 
@@ -33,7 +34,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, BillingSchema1764400000000, BillingConsole1764400000100] }, redis: true, kafka: true }),
+        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, BillingSchema1764400000000, BillingConsole1764400000100, FeeScheduleAnnouncements1765100000000] }, redis: true, kafka: true }),
         // Billing consumes its own topic too: PaymentOrderPaid → invoice, after the payment has committed.
         MessagingModule.forRoot({ consumerGroup: 'billing', consumedTopics: [config.MEMBERSHIP_TOPIC, config.IDENTITY_TOPIC, config.BILLING_TOPIC], upcasters: billingUpcasters }),
       ],

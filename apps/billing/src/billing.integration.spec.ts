@@ -7,6 +7,7 @@ import { ApplicationCancelled, ApplicationSubmitted, InstitutionNameChanged, typ
 import ExcelJS from 'exceljs';
 import { createServiceApp } from '@lsc/service-kit';
 import { createTestDatabase, createTestTopics, deleteTestTopics, eventually, testKafka, uniqueName, type TestDatabase } from '@lsc/testing';
+import { FeeSchedules } from './fees/fee-schedules';
 import { AppModule } from './app.module';
 import { loadBillingConfig } from './config';
 import { configureBillingApp } from './http/configure';
@@ -133,6 +134,19 @@ describe('billing service (real PostgreSQL + Kafka)', () => {
     expect(options.qualifications.flatMap((x: { tiers: Array<{ placeholder: boolean }> }) => x.tiers).some((t: { placeholder: boolean }) => t.placeholder)).toBe(true);
     const announced = await eventually(() => seen.find((e) => e.type === 'billing.FeeScheduleVersionPublished' && e.schemaVersion === 2), { timeoutMs: 60000, what: 'the default schedule announced (v2)' });
     expect(announced.data).toMatchObject({ versionId: '2026-01', termPolicy: { lateJoinCutoff: '12-01' } });
+
+    // A version published before v2 existed (no marker) is announced once more as v2, once.
+    const fees = app.get(FeeSchedules);
+    expect(await fees.announceUnannouncedVersions()).toBe(0);
+    await db.pool.query(`delete from billing_fee_schedule_announced where version_id = '2026-01'`);
+    expect(await fees.announceUnannouncedVersions()).toBe(1);
+    expect(await fees.announceUnannouncedVersions()).toBe(0);
+    const again = await eventually(() => seen.find((e) => e.type === 'billing.FeeScheduleVersionPublished' && (e.data as { publishedBy: string }).publishedBy === 'system:fee-schedule-v2'), {
+      timeoutMs: 60000,
+      what: 'the re-announcement',
+    });
+    expect(again).toMatchObject({ schemaVersion: 2, data: { versionId: '2026-01', termPolicy: { lateJoinCutoff: '12-01' } } });
+    expect((again.data as { entries: Array<{ placeholder: boolean }> }).entries.some((e) => e.placeholder)).toBe(true);
   });
 
   it('auto-matches a real-looking GBK transfer (full-width ＋, a space, no payment code): paid, then the e-invoice with PDF and XML', async () => {

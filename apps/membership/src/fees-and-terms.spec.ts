@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { FeeChanged, InstitutionRegistered, PaymentOrderIssued, PaymentOrderPaid, type IntegrationEvent } from '@lsc/contracts';
+import { FeeChanged, FeeScheduleVersionPublished, FeeScheduleVersionPublishedV2Contract, InstitutionRegistered, PaymentOrderIssued, PaymentOrderPaid, type IntegrationEvent } from '@lsc/contracts';
 import { eventually, testKafka } from '@lsc/testing';
 import { creditCodeCheckCharacter } from '@lsc/validation';
 import { shanghaiDate } from './domain';
@@ -85,6 +85,16 @@ describe('fees and terms from the published fee schedule (real PostgreSQL + Kafk
       { timeoutMs: 60_000, what: 'the FeeChanged correction in the read model' },
     );
     expect(corrected).toMatchObject({ placeholder: false });
+  });
+
+  it('a version known only from a v1 announcement (no placeholders) is replaced by billing\'s v2 re-announcement', async () => {
+    const legacy = { versionId: '2098-01', effectiveFrom: '2098-01-01', entries: TEST_FEE_SCHEDULE.entries.map(({ placeholder: _p, ...e }) => e), publishedBy: 'finance-1', publishedAt: '2025-01-01T00:00:00.000Z' };
+    await h.publish(FeeScheduleVersionPublished, legacy, { key: 'fee-schedule' });
+    await eventually(async () => (await h.db.pool.query(`select from_v1 from ms_fee_schedule_versions where version_id = '2098-01'`)).rows[0]?.from_v1 === true, { timeoutMs: 60_000, what: 'the v1 copy' });
+    await h.publish(FeeScheduleVersionPublishedV2Contract, { ...TEST_FEE_SCHEDULE, versionId: '2098-01', effectiveFrom: '2098-01-01', termPolicy: { lateJoinCutoff: '12-01' } }, { key: 'fee-schedule' });
+    const row = await eventually(async () => (await h.db.pool.query(`select * from ms_fee_schedule_versions where version_id = '2098-01'`)).rows.find((r) => r.from_v1 === false), { timeoutMs: 60_000, what: 'the v2 copy' });
+    expect(row.late_join_cutoff).toBe('12-01');
+    expect(row.entries.find((e: Json) => e.qualificationCode === 'council').placeholder).toBe(true);
   });
 
   it('a forged quote is answered 409 QUOTE_CHANGED with the current quote; names cannot be supplied; codes alone apply at the schedule\'s fee and names', async () => {

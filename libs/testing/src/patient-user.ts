@@ -239,8 +239,8 @@ export class PatientUser {
         json: { kind: 'new', qualificationCode: 'enterprise', staffTierCode: '1-30', years: 3, organisationType: '企业单位', quote: { feePerYearFen: quote.feePerYearFen, amountDueFen: quote.amountDueFen, scheduleVersion: quote.scheduleVersion } },
       });
       if (r.status === 201) return r.json;
-      // Membership has not yet heard of the institution (identity's event in flight) — the page would say "try later".
-      if (r.status === 404 || r.status === 422 || r.status === 403 || r.json?.code === 'INSTITUTION_NOT_SYNCED') throw new TryAgain(`apply: ${r.status} ${r.text.slice(0, 200)}`);
+      // Membership has not yet heard of the institution or of the fee schedule (events in flight) — "try later".
+      if (r.status === 404 || r.status === 422 || r.status === 403 || r.json?.code === 'INSTITUTION_NOT_SYNCED' || r.json?.code === 'NO_SCHEDULE_IN_EFFECT') throw new TryAgain(`apply: ${r.status} ${r.text.slice(0, 200)}`);
       // A lost answer: the application exists; find it.
       if (r.status === 409) {
         const list = this.expect(await authed('GET', '/api/v1/membership/applications'), 200, 'applications');

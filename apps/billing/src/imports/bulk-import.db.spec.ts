@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@lsc/testing';
 import type { BillingConfig } from '../config';
 import { FeeSchedules } from '../fees/fee-schedules';
 import { BillingSchema1764400000000 } from '../migrations/1764400000000-billing-schema';
+import { FeeScheduleAnnouncements1765100000000 } from '../migrations/1765100000000-fee-schedule-announcements';
 import { OrderStreamConflict, PaymentOrders, orderStream, type PaymentToApply } from '../orders/payment-orders';
 import { camt053Document } from '../../test-fixtures/statements/builders';
 import { StatementImporter, statementStream } from './statement-importer';
@@ -25,6 +26,7 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
     db = await createTestDatabase('billing_bulk');
     await db.pool.query(EVENT_STORE_DDL);
     await new BillingSchema1764400000000().up({ query: (sql: string) => db.pool.query(sql) } as never);
+    await new FeeScheduleAnnouncements1765100000000().up({ query: (sql: string) => db.pool.query(sql) } as never);
     store = new PostgresEventStore(db.pool, new Upcasters());
     const fees = new FeeSchedules(store, pino({ level: 'silent' }), { BILLING_TOPIC: TOPIC });
     await fees.ensureDefault();

@@ -35,7 +35,7 @@ export class EventHandlers implements OnModuleInit {
       .on(InstitutionNameChanged, (e, { client }) => institutions.institutionNameChanged(client, e.data))
       .on(InstitutionProfileUpdated, (e, { client }) => institutions.institutionProfileUpdated(client, e.data))
       .on(EmailChanged, (e, { client }) => institutions.emailChanged(client, e.data))
-      .on(FeeScheduleVersionPublished, (e, { client }) => feeSchedule.recordVersionPublished(client, feeSchedule.fromV1(e.data)))
+      .on(FeeScheduleVersionPublished, (e, { client }) => feeSchedule.recordVersionPublished(client, feeSchedule.fromV1(e.data), { fromV1: true }))
       .on(FeeScheduleVersionPublishedV2Contract, (e, { client }) => feeSchedule.recordVersionPublished(client, e.data))
       .on(FeeChanged, (e, { client }) => feeSchedule.recordFeeChanged(client, e.data))
       .on(PaymentOrderIssued, async (e, { client }) => {

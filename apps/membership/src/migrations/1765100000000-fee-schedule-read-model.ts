@@ -15,6 +15,8 @@ export class FeeScheduleReadModel1765100000000 implements MigrationInterface {
         -- [{qualificationCode, qualificationName, tierCode, tierName, feePerYearFen, placeholder}]
         entries jsonb not null,
         late_join_cutoff text,
+        -- Copied from a v1 announcement (no placeholders, no term policy): billing's v2 re-announcement replaces it.
+        from_v1 boolean not null default false,
         published_at timestamptz not null,
         updated_at timestamptz not null default now()
       );

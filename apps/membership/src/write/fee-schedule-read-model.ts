@@ -12,7 +12,7 @@ export function fromV1(d: FeeScheduleVersionPublishedV1): FeeScheduleVersionPubl
   return { ...d, entries: d.entries.map((e) => ({ ...e, placeholder: false })), termPolicy: { lateJoinCutoff: null } };
 }
 
-export async function recordVersionPublished(client: Queryable, d: FeeScheduleVersionPublishedV2): Promise<void> {
+export async function recordVersionPublished(client: Queryable, d: FeeScheduleVersionPublishedV2, options: { fromV1?: boolean } = {}): Promise<void> {
   const entries: ScheduleEntry[] = d.entries.map((e) => ({
     qualificationCode: e.qualificationCode,
     qualificationName: e.qualificationName,
@@ -22,9 +22,11 @@ export async function recordVersionPublished(client: Queryable, d: FeeScheduleVe
     placeholder: e.placeholder,
   }));
   await client.query(
-    `insert into ms_fee_schedule_versions (version_id, effective_from, entries, late_join_cutoff, published_at)
-     values ($1, $2, $3, $4, $5) on conflict (version_id) do nothing`,
-    [d.versionId, d.effectiveFrom, JSON.stringify(entries), d.termPolicy.lateJoinCutoff ?? null, d.publishedAt],
+    `insert into ms_fee_schedule_versions (version_id, effective_from, entries, late_join_cutoff, published_at, from_v1)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (version_id) do update set entries = excluded.entries, late_join_cutoff = excluded.late_join_cutoff, from_v1 = false, updated_at = now()
+       where ms_fee_schedule_versions.from_v1 and not excluded.from_v1`,
+    [d.versionId, d.effectiveFrom, JSON.stringify(entries), d.termPolicy.lateJoinCutoff ?? null, d.publishedAt, options.fromV1 === true],
   );
 }
 
