@@ -11,6 +11,10 @@ const args = process.argv.slice(2);
 const configIndex = args.indexOf('--config');
 const resultsDir = join(env.varDir, 'test-results');
 
+// System packages the suites use (kcat, Chromium, CJK fonts, pdftoppm): installed when missing, so a fresh machine
+// needs no step beyond `npm ci`.
+const systemPackages = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'web', 'system-packages.mjs')], { stdio: 'inherit' });
+if (systemPackages.status !== 0) process.exit(systemPackages.status ?? 1);
 await up();
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The browser suite needs three things from the operating system: Chromium (no browser download exists on these
-// machines, so Debian's package), CJK fonts (or every Chinese character renders as a box in the screenshots) and
+// The test suites need four things from the operating system: kcat (the broker test's independent Kafka client),
+// Chromium (no browser download exists on these machines, so Debian's package), CJK fonts (or every Chinese character renders as a box in the screenshots) and
 // poppler-utils (pdftoppm, to look at downloaded PDFs). Installs whatever is missing with apt-get; says clearly what
 // to do when that is impossible (not root, no apt-get, no network).
 import { spawnSync } from 'node:child_process';
@@ -14,6 +14,7 @@ const missing = [];
 if (!existsSync(CHROMIUM)) missing.push('chromium');
 if (!cjkFonts()) missing.push('fonts-noto-cjk');
 if (!has('pdftoppm', ['-v'])) missing.push('poppler-utils');
+if (!has('kcat', ['-V'])) missing.push('kcat');
 
 if (missing.length === 0) process.exit(0);
 
