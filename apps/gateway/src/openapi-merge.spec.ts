@@ -33,6 +33,19 @@ describe('mergeOpenApi', () => {
     expect(JSON.stringify(merged.paths['/api/v1/identity/a'])).toContain('"#/components/schemas/X"');
   });
 
+  it('keeps operation ids unique: a clash gets the later service’s area as prefix', () => {
+    const withId = (path: string, operationId: string): OpenApiDocument => ({ openapi: '3.0.0', info: { title: 't', version: '1' }, paths: { [path]: { get: { operationId, responses: {} } } } });
+    const merged = mergeOpenApi(
+      [
+        { area: 'billing', prefix: '/api/v1/billing/', document: withId('/api/v1/billing/fees/quote', 'FeesController_quote') },
+        { area: 'membership', prefix: '/api/v1/membership/', document: withId('/api/v1/membership/fees/quote', 'FeesController_quote') },
+      ],
+      { missing: [], stale: [] },
+    );
+    const ids = Object.values(merged.paths).map((item) => (item as { get: { operationId: string } }).get.operationId);
+    expect(ids).toEqual(['FeesController_quote', 'membership_FeesController_quote']);
+  });
+
   it('names missing and stale services in the description', () => {
     const merged = mergeOpenApi([], { missing: ['membership'], stale: ['billing'] });
     expect(merged.info.description).toContain('暂缺以下服务的接口说明（服务不可用）：membership');

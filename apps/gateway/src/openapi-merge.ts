@@ -34,6 +34,25 @@ function renameRefs(value: unknown, renames: Map<string, string>): unknown {
   return out;
 }
 
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/**
+ * Operation ids must be unique across the merged document (client generators refuse duplicates), but two services may
+ * well both have a `FeesController_quote`: like a component clash, the later service's id is prefixed with its area.
+ */
+function uniqueOperationIds(item: unknown, area: string, seen: Set<string>): unknown {
+  if (!isRecord(item)) return item;
+  const out: Record<string, unknown> = { ...item };
+  for (const method of HTTP_METHODS) {
+    const op = item[method];
+    if (!isRecord(op) || typeof op.operationId !== 'string') continue;
+    const id = seen.has(op.operationId) ? `${area}_${op.operationId}` : op.operationId;
+    seen.add(id);
+    out[method] = { ...op, operationId: id };
+  }
+  return out;
+}
+
 export interface MergeStatus {
   /** Services whose document has never been fetched: their paths are absent. */
   missing: string[];
@@ -51,6 +70,7 @@ export function mergeOpenApi(specs: readonly ServiceSpec[], status: MergeStatus)
   const paths: Record<string, unknown> = {};
   const components: Record<string, Record<string, unknown>> = {};
   const tags = new Map<string, { name: string; description?: string }>();
+  const operationIds = new Set<string>();
 
   for (const { area, prefix, document } of specs) {
     const renames = new Map<string, string>();
@@ -68,7 +88,7 @@ export function mergeOpenApi(specs: readonly ServiceSpec[], status: MergeStatus)
         target[finalName] = definition;
       }
     }
-    for (const [path, item] of Object.entries(doc.paths)) if (path.startsWith(prefix)) paths[path] = item;
+    for (const [path, item] of Object.entries(doc.paths)) if (path.startsWith(prefix)) paths[path] = uniqueOperationIds(item, area, operationIds);
     for (const tag of doc.tags ?? []) if (!tags.has(tag.name)) tags.set(tag.name, tag);
   }
 
