@@ -186,7 +186,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["FeesController_quote"];
+        get: operations["billing_FeesController_quote"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1059,6 +1059,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/membership/applications/{id}/mailing-address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改寄送地址（证书寄出前） */
+        put: operations["ApplicationsController_changeMailingAddress"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/membership/fees/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["FeesController_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/membership/fees/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["FeesController_quote"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/membership/institutions/me/history": {
         parameters: {
             query?: never;
@@ -1153,13 +1202,10 @@ export interface components {
             organisationType: "企业单位" | "事业单位" | "社会团体" | "机关" | "其他";
             /** @description 会员资格代码 */
             qualificationCode: string;
-            /** @description 会员资格名称 */
-            qualificationName: string;
-            quote: components["schemas"]["QuoteDto"];
+            /** @description 申请页显示的报价；与当前会费标准不符时返回409 QUOTE_CHANGED及当前报价 */
+            quote?: components["schemas"]["QuoteDto"];
             /** @description 人员规模代码 */
             staffTierCode: string;
-            /** @description 人员规模名称 */
-            staffTierName: string;
             /** @description 资格期限（年） */
             years: number;
         };
@@ -1185,6 +1231,10 @@ export interface components {
             trackingNumber: string;
         };
         ChangeFeeDto: Record<string, never>;
+        CodeNameView: {
+            code: string;
+            name: string;
+        };
         ConfirmationDto: {
             /** @description 统一社会信用代码（18位） */
             creditCode: string;
@@ -1204,12 +1254,94 @@ export interface components {
             street: string;
         };
         ConfirmDto: Record<string, never>;
+        CoverageView: {
+            /** @description 会员资格自缴费之日起生效 */
+            activeFromPayment: boolean;
+            /**
+             * @description 面向单位的说明文字
+             * @example 会员资格自缴费到账之日起生效；所缴会费覆盖2027年1月1日至2027年12月31日
+             */
+            description: string;
+            /** @description 在截止日（如12月1日）及以后确认的申请，缴费年度从次年1月1日起算 */
+            startsNextYear: boolean;
+            /** @description 资格截止日（YYYY-MM-DD） */
+            termEnd: string;
+            /** @description 缴费年度起始日（YYYY-MM-DD）；新入会且未过截止日时为缴费当日，此处按今天计 */
+            termStart: string;
+        };
+        FeeOptionsView: {
+            /** @description 生效日期 */
+            effectiveFrom: string | null;
+            /** @description 入会截止日（MM-DD），此日及以后确认的申请缴费年度从次年1月1日起算 */
+            lateJoinCutoff: string | null;
+            qualifications: components["schemas"]["FeeQualificationOptionView"][];
+            /** @description 生效中的会费标准版本 */
+            scheduleVersion: string | null;
+            years: components["schemas"]["YearsRangeView"];
+        };
+        FeeQualificationOptionView: {
+            /** @description 会员资格代码 */
+            code: string;
+            /** @description 会员资格 */
+            name: string;
+            tiers: components["schemas"]["FeeTierOptionView"][];
+        };
+        FeeQuoteView: {
+            /** @description 应付金额（分） */
+            amountDueFen: number;
+            /**
+             * @description 应付金额（大写）
+             * @example 壹仟元整
+             */
+            amountDueInWords: string;
+            coverage: components["schemas"]["CoverageView"];
+            /** @description 会费（分/年） */
+            feePerYearFen: number;
+            /** @description 会费为待财务确认的占位数值 */
+            placeholder: boolean;
+            /** @description 会员资格 */
+            qualification: components["schemas"]["CodeNameView"];
+            /** @description 会费标准版本 */
+            scheduleVersion: string;
+            /** @description 人员规模 */
+            staffTier: components["schemas"]["CodeNameView"];
+            /** @description 资格期限（年） */
+            years: number;
+        };
+        FeeTierOptionView: {
+            /** @description 可以申请（生产环境下占位会费不可申请） */
+            available: boolean;
+            /** @description 人员规模代码 */
+            code: string;
+            /** @description 会费（分/年） */
+            feePerYearFen: number;
+            /** @description 人员规模 */
+            name: string;
+            /** @description 会费为待财务确认的占位数值 */
+            placeholder: boolean;
+            /** @description 不可申请的原因 */
+            unavailableReason?: string;
+        };
         LifecycleRunDto: {
             /**
              * @description 按该日期（上海时间）运行，默认今天
              * @example 2027-12-01
              */
             on?: string;
+        };
+        MailingAddressDto: {
+            /** @description 电话号码（区号-号码） */
+            landline?: string;
+            /** @description 手机号码 */
+            mobile: string;
+            /** @description 邮编 */
+            postcode: string;
+            /** @description 签收人 */
+            recipient: string;
+            /** @description 收货地址（省/市/区县） */
+            region: components["schemas"]["RegionDto"];
+            /** @description 详细地址 */
+            street: string;
         };
         ManualMatchDto: Record<string, never>;
         PasswordLoginDto: {
@@ -1242,8 +1374,8 @@ export interface components {
             amountDueFen: number;
             /** @description 会费（分/年） */
             feePerYearFen: number;
-            /** @description 会费标准版本 */
-            scheduleVersion: string;
+            /** @description 会费标准版本（仅供参考） */
+            scheduleVersion?: string;
         };
         RefreshDto: {
             /** @description 刷新令牌（API 客户端）；浏览器会话（X-Session-Transport: cookie）不传，令牌在 Cookie 中 */
@@ -1319,6 +1451,10 @@ export interface components {
             status: "active" | "grace" | "expired" | "cancelled";
         };
         UnmatchedTransferFollowUpDto: Record<string, never>;
+        YearsRangeView: {
+            max: number;
+            min: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -1538,7 +1674,7 @@ export interface operations {
             };
         };
     };
-    FeesController_quote: {
+    billing_FeesController_quote: {
         parameters: {
             query?: never;
             header?: never;
@@ -2292,6 +2428,13 @@ export interface operations {
                     "application/json": components["schemas"]["SessionDoc"];
                 };
             };
+            /** @description 浏览器会话：没有刷新 Cookie（未登录），无可恢复的登录 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     SessionsController_smsLogin: {
@@ -2639,7 +2782,8 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description QUOTE_CHANGED（context.currentQuote 为当前报价）、FEE_NOT_CONFIRMED（会费尚待确认）、APPLICATION_PENDING 等 */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2704,7 +2848,8 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description QUOTE_CHANGED：会费标准已更新，申请已按当前报价调整（context.currentQuote），请确认后重新提交 */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2724,6 +2869,82 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ApplicationsController_changeMailingAddress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailingAddressDto"];
+            };
+        };
+        responses: {
+            /** @description CERTIFICATE_ALREADY_MAILED：证书已寄出；APPLICATION_NOT_SUBMITTED：尚未确认申请信息；APPLICATION_CANCELLED：申请已取消 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    FeesController_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeeOptionsView"];
+                };
+            };
+        };
+    };
+    FeesController_quote: {
+        parameters: {
+            query: {
+                /** @description 会员资格代码 */
+                qualificationCode: string;
+                /** @description 人员规模代码 */
+                staffTierCode: string;
+                /** @description 资格期限（年） */
+                years: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeeQuoteView"];
+                };
+            };
+            /** @description UNKNOWN_QUALIFICATION / UNKNOWN_STAFF_TIER / FEE_NOT_CONFIRMED / NO_SCHEDULE_IN_EFFECT */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
