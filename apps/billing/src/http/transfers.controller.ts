@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@lsc/messaging';
+import { PageLimit, PageOffset } from '@lsc/validation';
 import { ApiError, CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import { StaffDirectory } from '../imports/staff-directory';
 import { TransferSetAsideActions } from '../imports/transfer-set-aside-actions';
@@ -20,8 +20,8 @@ export class TransfersQuery {
   @IsOptional() @IsIn(TRANSFER_STATUSES, { message: '状态无效' }) status?: (typeof TRANSFER_STATUSES)[number];
   @IsOptional() @IsUUID('all', { message: '流水ID无效' }) statementId?: string;
   @IsOptional() @IsString() @MaxLength(100, { message: '搜索词不超过100字' }) q?: string;
-  @IsOptional() @Type(() => Number) @IsInt({ message: '每页条数须为整数' }) @Min(1) @Max(500, { message: '每页最多500条' }) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt({ message: '偏移须为整数' }) @Min(0) offset?: number;
+  @PageLimit({ max: 500 }) limit?: number;
+  @PageOffset() offset?: number;
 }
 export class SetAsideDto {
   @IsString({ message: '请填写原因' }) @Length(1, 500, { message: '原因长度须为1-500字' }) reason!: string;
@@ -58,7 +58,7 @@ export class TransfersController {
     if (q.q?.trim()) where.push(`(payer_name ilike $${params.push(`%${X(q.q.trim())}%`)} or remark ilike $${params.length} or payer_account like $${params.length})`);
     const filter = where.length ? `where ${where.join(' and ')}` : '';
     const [rows, count] = await Promise.all([
-      this.pool.query(`select ${TRANSFER_COLUMNS}, set_aside_reason, set_aside_by, set_aside_at from billing_transfers ${filter} order by booked_on desc, line_number limit ${q.limit ?? 50} offset ${q.offset ?? 0}`, params),
+      this.pool.query(`select ${TRANSFER_COLUMNS}, set_aside_reason, set_aside_by, set_aside_at from billing_transfers ${filter} order by booked_on desc, line_number limit $${params.length + 1} offset $${params.length + 2}`, [...params, q.limit ?? 50, q.offset ?? 0]),
       this.pool.query<{ n: string }>(`select count(*) as n from billing_transfers ${filter}`, params),
     ]);
     return { total: Number(count.rows[0]!.n), items: await enrichTransfers(this.pool, this.names, rows.rows.map(withSetAside)) };
