@@ -4,6 +4,7 @@ import { buildOpenApiDocument } from '@lsc/service-kit';
 import { eventually } from '@lsc/testing';
 import { shanghaiDate, yearOf } from './domain';
 import { startHarness, type Harness } from './testing/harness';
+import { publishFeeSchedule } from './testing/fee-schedule';
 
 // Response bodies and event payloads are checked field by field with matchers; a loose type keeps the test readable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -46,9 +47,7 @@ describe('renewals, reminders and address changes (real PostgreSQL + Kafka + Red
     inject('POST', '/api/v1/membership/applications', token, {
       kind,
       qualificationCode: 'institution',
-      qualificationName: '单位会员',
       staffTierCode: '1-30',
-      staffTierName: '1-30人',
       years: 1,
       organisationType: '企业单位',
       quote: { feePerYearFen: 100000, amountDueFen: 100000, scheduleVersion: '2026-01' },
@@ -84,6 +83,7 @@ describe('renewals, reminders and address changes (real PostgreSQL + Kafka + Red
     await h.publish(InstitutionRegistered, { ...InstitutionRegistered.example, institutionId: A, name: '续费测试图书馆' });
     await h.publish(InstitutionRegistered, { ...InstitutionRegistered.example, institutionId: B, name: '另一家图书馆' });
     await eventually(async () => (await h.db.pool.query('select 1 from ms_institutions').catch(() => ({ rowCount: 0 }))).rowCount === 2, { timeoutMs: 90_000, what: 'both institutions copied' });
+    await publishFeeSchedule(h);
 
     const first = await apply(tokenA, 'new');
     firstId = first.body.applicationId;
