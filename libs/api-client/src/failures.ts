@@ -1,7 +1,8 @@
-import { ApiError, NetworkError, RateLimitedError } from '@lsc/api-client';
+import { ApiError, NetworkError, RateLimitedError } from './errors';
 
-/** What the portal needs from any failed call: the API's {code, message, details[]} or a network/rate-limit hint. */
-export interface FieldProblem {
+/** What a page (portal or console) needs from any failed call: the API's {code, message, details[]} or a network/rate-limit hint. */
+/** A field problem as a form shows it (the rule is optional: network and rate-limit failures have none). */
+export interface FailureDetail {
   field: string;
   message: string;
   rule?: string;
@@ -11,7 +12,7 @@ export interface Failure {
   status: number;
   code: string;
   message: string;
-  details: FieldProblem[];
+  details: FailureDetail[];
   /** 429 only: when the server allows the next try. */
   retryAfterSeconds?: number;
 }

@@ -1,6 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { ApiError, NetworkError, RateLimitedError } from '@lsc/api-client';
-import { failureMessage, fieldErrors, toFailure } from './errors';
+import { ApiError, NetworkError, RateLimitedError } from './errors';
+import { failureMessage, fieldErrors, toFailure } from './failures';
 
 describe('failures as the user sees them', () => {
   it('places server problems on the fields they name, the rest on top', () => {
