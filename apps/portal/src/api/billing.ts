@@ -12,6 +12,9 @@ export interface Quote {
   amountInWords: string;
   validityEnd: string;
   scheduleVersion: string;
+  /** The paid term's first day under the schedule's term policy (1 January next year for a late joiner). */
+  termStart?: string;
+  startsNextYear?: boolean;
 }
 export interface Order {
   orderId: string;

@@ -13,6 +13,13 @@ describe('QuoteDisplay (会费 × 年 = 应付金额)', () => {
     expect(text).toContain('资格有效期至 2028年12月31日');
   });
 
+  it('states the coverage of a December joiner: active from payment, paid years from 1 January', () => {
+    const w = mount(QuoteDisplay, { props: { feePerYearFen: 600_000, years: 3, amountDueFen: 1_800_000, amountInWords: '壹万捌仟元整', validityEnd: '2029-12-31', termStart: '2027-01-01', startsNextYear: true } });
+    const coverage = w.get('[data-test="coverage"]').text();
+    expect(coverage).toContain('会员资格自缴费到账之日起生效');
+    expect(coverage).toContain('所缴会费覆盖 2027年1月1日 至 2029年12月31日');
+  });
+
   it('follows a new quote', async () => {
     const w = mount(QuoteDisplay, { props: { feePerYearFen: 600_000, years: 3, amountDueFen: 1_800_000, amountInWords: '壹万捌仟元整' } });
     await w.setProps({ years: 1, amountDueFen: 600_000, amountInWords: '陆仟元整' });
