@@ -6,6 +6,7 @@ export * from './region';
 export * from './address';
 export * from './credit-code';
 export * from './amount-in-words';
+export * from './money-text';
 export * from './password';
 export * from './captcha';
 export * from './decorators';

@@ -5,6 +5,7 @@ import { PG_POOL } from '@lsc/messaging';
 import { PageLimit, PageOffset } from '@lsc/validation';
 import { ApiError, CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import { StaffDirectory } from '../imports/staff-directory';
+import { parseAmountFen } from '../statements';
 import { TransferSetAsideActions } from '../imports/transfer-set-aside-actions';
 import { transferStream } from '../imports/transfer-actions';
 import { PostgresEventStore } from '@lsc/event-sourcing';
@@ -92,7 +93,9 @@ export class TransfersController {
   @Get('order-search')
   async searchOrders(@Query() q: OrderSearchQuery) {
     const text = q.q.trim();
-    const amount = /^\d+(\.\d{1,2})?$/.test(text) ? Math.round(Number(text) * 100) : null;
+    // 元 typed by a clerk, parsed by integer arithmetic (the statement importer's parser): 0.29 is 29 fen, never 28.
+    const parsed = parseAmountFen(text);
+    const amount = parsed !== null && parsed > 0 ? parsed : null;
     const r = await this.pool.query<{ order_id: string }>(
       `select order_id from billing_orders where status in ('unpaid', 'partially_paid')
          and (institution_name ilike $1 or upper(payment_code) = upper($2) or ($3::bigint is not null and (amount_due_fen = $3 or amount_due_fen - amount_paid_fen = $3)))

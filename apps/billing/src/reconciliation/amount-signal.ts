@@ -1,4 +1,4 @@
-import { formatFen } from '../statements/money';
+import { formatFen } from '@lsc/validation';
 import { OpenOrder } from './types';
 
 export interface Signal {

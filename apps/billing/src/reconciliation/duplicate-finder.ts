@@ -1,4 +1,4 @@
-import { formatFen } from '../statements/money';
+import { formatFen } from '@lsc/validation';
 import { findPaymentCodes } from './payment-code';
 import { createReconciler, type Reconciler } from './reconciler';
 import type { MatchableLine, OpenOrder, ReconcilerOptions } from './types';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { formatFen, parseAmountFen } from './money';
+import { formatFen } from '@lsc/validation';
+import { parseAmountFen } from './money';
 
 describe('parseAmountFen', () => {
   it.each([

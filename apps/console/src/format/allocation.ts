@@ -1,4 +1,4 @@
-import { parseYuan } from './money';
+import { parseYuan, plainYuan } from './money';
 
 export interface AllocationDraft {
   orderId: string;
@@ -25,6 +25,6 @@ export function checkAllocations(creditFen: number, drafts: readonly AllocationD
   if (drafts.length === 0) problems.push('请至少选择一张缴费单');
   const total = allocations.reduce((s, a) => s + a.amountFen, 0);
   const remainingFen = creditFen - total;
-  if (problems.length === 0 && remainingFen !== 0) problems.push(remainingFen > 0 ? `尚有 ${(remainingFen / 100).toFixed(2)} 元未分配` : `分配合计超出到账金额 ${(-remainingFen / 100).toFixed(2)} 元`);
+  if (problems.length === 0 && remainingFen !== 0) problems.push(remainingFen > 0 ? `尚有 ${plainYuan(remainingFen)} 元未分配` : `分配合计超出到账金额 ${plainYuan(-remainingFen)} 元`);
   return { allocations, problems, remainingFen };
 }

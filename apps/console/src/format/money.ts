@@ -8,6 +8,9 @@ export function yuan(fen: number): string {
 }
 export const yuanText = (fen: number): string => `${yuan(fen)} 元`;
 
+/** The same without thousands separators, for an amount a clerk edits or reads in a sentence: 600000 → "6000.00". */
+export const plainYuan = (fen: number): string => yuan(fen).replace(/,/g, '');
+
 /**
  * What a clerk types as an amount in 元 ("1,800", "1800.5", "1800.00") → integer fen, or an error in Chinese.
  * Never through floating point: "0.29" must be 29 fen, not 28.999….

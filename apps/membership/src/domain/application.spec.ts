@@ -49,6 +49,7 @@ const orderData: RecordPaymentOrderData = {
   payee: { accountName: '中国图书馆学会', bankName: '北京银行白石桥支行', accountNumber: '20000006591600105310002' },
   transferRemark: '企业机构测试+会费',
   paymentCode: '7K3M9Q',
+  billed: { feePerYearFen: 600000, scheduleVersion: '2026-01' },
 };
 
 const apply = (data: Partial<ApplyData> = {}, now = T0): ApplicationCommand => ({ type: 'Apply', data: { ...applyData, ...data }, metadata: meta(now, [APP_ID]) });

@@ -73,7 +73,7 @@ export interface RecordPaymentOrderData {
   readonly transferRemark: string;
   readonly paymentCode: string;
   /** Billing's figures behind the amount, to requote an application whose quote billing did not follow. */
-  readonly billed?: { readonly feePerYearFen: number; readonly scheduleVersion: string };
+  readonly billed: { readonly feePerYearFen: number; readonly scheduleVersion: string };
 }
 export interface RequoteData {
   readonly quote: FeeQuote;
@@ -294,9 +294,9 @@ export function makeApplicationDecider(policy: MembershipPolicy = DEFAULT_MEMBER
           // Billing priced the order from the schedule in force on the submission date and its charge is what must be
           // paid: the application follows it (and says so) rather than being left without an order.
           const quote: FeeQuote = {
-            feePerYearFen: d.billed?.feePerYearFen ?? Math.round(d.amountDueFen / app.years),
+            feePerYearFen: d.billed.feePerYearFen,
             amountDueFen: d.amountDueFen,
-            scheduleVersion: d.billed?.scheduleVersion ?? app.quote.scheduleVersion,
+            scheduleVersion: d.billed.scheduleVersion,
             ...(app.quote.lateJoinCutoff !== undefined ? { lateJoinCutoff: app.quote.lateJoinCutoff } : {}),
           };
           return [ev<ApplicationRequoted>('ApplicationRequoted', { quote, previous: app.quote, reason: 'payment_order', requotedAt: at }), recorded];

@@ -61,6 +61,7 @@ const applicationFlow = (cancel: boolean): { state: ApplicationState; event: App
               payee: { accountName: '中国图书馆学会', bankName: '北京银行白石桥支行', accountNumber: '20000006591600105310002' },
               transferRemark: '企业机构测试+会费',
               paymentCode: '7K3M9Q',
+              billed: { feePerYearFen: 600000, scheduleVersion: '2026-01' },
             },
             metadata: meta('2026-09-01T01:06:01.000Z'),
           } as ApplicationCommand,

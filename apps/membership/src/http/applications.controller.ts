@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import type { OrganisationType } from '@lsc/contracts';
 import { PG_POOL } from '@lsc/messaging';
 import { ApiError, assertOwnInstitution, CONFIG, CurrentPrincipal, IdempotencyInterceptor, isStaff, JwtAuthGuard, Roles, validationFailed, type Principal } from '@lsc/service-kit';
-import { creditCodeMatchesOrganisationType, validateCreditCode } from '@lsc/validation';
+import { creditCodeMatchesOrganisationType, formatFen, validateCreditCode } from '@lsc/validation';
 import { membershipPolicy, type MembershipConfig } from '../config';
 import { shanghaiDate, type ApplicationState, type MembershipPolicy } from '../domain';
 import { MembershipCommands, QuoteChanged } from '../write/membership-commands';
@@ -42,7 +42,7 @@ export class ApplicationsController {
     return new ApiError(
       409,
       'QUOTE_CHANGED',
-      `会费标准已更新：${current.qualification.name}（${current.staffTier.name}）现为每年${(current.feePerYearFen / 100).toFixed(2)}元，${current.years}年应付${(current.amountDueFen / 100).toFixed(2)}元（${current.amountDueInWords}），请确认后重新提交`,
+      `会费标准已更新：${current.qualification.name}（${current.staffTier.name}）现为每年${formatFen(current.feePerYearFen)}，${current.years}年应付${formatFen(current.amountDueFen)}（${current.amountDueInWords}），请确认后重新提交`,
       [],
       { currentQuote: current },
     );

@@ -1,4 +1,4 @@
-import { basename, chineseDate, chineseDateTime, fullAddress, yuan, yuanInWords } from './helpers';
+import { basename, chineseDate, chineseDateTime, fullAddress, portalPage, yuan, yuanInWords } from './helpers';
 
 describe('template helpers', () => {
   it.each([
@@ -34,5 +34,14 @@ describe('template helpers', () => {
   it('takes the file name from a document id', () => {
     expect(basename('invoices/2611.pdf')).toBe('2611.pdf');
     expect(basename('plain.xml')).toBe('plain.xml');
+  });
+
+  it('portal: pages from the route table under the mail\'s portal address; unknown pages and missing ids are bugs', () => {
+    const options = { data: { root: { portalUrl: 'https://member.lsc.org.cn/' } } };
+    expect(portalPage('payment', 'a b', options)).toBe('https://member.lsc.org.cn/applications/a%20b/payment');
+    expect(portalPage('orders', options)).toBe('https://member.lsc.org.cn/orders');
+    expect(portalPage('home', options)).toBe('https://member.lsc.org.cn/');
+    expect(() => portalPage('nowhere', options)).toThrow(/unknown page/);
+    expect(() => portalPage('application', options)).toThrow(/needs an id/);
   });
 });

@@ -1,4 +1,5 @@
 import { amountInWords } from '@lsc/validation';
+import { PORTAL_ROUTES } from './portal-links';
 
 /** Template helpers; all money arrives as integer fen and is formatted without floating point. */
 
@@ -62,18 +63,24 @@ export function eq(a: unknown, b: unknown): boolean {
 }
 
 /**
- * A link into the portal: {{link portalUrl "/applications/" applicationId "/payment"}} joins the base (without its
- * trailing slash) and the path parts, each part URL-encoded except the literal path pieces starting with "/".
+ * {{portal "payment" applicationId}}: the address of a portal page (PORTAL_ROUTES, the one route table the mails'
+ * action buttons use too) under the mail's portal address, taken from the template's root data.
  */
-export function portalLink(...args: unknown[]): string {
-  const parts = args.slice(0, -1); // Handlebars passes its options object last
-  const [base, ...path] = parts;
-  if (typeof base !== 'string' || !/^https?:\/\//.test(base)) throw new TypeError(`link helper expects the portal URL first, got ${String(base)}`);
-  const rest = path.map((p) => {
-    if (typeof p !== 'string' || p.length === 0) throw new TypeError(`link helper expects non-empty path parts, got ${String(p)}`);
-    return p.startsWith('/') ? p : encodeURIComponent(p);
-  });
-  return base.replace(/\/+$/, '') + rest.join('');
+export function portalPage(route: unknown, ...rest: unknown[]): string {
+  const options = rest.pop() as { data?: { root?: { portalUrl?: unknown } } } | undefined;
+  const base = options?.data?.root?.portalUrl;
+  if (typeof base !== 'string' || !/^https?:\/\//.test(base)) throw new TypeError(`portal helper needs the mail's portalUrl, got ${String(base)}`);
+  const page = typeof route === 'string' && Object.hasOwn(PORTAL_ROUTES, route) ? PORTAL_ROUTES[route as keyof typeof PORTAL_ROUTES] : undefined;
+  if (page === undefined) throw new TypeError(`portal helper: unknown page ${String(route)}`);
+  let path: string;
+  if (typeof page === 'function') {
+    const [id] = rest;
+    if (typeof id !== 'string' || id.length === 0) throw new TypeError(`portal helper: page ${String(route)} needs an id, got ${String(id)}`);
+    path = page(id);
+  } else {
+    path = page;
+  }
+  return base.replace(/\/+$/, '') + path;
 }
 
 /**
@@ -87,4 +94,4 @@ export function startsAfter(date: unknown, instant: unknown): boolean {
   return date > new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
-export const templateHelpers = { eq, yuan, words: yuanInWords, date: chineseDate, datetime: chineseDateTime, address: fullAddress, basename, link: portalLink, startsAfter };
+export const templateHelpers = { eq, yuan, words: yuanInWords, date: chineseDate, datetime: chineseDateTime, address: fullAddress, basename, portal: portalPage, startsAfter };
