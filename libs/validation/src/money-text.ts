@@ -1,9 +1,10 @@
 // Fen shown as 元 in Chinese messages, by integer arithmetic only (money is integer fen; no float round trip).
 
-/** Formats fen as "1,234.56元" for Chinese messages. */
-export function formatFen(fen: number): string {
+/** Formats fen as "1,234.56元" (or "1234.56元" without grouping) for Chinese messages. */
+export function formatFen(fen: number, { grouping = true }: { grouping?: boolean } = {}): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
-  const yuan = Math.trunc(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const whole = Math.trunc(abs / 100).toString();
+  const yuan = grouping ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : whole;
   return `${sign}${yuan}.${String(abs % 100).padStart(2, '0')}元`;
 }

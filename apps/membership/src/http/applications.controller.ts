@@ -42,7 +42,7 @@ export class ApplicationsController {
     return new ApiError(
       409,
       'QUOTE_CHANGED',
-      `会费标准已更新：${current.qualification.name}（${current.staffTier.name}）现为每年${formatFen(current.feePerYearFen)}，${current.years}年应付${formatFen(current.amountDueFen)}（${current.amountDueInWords}），请确认后重新提交`,
+      `会费标准已更新：${current.qualification.name}（${current.staffTier.name}）现为每年${formatFen(current.feePerYearFen, { grouping: false })}，${current.years}年应付${formatFen(current.amountDueFen, { grouping: false })}（${current.amountDueInWords}），请确认后重新提交`,
       [],
       { currentQuote: current },
     );
