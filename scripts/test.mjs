@@ -2,10 +2,11 @@
 // npm test: bring up infrastructure if needed, run every project's jest suite through Nx, print one summary line.
 // npm run test:faults / test:e2e use the same runner with another jest config: node scripts/test.mjs --config <file>.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { up } from './infra/cli.mjs';
 import { repoRoot, env } from './infra/env.mjs';
+import { printSummary, summarize } from './infra/test-summary.mjs';
 
 const args = process.argv.slice(2);
 const configIndex = args.indexOf('--config');
@@ -35,17 +36,11 @@ if (configIndex >= 0) {
   }).status;
 }
 
-let passed = 0;
-let failed = 0;
-for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
-  const result = JSON.parse(readFileSync(join(resultsDir, file), 'utf8'));
-  passed += result.numPassedTests;
-  failed += result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
-}
+const summary = summarize((existsSync(resultsDir) ? readdirSync(resultsDir) : []).map((file) => join(resultsDir, file)));
 // A suite that crashes (or whose results jest cannot write) leaves no counts: never report such a run as all green.
-if (status !== 0 && failed === 0) {
-  failed = 1;
-  console.log('\n[test] a test run failed without a per-test result (see the output above); counted as 1 failure');
+if (status !== 0 && summary.failed === 0) {
+  summary.failed = 1;
+  summary.failures.push('a test run failed without a per-test result (see the output above); counted as 1 failure');
 }
-console.log(`\ntests: ${passed} passed, ${failed} failed`);
-process.exit(status === 0 && failed === 0 ? 0 : status || 1);
+printSummary(summary);
+process.exit(status === 0 && summary.failed === 0 ? 0 : status || 1);

@@ -4,9 +4,10 @@
 // Kafka that must never reach the shared stack the e2e and web suites use. Builds, starts the stack, waits for its
 // ready line, runs jest, stops the stack, and prints the one summary line .ci/run counts.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, env } from '../infra/env.mjs';
+import { printSummary, summarize } from '../infra/test-summary.mjs';
 
 const sh = (cmd, args) => spawnSync(cmd, args, { cwd: repoRoot, stdio: 'inherit' }).status;
 if (sh(process.execPath, [join(repoRoot, 'scripts', 'web', 'system-packages.mjs')]) !== 0) process.exit(1);
@@ -39,13 +40,10 @@ const status = spawnSync('npx', ['jest', '-c', 'e2e/console/jest.config.js', '--
 stack.kill('SIGTERM');
 await new Promise((resolve) => (exited !== null ? resolve() : stack.on('exit', resolve)));
 
-let passed = 0;
-let failed = 0;
-if (existsSync(resultFile)) {
-  const result = JSON.parse(readFileSync(resultFile, 'utf8'));
-  passed = result.numPassedTests;
-  failed = result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
+const summary = summarize([resultFile]);
+if (status !== 0 && summary.failed === 0) {
+  summary.failed = 1;
+  summary.failures.push('the console suite failed without a per-test result (see the output above); counted as 1 failure');
 }
-if (status !== 0 && failed === 0) failed = 1;
-console.log(`\ntests: ${passed} passed, ${failed} failed`);
-process.exit(status === 0 && failed === 0 ? 0 : 1);
+printSummary(summary);
+process.exit(status === 0 && summary.failed === 0 ? 0 : 1);
