@@ -94,6 +94,12 @@ function env(svc, s) {
   out.push(secretEnv('REDIS_PASSWORD', 'redis', 'password'));
   if (svc === 'identity') {
     out.push(secretEnv('JWT_PRIVATE_KEY_PEM', 'identity-jwt', 'private.pem'), secretEnv('SMS_CODE_PEPPER', 'identity-sms', 'pepper'));
+    // Key rotation (deploy/README.md): the next key is published before it signs, the previous one until its tokens
+    // expire. Present in the Secret only during a rotation.
+    out.push(
+      { name: 'JWT_NEXT_KEY_PEM', valueFrom: { secretKeyRef: { name: 'identity-jwt', key: 'next.pem', optional: true } } },
+      { name: 'JWT_PREVIOUS_KEY_PEM', valueFrom: { secretKeyRef: { name: 'identity-jwt', key: 'previous.pem', optional: true } } },
+    );
     out.push(
       secretEnv('ALIYUN_SMS_ACCESS_KEY_ID', 'identity-aliyun', 'access-key-id'),
       secretEnv('ALIYUN_SMS_ACCESS_KEY_SECRET', 'identity-aliyun', 'access-key-secret'),
