@@ -19,6 +19,13 @@ const KAFKA_BOOTSTRAP = `${KAFKA_CLUSTER}-kafka-bootstrap:9093`;
 const IMAGE_REPO = 'registry.example.org/lsc';
 /** The public host of the Ingress (overlays replace it); the portal lives at its `/`, mails link there. */
 const PUBLIC_HOST = 'members.lsc.example.org';
+/**
+ * Every service serves `/metrics` on this port of its own (service-kit, METRICS_PORT), so the NetworkPolicy can let
+ * Prometheus reach the metrics without reaching the API. 9464: the port OpenTelemetry's Prometheus exporter uses.
+ */
+const METRICS_PORT = 9464;
+/** Public networks: the Internet side of an egress rule (SMS provider, SMTP relay), never the cluster's own ranges. */
+const INTERNET = { ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } };
 
 /** Who owns which topic and what each service consumes (docs: issue "Operations"). */
 export const SERVICES = {
@@ -43,6 +50,7 @@ function configMap(svc, s) {
     HTTP_PORT: String(s.port),
     KAFKA_BROKERS: KAFKA_BOOTSTRAP,
     REDIS_URL: 'redis://redis:6379',
+    METRICS_PORT: String(METRICS_PORT),
     LOG_LEVEL: 'info',
     SHUTDOWN_TIMEOUT_MS: '20000',
     // Services verify access tokens with identity's public keys.
@@ -82,8 +90,16 @@ function env(svc, s) {
     out.push({ name: 'DATABASE_URL', value: `postgres://${svc}:$(DB_PASSWORD)@${PG_CLUSTER}-rw:5432/${svc}` });
   }
   if (s.kafka) out.push(secretEnv('KAFKA_SASL_PASSWORD', svc, 'password')); // Secret written by Strimzi's User Operator
+  // Redis requires AUTH in the cluster (deploy/k8s/base/redis.yaml reads the same Secret).
+  out.push(secretEnv('REDIS_PASSWORD', 'redis', 'password'));
   if (svc === 'identity') {
     out.push(secretEnv('JWT_PRIVATE_KEY_PEM', 'identity-jwt', 'private.pem'), secretEnv('SMS_CODE_PEPPER', 'identity-sms', 'pepper'));
+    // Key rotation (deploy/README.md): the next key is published before it signs, the previous one until its tokens
+    // expire. Present in the Secret only during a rotation.
+    out.push(
+      { name: 'JWT_NEXT_KEY_PEM', valueFrom: { secretKeyRef: { name: 'identity-jwt', key: 'next.pem', optional: true } } },
+      { name: 'JWT_PREVIOUS_KEY_PEM', valueFrom: { secretKeyRef: { name: 'identity-jwt', key: 'previous.pem', optional: true } } },
+    );
     out.push(
       secretEnv('ALIYUN_SMS_ACCESS_KEY_ID', 'identity-aliyun', 'access-key-id'),
       secretEnv('ALIYUN_SMS_ACCESS_KEY_SECRET', 'identity-aliyun', 'access-key-secret'),
@@ -123,7 +139,7 @@ function deployment(svc, s) {
     name: svc,
     ...common,
     command: ['node', `dist/apps/${svc}/main.js`],
-    ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }],
+    ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }, { name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }],
     resources,
     startupProbe: { httpGet: httpGet('/health/live'), periodSeconds: 2, failureThreshold: 60, timeoutSeconds: 2 },
     livenessProbe: { httpGet: httpGet('/health/live'), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
@@ -164,18 +180,26 @@ function netpol(svc, s) {
   const egress = [dns, { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'redis' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }];
   if (s.db) egress.push({ to: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': PG_CLUSTER } } }], ports: [{ protocol: 'TCP', port: 5432 }] });
   if (s.kafka) egress.push({ to: [{ podSelector: { matchLabels: { 'strimzi.io/cluster': KAFKA_CLUSTER, 'strimzi.io/broker-role': 'true' } } }], ports: [{ protocol: 'TCP', port: 9093 }] });
-  if (s.smtp) egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 465 }, { protocol: 'TCP', port: 587 }] });
+  if (s.smtp) egress.push({ to: [INTERNET], ports: [{ protocol: 'TCP', port: 465 }, { protocol: 'TCP', port: 587 }] });
+  // identity sends SMS codes through the provider's HTTPS API (Aliyun dysmsapi), outside the cluster.
+  if (svc === 'identity') egress.push({ to: [INTERNET], ports: [{ protocol: 'TCP', port: 443 }] });
   if (svc === 'gateway') {
     for (const other of ['identity', 'membership', 'billing', 'notification']) {
       egress.push({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': other } } }], ports: [{ protocol: 'TCP', port: SERVICES[other].port }] });
     }
+  } else if (svc !== 'identity') {
+    // Access tokens are verified against identity's JWKS (JWT_JWKS_URL), fetched from identity's API port.
+    egress.push({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'identity' } } }], ports: [{ protocol: 'TCP', port: SERVICES.identity.port }] });
   }
   const from = svc === 'gateway'
     ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }]
-    : [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }];
+    : svc === 'identity'
+      ? ['gateway', ...Object.keys(SERVICES).filter((o) => o !== 'gateway' && o !== 'identity')].map((o) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': o } } }))
+      : [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }];
   const ingress = [
     { from, ports: [{ protocol: 'TCP', port: s.port }] },
-    { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: s.port }] },
+    // Prometheus scrapes the metrics port only, never the API.
+    { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: METRICS_PORT }] },
   ];
   return {
     apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: svc, labels: labels(svc) },
@@ -189,7 +213,7 @@ function serviceObjects(svc, s) {
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: svc, labels: labels(svc) }, automountServiceAccountToken: false },
     configMap(svc, s),
     deployment(svc, s),
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: svc, labels: labels(svc) }, spec: { type: 'ClusterIP', selector: sel, ports: [{ name: 'http', port: s.port, targetPort: 'http', protocol: 'TCP' }] } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: svc, labels: labels(svc) }, spec: { type: 'ClusterIP', selector: sel, ports: [{ name: 'http', port: s.port, targetPort: 'http', protocol: 'TCP' }, { name: 'metrics', port: METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' }] } },
     {
       apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: svc, labels: labels(svc) },
       spec: {
@@ -202,7 +226,7 @@ function serviceObjects(svc, s) {
     netpol(svc, s),
     {
       apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: svc, labels: labels(svc) },
-      spec: { selector: { matchLabels: sel }, endpoints: [{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }] },
+      spec: { selector: { matchLabels: sel }, endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }] },
     },
   ];
   if (svc === 'gateway') {

@@ -242,7 +242,8 @@ describe('kustomize output', () => {
       expect(objs.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
     });
 
-    it('NetworkPolicies: default deny, gateway only from the ingress controller, services only to PostgreSQL/Redis/Kafka/SMTP/DNS', () => {
+    // The flows themselves are evaluated in network-policies.spec.ts; this pins the shape of each service's policy.
+    it('NetworkPolicies: default deny, gateway only from the ingress controller, identity also from the services (JWKS), services only to PostgreSQL/Redis/Kafka/identity/SMS/SMTP/DNS', () => {
       const np = objs.filter((o) => o.kind === 'NetworkPolicy');
       const deny = np.find((o) => Object.keys(o.spec.podSelector).length === 0 && !o.spec.ingress && !o.spec.egress);
       expect([...(deny?.spec.policyTypes ?? [])].sort()).toEqual(['Egress', 'Ingress']);
@@ -250,11 +251,12 @@ describe('kustomize output', () => {
       expect(gw.spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('ingress-nginx');
       for (const svc of services.filter((s) => s !== 'gateway')) {
         const p = np.find((o) => o.metadata.name === svc)!;
-        expect(p.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }]);
+        const callers = svc === 'identity' ? services : ['gateway'];
+        expect(p.spec.ingress[0].from).toEqual(callers.filter((c) => c !== 'identity').map((c) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': c } } })));
         for (const rule of p.spec.egress) {
           const peers = rule.to.map((t: any) => t.ipBlock ? `ip:${rule.ports.map((x: any) => x.port).join(',')}` : JSON.stringify(t.podSelector.matchLabels));
-          for (const peer of peers) expect([svc, peer]).toEqual([svc, expect.stringMatching(/kube-dns|redis|cnpg\.io\/cluster|strimzi\.io\/cluster|^ip:465,587$/)]);
-          if (rule.to.some((t: any) => t.ipBlock)) expect(svc).toBe('notification');
+          for (const peer of peers) expect([svc, peer]).toEqual([svc, expect.stringMatching(/kube-dns|redis|cnpg\.io\/cluster|strimzi\.io\/cluster|"app\.kubernetes\.io\/name":"identity"|^ip:465,587$|^ip:443$/)]);
+          if (rule.to.some((t: any) => t.ipBlock)) expect([svc, rule.ports.map((x: any) => x.port).join(',')]).toEqual(svc === 'identity' ? ['identity', '443'] : ['notification', '465,587']);
         }
       }
     });

@@ -117,11 +117,11 @@ describe('dashboards and alerts', () => {
     expect(exprs).toMatch(/by \(mode\)/);
   });
 
-  it.each(overlays)('%s: a ServiceMonitor scrapes /metrics of every service', (overlay) => {
+  it.each(overlays)('%s: a ServiceMonitor scrapes /metrics of every service on its metrics port', (overlay) => {
     const objs: K8sObject[] = kustomize(overlay);
     for (const svc of services) {
       const sm = objs.find((o) => o.kind === 'ServiceMonitor' && o.spec.selector.matchLabels['app.kubernetes.io/name'] === svc);
-      expect([svc, sm?.spec.endpoints[0].path, sm?.spec.endpoints[0].port]).toEqual([svc, '/metrics', 'http']);
+      expect([svc, sm?.spec.endpoints[0].path, sm?.spec.endpoints[0].port]).toEqual([svc, '/metrics', 'metrics']);
     }
   });
 });

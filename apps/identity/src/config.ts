@@ -33,6 +33,18 @@ export class IdentityConfig extends BaseServiceConfig {
   JWT_PRIVATE_KEY_PEM?: string;
 
   /**
+   * Key rotation (deploy/README.md): the next key, published in the JWKS before it signs, and the previous one, still
+   * published while the tokens it signed live. PEM of the private or the public half; only the public one is read.
+   */
+  @IsOptional()
+  @IsString()
+  JWT_NEXT_KEY_PEM?: string;
+
+  @IsOptional()
+  @IsString()
+  JWT_PREVIOUS_KEY_PEM?: string;
+
+  /**
    * argon2 threads: libuv's pool, which libuv itself reads from the environment when the pool starts (threadpool.ts
    * sets the default before that). Declared here so a bad value stops the start instead of being silently ignored.
    */

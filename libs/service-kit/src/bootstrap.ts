@@ -15,7 +15,7 @@ import { ObservedKafkaServer } from './kafka-consumer-server';
 import { fixKafkaJsIdleLoop } from './kafkajs-idle-loop';
 import { keepKafkaJsMemberIdAcrossRestarts } from './kafkajs-member-id';
 import { PinoNestLogger } from './logger';
-import { Metrics } from './metrics';
+import { Metrics, serveMetrics } from './metrics';
 import type { Logger } from 'pino';
 
 declare module 'fastify' {
@@ -182,6 +182,11 @@ export async function bootstrapService(appModule: Type<unknown> | DynamicModule,
   // consumer to serve. Events published meanwhile wait in the topic; the committed offsets lose none.
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   logger.info({ url: `http://${config.HTTP_HOST}:${config.HTTP_PORT}` }, `${config.SERVICE_NAME} listening`);
+  if (config.METRICS_PORT) {
+    const metricsServer = await serveMetrics(app.get(Metrics), config.METRICS_PORT, config.HTTP_HOST);
+    app.getHttpServer().once('close', () => metricsServer.close());
+    logger.info({ url: `http://${config.HTTP_HOST}:${config.METRICS_PORT}/metrics` }, 'metrics on their own port');
+  }
   const consumeFrom = performance.now();
   try {
     await app.startAllMicroservices();

@@ -73,6 +73,36 @@ export class BaseServiceConfig {
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
+  /**
+   * Redis AUTH password (a cluster reads it from the `redis` Secret); unset, as on a developer machine, no AUTH is sent.
+   * A password in REDIS_URL wins over this one.
+   */
+  @ValidateIf((c: BaseServiceConfig) => c.REDIS_PASSWORD !== undefined)
+  @IsString()
+  @MinLength(1, { message: 'REDIS_PASSWORD must not be empty when set' })
+  REDIS_PASSWORD?: string;
+
+  /** TLS to Redis (also implied by a rediss:// URL); REDIS_TLS_CA_FILE is the PEM of the CA that signed its certificate. */
+  @IsBoolean({ message: 'REDIS_TLS must be true or false' })
+  REDIS_TLS = false;
+
+  @ValidateIf((c: BaseServiceConfig) => c.REDIS_TLS_CA_FILE !== undefined)
+  @IsString()
+  @MinLength(1)
+  @Holds((c) => c.REDIS_TLS === true || c.REDIS_URL.startsWith('rediss://'), 'REDIS_TLS_CA_FILE needs REDIS_TLS=true or a rediss:// REDIS_URL')
+  REDIS_TLS_CA_FILE?: string;
+
+  /**
+   * A port of its own for `/metrics` (Kubernetes: 9464), so a NetworkPolicy can let Prometheus reach the metrics and
+   * nothing else; the API port then answers 404 there. Unset (local machine): `/metrics` stays on HTTP_PORT.
+   */
+  @ValidateIf((c: BaseServiceConfig) => c.METRICS_PORT !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  @Holds((c) => c.METRICS_PORT !== c.HTTP_PORT, 'METRICS_PORT must differ from HTTP_PORT')
+  METRICS_PORT?: number;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -117,13 +147,16 @@ export function loadConfig<T extends BaseServiceConfig>(cls: Constructor<T>, def
   const template = new cls();
   const raw: Record<string, unknown> = { ...template, ...defaults };
   // Settings declared without an initializer (`X?: string`) are no own property of the template; their validators name them.
-  const declared = new Set([...Object.keys(raw), ...getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName)]);
+  const validations = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+  const declared = new Set([...Object.keys(raw), ...validations.map((m) => m.propertyName)]);
+  // An optional integer (`METRICS_PORT?: number`) has no default to tell its type: its @IsInt() does.
+  const integers = new Set(validations.filter((m) => m.name === 'isInt').map((m) => m.propertyName));
   for (const key of declared) {
     if (env[key] === undefined) continue;
     const current = raw[key];
     const value = env[key]!;
     if (current === undefined && value === '') continue; // an empty optional setting is an unset one
-    raw[key] = typeof current === 'number' ? (/^-?\d+$/.test(value) ? Number(value) : value) : typeof current === 'boolean' ? (BOOLEAN_WORDS[value.trim().toLowerCase()] ?? value) : value;
+    raw[key] = typeof current === 'number' || (current === undefined && integers.has(key)) ? (/^-?\d+$/.test(value) ? Number(value) : value) : typeof current === 'boolean' ? (BOOLEAN_WORDS[value.trim().toLowerCase()] ?? value) : value;
   }
   const config = plainToInstance(cls, raw);
   const errors = validateSync(config, { forbidUnknownValues: true });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { BaseServiceConfig } from './config';
 import { fixKafkaJsIdleLoop } from './kafkajs-idle-loop';
@@ -56,10 +56,20 @@ export function createKafka(clientId: string, connection: KafkaConnectionSetting
   });
 }
 
-export function createRedis(url: string, logger: Logger): Redis {
+/** Connection options beyond the URL: AUTH password and TLS from the config (a password in the URL wins). */
+export function redisOptions(config: Pick<BaseServiceConfig, 'REDIS_URL' | 'REDIS_PASSWORD' | 'REDIS_TLS' | 'REDIS_TLS_CA_FILE'>): RedisOptions {
+  const options: RedisOptions = {};
+  if (config.REDIS_PASSWORD !== undefined && !/^rediss?:\/\/[^/@]*:[^/@]+@/.test(config.REDIS_URL)) options.password = config.REDIS_PASSWORD;
+  if (config.REDIS_TLS || config.REDIS_URL.startsWith('rediss://')) {
+    options.tls = config.REDIS_TLS_CA_FILE ? { ca: readFileSync(config.REDIS_TLS_CA_FILE, 'utf8') } : {};
+  }
+  return options;
+}
+
+export function createRedis(config: Pick<BaseServiceConfig, 'REDIS_URL' | 'REDIS_PASSWORD' | 'REDIS_TLS' | 'REDIS_TLS_CA_FILE'>, logger: Logger): Redis {
   // Auto-pipelining: commands issued in the same tick leave in one write (a login's throttle check and captcha check, its
   // success record and refresh token), and every socket write is a system call on a machine already short of CPU.
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 2000, enableAutoPipelining: true });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 2000, enableAutoPipelining: true, ...redisOptions(config) });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
   return redis;
 }

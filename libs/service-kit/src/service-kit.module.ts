@@ -80,7 +80,7 @@ export class ServiceKitModule {
       providers.push({ provide: 'NO_KAFKA', useValue: undefined });
     }
     if (options.redis) {
-      providers.push({ provide: REDIS, useFactory: () => createRedis(config.REDIS_URL, logger) });
+      providers.push({ provide: REDIS, useFactory: () => createRedis(config, logger) });
       exported.push(REDIS);
       closerDeps.push(REDIS);
     }
@@ -106,7 +106,8 @@ export class ServiceKitModule {
     return {
       module: ServiceKitModule,
       imports,
-      controllers: [HealthController, MetricsController],
+      // With a metrics port of its own, /metrics is served there (bootstrapService) and not on the API port.
+      controllers: config.METRICS_PORT ? [HealthController] : [HealthController, MetricsController],
       providers,
       exports: [...exported, ...imports],
     };

@@ -63,7 +63,13 @@ export const identityProviders: Provider[] = [
   { provide: CredentialChecker, useFactory: (hasher: PasswordHasher) => CredentialChecker.create(hasher), inject: [PasswordHasher] },
   {
     provide: SIGNING_KEY,
-    useFactory: (c: IdentityConfig) => loadSigningKey({ privateKeyPem: c.JWT_PRIVATE_KEY_PEM, devKeyFile: join(c.LSC_DATA_DIR, 'keys', 'jwt-ed25519.pem'), nodeEnv: c.NODE_ENV }),
+    useFactory: (c: IdentityConfig) => loadSigningKey({
+        privateKeyPem: c.JWT_PRIVATE_KEY_PEM,
+        devKeyFile: join(c.LSC_DATA_DIR, 'keys', 'jwt-ed25519.pem'),
+        nodeEnv: c.NODE_ENV,
+        nextKeyPem: c.JWT_NEXT_KEY_PEM,
+        previousKeyPem: c.JWT_PREVIOUS_KEY_PEM,
+      }),
     inject: [CONFIG],
   },
   {

@@ -12,6 +12,12 @@ export interface SigningKey {
   privateKeyObject: KeyObject;
   /** Public half only (kty, crv, x, kid, alg, use); safe to publish. */
   publicJwk: JWK;
+  /**
+   * Public keys published in the JWKS beside this one, which sign nothing here (deploy/README.md, "Rotate the JWT
+   * signing key"): the next key, published before it signs so every verifier's cached JWKS holds it by then, and the
+   * previous one, kept while access tokens it signed are still alive.
+   */
+  publishedWith?: readonly JWK[];
 }
 
 export interface SigningKeyConfig {
@@ -22,15 +28,42 @@ export interface SigningKeyConfig {
   /** Development only: where a generated key is kept so tokens survive restarts. */
   devKeyFile?: string;
   nodeEnv?: string;
+  /** The key that will sign after the next rotation: PEM of its private or public half; only the public one is used. */
+  nextKeyPem?: string;
+  /** The key that signed before the last rotation, likewise; published until the tokens it signed have expired. */
+  previousKeyPem?: string;
 }
 
-/** Loads the Ed25519 signing key from config, or in development generates one and persists it (mode 0600). */
+/**
+ * Loads the Ed25519 signing key from config, or in development generates one and persists it (mode 0600), with the
+ * next and previous keys to publish beside it.
+ */
 export async function loadSigningKey(config: SigningKeyConfig): Promise<SigningKey> {
+  const key = await loadCurrentKey(config);
+  const others: JWK[] = [];
+  for (const [role, pem] of [['next', config.nextKeyPem], ['previous', config.previousKeyPem]] as const) {
+    if (!pem) continue;
+    const jwk = await publicJwkOf(createPublicKey(pem.replace(/\\n/g, '\n')), `${role} JWT key`);
+    if (jwk.kid === key.kid) throw new Error(`The ${role} JWT key is the current signing key: give it a key of its own (or leave it unset)`);
+    others.push(jwk);
+  }
+  return others.length ? { ...key, publishedWith: others } : key;
+}
+
+async function loadCurrentKey(config: SigningKeyConfig): Promise<SigningKey> {
   if (config.privateKeyPem) return fromKeyObject(createPrivateKey(config.privateKeyPem.replace(/\\n/g, '\n')));
   if (config.privateJwk) return fromKeyObject(createPrivateKey({ key: JSON.parse(config.privateJwk) as JsonWebKeyInput, format: 'jwk' }));
   if (config.nodeEnv === 'production') throw new Error('No JWT signing key configured: set a PEM or JWK private key in production');
   if (!config.devKeyFile) throw new Error('No JWT signing key configured and no development key file path given');
   return fromKeyObject(createPrivateKey(await readOrCreateDevKey(config.devKeyFile)));
+}
+
+/** The publishable JWK of an Ed25519 public key; its kid is the RFC 7638 thumbprint, as for the signing key. */
+async function publicJwkOf(key: KeyObject, what: string): Promise<JWK> {
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${what} must be Ed25519, got ${String(key.asymmetricKeyType)}`);
+  const { kty, crv, x } = key.export({ format: 'jwk' });
+  const kid = await jose.calculateJwkThumbprint({ kty: kty!, crv: crv!, x: x! });
+  return { kty, crv, x, kid, alg: TOKEN_ALGORITHM, use: 'sig' };
 }
 
 type JsonWebKeyInput = Parameters<typeof createPrivateKey>[0] extends infer T ? (T extends { format: 'jwk'; key: infer K } ? K : never) : never;
@@ -55,13 +88,17 @@ async function readOrCreateDevKey(file: string): Promise<string> {
 
 async function fromKeyObject(key: KeyObject): Promise<SigningKey> {
   if (key.asymmetricKeyType !== 'ed25519') throw new Error(`JWT signing key must be Ed25519, got ${String(key.asymmetricKeyType)}`);
-  const { kty, crv, x } = createPublicKey(key).export({ format: 'jwk' });
-  const kid = await jose.calculateJwkThumbprint({ kty: kty!, crv: crv!, x: x! });
+  const publicJwk = await publicJwkOf(createPublicKey(key), 'JWT signing key');
   const privateKey = (await jose.importJWK({ ...key.export({ format: 'jwk' }), alg: TOKEN_ALGORITHM }, TOKEN_ALGORITHM)) as CryptoKey;
-  return { kid, privateKey, privateKeyObject: key, publicJwk: { kty, crv, x, kid, alg: TOKEN_ALGORITHM, use: 'sig' } };
+  return { kid: publicJwk.kid!, privateKey, privateKeyObject: key, publicJwk };
 }
 
-/** The JWKS document gateways fetch to verify access tokens; only public members are copied. */
+/**
+ * The JWKS document services fetch to verify access tokens: each signing key and the keys published beside it (next,
+ * previous), once per kid; only public members are copied.
+ */
 export function jwksDocument(keys: readonly SigningKey[]): { keys: JWK[] } {
-  return { keys: keys.map(({ publicJwk: { kty, crv, x, kid, alg, use } }) => ({ kty, crv, x, kid, alg, use })) };
+  const all = keys.flatMap((k) => [k.publicJwk, ...(k.publishedWith ?? [])]);
+  const unique = all.filter((jwk, i) => all.findIndex((other) => other.kid === jwk.kid) === i);
+  return { keys: unique.map(({ kty, crv, x, kid, alg, use }) => ({ kty, crv, x, kid, alg, use })) };
 }
