@@ -1,21 +1,31 @@
+import proxyAddr from 'proxy-addr';
 import type { FastifyRequest } from 'fastify';
 
 const stripV4Mapped = (ip: string): string => (ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip);
 
+/** Whether a peer is one of the configured proxies (addresses or CIDR ranges, compiled once by proxy-addr). */
+export type ProxyTrust = (address: string, hop: number) => boolean;
+
+/**
+ * Compiles TRUSTED_PROXIES: IPv4/IPv6 addresses and CIDR ranges (`10.42.0.0/16`), as proxy-addr reads them; a
+ * malformed entry throws, so a typo stops the start instead of silently trusting nothing.
+ */
+export const proxyTrust = (entries: readonly string[]): ProxyTrust => (entries.length === 0 ? () => false : proxyAddr.compile([...entries]));
+
 /**
  * The caller's address. Service-kit's adapter trusts every X-Forwarded-For hop, which anyone can forge at
- * the edge, so the gateway walks the chain itself and believes only hops added by configured proxies.
+ * the edge, so the gateway walks the chain from the right and believes only hops added by configured proxies.
  */
-export function clientIp(request: FastifyRequest, trustedProxies: ReadonlySet<string>): string {
-  let ip = stripV4Mapped(request.raw.socket.remoteAddress ?? 'unknown');
-  const header = request.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
-    .split(',')
-    .map((h) => h.trim())
-    .filter((h) => h.length > 0);
-  while (trustedProxies.has(ip) && hops.length > 0) ip = stripV4Mapped(hops.pop()!);
-  return ip;
+export function clientIp(request: FastifyRequest, trust: ProxyTrust): string {
+  if (!request.raw.socket?.remoteAddress) return 'unknown';
+  return stripV4Mapped(proxyAddr(request.raw, trust));
 }
+
+/** Whether the direct peer is a configured proxy (whose X-Forwarded-* headers are then believed). */
+export const peerIsTrustedProxy = (request: FastifyRequest, trust: ProxyTrust): boolean => {
+  const peer = request.raw.socket?.remoteAddress;
+  return peer !== undefined && trust(peer, 0);
+};
 
 const SAFE_SUBJECT = /^[A-Za-z0-9._:@-]{1,128}$/;
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER, DEVELOPMENT_CLIENT_IP_SECRET, signClientIp, verifiedClientIp } from '@lsc/service-kit';
 import { FakeUpstream, json, rawRequest } from './testing/fake-upstream';
 import { CLOSED_PORT_URL, randomIp, startGateway, type RunningGateway } from './testing/gateway-harness';
 
@@ -99,6 +100,16 @@ describe('gateway', () => {
       // The trusted proxy (the test client on loopback) vouches only for the last hop; 6.6.6.6 is forged.
       expect(seen.headers['x-forwarded-for']).toBe('198.51.100.20');
       expect(seen.headers['x-real-ip']).toBe('198.51.100.20');
+    });
+
+    it('signs the resolved client address for the services and drops a client-supplied one', async () => {
+      const forged = { [CLIENT_IP_HEADER]: '6.6.6.6', [CLIENT_IP_SIGNATURE_HEADER]: signClientIp('6.6.6.6', 'a-guessed-secret-of-thirty-two-chars!') };
+      const response = await fetch(`${gw.url}/api/v1/identity/echo`, { headers: { ...forged, 'x-forwarded-for': '198.51.100.21' } });
+      const seen = (await response.json()) as { headers: Record<string, string> };
+      expect(seen.headers[CLIENT_IP_HEADER]).toBe('198.51.100.21');
+      expect(seen.headers[CLIENT_IP_SIGNATURE_HEADER]).toBe(signClientIp('198.51.100.21', DEVELOPMENT_CLIENT_IP_SECRET));
+      const asService = { headers: seen.headers, raw: { socket: { remoteAddress: '127.0.0.1' } } } as unknown as Parameters<typeof verifiedClientIp>[0];
+      expect(verifiedClientIp(asService, DEVELOPMENT_CLIENT_IP_SECRET)).toBe('198.51.100.21');
     });
 
     it('drops hop-by-hop headers, including those named in Connection', async () => {

@@ -3,6 +3,7 @@ import { LOGGER, REDIS } from '@lsc/service-kit';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { splitList, type GatewayConfig } from './config';
+import { proxyTrust } from './client-identity';
 import { registerDocs } from './docs';
 import { OpenApiAggregator } from './openapi-aggregator';
 import { proxyPlugin } from './proxy';
@@ -25,11 +26,11 @@ export async function configureGateway(app: NestFastifyApplication, config: Gate
   const logger = app.get<Logger>(LOGGER);
   const redis = app.get<Redis>(REDIS);
   const upstreams = upstreamsFrom(config);
-  const trustedProxies = new Set(splitList(config.TRUSTED_PROXIES));
+  const trustedProxies = proxyTrust(splitList(config.TRUSTED_PROXIES));
 
   await registerSecurity(app, splitList(config.CORS_ORIGINS));
   await registerRateLimit(app, { redis, perMinute: config.RATE_LIMIT_PER_MINUTE, trustedProxies, policies: overrides.rateLimitPolicies });
-  await app.register(proxyPlugin, { upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustedProxies, logger });
+  await app.register(proxyPlugin, { upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustedProxies, clientIpSecret: config.CLIENT_IP_SECRET, logger });
 
   const fastify = app.getHttpAdapter().getInstance();
   const aggregator = new OpenApiAggregator(upstreams, logger);

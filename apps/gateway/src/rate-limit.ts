@@ -2,14 +2,14 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
-import { bearerSubject, clientIp } from './client-identity';
+import { bearerSubject, clientIp, type ProxyTrust } from './client-identity';
 import { RateLimitedError } from './gateway-errors';
 import { normalizedPath, rateLimitPolicyFor, SENSITIVE_RATE_LIMITS, type RateLimitPolicy } from './route-policies';
 
 export interface RateLimitOptions {
   redis: Redis;
   perMinute: number;
-  trustedProxies: ReadonlySet<string>;
+  trustedProxies: ProxyTrust;
   policies?: readonly RateLimitPolicy[];
 }
 

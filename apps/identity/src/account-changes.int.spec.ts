@@ -5,7 +5,7 @@ import { eventually, testKafka, uniqueName } from '@lsc/testing';
 import { PasswordHasher } from './auth';
 import { createStaff } from './app/staff';
 import { AccountsRepository } from './infra/accounts.repository';
-import { randomIp, randomMobile, register, startIdentity, validRegistration, type IdentityHarness } from './testing/harness';
+import { randomIp, randomMobile, register, startIdentity, validRegistration, type IdentityHarness, viaGateway } from './testing/harness';
 
 type Session = { accessToken: string; refreshToken: string; principal: { sub: string; roles: string[] } };
 type ErrorBody = { code: string; message: string; details: Array<{ field: string; rule: string; message: string }> };
@@ -40,7 +40,7 @@ describe('mobile change and staff locks (real PostgreSQL, Redis, Kafka)', () => 
   });
 
   const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, token?: string) =>
-    h.app.inject({ method, url, headers: { 'x-forwarded-for': randomIp(), ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(payload ? { payload } : {}) });
+    h.app.inject({ method, url, headers: { ...viaGateway(randomIp()), ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(payload ? { payload } : {}) });
   const login = async (loginId: string, password: string) => inject('POST', '/api/v1/identity/sessions', { login: loginId, password, ...(await h.captcha()) });
   const refresh = (refreshToken: string) => inject('POST', '/api/v1/identity/sessions/refresh', { refreshToken });
   const endSmsCooldowns = async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
-import { createServiceApp } from '@lsc/service-kit';
+import { createServiceApp, DEVELOPMENT_CLIENT_IP_SECRET, signedClientIpHeaders } from '@lsc/service-kit';
 import { createTestDatabase, REDIS_URL, uniqueName, type TestDatabase } from '@lsc/testing';
 import { readLocalSmsOutbox, type SmsPurpose } from '../auth';
 import { AppModule } from '../app.module';
@@ -75,7 +75,7 @@ export async function startIdentity(name: string, env: Record<string, string> = 
       return { captchaId, captchaAnswer: String(stored.answer) };
     },
     async smsCode(mobile, purpose, ip = randomIp()) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers: { 'x-forwarded-for': ip }, payload: { mobile, purpose, ...(await harness.captcha()) } });
+      const res = await app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers: { ...viaGateway(ip) }, payload: { mobile, purpose, ...(await harness.captcha()) } });
       if (res.statusCode !== 202) throw new Error(`sms-codes answered ${res.statusCode}: ${res.body}`);
       return harness.lastSmsCode(mobile, purpose);
     },
@@ -93,6 +93,12 @@ export async function startIdentity(name: string, env: Record<string, string> = 
   };
   return harness;
 }
+
+/**
+ * Headers of a request the gateway forwarded for a client at `ip`: the address signed with the CLIENT_IP_SECRET the
+ * harness runs with (the development default). A bare X-Forwarded-For is not believed by the service.
+ */
+export const viaGateway = (ip: string): Record<string, string> => signedClientIpHeaders(ip, DEVELOPMENT_CLIENT_IP_SECRET);
 
 export const randomIp = (): string => `10.${randomInt(0, 255)}.${randomInt(0, 255)}.${randomInt(1, 254)}`;
 export const randomMobile = (): string => `1${randomInt(3, 10)}${String(randomInt(0, 1_000_000_000)).padStart(9, '0')}`;
