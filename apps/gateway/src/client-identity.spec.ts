@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { bearerSubject, clientIp, proxyTrust } from './client-identity';
+import { clientIp, proxyTrust, verifiedSubject } from './client-identity';
+import { testTokenIssuer, type TestTokenIssuer } from './testing/token-issuer';
 import { isProxyEntry, loadGatewayConfig } from './config';
 
 const jwt = (claims: object): string => `Bearer e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
@@ -42,12 +43,33 @@ describe('TRUSTED_PROXIES', () => {
   });
 });
 
-describe('bearerSubject', () => {
-  it('reads sub from a bearer JWT', () => {
-    expect(bearerSubject(jwt({ sub: 'org-42' }))).toBe('org-42');
+describe('verifiedSubject', () => {
+  let issuer: TestTokenIssuer;
+  let forger: TestTokenIssuer;
+  let verify: (token: string) => Promise<Record<string, unknown>>;
+
+  beforeAll(async () => {
+    [issuer, forger] = await Promise.all([testTokenIssuer(), testTokenIssuer()]);
+    const jose = process.getBuiltinModule('node:module').createRequire(__filename)('jose') as typeof import('jose');
+    const keys = jose.createLocalJWKSet(issuer.jwks);
+    verify = async (token) => (await jose.jwtVerify(token, keys, { algorithms: ['EdDSA'], issuer: 'https://lsc.org.cn/identity', audience: 'lsc-membership', typ: 'at+jwt' })).payload;
   });
 
-  it.each([undefined, 'Basic abc', 'Bearer not-a-jwt', 'Bearer e30.!!!.x', jwt({ sub: 7 }), jwt({ sub: 'a b' })])('rejects %s', (header) => {
-    expect(bearerSubject(header)).toBeUndefined();
+  it('reads sub from an access token whose signature holds', async () => {
+    expect(await verifiedSubject(`Bearer ${await issuer.accessToken('org-42')}`, verify)).toBe('org-42');
+  });
+
+  it('ignores the sub of a token signed by another key, unsigned or merely shaped like a JWT', async () => {
+    const unsigned = `e30.${Buffer.from(JSON.stringify({ sub: 'org-42' })).toString('base64url')}.sig`;
+    for (const header of [`Bearer ${await forger.accessToken('org-42')}`, `Bearer ${unsigned}`, jwt({ sub: 'org-42' }), undefined, 'Basic abc', 'Bearer not-a-jwt']) {
+      expect([header, await verifiedSubject(header, verify)]).toEqual([header, undefined]);
+    }
+  });
+
+  it('gives no subject when the keys cannot be fetched', async () => {
+    const unreachable = async (): Promise<never> => {
+      throw new Error('JWKS unreachable');
+    };
+    expect(await verifiedSubject(`Bearer ${await issuer.accessToken('org-42')}`, unreachable)).toBeUndefined();
   });
 });

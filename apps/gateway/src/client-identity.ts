@@ -1,5 +1,6 @@
 import proxyAddr from 'proxy-addr';
 import type { FastifyRequest } from 'fastify';
+import type { AccessTokenVerifier } from '@lsc/service-kit';
 
 const stripV4Mapped = (ip: string): string => (ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip);
 
@@ -28,18 +29,20 @@ export const peerIsTrustedProxy = (request: FastifyRequest, trust: ProxyTrust): 
 };
 
 const SAFE_SUBJECT = /^[A-Za-z0-9._:@-]{1,128}$/;
+const BEARER = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 
 /**
- * The `sub` claim of a bearer JWT, decoded without verification: it only chooses a rate-limit bucket,
- * the owning service verifies the token.
+ * The `sub` of a bearer access token, only once its signature holds (EdDSA against identity's JWKS, cached by the
+ * verifier). An unverified claim would let a forged token pick a fresh rate-limit bucket on every request; a token
+ * that does not verify — or cannot be checked while identity's JWKS is unreachable — gives no subject, and the caller
+ * is counted by address.
  */
-export function bearerSubject(authorization: string | undefined): string | undefined {
-  const match = /^Bearer\s+([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/i.exec(authorization ?? '');
-  if (!match) return undefined;
+export async function verifiedSubject(authorization: string | undefined, verify: AccessTokenVerifier): Promise<string | undefined> {
+  const token = BEARER.exec(authorization ?? '')?.[1];
+  if (!token) return undefined;
   try {
-    const claims: unknown = JSON.parse(Buffer.from(match[2]!, 'base64url').toString('utf8'));
-    const sub = typeof claims === 'object' && claims !== null ? (claims as { sub?: unknown }).sub : undefined;
-    return typeof sub === 'string' && SAFE_SUBJECT.test(sub) ? sub : undefined;
+    const claims = await verify(token);
+    return claims.typ === 'access' && typeof claims.sub === 'string' && SAFE_SUBJECT.test(claims.sub) ? claims.sub : undefined;
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER, DEVELOPMENT_CLIENT_IP_SECRET, signClientIp, verifiedClientIp } from '@lsc/service-kit';
 import { FakeUpstream, json, rawRequest } from './testing/fake-upstream';
 import { CLOSED_PORT_URL, randomIp, startGateway, type RunningGateway } from './testing/gateway-harness';
+import { testTokenIssuer, type TestTokenIssuer } from './testing/token-issuer';
 
 const STANDARD_CONFLICT = { code: 'APPLICATION_VERSION_CONFLICT', message: '申请已被他人修改，请刷新后重试', details: [], correlationId: 'from-service' };
 const LOGIN_LIMIT = 3;
@@ -364,11 +365,25 @@ describe('gateway', () => {
 describe('gateway rate limit per client', () => {
   let identity: FakeUpstream;
   let gw: RunningGateway;
+  let issuer: TestTokenIssuer;
+  let forger: TestTokenIssuer;
   const PER_MINUTE = 5;
 
   beforeAll(async () => {
-    identity = await new FakeUpstream([]).on('GET /api/v1/identity/me', (_req, res) => json(res, 200, { ok: true })).start();
-    gw = await startGateway({ IDENTITY_URL: identity.url, MEMBERSHIP_URL: CLOSED_PORT_URL, BILLING_URL: CLOSED_PORT_URL, NOTIFICATION_URL: CLOSED_PORT_URL, TRUSTED_PROXIES: '127.0.0.1', RATE_LIMIT_PER_MINUTE: String(PER_MINUTE) });
+    [issuer, forger] = await Promise.all([testTokenIssuer(), testTokenIssuer()]);
+    identity = await new FakeUpstream([])
+      .on('GET /api/v1/identity/me', (_req, res) => json(res, 200, { ok: true }))
+      .on('GET /api/v1/identity/.well-known/jwks.json', (_req, res) => json(res, 200, issuer.jwks))
+      .start();
+    gw = await startGateway({
+      IDENTITY_URL: identity.url,
+      JWT_JWKS_URL: `${identity.url}/api/v1/identity/.well-known/jwks.json`,
+      MEMBERSHIP_URL: CLOSED_PORT_URL,
+      BILLING_URL: CLOSED_PORT_URL,
+      NOTIFICATION_URL: CLOSED_PORT_URL,
+      TRUSTED_PROXIES: '127.0.0.1',
+      RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
+    });
   });
 
   afterAll(async () => {
@@ -377,15 +392,26 @@ describe('gateway rate limit per client', () => {
   });
 
   const me = (ip: string, token?: string) => fetch(`${gw.url}/api/v1/identity/me`, { headers: { 'x-forwarded-for': ip, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
-  const tokenFor = (sub: string) => `e30.${Buffer.from(JSON.stringify({ sub })).toString('base64url')}.sig`;
+  const unsigned = (sub: string) => `e30.${Buffer.from(JSON.stringify({ sub })).toString('base64url')}.sig`;
 
-  it('counts a token subject across addresses, and addresses without a token separately', async () => {
-    const token = tokenFor(`org-${randomUUID()}`);
+  it('counts a verified token subject across addresses, and addresses without a token separately', async () => {
+    const token = await issuer.accessToken(`org-${randomUUID()}`);
     const statuses: number[] = [];
     for (let i = 0; i <= PER_MINUTE; i++) statuses.push((await me(randomIp(), token)).status);
     expect(statuses).toEqual([...Array(PER_MINUTE).fill(200), 429]);
     expect((await me(randomIp())).status).toBe(200);
-    expect((await me(randomIp(), tokenFor(`org-${randomUUID()}`))).status).toBe(200);
+    expect((await me(randomIp(), await issuer.accessToken(`org-${randomUUID()}`))).status).toBe(200);
+  });
+
+  // Issue #25 item 8: an unverified `sub` let every forged token open a fresh bucket.
+  it.each([
+    ['unsigned', async (sub: string) => unsigned(sub)],
+    ['signed by another key', (sub: string) => forger.accessToken(sub)],
+  ])('counts a caller with a new %s token per request by its address', async (_kind, forge) => {
+    const ip = randomIp();
+    const statuses: number[] = [];
+    for (let i = 0; i <= PER_MINUTE; i++) statuses.push((await me(ip, await forge(`org-${randomUUID()}`))).status);
+    expect(statuses).toEqual([...Array(PER_MINUTE).fill(200), 429]);
   });
 
   it('never limits health and metrics', async () => {

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LOGGER, REDIS } from '@lsc/service-kit';
+import { accessTokenVerifier, LOGGER, REDIS } from '@lsc/service-kit';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { splitList, type GatewayConfig } from './config';
@@ -29,7 +29,7 @@ export async function configureGateway(app: NestFastifyApplication, config: Gate
   const trustedProxies = proxyTrust(splitList(config.TRUSTED_PROXIES));
 
   await registerSecurity(app, splitList(config.CORS_ORIGINS));
-  await registerRateLimit(app, { redis, perMinute: config.RATE_LIMIT_PER_MINUTE, trustedProxies, policies: overrides.rateLimitPolicies });
+  await registerRateLimit(app, { redis, perMinute: config.RATE_LIMIT_PER_MINUTE, trustedProxies, verifyToken: accessTokenVerifier(config), policies: overrides.rateLimitPolicies });
   await app.register(proxyPlugin, { upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustedProxies, clientIpSecret: config.CLIENT_IP_SECRET, logger });
 
   const fastify = app.getHttpAdapter().getInstance();

@@ -2,7 +2,8 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
-import { bearerSubject, clientIp, type ProxyTrust } from './client-identity';
+import type { AccessTokenVerifier } from '@lsc/service-kit';
+import { clientIp, verifiedSubject, type ProxyTrust } from './client-identity';
 import { RateLimitedError } from './gateway-errors';
 import { normalizedPath, rateLimitPolicyFor, SENSITIVE_RATE_LIMITS, type RateLimitPolicy } from './route-policies';
 
@@ -10,6 +11,8 @@ export interface RateLimitOptions {
   redis: Redis;
   perMinute: number;
   trustedProxies: ProxyTrust;
+  /** Checks a bearer token before its subject may choose the bucket. */
+  verifyToken: AccessTokenVerifier;
   policies?: readonly RateLimitPolicy[];
 }
 
@@ -25,12 +28,12 @@ export async function registerRateLimit(app: NestFastifyApplication, options: Ra
   const byName = new Map(policies.map((p) => [p.name, p]));
   const policyOfKey = (key: string): RateLimitPolicy | undefined => byName.get(key.slice(0, key.indexOf('|')));
 
-  const keyGenerator = (request: FastifyRequest): string => {
+  const keyGenerator = async (request: FastifyRequest): Promise<string> => {
     const ip = clientIp(request, options.trustedProxies);
     const policy = rateLimitPolicyFor(request.method, normalizedPath(request.url), policies);
     // Login, captcha and SMS are used before a token exists; a forged token must not buy a fresh bucket.
     if (policy) return `${policy.name}|ip:${ip}`;
-    const subject = bearerSubject(request.headers.authorization);
+    const subject = await verifiedSubject(request.headers.authorization, options.verifyToken);
     return subject ? `${DEFAULT_BUCKET}|sub:${subject}` : `${DEFAULT_BUCKET}|ip:${ip}`;
   };
 
