@@ -327,6 +327,25 @@ describe('gateway', () => {
       expect((await fetch(`${gw.url}/health/live`)).status).toBe(200);
       expect((await fetch(`${gw.url}/health/ready`)).status).toBe(200);
     });
+
+    // Issue #25 item 8: the Ingress routes `/` here, so every request it relays carries X-Forwarded-For.
+    it.each(['/health/live', '/health/ready', '/health/upstreams', '/metrics', '/health/live?x=1'])('answers %s through a proxy with 404 in the standard shape', async (path) => {
+      for (const forwarding of [{ 'x-forwarded-for': randomIp() }, { forwarded: 'for=198.51.100.1' }, { 'x-real-ip': '198.51.100.1' }]) {
+        const response = await fetch(`${gw.url}${path}`, { headers: forwarding });
+        expect([path, forwarding, response.status]).toEqual([path, forwarding, 404]);
+        expectStandardShape(await response.json());
+      }
+      // The kubelet and Prometheus call the pod directly.
+      expect((await fetch(`${gw.url}${path}`)).status).toBe(200);
+    });
+
+    it('probes the services at most once per period, however many ask', async () => {
+      const probes = () => identity.seen.filter((r) => r.url === '/health/ready').length;
+      const before = probes();
+      await Promise.all(Array.from({ length: 10 }, () => fetch(`${gw.url}/health/upstreams`)));
+      for (let i = 0; i < 10; i++) expect((await fetch(`${gw.url}/health/upstreams`)).status).toBe(200);
+      expect(probes() - before).toBeLessThanOrEqual(1);
+    });
   });
 
   describe('OpenAPI', () => {

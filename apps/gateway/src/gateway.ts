@@ -6,6 +6,7 @@ import { splitList, type GatewayConfig } from './config';
 import { proxyTrust } from './client-identity';
 import { registerDocs } from './docs';
 import { OpenApiAggregator } from './openapi-aggregator';
+import { hideOperationalEndpointsFromProxiedCalls } from './operational';
 import { proxyPlugin } from './proxy';
 import { registerRateLimit } from './rate-limit';
 import type { RateLimitPolicy } from './route-policies';
@@ -28,6 +29,7 @@ export async function configureGateway(app: NestFastifyApplication, config: Gate
   const upstreams = upstreamsFrom(config);
   const trustedProxies = proxyTrust(splitList(config.TRUSTED_PROXIES));
 
+  hideOperationalEndpointsFromProxiedCalls(app.getHttpAdapter().getInstance());
   await registerSecurity(app, splitList(config.CORS_ORIGINS));
   await registerRateLimit(app, { redis, perMinute: config.RATE_LIMIT_PER_MINUTE, trustedProxies, verifyToken: accessTokenVerifier(config), policies: overrides.rateLimitPolicies });
   await app.register(proxyPlugin, { upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustedProxies, clientIpSecret: config.CLIENT_IP_SECRET, logger });

@@ -5,6 +5,7 @@ import type Redis from 'ioredis';
 import type { AccessTokenVerifier } from '@lsc/service-kit';
 import { clientIp, verifiedSubject, type ProxyTrust } from './client-identity';
 import { RateLimitedError } from './gateway-errors';
+import { OPERATIONAL_PATH } from './operational';
 import { normalizedPath, rateLimitPolicyFor, SENSITIVE_RATE_LIMITS, type RateLimitPolicy } from './route-policies';
 
 export interface RateLimitOptions {
@@ -17,7 +18,6 @@ export interface RateLimitOptions {
 }
 
 const DEFAULT_BUCKET = 'default';
-const OPERATIONAL = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
  * Registers the per-client limit on every route registered after it. The bucket name leads the key so
@@ -46,7 +46,8 @@ export async function registerRateLimit(app: NestFastifyApplication, options: Ra
     keyGenerator,
     max: (_request: FastifyRequest, key: string) => policyOfKey(key)?.max ?? options.perMinute,
     timeWindow: (_request: FastifyRequest, key: string) => policyOfKey(key)?.windowMs ?? 60_000,
-    allowList: (request: FastifyRequest) => OPERATIONAL.test(request.url),
+    // Reachable only from inside the cluster (operational.ts): a probe must never be refused.
+    allowList: (request: FastifyRequest) => OPERATIONAL_PATH.test(normalizedPath(request.url)),
     errorResponseBuilder: (_request, context) => new RateLimitedError(Math.max(1, Math.ceil(context.ttl / 1000))),
   });
 }
