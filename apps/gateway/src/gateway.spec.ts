@@ -330,7 +330,7 @@ describe('gateway', () => {
 
     // Issue #25 item 8: the Ingress routes `/` here, so every request it relays carries X-Forwarded-For.
     it.each(['/health/live', '/health/ready', '/health/upstreams', '/metrics', '/health/live?x=1'])('answers %s through a proxy with 404 in the standard shape', async (path) => {
-      for (const forwarding of [{ 'x-forwarded-for': randomIp() }, { forwarded: 'for=198.51.100.1' }, { 'x-real-ip': '198.51.100.1' }]) {
+      for (const forwarding of [{ 'x-forwarded-for': randomIp() }, { forwarded: 'for=198.51.100.1' }, { 'x-real-ip': '198.51.100.1' }] as Array<Record<string, string>>) {
         const response = await fetch(`${gw.url}${path}`, { headers: forwarding });
         expect([path, forwarding, response.status]).toEqual([path, forwarding, 404]);
         expectStandardShape(await response.json());
