@@ -4,6 +4,7 @@ import { jose } from './auth/tokens/jose';
 import { loadSigningKey, PasswordHasher } from './auth';
 import { createStaff } from './app/staff';
 import { AccountsRepository } from './infra/accounts.repository';
+import { testPassword } from '@lsc/testing';
 import { randomIp, register, startIdentity, validRegistration, type IdentityHarness, viaGateway } from './testing/harness';
 
 type Session = { accessToken: string; refreshToken: string; tokenType: string; expiresIn: number; principal: { sub: string; roles: string[] } };
@@ -181,7 +182,7 @@ describe('login, sessions, profile (real PostgreSQL + Redis)', () => {
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ name: newName, street: '南京路2号', fax: null });
 
-    const newPassword = 'New#pass2024x';
+    const newPassword = testPassword();
     const changed = await h.app.inject({ method: 'POST', url: '/api/v1/identity/me/password', headers: auth, payload: { currentPassword: account.password, password: newPassword, confirmPassword: newPassword } });
     expect(changed.statusCode).toBe(200);
     expect((await h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions/refresh', payload: { refreshToken: s.refreshToken } })).statusCode).toBe(401);

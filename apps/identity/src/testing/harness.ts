@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 import { createServiceApp, DEVELOPMENT_CLIENT_IP_SECRET, signedClientIpHeaders } from '@lsc/service-kit';
-import { createTestDatabase, REDIS_URL, uniqueName, type TestDatabase } from '@lsc/testing';
+import { createTestDatabase, REDIS_URL, testPassword, uniqueName, type TestDatabase } from '@lsc/testing';
 import { readLocalSmsOutbox, type SmsPurpose } from '../auth';
 import { AppModule } from '../app.module';
 import { identityBootstrapOptions } from '../bootstrap-options';
@@ -106,9 +106,10 @@ export const randomMobile = (): string => `1${randomInt(3, 10)}${String(randomIn
 /** A registration body that passes every rule; tests override one field at a time. */
 export function validRegistration(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const tag = uniqueName('r').slice(2);
+  const password = testPassword();
   return {
-    password: 'Lib#2024read',
-    confirmPassword: 'Lib#2024read',
+    password,
+    confirmPassword: password,
     landline: '0317-88544588',
     fax: '0317-88544589',
     email: `${tag.slice(-12)}@lib.cn`,
