@@ -1,5 +1,3 @@
-import { ValidateBy, type ValidationOptions } from 'class-validator';
-
 /**
  * Characters that have no place in text the platform prints or mails: C0 controls (CR and LF included — they split
  * mail headers and forge lines in documents), DEL and C1 controls, the Unicode line and paragraph separators, the
@@ -11,11 +9,3 @@ export const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\
 export const hasUnsafeText = (value: string): boolean => UNSAFE_TEXT.test(value);
 
 export const unsafeTextMessage = (label: string): string => `${label}不能包含换行符、控制字符或文字方向控制符`;
-
-/**
- * The rule as a decorator, for a field that wants it stated. Every string field of a DTO is held to it anyway by
- * the platform's validation (service-kit's `unsafeTextProblems`), so forgetting it on a new field is no hole.
- */
-export function PlainText(label: string, options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy({ name: 'plainText', validator: { validate: (v: unknown) => typeof v !== 'string' || !hasUnsafeText(v), defaultMessage: () => unsafeTextMessage(label) } }, options);
-}
