@@ -157,7 +157,6 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/api/v1/identity/password-resets' },
   { method: 'GET', path: '/api/v1/identity/recommending-units' },
   { method: 'POST', path: '/api/v1/identity/password-strength' },
-  { method: 'GET', path: '/api/v1/identity/password-strength' },
   { method: 'GET', path: '/api/v1/identity/logos/:id' },
   { method: 'GET', path: '/api/v1/identity/me' },
   { method: 'PATCH', path: '/api/v1/identity/me' },

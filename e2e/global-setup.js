@@ -16,7 +16,7 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const PORTS = { gateway: 3000, identity: 3001, membership: 3002, billing: 3003, notification: 3004 };
-const STAFF = require('./support/staff.json');
+const { e2eStaff } = require('./support/staff-accounts.js');
 
 async function ready(port) {
   try {
@@ -125,7 +125,7 @@ async function startOnOffsetPorts(offset) {
 }
 
 function createStaff() {
-  for (const s of STAFF) {
+  for (const s of e2eStaff(process.env.LSC_VAR_DIR ?? path.join(root, '.var'))) {
     const r = spawnSync(process.execPath, ['dist/apps/identity/main.js', 'create-staff', s.username, s.roles.join(',')], { cwd: root, encoding: 'utf8', input: `${s.password}\n`, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 120000 });
     const out = `${r.stdout}\n${r.stderr}`;
     if (r.status !== 0 && !/already taken/.test(out)) throw new Error(`create-staff ${s.username} failed (${r.status}): ${out.slice(-2000)}`);

@@ -20,7 +20,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { simpleParser } from 'mailparser';
 import { Client } from 'pg';
 import sharp from 'sharp';
-import { DisposableStack, PatientUser, SERVICES, journeyStatement, type JourneyRecord, type StackPorts } from '@lsc/testing';
+import { DisposableStack, PatientUser, SERVICES, journeyStatement, testPassword, type JourneyRecord, type StackPorts } from '@lsc/testing';
 import { cpuSince, cpuSnapshot, gaugesMs, histogramSummary, percentile, report, round } from '../common';
 
 const N = Number(process.env.BENCH_FLOW_N ?? 200);
@@ -28,7 +28,7 @@ const CONCURRENCY = Number(process.env.BENCH_FLOW_CONCURRENCY ?? 16);
 const PORTS: StackPorts = { gateway: 3220, identity: 3221, membership: 3222, billing: 3223, notification: 3224, smtp: 11026, postgres: 15433, redis: 16380, kafka: 19094, kafkaController: 19095 };
 const TOPICS = ['identity.events.v1', 'membership.events.v1', 'billing.events.v1'];
 const GROUPS = ['identity', 'membership', 'billing', 'notification'];
-const FINANCE = { username: 'bench_finance', password: 'Bench#Fin2026' };
+const FINANCE = { username: 'bench_finance', password: testPassword() };
 const RUN = randomUUID().replace(/\D/g, '').slice(0, 6).padEnd(6, '3');
 const DOMAIN = `flow${RUN}.bench-lsc.cn`;
 const CPU_OWNERS = [...SERVICES, 'kafka'] as const;

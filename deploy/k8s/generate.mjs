@@ -61,6 +61,9 @@ function configMap(svc, s) {
   }
   if (svc === 'gateway') {
     for (const other of ['identity', 'membership', 'billing', 'notification']) data[`${other.toUpperCase()}_URL`] = `http://${other}:${SERVICES[other].port}`;
+    // Refuses the development CLIENT_IP_SECRET. TRUSTED_PROXIES (the ingress controller's pod range) is set per
+    // cluster in the overlays.
+    data.NODE_ENV = 'production';
   }
   // UV_THREADPOOL_SIZE: argon2 threads. identity's default follows the node's core count, not the container's 1-CPU
   // limit; 4 (19 MiB each while hashing) keeps a login burst well inside the 512Mi limit.
@@ -92,6 +95,8 @@ function env(svc, s) {
   if (s.kafka) out.push(secretEnv('KAFKA_SASL_PASSWORD', svc, 'password')); // Secret written by Strimzi's User Operator
   // Redis requires AUTH in the cluster (deploy/k8s/base/redis.yaml reads the same Secret).
   out.push(secretEnv('REDIS_PASSWORD', 'redis', 'password'));
+  // The gateway signs the client address it resolved; identity's per-IP throttles believe only that signature.
+  if (svc === 'gateway' || svc === 'identity') out.push(secretEnv('CLIENT_IP_SECRET', 'lsc-client-ip', 'secret'));
   if (svc === 'identity') {
     out.push(secretEnv('JWT_PRIVATE_KEY_PEM', 'identity-jwt', 'private.pem'), secretEnv('SMS_CODE_PEPPER', 'identity-sms', 'pepper'));
     // Key rotation (deploy/README.md): the next key is published before it signs, the previous one until its tokens

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadBillingConfig } from '../../apps/billing/src/config';
-import { loadGatewayConfig } from '../../apps/gateway/src/config';
+import { isProxyEntry, loadGatewayConfig, splitList } from '../../apps/gateway/src/config';
 import { loadIdentityConfig } from '../../apps/identity/src/config';
 import { loadMembershipConfig } from '../../apps/membership/src/config';
 import { loadNotificationConfig } from '../../apps/notification/src/config';
@@ -259,6 +259,27 @@ describe('kustomize output', () => {
           if (rule.to.some((t: any) => t.ipBlock)) expect([svc, rule.ports.map((x: any) => x.port).join(',')]).toEqual(svc === 'identity' ? ['identity', '443'] : ['notification', '465,587']);
         }
       }
+    });
+
+    // Issue #25 item 1: behind ingress-nginx the gateway's peer is always an ingress pod; without its range trusted,
+    // every Internet client shares one address and one bucket of the per-IP login and SMS limits.
+    it('an Ingress in front of the gateway comes with the ingress pods trusted as proxies (addresses or CIDR ranges)', () => {
+      const gatewayIngresses = objs.filter((o) => o.kind === 'Ingress' && JSON.stringify(o.spec).includes('"name":"gateway"'));
+      expect(gatewayIngresses.length).toBeGreaterThan(0);
+      const gateway = podSpecOf(objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'gateway')!).containers[0];
+      const { env, secretRefs } = containerEnv(objs, gateway);
+      const trusted = splitList(env.TRUSTED_PROXIES ?? '');
+      expect(trusted).not.toEqual([]);
+      for (const entry of trusted) {
+        expect([entry, isProxyEntry(entry)]).toEqual([entry, true]);
+        // Trusting every address is no better than trusting none: any client could then write its own X-Forwarded-For.
+        expect(['0.0.0.0/0', '::/0']).not.toContain(entry);
+      }
+      expect(loadGatewayConfig(env).TRUSTED_PROXIES).toBe(env.TRUSTED_PROXIES);
+      // The address the gateway resolves reaches identity's throttles only signed, with a secret both read from one Secret.
+      const identity = podSpecOf(objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'identity')!).containers[0];
+      expect(secretRefs.CLIENT_IP_SECRET).toEqual({ name: 'lsc-client-ip', key: 'secret' });
+      expect(containerEnv(objs, identity).secretRefs.CLIENT_IP_SECRET).toEqual(secretRefs.CLIENT_IP_SECRET);
     });
 
     it('the gateway Ingress terminates TLS', () => {

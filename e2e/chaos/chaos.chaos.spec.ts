@@ -16,7 +16,7 @@ import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
-import { DisposableStack, PatientUser, REPO, TryAgain, journeyStatement, SERVICES, httpReady, type JourneyRecord, type ServiceName, type StackPorts } from '@lsc/testing';
+import { DisposableStack, PatientUser, REPO, TryAgain, journeyStatement, SERVICES, httpReady, testPassword, type JourneyRecord, type ServiceName, type StackPorts } from '@lsc/testing';
 import { auditEvents, consumerLag, deadLetters, groupsNotConsuming, servicesNotInGroup, type SeenEvent } from './kafka-audit';
 
 const JOURNEYS = Number(process.env.CHAOS_JOURNEYS ?? 100);
@@ -25,7 +25,7 @@ const ARRIVAL_MS = Number(process.env.CHAOS_ARRIVAL_MS ?? 2500);
 const INJECT_FAULTS = process.env.CHAOS_FAULTS !== 'none';
 const SETTLE_TIMEOUT_MS = Number(process.env.CHAOS_SETTLE_TIMEOUT_S ?? 900) * 1000;
 const TOPICS = ['identity.events.v1', 'membership.events.v1', 'billing.events.v1', 'notification.events.v1'];
-const FINANCE = { username: 'chaos_finance', password: 'Chaos#Fin2026', roles: ['finance'] };
+const FINANCE = { username: 'chaos_finance', password: testPassword(), roles: ['finance'] };
 const RUN = randomUUID().replace(/\D/g, '').slice(0, 6).padEnd(6, '7');
 const DOMAIN = `chaos${RUN}.lsc-test.cn`;
 /** The facts every journey must produce exactly once (one distinct event id each). */

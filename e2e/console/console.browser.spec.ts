@@ -18,6 +18,7 @@ import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ApplicationSubmitted } from '@lsc/contracts';
+import { testPassword } from '@lsc/testing';
 
 const REPO = join(__dirname, '..', '..');
 const READY = JSON.parse(readFileSync(join(REPO, '.var', 'console', 'ready.json'), 'utf8')) as { baseUrl: string; root: { username: string; password: string }; ports: { redis: number; kafka: number } };
@@ -96,7 +97,7 @@ describe('staff console in Chromium', () => {
   let admin: BrowserContext;
   let clerk: BrowserContext;
   let financePage: Page;
-  const clerkLogin = { username: `caiwu_${tag}`, name: '王会计', password: 'Wang#2024pw' };
+  const clerkLogin = { username: `caiwu_${tag}`, name: '王会计', password: testPassword() };
   const producer = kafka.producer();
 
   beforeAll(async () => {

@@ -6,10 +6,12 @@
 const { writeFileSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { DisposableStack } = require('../../libs/testing/dist/stack.js');
+const { generatedPassword } = require('../support/staff-accounts.js');
 
 const PORTS = { gateway: 3600, identity: 3601, membership: 3602, billing: 3603, notification: 3604, smtp: 21025, postgres: 25432, redis: 26379, kafka: 29092, kafkaController: 29093 };
 /** The bootstrap super-admin (CLI, password on stdin); every other account is made through the console. */
-const ROOT = { username: 'console_root', password: 'Root#2024console', roles: ['super_admin'] };
+// Its password is made up per run (the stack is disposable) and handed to the tests in ready.json, never committed.
+const ROOT = { username: 'console_root', password: generatedPassword(), roles: ['super_admin'] };
 
 async function main() {
   const stack = new DisposableStack('console', PORTS);

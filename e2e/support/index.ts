@@ -17,7 +17,8 @@ const VAR = process.env.LSC_VAR_DIR ?? join(REPO, '.var');
 export const MAIL_DIR = process.env.E2E_MAIL_DIR ?? join(VAR, 'mail');
 export const SMS_OUTBOX = join(process.env.SMS_OUTBOX_DIR ?? join(VAR, 'sms'), 'sms-outbox.jsonl');
 const REDIS_PREFIX = process.env.REDIS_KEY_PREFIX ?? 'identity:';
-export const STAFF: Array<{ username: string; password: string; roles: string[] }> = JSON.parse(readFileSync(join(__dirname, 'staff.json'), 'utf8'));
+/** Made up by the global setup (e2e/support/staff-accounts.js) and kept under .var, never committed. */
+export const STAFF: Array<{ username: string; password: string; roles: string[] }> = JSON.parse(readFileSync(join(VAR, 'e2e', 'staff.json'), 'utf8'));
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -205,7 +206,7 @@ export async function uploadStatement(token: string, file: Buffer, filename: str
 
 export async function staffLogin(role: string): Promise<string> {
   const s = STAFF.find((x) => x.roles.includes(role));
-  if (!s) throw new Error(`no staff account with role ${role} in e2e/support/staff.json`);
+  if (!s) throw new Error(`no staff account with role ${role} in ${join(VAR, 'e2e', 'staff.json')}`);
   const ip = fakeIp();
   const r = expectStatus(await api('POST', '/api/v1/identity/sessions', { json: { login: s.username, password: s.password, ...(await solveCaptcha(ip)) }, ip }), 200, `staff login ${s.username}`);
   return r.json.accessToken as string;

@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { CORRELATION_HEADER } from '@lsc/service-kit';
+import { CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER, CORRELATION_HEADER, signedClientIpHeaders } from '@lsc/service-kit';
 
 /** RFC 9110 §7.6.1 connection-specific headers: they describe one hop and must not be relayed. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Headers that services trust as set by the gateway; a client-supplied copy is dropped, never merged. */
-const GATEWAY_OWNED = new Set(['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded', CORRELATION_HEADER]);
+const GATEWAY_OWNED = new Set(['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded', CORRELATION_HEADER, CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER]);
 
 function withoutConnectionHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const listed = String(headers.connection ?? '')
@@ -22,6 +22,8 @@ function withoutConnectionHeaders(headers: IncomingHttpHeaders): IncomingHttpHea
 
 export interface ForwardingFacts {
   clientIp: string;
+  /** Services believe the client address only with this secret's signature (service-kit client-ip.ts). */
+  clientIpSecret: string;
   correlationId: string;
   /** Scheme and host the client used, so services can build absolute links. */
   proto: string;
@@ -34,6 +36,7 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, facts: For
   headers.host = upstreamHost;
   headers['x-forwarded-for'] = facts.clientIp;
   headers['x-real-ip'] = facts.clientIp;
+  Object.assign(headers, signedClientIpHeaders(facts.clientIp, facts.clientIpSecret));
   headers['x-forwarded-proto'] = facts.proto;
   if (facts.host) headers['x-forwarded-host'] = facts.host;
   headers[CORRELATION_HEADER] = facts.correlationId;

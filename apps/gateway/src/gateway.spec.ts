@@ -1,8 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER, DEVELOPMENT_CLIENT_IP_SECRET, signClientIp, verifiedClientIp } from '@lsc/service-kit';
 import { FakeUpstream, json, rawRequest } from './testing/fake-upstream';
 import { CLOSED_PORT_URL, randomIp, startGateway, type RunningGateway } from './testing/gateway-harness';
+import { testTokenIssuer, type TestTokenIssuer } from './testing/token-issuer';
 
 const STANDARD_CONFLICT = { code: 'APPLICATION_VERSION_CONFLICT', message: '申请已被他人修改，请刷新后重试', details: [], correlationId: 'from-service' };
 const LOGIN_LIMIT = 3;
@@ -99,6 +101,16 @@ describe('gateway', () => {
       // The trusted proxy (the test client on loopback) vouches only for the last hop; 6.6.6.6 is forged.
       expect(seen.headers['x-forwarded-for']).toBe('198.51.100.20');
       expect(seen.headers['x-real-ip']).toBe('198.51.100.20');
+    });
+
+    it('signs the resolved client address for the services and drops a client-supplied one', async () => {
+      const forged = { [CLIENT_IP_HEADER]: '6.6.6.6', [CLIENT_IP_SIGNATURE_HEADER]: signClientIp('6.6.6.6', 'a-guessed-secret-of-thirty-two-chars!') };
+      const response = await fetch(`${gw.url}/api/v1/identity/echo`, { headers: { ...forged, 'x-forwarded-for': '198.51.100.21' } });
+      const seen = (await response.json()) as { headers: Record<string, string> };
+      expect(seen.headers[CLIENT_IP_HEADER]).toBe('198.51.100.21');
+      expect(seen.headers[CLIENT_IP_SIGNATURE_HEADER]).toBe(signClientIp('198.51.100.21', DEVELOPMENT_CLIENT_IP_SECRET));
+      const asService = { headers: seen.headers, raw: { socket: { remoteAddress: '127.0.0.1' } } } as unknown as Parameters<typeof verifiedClientIp>[0];
+      expect(verifiedClientIp(asService, DEVELOPMENT_CLIENT_IP_SECRET)).toBe('198.51.100.21');
     });
 
     it('drops hop-by-hop headers, including those named in Connection', async () => {
@@ -315,6 +327,25 @@ describe('gateway', () => {
       expect((await fetch(`${gw.url}/health/live`)).status).toBe(200);
       expect((await fetch(`${gw.url}/health/ready`)).status).toBe(200);
     });
+
+    // Issue #25 item 8: the Ingress routes `/` here, so every request it relays carries X-Forwarded-For.
+    it.each(['/health/live', '/health/ready', '/health/upstreams', '/metrics', '/health/live?x=1'])('answers %s through a proxy with 404 in the standard shape', async (path) => {
+      for (const forwarding of [{ 'x-forwarded-for': randomIp() }, { forwarded: 'for=198.51.100.1' }, { 'x-real-ip': '198.51.100.1' }] as Array<Record<string, string>>) {
+        const response = await fetch(`${gw.url}${path}`, { headers: forwarding });
+        expect([path, forwarding, response.status]).toEqual([path, forwarding, 404]);
+        expectStandardShape(await response.json());
+      }
+      // The kubelet and Prometheus call the pod directly.
+      expect((await fetch(`${gw.url}${path}`)).status).toBe(200);
+    });
+
+    it('probes the services at most once per period, however many ask', async () => {
+      const probes = () => identity.seen.filter((r) => r.url === '/health/ready').length;
+      const before = probes();
+      await Promise.all(Array.from({ length: 10 }, () => fetch(`${gw.url}/health/upstreams`)));
+      for (let i = 0; i < 10; i++) expect((await fetch(`${gw.url}/health/upstreams`)).status).toBe(200);
+      expect(probes() - before).toBeLessThanOrEqual(1);
+    });
   });
 
   describe('OpenAPI', () => {
@@ -353,11 +384,25 @@ describe('gateway', () => {
 describe('gateway rate limit per client', () => {
   let identity: FakeUpstream;
   let gw: RunningGateway;
+  let issuer: TestTokenIssuer;
+  let forger: TestTokenIssuer;
   const PER_MINUTE = 5;
 
   beforeAll(async () => {
-    identity = await new FakeUpstream([]).on('GET /api/v1/identity/me', (_req, res) => json(res, 200, { ok: true })).start();
-    gw = await startGateway({ IDENTITY_URL: identity.url, MEMBERSHIP_URL: CLOSED_PORT_URL, BILLING_URL: CLOSED_PORT_URL, NOTIFICATION_URL: CLOSED_PORT_URL, TRUSTED_PROXIES: '127.0.0.1', RATE_LIMIT_PER_MINUTE: String(PER_MINUTE) });
+    [issuer, forger] = await Promise.all([testTokenIssuer(), testTokenIssuer()]);
+    identity = await new FakeUpstream([])
+      .on('GET /api/v1/identity/me', (_req, res) => json(res, 200, { ok: true }))
+      .on('GET /api/v1/identity/.well-known/jwks.json', (_req, res) => json(res, 200, issuer.jwks))
+      .start();
+    gw = await startGateway({
+      IDENTITY_URL: identity.url,
+      JWT_JWKS_URL: `${identity.url}/api/v1/identity/.well-known/jwks.json`,
+      MEMBERSHIP_URL: CLOSED_PORT_URL,
+      BILLING_URL: CLOSED_PORT_URL,
+      NOTIFICATION_URL: CLOSED_PORT_URL,
+      TRUSTED_PROXIES: '127.0.0.1',
+      RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
+    });
   });
 
   afterAll(async () => {
@@ -366,15 +411,26 @@ describe('gateway rate limit per client', () => {
   });
 
   const me = (ip: string, token?: string) => fetch(`${gw.url}/api/v1/identity/me`, { headers: { 'x-forwarded-for': ip, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
-  const tokenFor = (sub: string) => `e30.${Buffer.from(JSON.stringify({ sub })).toString('base64url')}.sig`;
+  const unsigned = (sub: string) => `e30.${Buffer.from(JSON.stringify({ sub })).toString('base64url')}.sig`;
 
-  it('counts a token subject across addresses, and addresses without a token separately', async () => {
-    const token = tokenFor(`org-${randomUUID()}`);
+  it('counts a verified token subject across addresses, and addresses without a token separately', async () => {
+    const token = await issuer.accessToken(`org-${randomUUID()}`);
     const statuses: number[] = [];
     for (let i = 0; i <= PER_MINUTE; i++) statuses.push((await me(randomIp(), token)).status);
     expect(statuses).toEqual([...Array(PER_MINUTE).fill(200), 429]);
     expect((await me(randomIp())).status).toBe(200);
-    expect((await me(randomIp(), tokenFor(`org-${randomUUID()}`))).status).toBe(200);
+    expect((await me(randomIp(), await issuer.accessToken(`org-${randomUUID()}`))).status).toBe(200);
+  });
+
+  // Issue #25 item 8: an unverified `sub` let every forged token open a fresh bucket.
+  it.each([
+    ['unsigned', async (sub: string) => unsigned(sub)],
+    ['signed by another key', (sub: string) => forger.accessToken(sub)],
+  ])('counts a caller with a new %s token per request by its address', async (_kind, forge) => {
+    const ip = randomIp();
+    const statuses: number[] = [];
+    for (let i = 0; i <= PER_MINUTE; i++) statuses.push((await me(ip, await forge(`org-${randomUUID()}`))).status);
+    expect(statuses).toEqual([...Array(PER_MINUTE).fill(200), 429]);
   });
 
   it('never limits health and metrics', async () => {

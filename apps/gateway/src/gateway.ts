@@ -1,10 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LOGGER, REDIS } from '@lsc/service-kit';
+import { accessTokenVerifier, LOGGER, REDIS } from '@lsc/service-kit';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { splitList, type GatewayConfig } from './config';
+import { proxyTrust, rememberingVerifier } from './client-identity';
 import { registerDocs } from './docs';
 import { OpenApiAggregator } from './openapi-aggregator';
+import { hideOperationalEndpointsFromProxiedCalls } from './operational';
 import { proxyPlugin } from './proxy';
 import { registerRateLimit } from './rate-limit';
 import type { RateLimitPolicy } from './route-policies';
@@ -25,11 +27,12 @@ export async function configureGateway(app: NestFastifyApplication, config: Gate
   const logger = app.get<Logger>(LOGGER);
   const redis = app.get<Redis>(REDIS);
   const upstreams = upstreamsFrom(config);
-  const trustedProxies = new Set(splitList(config.TRUSTED_PROXIES));
+  const trustedProxies = proxyTrust(splitList(config.TRUSTED_PROXIES));
 
+  hideOperationalEndpointsFromProxiedCalls(app.getHttpAdapter().getInstance());
   await registerSecurity(app, splitList(config.CORS_ORIGINS));
-  await registerRateLimit(app, { redis, perMinute: config.RATE_LIMIT_PER_MINUTE, trustedProxies, policies: overrides.rateLimitPolicies });
-  await app.register(proxyPlugin, { upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustedProxies, logger });
+  await registerRateLimit(app, { redis, perMinute: config.RATE_LIMIT_PER_MINUTE, trustedProxies, verifyToken: rememberingVerifier(accessTokenVerifier(config)), policies: overrides.rateLimitPolicies });
+  await app.register(proxyPlugin, { upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, trustedProxies, clientIpSecret: config.CLIENT_IP_SECRET, logger });
 
   const fastify = app.getHttpAdapter().getInstance();
   const aggregator = new OpenApiAggregator(upstreams, logger);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomInt } from 'node:crypto';
 import Redis from 'ioredis';
-import { createTestDatabase, REDIS_URL, uniqueName, type TestDatabase } from '@lsc/testing';
+import { createTestDatabase, REDIS_URL, testPassword, uniqueName, type TestDatabase } from '@lsc/testing';
 import { CLOSED_PORT_URL, randomIp, startGateway, type RunningGateway } from './testing/gateway-harness';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -111,7 +111,7 @@ describe('identity routes through the gateway (real identity, PostgreSQL, Redis,
   it('更换手机号 and staff lock/unlock work through the gateway and answer in its standard error shape; the docs list the routes', async () => {
     const oldMobile = mobile();
     const loginName = uniqueName('gw').slice(0, 24);
-    const password = 'Lib#2024read';
+    const password = testPassword();
     const registered = await call('POST', '/api/v1/identity/institutions', {
       password, confirmPassword: password, landline: '010-88544588', email: `${loginName.slice(-10)}@lib.cn`, name: `网关测试图书馆${loginName}`, recommendingUnit: '中国图书馆学会',
       provinceCode: '110000', cityCode: '110100', districtCode: '110101', street: '文津街7号', postcode: '100034', mobile: oldMobile, smsCode: await smsCode(oldMobile, 'register'),
@@ -150,7 +150,7 @@ describe('identity routes through the gateway (real identity, PostgreSQL, Redis,
 
   it('browser sessions: Set-Cookie and Cookie pass the gateway, Secure follows the client’s HTTPS, a cross-site refresh is refused', async () => {
     const loginName = uniqueName('ck').slice(0, 24);
-    const password = 'Lib#2024read';
+    const password = testPassword();
     const m = mobile();
     const registered = await call('POST', '/api/v1/identity/institutions', {
       password, confirmPassword: password, landline: '010-88544588', email: `${loginName.slice(-10)}@lib.cn`, name: `网关会话图书馆${loginName}`, recommendingUnit: '中国图书馆学会',

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@lsc/service-kit';
 import { AppModule } from './app.module';
-import { loadGatewayConfig } from './config';
+import { assertProductionSecrets, loadGatewayConfig } from './config';
 import { configureGateway } from './gateway';
 import { gatewayBodyLimit } from './route-policies';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
+  assertProductionSecrets(config);
   await bootstrapService(AppModule.register(config), config, {
     bodyLimitBytes: gatewayBodyLimit(),
     configureApp: (app) => configureGateway(app, config),

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { BodyTooLargeError, limitedStream } from './body-limit';
-import { clientIp } from './client-identity';
+import { clientIp, peerIsTrustedProxy, type ProxyTrust } from './client-identity';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forwarded-headers';
 import { gatewayErrorBody, gatewayErrorHandler } from './gateway-errors';
 import { bodyPolicyFor, DEFAULT_BODY_LIMIT_BYTES, normalizedPath } from './route-policies';
@@ -14,7 +14,9 @@ import type { Upstream } from './upstreams';
 export interface ProxyOptions {
   upstreams: readonly Upstream[];
   timeoutMs: number;
-  trustedProxies: ReadonlySet<string>;
+  trustedProxies: ProxyTrust;
+  /** Signs the resolved client address for the services (service-kit client-ip.ts). */
+  clientIpSecret: string;
   logger: Logger;
 }
 
@@ -24,10 +26,9 @@ const METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const firstHeader = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 /** The scheme the client used, believed from X-Forwarded-Proto only when the direct peer is a trusted proxy. */
-const forwardedProto = (request: FastifyRequest, trustedProxies: ReadonlySet<string>): string | undefined => {
-  const peer = (request.raw.socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, '');
+const forwardedProto = (request: FastifyRequest, trustedProxies: ProxyTrust): string | undefined => {
   const proto = firstHeader(request.headers['x-forwarded-proto'])?.split(',')[0]?.trim();
-  return trustedProxies.has(peer) && (proto === 'http' || proto === 'https') ? proto : undefined;
+  return peerIsTrustedProxy(request, trustedProxies) && (proto === 'http' || proto === 'https') ? proto : undefined;
 };
 
 /**
@@ -73,7 +74,7 @@ function readWhole(payload: Readable, limitBytes: number): Promise<Buffer> {
  * pass-through body parser and error handler do not affect the gateway's own routes.
  */
 export const proxyPlugin: FastifyPluginAsync<ProxyOptions> = async (instance, options) => {
-  const { timeoutMs, trustedProxies, logger } = options;
+  const { timeoutMs, trustedProxies, clientIpSecret, logger } = options;
   await instance.register(replyFrom, {
     undici: { connections: 128, pipelining: 1, connect: { timeout: Math.min(timeoutMs, 5000) }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
     // Upstream answers are relayed as they are; retrying non-idempotent calls is the client's decision.
@@ -131,6 +132,7 @@ export const proxyPlugin: FastifyPluginAsync<ProxyOptions> = async (instance, op
       }
       const facts = {
         clientIp: clientIp(request, trustedProxies),
+        clientIpSecret,
         correlationId,
         proto: forwardedProto(request, trustedProxies) ?? request.protocol,
         host: firstHeader(request.headers.host),

@@ -2,19 +2,22 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
-import { bearerSubject, clientIp } from './client-identity';
+import type { AccessTokenVerifier } from '@lsc/service-kit';
+import { clientIp, verifiedSubject, type ProxyTrust } from './client-identity';
 import { RateLimitedError } from './gateway-errors';
+import { OPERATIONAL_PATH } from './operational';
 import { normalizedPath, rateLimitPolicyFor, SENSITIVE_RATE_LIMITS, type RateLimitPolicy } from './route-policies';
 
 export interface RateLimitOptions {
   redis: Redis;
   perMinute: number;
-  trustedProxies: ReadonlySet<string>;
+  trustedProxies: ProxyTrust;
+  /** Checks a bearer token before its subject may choose the bucket. */
+  verifyToken: AccessTokenVerifier;
   policies?: readonly RateLimitPolicy[];
 }
 
 const DEFAULT_BUCKET = 'default';
-const OPERATIONAL = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
  * Registers the per-client limit on every route registered after it. The bucket name leads the key so
@@ -25,12 +28,12 @@ export async function registerRateLimit(app: NestFastifyApplication, options: Ra
   const byName = new Map(policies.map((p) => [p.name, p]));
   const policyOfKey = (key: string): RateLimitPolicy | undefined => byName.get(key.slice(0, key.indexOf('|')));
 
-  const keyGenerator = (request: FastifyRequest): string => {
+  const keyGenerator = async (request: FastifyRequest): Promise<string> => {
     const ip = clientIp(request, options.trustedProxies);
     const policy = rateLimitPolicyFor(request.method, normalizedPath(request.url), policies);
     // Login, captcha and SMS are used before a token exists; a forged token must not buy a fresh bucket.
     if (policy) return `${policy.name}|ip:${ip}`;
-    const subject = bearerSubject(request.headers.authorization);
+    const subject = await verifiedSubject(request.headers.authorization, options.verifyToken);
     return subject ? `${DEFAULT_BUCKET}|sub:${subject}` : `${DEFAULT_BUCKET}|ip:${ip}`;
   };
 
@@ -43,7 +46,8 @@ export async function registerRateLimit(app: NestFastifyApplication, options: Ra
     keyGenerator,
     max: (_request: FastifyRequest, key: string) => policyOfKey(key)?.max ?? options.perMinute,
     timeWindow: (_request: FastifyRequest, key: string) => policyOfKey(key)?.windowMs ?? 60_000,
-    allowList: (request: FastifyRequest) => OPERATIONAL.test(request.url),
+    // Reachable only from inside the cluster (operational.ts): a probe must never be refused.
+    allowList: (request: FastifyRequest) => OPERATIONAL_PATH.test(normalizedPath(request.url)),
     errorResponseBuilder: (_request, context) => new RateLimitedError(Math.max(1, Math.ceil(context.ttl / 1000))),
   });
 }

@@ -1,11 +1,11 @@
 import { Client } from 'pg';
 import type { Consumer } from 'kafkajs';
 import { IDENTITY_TOPIC, parseIntegrationEvent, type IntegrationEvent } from '@lsc/contracts';
-import { eventually, testKafka, uniqueName } from '@lsc/testing';
+import { eventually, testKafka, testPassword, uniqueName } from '@lsc/testing';
 import { PasswordHasher } from './auth';
 import { createStaff } from './app/staff';
 import { AccountsRepository } from './infra/accounts.repository';
-import { randomIp, randomMobile, register, startIdentity, validRegistration, type IdentityHarness } from './testing/harness';
+import { randomIp, randomMobile, register, startIdentity, validRegistration, type IdentityHarness, viaGateway } from './testing/harness';
 
 type Session = { accessToken: string; refreshToken: string; principal: { sub: string; roles: string[] } };
 type ErrorBody = { code: string; message: string; details: Array<{ field: string; rule: string; message: string }> };
@@ -40,7 +40,7 @@ describe('mobile change and staff locks (real PostgreSQL, Redis, Kafka)', () => 
   });
 
   const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, token?: string) =>
-    h.app.inject({ method, url, headers: { 'x-forwarded-for': randomIp(), ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(payload ? { payload } : {}) });
+    h.app.inject({ method, url, headers: { ...viaGateway(randomIp()), ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(payload ? { payload } : {}) });
   const login = async (loginId: string, password: string) => inject('POST', '/api/v1/identity/sessions', { login: loginId, password, ...(await h.captcha()) });
   const refresh = (refreshToken: string) => inject('POST', '/api/v1/identity/sessions/refresh', { refreshToken });
   const endSmsCooldowns = async () => {
@@ -164,9 +164,10 @@ describe('mobile change and staff locks (real PostgreSQL, Redis, Kafka)', () => 
       }
       expect(codes).toEqual([...Array(10).fill(400), 429]);
       // Locked for this account whichever endpoint asks, even with the right password.
-      const right = await inject('POST', '/api/v1/identity/me/password', { currentPassword: inst.password, password: 'New#pass2024x', confirmPassword: 'New#pass2024x' }, s.accessToken);
+      const newPassword = testPassword();
+      const right = await inject('POST', '/api/v1/identity/me/password', { currentPassword: inst.password, password: newPassword, confirmPassword: newPassword }, s.accessToken);
       expect([right.statusCode, (right.json() as ErrorBody).code, (right.json() as ErrorBody).message]).toEqual([429, 'PASSWORD_CHECK_THROTTLED', '密码错误次数过多，请15分钟后再试']);
-      // Ordinary login of the account is a separate counter (keyed by what is typed at login).
+      // Ordinary login of the account is a separate counter (the login throttle keeps its own per-account key).
       expect((await login(inst.loginName, inst.password)).statusCode).toBe(200);
     }, 120000);
 
@@ -279,7 +280,8 @@ describe('mobile change and staff locks (real PostgreSQL, Redis, Kafka)', () => 
       expect([sms.statusCode, (sms.json() as ErrorBody).code]).toEqual([403, 'ACCOUNT_LOCKED']);
       await endSmsCooldowns();
       const resetCode = await h.smsCode(inst.mobile, 'reset');
-      const reset = await inject('POST', '/api/v1/identity/password-resets', { mobile: inst.mobile, code: resetCode, password: 'New#pass2024x', confirmPassword: 'New#pass2024x' });
+      const newPassword = testPassword();
+      const reset = await inject('POST', '/api/v1/identity/password-resets', { mobile: inst.mobile, code: resetCode, password: newPassword, confirmPassword: newPassword });
       expect([reset.statusCode, (reset.json() as ErrorBody).code]).toEqual([403, 'ACCOUNT_LOCKED']);
       // An access token from before the lock is still a valid JWT (≤ 15 min) but cannot change the account.
       const edit = await inject('PATCH', '/api/v1/identity/me', { street: '南京路9号' }, before.accessToken);

@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { BaseServiceConfig, loadConfig } from '@lsc/service-kit';
+import { BaseServiceConfig, DEVELOPMENT_CLIENT_IP_SECRET, loadConfig } from '@lsc/service-kit';
 
 export class IdentityConfig extends BaseServiceConfig {
   /** Where the service keeps files of its own (the development JWT key). */
@@ -74,6 +74,7 @@ const DEV_PEPPER = new IdentityConfig().SMS_CODE_PEPPER;
 export function assertProductionSecrets(config: IdentityConfig): void {
   if (config.NODE_ENV !== 'production') return;
   if (config.SMS_CODE_PEPPER === DEV_PEPPER) throw new Error('identity: set SMS_CODE_PEPPER in production');
+  if (config.CLIENT_IP_SECRET === DEVELOPMENT_CLIENT_IP_SECRET) throw new Error('identity: set CLIENT_IP_SECRET in production');
   if (!config.JWT_PRIVATE_KEY_PEM) throw new Error('identity: set JWT_PRIVATE_KEY_PEM in production');
 }
 

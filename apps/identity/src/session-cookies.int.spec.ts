@@ -1,4 +1,4 @@
-import { randomIp, register, startIdentity, validRegistration, type IdentityHarness } from './testing/harness';
+import { randomIp, register, startIdentity, validRegistration, type IdentityHarness, viaGateway } from './testing/harness';
 
 /**
  * Browser sessions (X-Session-Transport: cookie): the refresh token only ever in an HttpOnly; SameSite=Strict cookie
@@ -23,7 +23,7 @@ describe('cookie sessions for browsers', () => {
     return /lsc_refresh=([^;]*)/.exec(header)?.[1] ?? '';
   };
   const passwordLogin = async (headers: Record<string, string>) =>
-    h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { 'x-forwarded-for': randomIp(), ...headers }, payload: { login: account.loginName, password: account.password, ...(await h.captcha()) } });
+    h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { ...viaGateway(randomIp()), ...headers }, payload: { login: account.loginName, password: account.password, ...(await h.captcha()) } });
   const refresh = (headers: Record<string, string>, token?: string) =>
     h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions/refresh', headers: { ...headers, ...(token ? { cookie: `other=1; lsc_refresh=${token}` } : {}) }, payload: {} });
 

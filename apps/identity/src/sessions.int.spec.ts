@@ -4,7 +4,8 @@ import { jose } from './auth/tokens/jose';
 import { loadSigningKey, PasswordHasher } from './auth';
 import { createStaff } from './app/staff';
 import { AccountsRepository } from './infra/accounts.repository';
-import { randomIp, register, startIdentity, validRegistration, type IdentityHarness } from './testing/harness';
+import { testPassword } from '@lsc/testing';
+import { randomIp, register, startIdentity, validRegistration, type IdentityHarness, viaGateway } from './testing/harness';
 
 type Session = { accessToken: string; refreshToken: string; tokenType: string; expiresIn: number; principal: { sub: string; roles: string[] } };
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -24,7 +25,7 @@ describe('login, sessions, profile (real PostgreSQL + Redis)', () => {
   afterAll(() => h?.close());
 
   const login = async (loginId: string, password: string, ip = randomIp()) =>
-    h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { 'x-forwarded-for': ip }, payload: { login: loginId, password, ...(await h.captcha()) } });
+    h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { ...viaGateway(ip) }, payload: { login: loginId, password, ...(await h.captcha()) } });
   const clearThrottle = async () => {
     const keys = await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}bf:*`);
     if (keys.length) await h.redis.del(...keys);
@@ -74,7 +75,7 @@ describe('login, sessions, profile (real PostgreSQL + Redis)', () => {
       ] as const) {
         const captcha = await h.captcha();
         const started = process.hrtime.bigint();
-        const res = await h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { 'x-forwarded-for': randomIp() }, payload: { login: id, password: 'Wrong#pass1', ...captcha } });
+        const res = await h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { ...viaGateway(randomIp()) }, payload: { login: id, password: 'Wrong#pass1', ...captcha } });
         times.push(Number(process.hrtime.bigint() - started) / 1e6);
         expect(res.statusCode).toBe(401);
         const { correlationId: _c, ...rest } = res.json() as Record<string, unknown>;
@@ -147,7 +148,7 @@ describe('login, sessions, profile (real PostgreSQL + Redis)', () => {
     const mobile = String(account.mobile);
     await endSmsCooldowns();
     const captcha = await h.captcha();
-    const send = (c: object, m = mobile) => h.app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers: { 'x-forwarded-for': randomIp() }, payload: { mobile: m, purpose: 'login', ...c } });
+    const send = (c: object, m = mobile) => h.app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers: { ...viaGateway(randomIp()) }, payload: { mobile: m, purpose: 'login', ...c } });
     expect((await send(captcha)).statusCode).toBe(202);
     const reused = await send(captcha, `1${String(Date.now()).slice(-10)}`);
     expect([reused.statusCode, (reused.json() as { code: string }).code]).toEqual([400, 'CAPTCHA_INVALID']);
@@ -181,7 +182,7 @@ describe('login, sessions, profile (real PostgreSQL + Redis)', () => {
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ name: newName, street: '南京路2号', fax: null });
 
-    const newPassword = 'New#pass2024x';
+    const newPassword = testPassword();
     const changed = await h.app.inject({ method: 'POST', url: '/api/v1/identity/me/password', headers: auth, payload: { currentPassword: account.password, password: newPassword, confirmPassword: newPassword } });
     expect(changed.statusCode).toBe(200);
     expect((await h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions/refresh', payload: { refreshToken: s.refreshToken } })).statusCode).toBe(401);

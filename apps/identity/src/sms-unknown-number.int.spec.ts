@@ -1,7 +1,7 @@
 import { Metrics } from '@lsc/service-kit';
 import { readLocalSmsOutbox } from './auth';
 import { SMS_UNKNOWN_NUMBER_METRIC } from './app/sms-code-requests';
-import { randomIp, randomMobile, register, startIdentity, validRegistration, type IdentityHarness } from './testing/harness';
+import { randomIp, randomMobile, register, startIdentity, validRegistration, type IdentityHarness, viaGateway } from './testing/harness';
 
 /**
  * Issue #24 item 11: a login (or reset, or e-mail change) code asked for a number without an account is answered as a
@@ -28,7 +28,7 @@ describe('SMS codes for numbers without an account (real PostgreSQL + Redis)', (
   const ask = async (mobile: string, purpose: string, ip = randomIp()) => {
     const captcha = await h.captcha();
     const started = performance.now();
-    const res = await h.app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers: { 'x-forwarded-for': ip }, payload: { mobile, purpose, ...captcha } });
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers: { ...viaGateway(ip) }, payload: { mobile, purpose, ...captcha } });
     return { res, ms: performance.now() - started };
   };
   const unknownCount = async (purpose: string): Promise<number> => {

@@ -35,19 +35,37 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: Execu
 
 const unauthenticated = () => new ApiError(401, 'UNAUTHENTICATED', '登录状态无效或已过期，请重新登录');
 
+export type AccessTokenVerifier = (token: string) => Promise<Jose.JWTPayload>;
+
 /**
- * Verifies the bearer access token identity issued: EdDSA only (no `none`, no HS/RS confusion), iss, aud, exp, nbf,
- * typ `at+jwt`. Keys come from identity's JWKS endpoint (cached, refreshed on an unknown kid).
+ * Checks an access token as identity issued it: EdDSA only (no `none`, no HS/RS confusion), iss, aud, exp, nbf, typ
+ * `at+jwt`, against identity's JWKS (cached; refetched on an unknown kid at most every 30 s). Rejects with jose's errors.
  */
+export function accessTokenVerifier(config: Pick<BaseServiceConfig, 'JWT_JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>): AccessTokenVerifier {
+  const keys = jose.createRemoteJWKSet(new URL(config.JWT_JWKS_URL), { cooldownDuration: 30000, cacheMaxAge: 600000, timeoutDuration: 3000 });
+  return async (token) =>
+    (
+      await jose.jwtVerify(token, keys, {
+        algorithms: ['EdDSA'],
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        typ: 'at+jwt',
+        clockTolerance: 5,
+        requiredClaims: ['iss', 'aud', 'sub', 'exp', 'nbf', 'iat'],
+      })
+    ).payload;
+}
+
+/** Admits callers with a valid bearer access token (accessTokenVerifier) holding the route's roles. */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
-  private readonly keys: ReturnType<typeof jose.createRemoteJWKSet>;
+  private readonly verify: AccessTokenVerifier;
 
   constructor(
-    @Inject(CONFIG) private readonly config: BaseServiceConfig,
+    @Inject(CONFIG) config: BaseServiceConfig,
     private readonly reflector: Reflector,
   ) {
-    this.keys = jose.createRemoteJWKSet(new URL(config.JWT_JWKS_URL), { cooldownDuration: 30000, cacheMaxAge: 600000, timeoutDuration: 3000 });
+    this.verify = accessTokenVerifier(config);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -56,14 +74,7 @@ export class JwtAuthGuard implements CanActivate {
     if (typeof header !== 'string' || !header.startsWith('Bearer ')) throw new ApiError(401, 'UNAUTHENTICATED', '请先登录');
     let payload: Jose.JWTPayload;
     try {
-      ({ payload } = await jose.jwtVerify(header.slice(7).trim(), this.keys, {
-        algorithms: ['EdDSA'],
-        issuer: this.config.JWT_ISSUER,
-        audience: this.config.JWT_AUDIENCE,
-        typ: 'at+jwt',
-        clockTolerance: 5,
-        requiredClaims: ['iss', 'aud', 'sub', 'exp', 'nbf', 'iat'],
-      }));
+      payload = await this.verify(header.slice(7).trim());
     } catch (err) {
       // No key to check against because identity's JWKS could not be fetched (restarting, slow): our outage, not a bad
       // token — answer 503 so the client retries instead of being sent back to the login page.

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import { Partitioners } from 'kafkajs';
 import type { BaseServiceConfig } from './config';
+import { verifiedClientIp } from './client-ip';
 import { correlationIdFrom, CORRELATION_HEADER, runWithContext } from './correlation';
 import { ApiExceptionFilter, isMalformedBody, toApiErrorBody } from './errors';
 import { ApiValidationPipe } from './validation-pipe';
@@ -21,6 +22,8 @@ import type { Logger } from 'pino';
 declare module 'fastify' {
   interface FastifyRequest {
     correlationId?: string;
+    /** The client's address: signed by the gateway, else the socket peer (client-ip.ts). */
+    clientIp?: string;
   }
 }
 
@@ -84,6 +87,7 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     requestStarted.set(request, performance.now());
     request.correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
+    request.clientIp = verifiedClientIp(request, config.CLIENT_IP_SECRET);
     void reply.header(CORRELATION_HEADER, request.correlationId);
   });
   fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {

@@ -11,6 +11,8 @@ const usesSasl = (c: BaseServiceConfig): boolean => c.KAFKA_SASL_MECHANISM !== u
 export const KAFKA_SASL_MECHANISMS = ['scram-sha-256', 'scram-sha-512', 'plain'] as const;
 export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
+export const DEVELOPMENT_CLIENT_IP_SECRET = 'development-only-client-ip-secret-change-me';
+
 /** Settings every service reads from its environment. Defaults fit the local machine; production sets them all. */
 export class BaseServiceConfig {
   @IsString()
@@ -119,6 +121,14 @@ export class BaseServiceConfig {
 
   @IsString()
   JWT_AUDIENCE = 'lsc-membership';
+
+  /**
+   * Shared by the gateway and the services: the gateway signs the client address it resolved with it, services believe
+   * only a signed address (client-ip.ts). The default serves development and tests only; production refuses it.
+   */
+  @IsString()
+  @MinLength(32, { message: 'CLIENT_IP_SECRET must be at least 32 characters' })
+  CLIENT_IP_SECRET = DEVELOPMENT_CLIENT_IP_SECRET;
 }
 
 export class ConfigError extends Error {

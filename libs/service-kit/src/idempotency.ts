@@ -42,7 +42,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       throw new ApiError(400, 'VALIDATION_FAILED', 'Idempotency-Key 须为8-100位字母、数字或 ._:- 字符', [{ field: 'Idempotency-Key', rule: 'pattern', message: 'Idempotency-Key 格式不正确' }]);
     }
-    const caller = request.principal?.sub ?? request.ip;
+    // Anonymous callers by the address the gateway signed (client-ip.ts), not a forgeable X-Forwarded-For.
+    const caller = request.principal?.sub ?? request.clientIp ?? request.ip;
     const redisKey = `idem:${createHash('sha256').update(`${caller}|${request.routeOptions?.url ?? request.url}|${key}`).digest('hex')}`;
     const fingerprint = createHash('sha256').update(fingerprintOf(request.body)).digest('hex');
     const claim: InProgress = { state: 'in_progress', fingerprint };

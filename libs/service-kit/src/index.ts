@@ -1,4 +1,5 @@
 export * from './config';
+export * from './client-ip';
 export * from './correlation';
 export * from './logger';
 export * from './errors';

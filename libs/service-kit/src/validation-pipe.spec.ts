@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsArray, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { ApiError } from './errors';
 import { ApiValidationPipe } from './validation-pipe';
 
@@ -18,6 +18,17 @@ class BareRules {
 class SharedMessage {
   @IsString({ message: '校验码不能为空' }) captchaId!: string;
   @IsString({ message: '校验码不能为空' }) captchaAnswer!: string;
+}
+
+class AddressLike {
+  @IsString() @Length(1, 50) recipient!: string;
+  @IsString() @Length(1, 200) street!: string;
+}
+
+class OrderLike {
+  @ValidateNested() @Type(() => AddressLike) address!: AddressLike;
+  @IsArray() @IsString({ each: true }) tags!: string[];
+  @Type(() => Number) @IsInt({ message: '资格期限须为整数年' }) years!: number;
 }
 
 async function refusal(metatype: new () => object, value: unknown, type: 'body' | 'query' = 'body') {
@@ -76,5 +87,18 @@ describe('ApiValidationPipe: an absent value with only an English rule', () => {
   it('reads "X不能为空", not "X须为文本"', async () => {
     expect((await refusal(OneBareRule, {})).details).toEqual([{ field: 'note', rule: 'isString', message: '字段“note”不能为空' }]);
     expect((await refusal(OneBareRule, { note: 5 })).details).toEqual([{ field: 'note', rule: 'isString', message: '字段“note”须为文本' }]);
+  });
+
+  // Issue #25 item 11: every string a DTO carries, nested and listed ones included, is held to the free-text rule.
+  it('refuses CR/LF, control characters and bidi overrides in every string field, once per field, beside other faults', async () => {
+    const order = { address: { recipient: '张三\r\nBcc: all@example.org', street: '北京路\u202E1号' }, tags: ['ok', 'a\u0000b', 'c\u2066'], years: 'x' };
+    expect((await refusal(OrderLike, order)).details).toEqual([
+      { field: 'years', rule: 'isInt', message: '资格期限须为整数年' },
+      { field: 'address.recipient', rule: 'plainText', message: '字段“address”的签收人不能包含换行符、控制字符或文字方向控制符' },
+      { field: 'address.street', rule: 'plainText', message: '字段“address”的详细地址不能包含换行符、控制字符或文字方向控制符' },
+      { field: 'tags', rule: 'plainText', message: expect.stringMatching(/不能包含换行符、控制字符或文字方向控制符$/) },
+    ]);
+    const valid = { address: { recipient: '张三', street: '北京路1号' }, tags: ['ok'], years: '2' };
+    await expect(new ApiValidationPipe().transform(valid, { type: 'body', metatype: OrderLike })).resolves.toMatchObject({ years: 2 });
   });
 });

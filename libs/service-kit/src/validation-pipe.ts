@@ -1,7 +1,7 @@
 import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
-import { validationExceptionFactory } from './errors';
-import type { ValidatedPart } from './validation-problems';
+import { validationFailed } from './errors';
+import { describeValidationErrors, isValidatedObject, unsafeTextProblems, withUnsafeTextProblems, type ValidatedPart } from './validation-problems';
 
 /** Carries class-validator's errors out of ValidationPipe to where it is known whether a body or a query failed. */
 class ValidationErrors extends Error {
@@ -27,12 +27,17 @@ export class ApiValidationPipe extends ValidationPipe {
     });
   }
 
+  /** Also holds every string of the DTO to the free-text rule (unsafeTextProblems). */
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    let result: unknown;
     try {
-      return (await super.transform(value, metadata)) as unknown;
+      result = await super.transform(value, metadata);
     } catch (err) {
-      if (err instanceof ValidationErrors) throw validationExceptionFactory(err.errors, metadata.type as ValidatedPart);
+      if (err instanceof ValidationErrors) throw validationFailed(withUnsafeTextProblems(describeValidationErrors(err.errors, metadata.type as ValidatedPart), err.errors[0]?.target));
       throw err;
     }
+    const unsafe = isValidatedObject(result) ? unsafeTextProblems(result) : [];
+    if (unsafe.length > 0) throw validationFailed(unsafe);
+    return result;
   }
 }

@@ -1,7 +1,7 @@
 import type { ValidationError } from 'class-validator';
 import { getMetadataStorage } from 'class-validator';
 import type { FieldProblem } from '@lsc/contracts';
-import { fieldLabel } from '@lsc/validation';
+import { fieldLabel, hasUnsafeText, unsafeTextMessage } from '@lsc/validation';
 
 /** Where the validated value came from: an unknown key reads "字段" in a body and "查询参数" in a query string. */
 export type ValidatedPart = 'body' | 'query' | 'param' | 'custom';
@@ -128,4 +128,33 @@ function ruleArguments(error: ValidationError, rule: string): unknown[] {
     if (name === rule) return (metadata.constraints as unknown[] | undefined) ?? [];
   }
   return [];
+}
+
+/** A DTO instance: an object whose class declares class-validator rules. */
+export const isValidatedObject = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && getMetadataStorage().getTargetValidationMetadatas(value.constructor, '', true, false).length > 0;
+
+const isWalkable = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && (Object.getPrototypeOf(value) === Object.prototype || isValidatedObject(value));
+
+/**
+ * The platform's rule for all free text (`UNSAFE_TEXT` in @lsc/validation), applied to every string a DTO carries —
+ * nested DTOs and lists included — so no field that reaches a document, a mail header or a log can bring CR/LF,
+ * other control characters or bidi overrides, whether or not its DTO remembered to say so. One problem per field.
+ */
+export function unsafeTextProblems(value: unknown, prefix = ''): FieldProblem[] {
+  if (typeof value === 'string') return prefix && hasUnsafeText(value) ? [{ field: prefix, rule: 'plainText', message: unsafeTextMessage(fieldLabel(prefix)) }] : [];
+  if (Array.isArray(value)) {
+    const problems = value.flatMap((item, i) => unsafeTextProblems(item, `${prefix}.${i}`));
+    // A list of strings is one field to the person filling it in: named once.
+    return value.every((item) => typeof item === 'string') && problems.length > 0 ? [{ ...problems[0]!, field: prefix, message: unsafeTextMessage(fieldLabel(prefix)) }] : problems;
+  }
+  if (!isWalkable(value)) return [];
+  return Object.entries(value).flatMap(([key, v]) => unsafeTextProblems(v, prefix ? `${prefix}.${key}` : key));
+}
+
+/** Adds the unsafe-text problems of fields the other rules did not already refuse: one fault per field. */
+export function withUnsafeTextProblems(problems: readonly FieldProblem[], instance: unknown): FieldProblem[] {
+  const named = (field: string) => problems.some((p) => p.field === field || p.field.startsWith(`${field}.`) || field.startsWith(`${p.field}.`));
+  return [...problems, ...unsafeTextProblems(instance).filter((p) => !named(p.field))];
 }

@@ -10,6 +10,12 @@ export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgre
 export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * A password made up for this test run, so no working credential is ever committed (issue #25 item 11): 15 characters
+ * of four classes, accepted by the registration and the staff password rules and rated 强.
+ */
+export const testPassword = (): string => `Tp#${randomBytes(5).toString('hex')}Q9`;
+
 export const uniqueName = (prefix: string): string => `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`.toLowerCase();
 
 export interface TestDatabase {
@@ -88,3 +94,4 @@ export { DisposableStack, SERVICES, REPO, httpReady, processCpuSeconds, threadCp
 export { PatientUser, TryAgain, CREDIT_CODE, type JourneyEnv, type JourneyRecord } from './patient-user';
 export { journeyStatement, yuanText } from './bank-statement';
 export * from './validation-walk';
+export * from './dto-text-walk';

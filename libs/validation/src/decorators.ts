@@ -5,6 +5,7 @@ import { EMAIL_MAX_LENGTH, institutionNameProblems, isContactEmail, websiteProbl
 import { validateCreditCode } from './credit-code';
 import { characterCount, normalizeInput } from './normalize';
 import { passwordProblems } from './password';
+import { hasUnsafeText, unsafeTextMessage } from './plain-text';
 import { isCnLandline, normalizeMobile } from './phone';
 import { isCnPostcode } from './postcode';
 import { resolveRegion } from './region';
@@ -170,4 +171,12 @@ export function NormalizeInput(): PropertyDecorator {
 /** class-transformer: store 11 bare digits; invalid input is kept as typed so IsCnMobile can report it. */
 export function NormalizeMobile(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (normalizeMobile(value) ?? value) : value));
+}
+
+/**
+ * The rule as a decorator, for a field that wants it stated. Every string field of a DTO is held to it anyway by
+ * the platform's validation (service-kit's `unsafeTextProblems`), so forgetting it on a new field is no hole.
+ */
+export function PlainText(label: string, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name: 'plainText', validator: { validate: (v: unknown) => typeof v !== 'string' || !hasUnsafeText(v), defaultMessage: () => unsafeTextMessage(label) } }, options);
 }

@@ -12,3 +12,4 @@ export * from './captcha';
 export * from './decorators';
 export * from './field-labels';
 export * from './pagination';
+export * from './plain-text';

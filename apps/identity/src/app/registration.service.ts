@@ -8,7 +8,7 @@ import type { IdentityConfig } from '../config';
 import { institutionStreamId, type RegistrationData } from '../domain/institution';
 import { AccountsRepository, duplicateError, violatedClaim } from '../infra/accounts.repository';
 import type { ClaimKind } from '../infra/claims';
-import { processLogo } from '../infra/logo';
+import { inspectLogo, processLogo } from '../infra/logo';
 import { RegisterInstitutionDto } from '../http/registration.dto';
 import { validateBody } from '../http/validate';
 import type { UploadedLogo } from '../http/multipart';
@@ -37,9 +37,9 @@ export class RegistrationService {
   ) {}
 
   /**
-   * Order matters: all field rules first (nothing consumed), then the single-use captcha, then uniqueness (so a
-   * taken name does not burn the SMS code), then the SMS code, then one transaction: event + outbox + claims +
-   * credentials + logo. The unique constraints, not the pre-check, are what make duplicates impossible.
+   * Order matters: all field rules first (nothing consumed; the logo only from its header), then the single-use
+   * captcha, then the logo decoded, then uniqueness (so a taken name does not burn the SMS code), then the SMS code,
+   * then one transaction: event + outbox + claims + credentials + logo. The unique constraints, not the pre-check, are what make duplicates impossible.
    */
   async register(body: unknown, logo: UploadedLogo | undefined): Promise<RegistrationResult> {
     const problems: FieldProblem[] = [];
@@ -48,11 +48,15 @@ export class RegistrationService {
       else throw err;
       return undefined;
     });
-    const processed = logo ? (logo.tooLarge ? ({ ok: false, rule: 'logoSize', message: '机构logo不能超过2MB' } as const) : await processLogo(logo.content)) : undefined;
-    if (processed && !processed.ok) problems.push({ field: 'logo', rule: processed.rule, message: processed.message });
+    // Only the header is read before the captcha: decoding an image is the expensive part an anonymous caller
+    // must not get for free.
+    const inspected = logo ? (logo.tooLarge ? ({ ok: false, rule: 'logoSize', message: '机构logo不能超过2MB' } as const) : await inspectLogo(logo.content)) : undefined;
+    if (inspected && !inspected.ok) problems.push({ field: 'logo', rule: inspected.rule, message: inspected.message });
     if (!dto || problems.length > 0) throw validationFailed(problems);
 
     if (!(await this.captcha.verify(dto.captchaId, dto.captchaAnswer))) throw captchaInvalid();
+    const processed = logo ? await processLogo(logo.content) : undefined;
+    if (processed && !processed.ok) throw validationFailed([{ field: 'logo', rule: processed.rule, message: processed.message }]);
 
     const claims: Array<{ kind: ClaimKind; value: string }> = [
       { kind: 'name', value: dto.name },

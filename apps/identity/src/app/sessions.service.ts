@@ -18,6 +18,7 @@ import {
 import { accountStreamId, type AccountCommand } from '../domain/account';
 import { institutionStreamId } from '../domain/institution';
 import { AccountsRepository, subjectOf, type AccountRow } from '../infra/accounts.repository';
+import { loginThrottleKey } from '../infra/claims';
 import { ACCOUNT_HANDLER, INSTITUTION_HANDLER, type AccountHandler, type InstitutionHandler } from './providers';
 import { captchaInvalid, metadata } from './shared';
 
@@ -58,28 +59,31 @@ export class SessionsService {
   ) {}
 
   /**
-   * Password login. The throttle is keyed by what was typed (so unknown names throttle alike), the lookup is one
-   * indexed query whatever the answer, and an unknown account verifies against the dummy hash: the work, status and
-   * body are the same for "unknown" and "wrong password".
-   * The throttle check, the captcha and the account lookup are independent round trips, so they run together; a
-   * throttled request therefore also uses up its captcha, which is single-use anyway.
+   * Password login. The throttle is keyed by the account the identifier resolves to (any spelling of its mobile, its
+   * e-mail or login name count together), else by the identifier's canonical form, so unknown names throttle alike; the
+   * lookup is one indexed query whatever the answer, and an unknown account verifies against the dummy hash: the work,
+   * status and body are the same for "unknown" and "wrong password".
+   * The throttle check and the captcha are independent round trips, so they run together; a throttled request
+   * therefore also uses up its captcha, which is single-use anyway.
    */
   async passwordLogin(input: { login: string; password: string; captchaId: string; captchaAnswer: string }, ip: string): Promise<SessionResponse> {
-    const [decision, captchaOk, account] = await Promise.all([this.throttle.check(input.login, ip), this.captcha.verify(input.captchaId, input.captchaAnswer), this.accounts.findByLogin(input.login)]);
+    const account = await this.accounts.findByLogin(input.login);
+    const throttleKey = loginThrottleKey(input.login, account);
+    const [decision, captchaOk] = await Promise.all([this.throttle.check(throttleKey, ip), this.captcha.verify(input.captchaId, input.captchaAnswer)]);
     if (!decision.allowed) throw loginThrottledError(decision);
     if (!captchaOk) throw captchaInvalid();
     const ok = await this.checker.check(account?.password_hash, input.password);
     if (!ok) {
-      const { accountLocked } = await this.throttle.recordFailure(input.login, ip);
+      const { accountLocked } = await this.throttle.recordFailure(throttleKey, ip);
       if (accountLocked && account) await this.recordLock(account);
       throw invalidCredentials();
     }
     if (account!.locked_at || account!.disabled_at) {
       // The password was right, so the failures are cleared as for any correct password.
-      await this.throttle.recordSuccess(input.login);
+      await this.throttle.recordSuccess(throttleKey);
       throw account!.disabled_at ? accountDisabledError() : accountLockedError();
     }
-    const [, session] = await Promise.all([this.throttle.recordSuccess(input.login), this.startSession(account!)]);
+    const [, session] = await Promise.all([this.throttle.recordSuccess(throttleKey), this.startSession(account!)]);
     return session;
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '@lsc/service-kit';
@@ -11,7 +11,7 @@ import { captchaInvalid, clientIp } from '../app/shared';
 import { SmsCodeRequests } from '../app/sms-code-requests';
 import { PasswordStrengthDto, SendSmsCodeDto } from './sessions.dto';
 import { validateBody } from './validate';
-import { CaptchaDoc, SmsCodeSentDoc } from './sessions.docs';
+import { CaptchaDoc, PasswordStrengthDoc, SmsCodeSentDoc } from './sessions.docs';
 
 function strengthOf(password: string) {
   const strength = passwordStrength(password);
@@ -59,17 +59,17 @@ export class PublicController {
     return { items: RECOMMENDING_UNITS };
   }
 
-  /** The 弱/中/强 meter; POST keeps the password out of URLs and logs, GET exists for the page's simple use. */
+  /**
+   * The 弱/中/强 meter. POST only: a password in a query string ends up in access logs, proxies' logs and browser
+   * history (there is no GET; the portal computes the meter locally with the same rule).
+   */
   @Post('password-strength')
   @HttpCode(200)
-  async strengthPost(@Body() body: unknown) {
-    return strengthOf((await validateBody(PasswordStrengthDto, body)).password);
-  }
-
-  @Get('password-strength')
-  async strengthGet(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiBody({ type: PasswordStrengthDto })
+  @ApiOkResponse({ type: PasswordStrengthDoc })
+  async strengthPost(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('cache-control', 'no-store');
-    return strengthOf((await validateBody(PasswordStrengthDto, { ...(query as object) }, 'query')).password);
+    return strengthOf((await validateBody(PasswordStrengthDto, body)).password);
   }
 
   @Get('logos/:id')

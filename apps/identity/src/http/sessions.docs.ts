@@ -34,3 +34,9 @@ export const SESSION_TRANSPORT_DOC: ApiHeaderOptions = {
   description: '浏览器传 cookie：刷新令牌只以 HttpOnly; SameSite=Strict Cookie（Path=/api/v1/identity/sessions）传递，不出现在响应体中',
   schema: { type: 'string', enum: ['cookie'] },
 };
+
+export class PasswordStrengthDoc {
+  @ApiProperty({ enum: ['weak', 'medium', 'strong'] }) strength!: 'weak' | 'medium' | 'strong';
+  @ApiProperty({ description: '强度文字：弱、中、强', example: '强' }) label!: string;
+  @ApiProperty({ description: '尚未满足的密码规则（中文）', type: [String] }) problems!: string[];
+}

@@ -44,5 +44,6 @@ export class PasswordResetDto extends SmsLoginDto {
 }
 
 export class PasswordStrengthDto {
+  @ApiProperty({ description: '待评估的密码（只在请求体中，不放在地址里）', format: 'password' })
   @MaxChars(256, '密码') @IsText('密码') @Required('密码') password!: string;
 }

@@ -1,7 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { validate, ValidateBy, type ValidationOptions } from 'class-validator';
-import { validationExceptionFactory, validationFailed, type ValidatedPart } from '@lsc/service-kit';
-import { characterCount, normalizeInput } from '@lsc/validation';
+import { describeValidationErrors, unsafeTextProblems, validationFailed, withUnsafeTextProblems, type ValidatedPart } from '@lsc/service-kit';
+import { characterCount, normalizeInput, PlainText } from '@lsc/validation';
 
 /**
  * Validates a request body against a DTO with Chinese messages for every problem, including the ones class-validator
@@ -13,7 +13,10 @@ export async function validateBody<T extends object>(cls: new () => T, body: unk
   }
   const dto = plainToInstance(cls, body);
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
-  if (errors.length > 0) throw validationExceptionFactory(errors, part);
+  if (errors.length > 0) throw validationFailed(withUnsafeTextProblems(describeValidationErrors(errors, part), dto));
+  // Every string field, declared with NoControlCharacters or not, is held to the platform's free-text rule.
+  const unsafe = unsafeTextProblems(dto);
+  if (unsafe.length > 0) throw validationFailed(unsafe);
   return dto;
 }
 
@@ -49,11 +52,5 @@ export function EmptyAsAbsent(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && normalizeInput(value) === '' ? undefined : value));
 }
 
-/** Control characters (NUL, escapes, bidi overrides) have no place in names and addresses printed on certificates. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
-export function NoControlCharacters(label: string, options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    { name: 'noControlCharacters', validator: { validate: (v: unknown) => typeof v !== 'string' || !CONTROL.test(v), defaultMessage: () => `${label}不能包含控制字符` } },
-    options,
-  );
-}
+/** Control characters (NUL, CR/LF, escapes, bidi overrides) have no place in names and addresses printed on certificates. */
+export const NoControlCharacters = (label: string, options?: ValidationOptions): PropertyDecorator => PlainText(label, options);

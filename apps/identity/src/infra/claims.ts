@@ -33,3 +33,14 @@ export function loginCandidates(login: string): Array<{ kind: ClaimKind; value: 
   if (typed.includes('@')) return [{ kind: 'email', value: typed.toLowerCase() }];
   return [{ kind: 'login_name', value: typed.toLowerCase() }];
 }
+
+/**
+ * What the login throttle counts failures under. A known account is one key however it was typed (login name, e-mail,
+ * `+86 138…`, `0086138…`, `138-0013-8000`), so spellings cannot buy extra guesses; an unknown identifier is keyed by its
+ * canonical form, so unknown names throttle alike and reveal nothing.
+ */
+export function loginThrottleKey(login: string, account: { account_id: string } | undefined): string {
+  if (account) return `account:${account.account_id}`;
+  const [candidate] = loginCandidates(login);
+  return `${candidate.kind}:${claimKey(candidate.kind, candidate.value)}`;
+}

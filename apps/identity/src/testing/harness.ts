@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
-import { createServiceApp } from '@lsc/service-kit';
-import { createTestDatabase, REDIS_URL, uniqueName, type TestDatabase } from '@lsc/testing';
+import { createServiceApp, DEVELOPMENT_CLIENT_IP_SECRET, signedClientIpHeaders } from '@lsc/service-kit';
+import { createTestDatabase, REDIS_URL, testPassword, uniqueName, type TestDatabase } from '@lsc/testing';
 import { readLocalSmsOutbox, type SmsPurpose } from '../auth';
 import { AppModule } from '../app.module';
 import { identityBootstrapOptions } from '../bootstrap-options';
@@ -75,7 +75,7 @@ export async function startIdentity(name: string, env: Record<string, string> = 
       return { captchaId, captchaAnswer: String(stored.answer) };
     },
     async smsCode(mobile, purpose, ip = randomIp()) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers: { 'x-forwarded-for': ip }, payload: { mobile, purpose, ...(await harness.captcha()) } });
+      const res = await app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers: { ...viaGateway(ip) }, payload: { mobile, purpose, ...(await harness.captcha()) } });
       if (res.statusCode !== 202) throw new Error(`sms-codes answered ${res.statusCode}: ${res.body}`);
       return harness.lastSmsCode(mobile, purpose);
     },
@@ -94,15 +94,22 @@ export async function startIdentity(name: string, env: Record<string, string> = 
   return harness;
 }
 
+/**
+ * Headers of a request the gateway forwarded for a client at `ip`: the address signed with the CLIENT_IP_SECRET the
+ * harness runs with (the development default). A bare X-Forwarded-For is not believed by the service.
+ */
+export const viaGateway = (ip: string): Record<string, string> => signedClientIpHeaders(ip, DEVELOPMENT_CLIENT_IP_SECRET);
+
 export const randomIp = (): string => `10.${randomInt(0, 255)}.${randomInt(0, 255)}.${randomInt(1, 254)}`;
 export const randomMobile = (): string => `1${randomInt(3, 10)}${String(randomInt(0, 1_000_000_000)).padStart(9, '0')}`;
 
 /** A registration body that passes every rule; tests override one field at a time. */
 export function validRegistration(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const tag = uniqueName('r').slice(2);
+  const password = testPassword();
   return {
-    password: 'Lib#2024read',
-    confirmPassword: 'Lib#2024read',
+    password,
+    confirmPassword: password,
     landline: '0317-88544588',
     fax: '0317-88544589',
     email: `${tag.slice(-12)}@lib.cn`,

@@ -38,6 +38,10 @@ describe('申请信息 form rules', () => {
     expect(problemOf({ region: [] }, 'region')).toBe('收货地址不能为空');
     expect(problemOf({ region: ['340000', '341500', '341501'] }, 'region')).toBe('收货地址的“市辖区”（341501）不是具体区县，请选择六安市下的具体区/县');
     expect(problemOf({ street: '' }, 'street')).toBe('详细地址不能为空且不能超过500个字符');
+    // Issue #25 item 11: the page says what the API would (libs/validation plain-text) before anything is sent.
+    expect(problemOf({ recipient: '张三\r\nBcc: all@example.org' }, 'recipient')).toBe('签收人不能包含换行符、控制字符或文字方向控制符');
+    expect(problemOf({ invoiceTitle: '国家图书馆\u202E' }, 'invoiceTitle')).toBe('发票抬头不能包含换行符、控制字符或文字方向控制符');
+    expect(problemOf({ street: '中关村\n南大街5号' }, 'street')).toBe('详细地址不能包含换行符、控制字符或文字方向控制符');
     expect(problemOf({ street: '海淀区中关村南大街5号' }, 'street')).toBe('详细地址无需再填写省市县，请删去开头的“海淀区”，只填写街道门牌号');
     expect(problemOf({ postcode: '1000' }, 'postcode')).toBe('邮编须为6位数字');
     expect(problemOf({ invoiceTitle: '' }, 'invoiceTitle')).toBe('发票抬头不能为空且不能超过200个字符');

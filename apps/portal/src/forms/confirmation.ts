@@ -1,7 +1,7 @@
 import type { FormRules } from 'element-plus';
 import { characterCount, normalizeInput } from '@lsc/validation/normalize';
 import { creditCodeCheckCharacter, CREDIT_CODE_ALPHABET } from '@lsc/validation/credit-code';
-import { creditCodeCheck, landlineCheck, mobileCheck, postcodeCheck, regionProblems, rule, streetCheck, type Check } from './rules';
+import { creditCodeCheck, landlineCheck, mobileCheck, plainTextCheck, postcodeCheck, regionProblems, rule, streetCheck, type Check } from './rules';
 import { regionNames } from './regions';
 import type { ConfirmInput } from '@/api/membership';
 
@@ -24,7 +24,7 @@ const lengthCheck =
   (label: string, max: number): Check =>
   (v) => {
     const n = characterCount(normalizeInput(v));
-    return n === 0 || n > max ? [`${label}不能为空且不能超过${max}个字符`] : [];
+    return [...plainTextCheck(label)(v), ...(n === 0 || n > max ? [`${label}不能为空且不能超过${max}个字符`] : [])];
   };
 
 export function confirmationRules(model: ConfirmationModel): FormRules<ConfirmationModel> {

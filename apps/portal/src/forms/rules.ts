@@ -12,6 +12,7 @@ import { EMAIL_MAX_LENGTH, institutionNameProblems, isContactEmail, websiteProbl
 import { validateCreditCode } from '@lsc/validation/credit-code';
 import { characterCount, normalizeInput } from '@lsc/validation/normalize';
 import { passwordProblems } from '@lsc/validation/password';
+import { hasUnsafeText, unsafeTextMessage } from '@lsc/validation/plain-text';
 import { isCnLandline, normalizeMobile } from '@lsc/validation/phone';
 import { isCnPostcode } from '@lsc/validation/postcode';
 import { resolveRegion } from '@lsc/validation/region';
@@ -66,10 +67,15 @@ export const passwordCheck =
   (v) =>
     passwordProblems(v, label);
 
+/** CR/LF, control characters and bidi overrides: refused by every API field (libs/validation plain-text). */
+export const plainTextCheck =
+  (label: string): Check =>
+  (v) =>
+    hasUnsafeText(normalizeInput(v)) ? [unsafeTextMessage(label)] : [];
+
 export const maxCharsCheck =
   (max: number, label: string): Check =>
-  (v) =>
-    characterCount(normalizeInput(v)) > max ? [`${label}不能超过${max}个字`] : [];
+  (v) => [...plainTextCheck(label)(v), ...(characterCount(normalizeInput(v)) > max ? [`${label}不能超过${max}个字`] : [])];
 
 export const patternCheck =
   (pattern: RegExp, message: string): Check =>
@@ -86,8 +92,7 @@ export const creditCodeCheck =
 /** 详细地址 against the region chosen next to it (names come from the cascader's selection). */
 export const streetCheck =
   (region: () => RegionNames, label = '详细地址'): Check =>
-  (v) =>
-    streetAddressProblems(v, region(), label);
+  (v) => [...plainTextCheck(label)(v), ...streetAddressProblems(v, region(), label)];
 
 /** The cascader's value: [provinceCode, cityCode, districtCode]. */
 export function regionProblems(codes: readonly string[] | undefined, label = '所在地区'): string[] {

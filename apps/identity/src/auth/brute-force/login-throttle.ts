@@ -80,7 +80,7 @@ export class LoginThrottle {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Call before checking the password; the account key is whatever the user typed, so unknown accounts throttle alike. */
+  /** Call before checking the password; the account key is the resolved account (see loginThrottleKey in infra/claims). */
   async check(accountKey: string, ip: string): Promise<ThrottleDecision> {
     const now = this.clock.now();
     const accountKeys = this.keys('account', accountKey);
