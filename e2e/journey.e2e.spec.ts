@@ -2,7 +2,9 @@
  * 单位会员入会, end to end, as a new institution does it (the onboarding guide, steps 1–8), through the gateway only:
  * register → log in (password + captcha, and SMS) → quote, apply, confirm → pay by bank transfer (finance imports the
  * 北京银行 statement) → paid, active, member number → mails (payment instructions, mailing-address notice, e-invoice
- * with PDF+XML) → certificate mailed → renewal with an ambiguous transfer confirmed by finance → event history.
+ * with PDF+XML) → mailing address changed (fresh notice) → certificate mailed (address now fixed) → renewal: a partial,
+ * ambiguous transfer confirmed by finance (partial-payment notice), the rest paid with the payment code → current
+ * coverage and the renewed term shown separately → event history. December joiners: the paid term starts on 1 January.
  *
  * Needs the whole stack (`npm run test:e2e` starts it through e2e/global-setup.js if it is not running).
  */
@@ -50,6 +52,10 @@ describe('单位会员入会 journey through the gateway', () => {
   const region = { provinceCode: '110000', cityCode: '110100', districtCode: '110108' };
   const street = '中关村南大街5号';
   const recipient = '张明远';
+  const newRecipient = '李清和';
+  const newStreet = '学院路37号';
+  /** 2027-01-01 → 2027年1月1日, as the mails write dates. */
+  const cn = (date: string) => `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
 
   let institutionId: string;
   let registerSmsAt: number;
@@ -231,6 +237,12 @@ describe('单位会员入会 journey through the gateway', () => {
     const instructions = await waitForMail(email, (m) => /会费缴费通知/.test(m.subject ?? ''), 'payment instructions');
     expect(instructions.subject).toContain('18,000');
     for (const s of [PAYEE.accountName, PAYEE.bankName, PAYEE.accountNumber, `${name}+会费`, '壹万捌仟元整']) expect(instructions.text).toContain(s);
+    // The exact coverage of the term paid (billing.PaymentOrderIssued v2): a December joiner's paid years start on 1 January.
+    expect(instructions.text).toContain(
+      paidFrom > year
+        ? `缴费覆盖期限：${cn(`${paidFrom}-01-01`)} 至 ${cn(`${paidFrom + 2}-12-31`)}（会员资格自缴费到账之日起生效；在年度截止日后确认的申请，缴费年度从次年1月1日起算）`
+        : `缴费覆盖期限：自缴费到账之日起至 ${cn(`${paidFrom + 2}-12-31`)}（会员资格自缴费到账之日起生效）`,
+    );
 
     const notice = await waitForMail(email, (m) => /请确认寄送地址/.test(m.subject ?? ''), 'mailing-address notice');
     expect(notice.subject).toContain(recipient);
@@ -251,10 +263,32 @@ describe('单位会员入会 journey through the gateway', () => {
     expect(invoices).toEqual([expect.objectContaining({ invoiceNumber: firstInvoiceNumber, orderId: order.orderId, buyerName: name, buyerCreditCode: CREDIT_CODE, amountFen: 1800000 })]);
   });
 
-  it('7. staff (member_admin) records the certificate tracking number → the shipping notice arrives', async () => {
+  it('6b. changes the mailing address before the certificate ships (修改寄送地址): each change is recorded and a fresh notice arrives', async () => {
+    const before = expectStatus(await api('GET', `/api/v1/membership/applications/${applicationId}`, { token }), 200, 'application').json;
+    expect(before.mailingAddressChangeable).toBe(true);
+    const changed = expectStatus(
+      await api('PUT', `/api/v1/membership/applications/${applicationId}/mailing-address`, { token, json: { recipient: newRecipient, mobile, region, street: newStreet, postcode: '100083' } }),
+      200,
+      'change mailing address',
+    );
+    expect(changed.json).toMatchObject({ applicationId, mailingAddress: { recipient: newRecipient, mobile, street: newStreet, postcode: '100083' }, mailingAddressChangeable: true });
+    const notice = await waitForMail(email, (m) => /证书寄送地址已修改/.test(m.subject ?? ''), 'mailing-address changed notice');
+    expect(notice.subject).toContain(newRecipient);
+    for (const s of [`签收人：${newRecipient}`, newStreet, '邮编：100083', `原寄送地址：${recipient}`, street, `/applications/${applicationId}`]) expect(notice.text).toContain(s);
+  });
+
+  it('7. staff (member_admin) records the certificate tracking number → the shipping notice arrives; the address is then fixed', async () => {
     const admin = await staffLogin('member_admin');
-    const due = expectStatus(await api('GET', '/api/v1/membership/admin/certificates?status=due', { token: admin }), 200, 'certificates due').json.items;
-    expect(JSON.stringify(due)).toContain(membership.membershipId);
+    // The work list ships to the changed address.
+    const due = await eventually(
+      async () => {
+        const items = expectStatus(await api('GET', '/api/v1/membership/admin/certificates?status=due', { token: admin }), 200, 'certificates due').json.items;
+        const text = JSON.stringify(items);
+        return text.includes(membership.membershipId) && text.includes(newStreet) ? items : undefined;
+      },
+      { timeoutMs: ASYNC_MS, what: 'certificate due at the changed address' },
+    );
+    expect(JSON.stringify(due)).toContain(newRecipient);
     const trackingNumber = `EMS${tag.replace(/[^0-9a-z]/gi, '').toUpperCase()}CN`;
     // The institution itself may not record a mailing.
     expect((await api('POST', `/api/v1/membership/admin/memberships/${membership.membershipId}/certificate-mailings`, { token, json: { carrier: '中国邮政EMS', trackingNumber } })).status).toBe(403);
@@ -265,9 +299,14 @@ describe('单位会员入会 journey through the gateway', () => {
     const me = expectStatus(await api('GET', '/api/v1/membership/memberships/me', { token }), 200, 'membership').json;
     expect(me.certificateDue).toBe(false);
     expect(me.history.certificates).toEqual([expect.objectContaining({ applicationId, carrier: '中国邮政EMS', trackingNumber })]);
+    // Shipped: the address can no longer be changed, said in Chinese.
+    const late = await api('PUT', `/api/v1/membership/applications/${applicationId}/mailing-address`, { token, json: { recipient, mobile, region, street, postcode: '100081' } });
+    expect(late.status).toBe(409);
+    expect(late.json).toMatchObject({ code: 'CERTIFICATE_ALREADY_MAILED', message: expect.stringContaining('证书已寄出') });
+    expect(expectStatus(await api('GET', `/api/v1/membership/applications/${applicationId}`, { token }), 200, 'application').json.mailingAddressChangeable).toBe(false);
   });
 
-  it('8. renews for 1 year (会员续费): ambiguous transfer → finance review queue → confirmed → term +1 year, second e-invoice', async () => {
+  it('8. renews for 1 year (会员续费): a partial, ambiguous transfer → review → confirmed → partial-payment notice; the rest with the payment code → current and renewed terms shown apart, second e-invoice', async () => {
     const q = expectStatus(await api('GET', '/api/v1/billing/quotes?qualificationCode=enterprise&staffTierCode=1-30&years=1', { token }), 200, 'renewal quote').json;
     expect(q).toMatchObject({ feePerYearFen: 600000, amountDueFen: 600000, amountInWords: '陆仟元整' });
     const applied = expectStatus(
@@ -291,24 +330,44 @@ describe('单位会员入会 journey through the gateway', () => {
       { timeoutMs: ASYNC_MS, what: 'renewal payment order' },
     );
     expect(renewalOrder).toMatchObject({ status: 'unpaid', amountDueFen: 600000, transferRemark: `${name}+会费` });
+    const renewedFrom = `${paidFrom + 3}-01-01`;
+    const renewedTo = `${paidFrom + 3}-12-31`;
+    // The renewal's payment instructions speak of the renewal and state the renewed term it pays.
+    const instructions = await waitForMail(email, (m) => /续费会费缴费通知/.test(m.subject ?? ''), 'renewal payment instructions');
+    expect(instructions.text).toContain(`到账后会员资格有效期将延长至 ${cn(renewedTo)}。`);
+    expect(instructions.text).toContain(`缴费覆盖期限：${cn(renewedFrom)} 至 ${cn(renewedTo)}（续费期限，接续当前有效期）`);
 
-    // Paid from a staff member's personal account, the name mistyped by one character and the amount in words:
-    // plausible, but not certain enough to confirm without a person.
+    // 4,000 of the 6,000 due, from a staff member's personal account, the name mistyped by one character: plausible,
+    // but not certain enough to confirm without a person.
     const typo = `${name.slice(0, 2)}${name[2] === '鑫' ? '森' : '鑫'}${name.slice(3)}`;
-    const remark = `${typo}+会费 陆仟元`;
+    const remark = `${typo}+会费`;
     const file = bankOfBeijingCsv(today, [
       { reference: `E2E${tag}11`, amountYuan: '1,500.00', account: '6222000011112222', payer: '某某出版社', bank: '中国银行北京分行', remark: '图书款' },
-      { reference: `E2E${tag}12`, amountYuan: '6,000.00', account: '6217000099990000', payer: '王晓红', bank: '招商银行北京分行', remark },
+      { reference: `E2E${tag}12`, amountYuan: '4,000.00', account: '6217000099990000', payer: '王晓红', bank: '招商银行北京分行', remark },
     ]);
     const imported = expectStatus(await uploadStatement(financeToken, file, `bob-${tag}-2.csv`), 201, 'second statement');
     expect(imported.json).toMatchObject({ newCredits: 2, autoMatched: 0 });
     const queue = expectStatus(await api('GET', '/api/v1/billing/review-queue', { token: financeToken }), 200, 'review queue').json.items;
     const item = queue.find((t: any) => t.bankReference === `E2E${tag}12`);
-    expect(item).toMatchObject({ status: 'suggested', amountFen: 600000, remark, payerName: '王晓红' });
+    expect(item).toMatchObject({ status: 'suggested', amountFen: 400000, remark, payerName: '王晓红' });
     expect(item.candidates.map((c: any) => c.orderId)).toContain(renewalOrder.orderId);
 
     const confirmed = expectStatus(await api('POST', `/api/v1/billing/transfers/${item.transferId}/confirmation`, { token: financeToken, json: { orderId: renewalOrder.orderId } }), 201, 'finance confirms');
-    expect(confirmed.json).toMatchObject({ status: 'matched', orders: [{ orderId: renewalOrder.orderId, status: 'paid' }] });
+    expect(confirmed.json).toMatchObject({ status: 'matched', orders: [{ orderId: renewalOrder.orderId, status: 'partially_paid' }] });
+
+    // The partial-payment notice: amount received, amount still due, how to pay the rest.
+    const partial = await waitForMail(email, (m) => /已收到部分续费会费/.test(m.subject ?? ''), 'partial-payment notice');
+    expect(partial.subject).toBe('【中国图书馆学会】已收到部分续费会费 4,000.00 元，尚差 2,000.00 元');
+    for (const s of ['应付金额：¥6,000.00', '已收金额：¥4,000.00', '尚需补缴：¥2,000.00（大写：贰仟元整）', `附言仍请填写 ${name}+会费`, renewalOrder.paymentCode, `户名：${PAYEE.accountName}`, `开户行：${PAYEE.bankName}`, `账号：${PAYEE.accountNumber}`, `/applications/${renewalApplicationId}/payment`]) {
+      expect(partial.text).toContain(s);
+    }
+    const half = expectStatus(await api('GET', `/api/v1/billing/orders/${renewalOrder.orderId}`, { token }), 200, 'renewal order').json;
+    expect(half).toMatchObject({ status: 'partially_paid', amountPaidFen: 400000, remainingFen: 200000 });
+    expect(expectStatus(await api('GET', '/api/v1/membership/memberships/me', { token }), 200, 'membership').json).toMatchObject({ validTo: `${paidFrom + 2}-12-31` });
+
+    // The rest, from the institution's own account, with the payment code as the notice suggests: confirmed automatically.
+    const rest = bankOfBeijingCsv(today, [{ reference: `E2E${tag}13`, amountYuan: '2,000.00', account: `62220202${tag.replace(/\D/g, '').padEnd(11, '7').slice(0, 11)}`, payer: name, remark: `${name}+会费 ${renewalOrder.paymentCode}` }]);
+    expect(expectStatus(await uploadStatement(financeToken, rest, `bob-${tag}-3.csv`), 201, 'third statement').json).toMatchObject({ newCredits: 1, autoMatched: 1 });
 
     const renewed = await eventually(
       async () => {
@@ -318,6 +377,13 @@ describe('单位会员入会 journey through the gateway', () => {
       { timeoutMs: ASYNC_MS, what: 'membership end moved one year' },
     );
     expect(renewed).toMatchObject({ status: 'active', memberNumber: membership.memberNumber, validTo: `${paidFrom + 3}-12-31` });
+    // Covered now by the first term; the renewed term is shown apart, not as if the member were not covered yet.
+    expect(renewed).toMatchObject({
+      memberSince: today,
+      validFrom: today,
+      currentTerm: { validFrom: today, validTo: `${paidFrom + 2}-12-31` },
+      renewedTerm: { applicationId: renewalApplicationId, validFrom: renewedFrom, validTo: renewedTo, years: 1, paidOn: today },
+    });
     expect(renewed.history.terms).toHaveLength(2);
     expect(renewed.history.terms[1]).toMatchObject({ applicationId: renewalApplicationId, kind: 'renewal', years: 1, validFrom: `${paidFrom + 3}-01-01`, validTo: `${paidFrom + 3}-12-31` });
 
@@ -338,6 +404,7 @@ describe('单位会员入会 journey through the gateway', () => {
       'PaymentOrderRecorded',
       'ApplicationPaid',
       'MembershipActivated',
+      'MailingAddressChanged',
       'CertificateMailed',
       'ApplicationStarted',
       'ApplicationSubmitted',
@@ -358,7 +425,7 @@ describe('单位会员入会 journey through the gateway', () => {
     const positions = items.map((e: any) => BigInt(e.position));
     expect([...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(positions);
     const byApp = (id: string) => items.filter((e: any) => e.streamId.includes(id)).map((e: any) => e.type);
-    expect(byApp(applicationId)).toEqual(['ApplicationStarted', 'ApplicationSubmitted', 'PaymentOrderRecorded', 'ApplicationPaid']);
+    expect(byApp(applicationId)).toEqual(['ApplicationStarted', 'ApplicationSubmitted', 'PaymentOrderRecorded', 'ApplicationPaid', 'MailingAddressChanged']);
     expect(byApp(renewalApplicationId)).toEqual(['ApplicationStarted', 'ApplicationSubmitted', 'PaymentOrderRecorded', 'ApplicationPaid']);
     // Another institution's token sees none of it.
     const all = await inbox(email);

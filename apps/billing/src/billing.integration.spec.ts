@@ -106,6 +106,10 @@ describe('billing service (real PostgreSQL + Kafka)', () => {
 
     first = await submit('星河数字科技有限公司');
     expect(first.order).toMatchObject({ amountDueFen: 1800000, transferRemark: '星河数字科技有限公司+会费', payee: { accountName: '中国图书馆学会', bankName: '北京银行白石桥支行', accountNumber: '20000006591600105310002' } });
+    // v2: the order states the term it pays, as membership asked (a new membership, active from payment).
+    const issuedFirst = of('billing.PaymentOrderIssued', (d) => d.applicationId === first.app.applicationId)[0];
+    expect(issuedFirst.schemaVersion).toBe(2);
+    expect(issuedFirst.data).toMatchObject({ coverage: { kind: 'new', termStart: first.app.termStart, termEnd: first.app.termEnd, activeFromPayment: true, startsNextYear: false } });
     const own = await issuer.token(first.app.institutionId, ['institution']);
     const mine = await get(`/api/v1/billing/orders/${first.order.orderId}`, own);
     expect(mine.statusCode).toBe(200);
@@ -121,6 +125,9 @@ describe('billing service (real PostgreSQL + Kafka)', () => {
     const own = await issuer.token(forged.app.institutionId, ['institution']);
     const order = (await get(`/api/v1/billing/orders/${forged.order.orderId}`, own)).json();
     expect(order).toMatchObject({ qualificationName: '普通单位会员', staffTierName: '1-30人', termStart: '2027-01-01', termEnd: '2027-12-31' });
+    // The payment instructions carry the December joiner's paid year and that the membership is active from payment.
+    const issuedLate = of('billing.PaymentOrderIssued', (d) => d.applicationId === forged.app.applicationId)[0];
+    expect(issuedLate).toMatchObject({ schemaVersion: 2, data: { coverage: { kind: 'new', termStart: '2027-01-01', termEnd: '2027-12-31', activeFromPayment: true, startsNextYear: true } } });
 
     // Staff and quotes see which fees are placeholders, and the term policy of the version in effect.
     const schedule = (await app.inject({ method: 'GET', url: '/api/v1/billing/fee-schedule' })).json();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InstitutionRegistered, PaymentOrderIssued, PaymentOrderPaid, PaymentReversed, type IntegrationEvent } from '@lsc/contracts';
+import { InstitutionRegistered, PaymentOrderIssuedV2Contract, PaymentOrderPaid, PaymentReversed, type IntegrationEvent } from '@lsc/contracts';
 import { buildOpenApiDocument } from '@lsc/service-kit';
 import { eventually } from '@lsc/testing';
 import { shanghaiDate, yearOf } from './domain';
@@ -62,7 +62,8 @@ describe('renewals, reminders and address changes (real PostgreSQL + Kafka + Red
   };
   const creditCode = '91350100M000100Y43';
   const issue = async (applicationId: string, institutionId: string, orderId: string) => {
-    await h.publish(PaymentOrderIssued, { ...PaymentOrderIssued.example, orderId, applicationId, institutionId, institutionName: '续费测试图书馆', feePerYearFen: 100000, years: 1, amountDueFen: 100000 });
+    // Billing publishes v2 (with the term paid); membership-flow.spec covers the v1 orders already on the topic.
+    await h.publish(PaymentOrderIssuedV2Contract, { ...PaymentOrderIssuedV2Contract.example, orderId, applicationId, institutionId, institutionName: '续费测试图书馆', feePerYearFen: 100000, years: 1, amountDueFen: 100000 });
     await eventually(async () => (await inject('GET', `/api/v1/membership/applications/${applicationId}`, tokenA)).body.status === 'awaiting_payment', { timeoutMs: 60_000, what: 'the payment order recorded' });
   };
   const paid = (applicationId: string, orderId: string, paidOn: string) => ({ ...PaymentOrderPaid.example, orderId, applicationId, institutionId: A, amountDueFen: 100000, amountPaidFen: 100000, paidOn });

@@ -11,6 +11,7 @@ import {
   MembershipExpired,
   MembershipExpiring,
   PaymentOrderIssued,
+  PaymentOrderIssuedV2Contract,
   PaymentOrderPaid,
   TransferUnmatched,
 } from '@lsc/contracts';
@@ -130,6 +131,20 @@ describe('notification service (real Kafka, PostgreSQL, SMTP catcher)', () => {
     await settled(order.eventId, 'payment-order-issued');
     const [mail] = bySubject(/缴费/)(await mailsTo(dir, inst.email));
     for (const part of ['户名：中国图书馆学会', '账号：20000006591600105310002', `${inst.name}+会费`, '7K3M9Q']) expect(mail.text).toContain(part);
+    // A v1 order (already on the topic) did not carry the term: the mail states none rather than a guess.
+    expect(mail.text).not.toContain('缴费覆盖期限');
+  });
+
+  it('a v2 order of a December joiner: the instructions state the paid year from 1 January and that the membership is active from payment', async () => {
+    const inst = newInstitution();
+    await publish(producer, topics.identity, inst.registered);
+    const coverage = { kind: 'new', termStart: '2027-01-01', termEnd: '2027-12-31', activeFromPayment: true, startsNextYear: true };
+    const order = eventOf(PaymentOrderIssuedV2Contract, { ...PaymentOrderIssuedV2Contract.example, orderId: randomUUID(), institutionId: inst.institutionId, institutionName: inst.name, transferRemark: `${inst.name}+会费`, years: 1, feePerYearFen: 100000, amountDueFen: 100000, amountInWords: '壹仟元整', coverage });
+    await publish(producer, topics.billing, order);
+    await settled(order.eventId, 'payment-order-issued');
+    const [mail] = bySubject(/缴费/)(await mailsTo(dir, inst.email));
+    expect(mail.subject).toBe('【中国图书馆学会】会费缴费通知：应付 1,000.00 元');
+    expect(mail.text).toContain('缴费覆盖期限：2027年1月1日 至 2027年12月31日（会员资格自缴费到账之日起生效；在年度截止日后确认的申请，缴费年度从次年1月1日起算）');
   });
 
   it('the lifecycle mails (paid, activated, expiring 30/7 days, grace, expired, certificate mailed) greet with the current registered name', async () => {

@@ -9,7 +9,7 @@ import {
   MembershipPaymentReversed,
   MembershipPaymentReversedV2Contract,
   OverpaymentRecorded,
-  PaymentOrderIssued,
+  PaymentOrderIssuedV2Contract,
   PaymentOrderPaid,
   PaymentOrderPartiallyPaid,
   type IntegrationEvent,
@@ -63,7 +63,9 @@ describe('renewal and payment notices (real Kafka, PostgreSQL, SMTP catcher)', (
     await publish(bed.producer, topics.membership, submitted);
     await sent(submitted, 'mailing-address-confirmation');
 
-    const issued = orderEvent(PaymentOrderIssued, { ...PaymentOrderIssued.example, ...ids, institutionName: inst.name, transferRemark: `${inst.name}+会费` });
+    // Billing's v2 order carries the renewed term; notification.spec covers a v1 order (no coverage).
+    const coverage = { kind: 'renewal', termStart: '2029-01-01', termEnd: '2029-12-31', activeFromPayment: false, startsNextYear: false };
+    const issued = orderEvent(PaymentOrderIssuedV2Contract, { ...PaymentOrderIssuedV2Contract.example, ...ids, institutionName: inst.name, transferRemark: `${inst.name}+会费`, coverage });
     const partial = orderEvent(PaymentOrderPartiallyPaid, { ...PaymentOrderPartiallyPaid.example, ...ids, amountDueFen: 1800000, amountPaidFen: 600000 });
     const paid = orderEvent(PaymentOrderPaid, { ...PaymentOrderPaid.example, ...ids, amountDueFen: 1800000, amountPaidFen: 1900000 });
     const over = orderEvent(OverpaymentRecorded, { ...OverpaymentRecorded.example, ...ids, amountDueFen: 1800000, amountPaidFen: 1900000, creditFen: 100000 });
@@ -78,6 +80,8 @@ describe('renewal and payment notices (real Kafka, PostgreSQL, SMTP catcher)', (
     const instructions = await mailWith(inst.email, /缴费通知/);
     expect(instructions.subject).toContain('续费会费缴费通知');
     expect(instructions.html).toContain(`/applications/${applicationId}/payment`);
+    expect(instructions.text).toContain('到账后会员资格有效期将延长至 2029年12月31日。');
+    expect(instructions.text).toContain('缴费覆盖期限：2029年1月1日 至 2029年12月31日（续费期限，接续当前有效期）');
     const rest = await mailWith(inst.email, /部分/);
     expect(rest.subject).toBe('【中国图书馆学会】已收到部分续费会费 6,000.00 元，尚差 12,000.00 元');
     for (const part of ['尚需补缴：¥12,000.00', `附言仍请填写 ${inst.name}+会费`, '账号：20000006591600105310002', `/applications/${applicationId}/payment`]) expect(rest.text).toContain(part);

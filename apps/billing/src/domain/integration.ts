@@ -1,4 +1,4 @@
-import { OverpaymentRecorded, PaymentOrderCancelled, PaymentOrderIssued, PaymentOrderPaid, PaymentOrderPartiallyPaid, PaymentReversed, type Contract } from '@lsc/contracts';
+import { OverpaymentRecorded, PaymentOrderCancelled, PaymentOrderIssuedV2Contract, PaymentOrderPaid, PaymentOrderPartiallyPaid, PaymentReversed, type Contract } from '@lsc/contracts';
 import { DomainError } from '@lsc/event-sourcing';
 import { amountInWords } from '@lsc/validation';
 import type { PaymentOrderEvent, PaymentOrderState } from './payment-order';
@@ -13,7 +13,8 @@ const message = <T extends object>(contract: Contract<string, T>, data: T): Inte
 export function toIntegrationEvents(state: PaymentOrderState, event: PaymentOrderEvent): IntegrationMessage[] {
   if (event.type === 'PaymentOrderIssued') {
     const d = event.data;
-    return [message(PaymentOrderIssued, { ...d, payee: { ...d.payee }, amountInWords: amountInWords(d.amountDueFen) })];
+    // v2 carries the term being paid; an order stored before billing recorded it says so (null), never a guess.
+    return [message(PaymentOrderIssuedV2Contract, { ...d, payee: { ...d.payee }, coverage: d.coverage ? { ...d.coverage } : null, amountInWords: amountInWords(d.amountDueFen) })];
   }
   const order = state.order;
   if (!order) throw new DomainError('STREAM_STATE_INCOMPLETE', '流状态缺少缴费单，无法生成集成事件');

@@ -1,6 +1,6 @@
 import { specFor } from '@lsc/event-sourcing/testing';
 import type { CommandMetadata } from '@lsc/event-sourcing';
-import { LSC_PAYEE, paymentOrderDecider, transferRemarkFor, type IssueData, type PaymentOrderCommand, type PaymentOrderEvent } from './payment-order';
+import { LSC_PAYEE, coverageOfApplication, paymentOrderDecider, transferRemarkFor, type IssueData, type PaymentOrderCommand, type PaymentOrderEvent } from './payment-order';
 
 const ORD = '3e1d2e3f-3333-4a55-9f77-2d1c1f7f0a05';
 const APP = '7c1d2e3f-1111-4a55-9f77-2d1c1f7f0a03';
@@ -13,6 +13,8 @@ const NOW = '2026-09-01T01:05:01.000Z';
 const PAY_AT = '2026-09-03T02:00:00.000Z';
 const meta = (now: string): CommandMetadata => ({ now, actor: 'finance:li', correlationId: 'c' });
 
+const COVERAGE = { kind: 'new', termStart: '2026-09-01', termEnd: '2028-12-31', activeFromPayment: true, startsNextYear: false } as const;
+
 const issueData = (over: Partial<IssueData> = {}): IssueData => ({
   orderId: ORD,
   applicationId: APP,
@@ -21,6 +23,7 @@ const issueData = (over: Partial<IssueData> = {}): IssueData => ({
   quote: { feePerYearFen: 600000, years: 3, amountDueFen: 1800000, scheduleVersion: '2026-01' },
   payee: LSC_PAYEE,
   paymentCode: '7K3M9Q',
+  coverage: COVERAGE,
   ...over,
 });
 const issue = (over: Partial<IssueData> = {}): PaymentOrderCommand => ({ type: 'Issue', data: issueData(over), metadata: meta(NOW) });
@@ -43,6 +46,7 @@ const issued: PaymentOrderEvent = {
     payee: { accountName: '中国图书馆学会', bankName: '北京银行白石桥支行', accountNumber: '20000006591600105310002' },
     transferRemark: '企业机构测试+会费',
     paymentCode: '7K3M9Q',
+    coverage: COVERAGE,
     issuedAt: NOW,
   },
 };
@@ -62,6 +66,15 @@ const cancelled: PaymentOrderEvent = { type: 'PaymentOrderCancelled', schemaVers
 const spec = specFor(paymentOrderDecider);
 const status = (events: PaymentOrderEvent[]) => events.reduce(paymentOrderDecider.evolve, paymentOrderDecider.initialState()).status;
 
+describe('coverageOfApplication (the term an order pays, from membership\'s ApplicationSubmitted)', () => {
+  it('a new application confirmed before the cut-off: active from payment, paid years from the payment day', () =>
+    expect(coverageOfApplication({ kind: 'new', termStart: '2026-11-30', termEnd: '2026-12-31' }, '2026-11-30')).toEqual({ kind: 'new', termStart: '2026-11-30', termEnd: '2026-12-31', activeFromPayment: true, startsNextYear: false }));
+  it('a December joiner: paid years from 1 January of the next year, active from payment', () =>
+    expect(coverageOfApplication({ kind: 'new', termStart: '2027-01-01', termEnd: '2027-12-31' }, '2026-12-01')).toEqual({ kind: 'new', termStart: '2027-01-01', termEnd: '2027-12-31', activeFromPayment: true, startsNextYear: true }));
+  it('a renewal continues the running term (not active from payment, not a late joiner)', () =>
+    expect(coverageOfApplication({ kind: 'renewal', termStart: '2029-01-01', termEnd: '2029-12-31' }, '2028-12-10')).toEqual({ kind: 'renewal', termStart: '2029-01-01', termEnd: '2029-12-31', activeFromPayment: false, startsNextYear: false }));
+});
+
 describe('payment order decider', () => {
   describe('Issue', () => {
     it('issues an order with the remark <单位名称>+会费', () => spec.given([]).when(issue()).then([issued]));
@@ -75,6 +88,11 @@ describe('payment order decider', () => {
     it.each([0, 6])('rejects %p years', (years) => spec.given([]).when(issue({ quote: { feePerYearFen: 1, years, amountDueFen: years || 1, scheduleVersion: 'v' } })).thenThrows('YEARS_OUT_OF_RANGE'));
     it('rejects an invalid account number', () => spec.given([]).when(issue({ payee: { ...LSC_PAYEE, accountNumber: '2000-0006' } })).thenThrows('INVALID_FIELD'));
     it.each(['7K3M9', '7K3M9I', 'abcdef'])('rejects payment code %p', (paymentCode) => spec.given([]).when(issue({ paymentCode })).thenThrows('INVALID_PAYMENT_CODE'));
+    it('rejects an order without its term, or with a term ending before it starts', () => {
+      spec.given([]).when(issue({ coverage: undefined as never })).thenThrows('INVALID_COVERAGE');
+      spec.given([]).when(issue({ coverage: { ...COVERAGE, termEnd: '2026-08-31' } })).thenThrows('INVALID_COVERAGE');
+      spec.given([]).when(issue({ coverage: { ...COVERAGE, termStart: '2026-02-30' } })).thenThrows('INVALID_COVERAGE');
+    });
     it('rejects a blank institution name', () => spec.given([]).when(issue({ institutionName: '' })).thenThrows('INVALID_FIELD'));
   });
 

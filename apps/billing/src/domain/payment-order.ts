@@ -31,6 +31,29 @@ export interface IssueData {
   readonly payee: Payee;
   /** Short structured reference with a check character, allocated outside the domain. */
   readonly paymentCode: string;
+  /** The term the order pays for, from membership's ApplicationSubmitted (see `coverageOfApplication`). */
+  readonly coverage: Coverage;
+}
+/**
+ * The term an order pays for (Shanghai calendar dates). `activeFromPayment`: a new membership is active from the day
+ * the payment arrives; `startsNextYear`: confirmed on or after the late-join cut-off, the paid years start on 1 January.
+ */
+export interface Coverage {
+  readonly kind: 'new' | 'renewal';
+  readonly termStart: string;
+  readonly termEnd: string;
+  readonly activeFromPayment: boolean;
+  readonly startsNextYear: boolean;
+}
+
+/**
+ * The coverage of the application membership asked billing to bill. Membership decides the term (cut-off, renewal
+ * continuing the running term) and sends it on ApplicationSubmitted; billing only reads it: a new application whose term
+ * starts after the day it was confirmed is a late joiner (paid years from 1 January, active from payment).
+ */
+export function coverageOfApplication(app: { kind: 'new' | 'renewal'; termStart: string; termEnd: string }, confirmedOn: string): Coverage {
+  const isNew = app.kind === 'new';
+  return { kind: app.kind, termStart: app.termStart, termEnd: app.termEnd, activeFromPayment: isNew, startsNextYear: isNew && app.termStart > confirmedOn };
 }
 export interface ApplyPaymentData {
   readonly transferId: string;
@@ -64,6 +87,8 @@ export type PaymentOrderIssued = DomainEvent<
     readonly payee: Payee;
     readonly transferRemark: string;
     readonly paymentCode: string;
+    /** Absent on orders issued before billing recorded the term. */
+    readonly coverage?: Coverage;
     readonly issuedAt: string;
   }
 >;
@@ -132,6 +157,10 @@ function validateIssue(d: IssueData): void {
   text(d.payee?.bankName, 'payee.bankName', 100);
   if (!/^\d{8,32}$/.test(d.payee.accountNumber)) throw new DomainError('INVALID_FIELD', '收款账号无效', { field: 'payee.accountNumber' });
   if (typeof d.paymentCode !== 'string' || !PAYMENT_CODE.test(d.paymentCode)) throw new DomainError('INVALID_PAYMENT_CODE', '缴费识别码无效', { paymentCode: d.paymentCode });
+  const c = d.coverage;
+  if (!c || !isCalendarDate(c.termStart) || !isCalendarDate(c.termEnd) || c.termEnd < c.termStart) {
+    throw new DomainError('INVALID_COVERAGE', '缴费单缺少有效的缴费覆盖期限', { field: 'coverage', coverage: c });
+  }
 }
 
 export const paymentOrderDecider: Decider<PaymentOrderCommand, PaymentOrderState, PaymentOrderEvent> = {
@@ -162,6 +191,7 @@ export const paymentOrderDecider: Decider<PaymentOrderCommand, PaymentOrderState
             payee: { ...d.payee },
             transferRemark: transferRemarkFor(d.institutionName),
             paymentCode: d.paymentCode,
+            coverage: { ...d.coverage },
             issuedAt: at,
           }),
         ];

@@ -198,18 +198,20 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
     const sibling = await issue('辛大学图书馆');
     await withTransaction(db.pool, (client) => orders.applyPayments([{ orderId: sibling, transferId: randomUUID(), amountFen: 600000, matchId: randomUUID(), bookedOn: today }], meta(), client));
     const library = await issue('辛大学医学图书馆');
-    const { institution_id: libraryInstitution } = (await db.pool.query(`select institution_id from billing_orders where order_id = $1`, [library])).rows[0];
+    const { institution_id: libraryInstitution, payment_code: libraryCode } = (await db.pool.query(`select institution_id, payment_code from billing_orders where order_id = $1`, [library])).rows[0];
     await withTransaction(db.pool, (client) => orders.learnPayer(client, libraryInstitution, '辛大学', '6222000077770001'));
     const csv = [
       '交易日期,交易流水号,收入金额,支出金额,对方单位名称,对方账号,用途',
       `${today},SIB001,6000.00,,辛大学图书馆,6222000077770009,辛大学医学图书馆会费`,
+      // The library's valid payment code from the sibling member's account: still a person's decision (issue #24).
+      `${today},SIB003,6000.00,,辛大学图书馆,6222000077770009,辛大学医学图书馆会费 ${libraryCode}`,
       `${today},SIB002,6000.00,,辛大学,6222000077770001,会费`,
     ].join('\r\n');
     const importer = new StatementImporter(db.pool, store, orders, { billingTopic: TOPIC });
     const summary = await importer.import({ content: Buffer.from(csv), filename: 'sibling.csv', actor: 'finance-1', correlationId: randomUUID() });
-    expect(summary).toMatchObject({ newCredits: 2, autoMatched: 1, suggested: 1 });
+    expect(summary).toMatchObject({ newCredits: 3, autoMatched: 1, suggested: 2 });
     const rows = await db.pool.query(`select bank_reference, status, candidates, notes, reasons from billing_transfers where statement_id = $1 order by line_number`, [summary.statementId]);
-    const [fromSibling, fromParent] = rows.rows;
+    const [fromSibling, codedFromSibling, fromParent] = rows.rows;
     expect(fromSibling).toMatchObject({ bank_reference: 'SIB001', status: 'suggested' });
     expect(fromSibling.candidates.map((c: { orderId: string }) => c.orderId)).toEqual([library]);
     expect(fromSibling.notes).toEqual([
@@ -217,6 +219,13 @@ describe('bulk payment application and chunked import (real PostgreSQL)', () => 
       '辛大学图书馆目前没有未结订单',
     ]);
     expect(fromParent).toMatchObject({ bank_reference: 'SIB002', status: 'matched', reasons: ['付款账号为已登记的付款账号', '户名与已确认为该单位付款的户名「辛大学」一致', '金额一致'] });
+    expect(codedFromSibling).toMatchObject({ bank_reference: 'SIB003', status: 'suggested' });
+    expect(codedFromSibling.candidates.map((c: { orderId: string }) => c.orderId)).toEqual([library]);
+    expect(codedFromSibling.candidates[0].reasons[0]).toBe(`缴费码有效（${libraryCode}）`);
+    expect(codedFromSibling.notes).toEqual([
+      `付款户名「辛大学图书馆」是另一已登记单位（辛大学图书馆），而附言中的缴费码 ${libraryCode} 属于「辛大学医学图书馆」的订单：需人工确认这笔款项归属哪家单位`,
+      '辛大学图书馆目前没有未结订单',
+    ]);
   });
 
   it('imports the credits of every statement of a camt.053 file, keeps bank references apart per account, and stores foreign-currency entries as rejected with their statement and entry', async () => {

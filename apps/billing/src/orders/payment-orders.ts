@@ -5,7 +5,7 @@ import type { ApplicationSubmittedV1 } from '@lsc/contracts';
 import { CommandHandler, ConcurrencyError, MultiStreamEventStore, PostgresEventStore, fold, type CommandMetadata, type Decided, type NewEvent, type OutboxMessage, type Queryable, type StreamAppend } from '@lsc/event-sourcing';
 import { CONFIG } from '@lsc/service-kit';
 import type { BillingConfig } from '../config';
-import { feeEntryInEffect, paymentOrderDecider, quote, shanghaiDate, toIntegrationEvents, type PaymentOrderCommand, type PaymentOrderEvent, type PaymentOrderState } from '../domain';
+import { coverageOfApplication, feeEntryInEffect, paymentOrderDecider, quote, shanghaiDate, toIntegrationEvents, type PaymentOrderCommand, type PaymentOrderEvent, type PaymentOrderState } from '../domain';
 import { FeeSchedules } from '../fees/fee-schedules';
 import { issuePaymentCode, type OpenOrder, type RegisteredInstitution } from '../reconciliation';
 import { fen } from '../shared';
@@ -70,7 +70,11 @@ export class PaymentOrders {
     );
     await this.handler.handle(
       orderStream(orderId),
-      { type: 'Issue', data: { orderId, applicationId: app.applicationId, institutionId: app.institutionId, institutionName: app.institutionName, quote: q, payee, paymentCode }, metadata },
+      {
+        type: 'Issue',
+        data: { orderId, applicationId: app.applicationId, institutionId: app.institutionId, institutionName: app.institutionName, quote: q, payee, paymentCode, coverage: coverageOfApplication(app, shanghaiDate(app.submittedAt)) },
+        metadata,
+      },
       {
         client,
         afterAppend: async (c, decided) => {

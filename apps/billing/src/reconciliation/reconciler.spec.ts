@@ -202,12 +202,53 @@ describe('createReconciler: a payer that is another registered institution', () 
     if (decision.kind === 'suggest') expect(decision.notes.join()).toContain('付款户名「北京大学」是另一已登记单位（北京大学）');
   });
 
-  it('still confirms when the remark carries the order’s payment code, or the payer is the institution itself', () => {
+  it('a valid payment code does not settle it: the credit goes to review naming the payer institution, the code’s order and why', () => {
     const reconciler = createReconciler([library], {}, [sibling]);
     const coded = reconciler.decide(line({ payerName: '北京大学图书馆', remark: `北京大学医学图书馆会费 ${library.paymentCode}` }));
-    expect(coded).toMatchObject({ kind: 'auto', orderId: 'L1', notes: ['付款户名「北京大学图书馆」是另一已登记单位，以附言中的缴费码为准'] });
+    expect(coded.kind).toBe('suggest');
+    if (coded.kind !== 'suggest') return;
+    expect(coded.candidates.map((c) => c.orderId)).toEqual(['L1']);
+    // Exactly the signals that matched: the code, the remark's name, the payer name's likeness (not 一致), the amount.
+    expect(coded.candidates[0].reasons).toEqual([`缴费码有效（${library.paymentCode}）`, '附言与单位名称一致', expect.stringMatching(/^户名与单位名称相似 \d+%$/), '金额一致']);
+    expect(coded.notes).toEqual([
+      `付款户名「北京大学图书馆」是另一已登记单位（北京大学图书馆），而附言中的缴费码 ${library.paymentCode} 属于「北京大学医学图书馆」的订单：需人工确认这笔款项归属哪家单位`,
+      '北京大学图书馆目前没有未结订单',
+    ]);
+  });
+
+  it('with a payment code and a payer that is an applicant with its own open order: both orders are shown, each with its own signals', () => {
+    const applicant = order('L2', '北京大学图书馆', { amountDueFen: 300000, feePerYearFen: 300000 });
+    const reconciler = createReconciler([library, applicant]);
+    const coded = reconciler.decide(line({ payerName: '北京大学图书馆', remark: `北京大学医学图书馆会费 ${library.paymentCode}` }));
+    expect(coded.kind).toBe('suggest');
+    if (coded.kind !== 'suggest') return;
+    expect(coded.candidates.map((c) => c.orderId)).toEqual(['L1', 'L2']);
+    const [codeOrder, payerOrder] = coded.candidates;
+    expect(codeOrder.reasons[0]).toBe(`缴费码有效（${library.paymentCode}）`);
+    expect(payerOrder.reasons).toContain('附言中的缴费码属于其他订单');
+    expect(payerOrder.reasons).toContain('户名与单位名称一致');
+    expect(payerOrder.reasons.some((r) => r.startsWith('缴费码有效'))).toBe(false);
+    expect(coded.notes).toEqual([`付款户名「北京大学图书馆」是另一已登记单位（北京大学图书馆），而附言中的缴费码 ${library.paymentCode} 属于「北京大学医学图书馆」的订单：需人工确认这笔款项归属哪家单位`]);
+  });
+
+  it('below the threshold too (half the amount, with the code): both sides are shown and the notes say why', () => {
+    const reconciler = createReconciler([library], {}, [sibling]);
+    const partial = reconciler.decide(line({ payerName: '北京大学图书馆', remark: `北京大学医学图书馆会费 ${library.paymentCode}`, amountFen: 50000 }));
+    expect(partial.kind).toBe('suggest');
+    if (partial.kind !== 'suggest') return;
+    expect(partial.candidates.map((c) => c.orderId)).toEqual(['L1']);
+    expect(partial.notes).toEqual([
+      `付款户名「北京大学图书馆」是另一已登记单位（北京大学图书馆），而附言中的缴费码 ${library.paymentCode} 属于「北京大学医学图书馆」的订单：需人工确认这笔款项归属哪家单位`,
+      '北京大学图书馆目前没有未结订单',
+    ]);
+  });
+
+  it('still confirms the code, or the name, when the payer is the institution itself or a person', () => {
+    const reconciler = createReconciler([library], {}, [sibling]);
+    expect(reconciler.decide(line({ payerName: '北京大学医学图书馆', remark: `会费 ${library.paymentCode}` }))).toMatchObject({ kind: 'auto', orderId: 'L1', notes: [] });
     expect(reconciler.decide(line({ payerName: '北京大学医学图书馆', remark: '北京大学医学图书馆会费' }))).toMatchObject({ kind: 'auto', orderId: 'L1', notes: [] });
     expect(reconciler.decide(line({ payerName: '王芳', remark: '北京大学医学图书馆会费' }))).toMatchObject({ kind: 'auto', orderId: 'L1' });
+    expect(reconciler.decide(line({ payerName: '王芳', remark: `会费 ${library.paymentCode}` }))).toMatchObject({ kind: 'auto', orderId: 'L1', notes: [] });
   });
 });
 

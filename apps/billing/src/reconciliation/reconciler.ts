@@ -72,8 +72,9 @@ function otherPayerInstitutions(payers: readonly NamedInstitution[], institution
   return payers.length === 0 || payers.some((p) => p.institutionId === institutionId) ? [] : payers;
 }
 
-const payerConflictNote = (payerName: string, others: readonly NamedInstitution[], named: string): string =>
-  `付款户名「${payerName}」是另一已登记单位（${others.map((p) => p.name).join('、')}），而附言等信息指向「${named}」：需人工确认这笔款项归属哪家单位`;
+/** Says what points where: the payer side to the other institution(s), the remark (its payment code, if any) to `named`. */
+const payerConflictNote = (payerName: string, others: readonly NamedInstitution[], named: { institutionName: string; paymentCode: string }, codeMatches: boolean): string =>
+  `付款户名「${payerName}」是另一已登记单位（${others.map((p) => p.name).join('、')}），而${codeMatches ? `附言中的缴费码 ${named.paymentCode} 属于` : '附言等信息指向'}「${named.institutionName}」${codeMatches ? '的订单' : ''}：需人工确认这笔款项归属哪家单位`;
 
 /**
  * Builds the indexes once; `decide` is then pure per line. An automatic match needs a high score AND a clear lead
@@ -120,37 +121,41 @@ export function createReconciler(
         .map((i) => scoreCandidate(facts, index.orders[i], settings))
         .sort(byScoreThenId);
       const [best, runnerUp] = scored;
-      // The payer account name is another member or applicant than the best candidate's institution. A valid payment
-      // code of the best order outweighs it: the payer named the order itself (a parent paying its library's dues).
+      // The payer account name is another member or applicant than the best candidate's institution. Even a valid
+      // payment code of the best order does not settle it (issue #24): the code says which order the remark means, not
+      // whose money it is (a sibling college's transfer quoting the library's code may be the sibling's own dues).
       const payerIsOther = best ? otherPayerInstitutions(registry.named(facts.payerCore), best.institutionId) : [];
+      /** Notes the conflict and returns the payer institution's own open orders, shown next to `top` whatever they score. */
+      const payerSide = (top: RawScore): RawScore[] => {
+        if (payerIsOther.length === 0) return [];
+        const payerOrders = scored.filter((c) => payerIsOther.some((p) => p.institutionId === c.institutionId));
+        notes.push(payerConflictNote(line.payerName, payerIsOther, byId.get(top.orderId)!, top.codeMatches));
+        if (payerOrders.length === 0) notes.push(`${payerIsOther.map((p) => p.name).join('、')}目前没有未结订单`);
+        return payerOrders;
+      };
       if (best && best.score >= settings.autoThreshold && (!runnerUp || best.score - runnerUp.score >= settings.autoMargin)) {
         const lookAlikes = best.remarkOnly ? index.lookAlikesOf(facts.remarkCore) : [];
-        const payerConflict = best.codeMatches ? [] : payerIsOther;
-        if (lookAlikes.length === 0 && payerConflict.length === 0) {
-          if (payerIsOther.length > 0) notes.push(`付款户名「${line.payerName}」是另一已登记单位，以附言中的缴费码为准`);
+        if (lookAlikes.length === 0 && payerIsOther.length === 0) {
           return { kind: 'auto', orderId: best.orderId, confidence: displayScore(best.score), reasons: best.explain(), notes };
         }
         // The typed name is exact for one institution and one typo from another: the typo cannot be told from the
         // intent. A person decides, shown the look-alikes whatever they score on the typed text (which is low).
         if (lookAlikes.length > 0) notes.push('附言与另一单位的名称仅差一字，可能为笔误，需人工确认');
         const twins = lookAlikes.map((i) => scoreCandidate(facts, index.orders[i], settings)).sort(byScoreThenId);
-        // The payer institution's own open orders are shown next to the best one, whatever they score.
-        const payerOrders = scored.filter((c) => payerConflict.some((p) => p.institutionId === c.institutionId));
-        if (payerConflict.length > 0) notes.push(payerConflictNote(line.payerName, payerConflict, byId.get(best.orderId)!.institutionName));
-        if (payerConflict.length > 0 && payerOrders.length === 0) notes.push(`${payerConflict.map((p) => p.name).join('、')}目前没有未结订单`);
+        const payerOrders = payerSide(best);
         const shownIds = new Set([best, ...payerOrders, ...twins].map((c) => c.orderId));
         const others = scored.filter((c) => !shownIds.has(c.orderId) && c.score >= settings.suggestFloor);
         const candidates = [...new Map([best, ...payerOrders, ...twins, ...others].map((c) => [c.orderId, c])).values()].slice(0, 3).map(shown);
         return { kind: 'suggest', candidates, notes };
       }
-      const plausible: ScoredCandidate[] = scored
-        .filter((c) => c.score >= settings.suggestFloor)
-        .slice(0, 3)
-        .map(shown);
+      const plausible = scored.filter((c) => c.score >= settings.suggestFloor).slice(0, 3);
       if (plausible.length > 0) {
         if (best.score >= settings.autoThreshold) notes.push('存在得分接近的其他订单，需人工确认');
-        if (payerIsOther.length > 0) notes.push(payerConflictNote(line.payerName, payerIsOther, byId.get(best.orderId)!.institutionName));
-        return { kind: 'suggest', candidates: plausible, notes };
+        if (payerIsOther.length === 0) return { kind: 'suggest', candidates: plausible.map(shown), notes };
+        // Both sides are shown here too: the best candidate and the payer institution's own orders first.
+        const payerOrders = payerSide(best);
+        const candidates = [...new Map([best, ...payerOrders, ...plausible].map((c) => [c.orderId, c])).values()].slice(0, 3).map(shown);
+        return { kind: 'suggest', candidates, notes };
       }
       return { kind: 'unmatched', notes: notes.length > 0 ? notes : [NO_MATCH_NOTE] };
     },

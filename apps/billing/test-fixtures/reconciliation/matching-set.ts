@@ -211,8 +211,8 @@ function relatedInstitutions(rng: Rng, orders: readonly OpenOrder[]): Map<string
 
 /**
  * The payer's account name is another registered institution (a sibling college, a parent university with its own
- * membership) while the remark names the ordering one: a person decides. With the order's payment code in the remark
- * the payer named the order itself, and an automatic match is right.
+ * membership) while the remark names the ordering one: a person decides (issue #24), even with the order's payment
+ * code in the remark: the code says which order the remark means, not whose money it is.
  */
 function otherInstitutionPayerCase(rng: Rng, order: OpenOrder, payer: RegisteredInstitution, lineNumber: number): MatchingCase {
   const coded = rng() < 0.25;
@@ -222,8 +222,36 @@ function otherInstitutionPayerCase(rng: Rng, order: OpenOrder, payer: Registered
     line: { lineNumber, direction: 'credit', amountFen: order.amountDueFen - order.amountPaidFen, payerName, payerAccount: `6222${int(rng, 10 ** 11, 10 ** 12 - 1)}`, remark, bookedOn: bookedOnFor(rng, order) },
     expectedOrderId: order.orderId,
     scenario: coded ? 'other-institution-payer+code' : 'other-institution-payer',
-    ...(coded ? {} : { mustReview: true }),
+    mustReview: true,
   };
+}
+
+/**
+ * The payer's account name is another applicant: an institution with its own open order (the other library of a
+ * …图书馆 / …少儿图书馆 pair), while the remark names this order, with or without its payment code. A person decides;
+ * the expected order is the remark's (the reviewer sees the payer's order next to it).
+ */
+function applicantPayerCase(rng: Rng, order: OpenOrder, payer: OpenOrder, lineNumber: number): MatchingCase {
+  const coded = rng() < 0.5;
+  const remark = coded ? pick(rng, [`${order.institutionName}会费 ${order.paymentCode}`, `会费${order.paymentCode}`]) : `${order.institutionName}会费`;
+  return {
+    line: { lineNumber, direction: 'credit', amountFen: order.amountDueFen - order.amountPaidFen, payerName: payer.institutionName, payerAccount: `6222${int(rng, 10 ** 11, 10 ** 12 - 1)}`, remark, bookedOn: bookedOnFor(rng, order) },
+    expectedOrderId: order.orderId,
+    scenario: coded ? 'applicant-payer+code' : 'applicant-payer',
+    mustReview: true,
+  };
+}
+
+/** Pairs of open orders whose institutions are siblings (…图书馆 and …少儿图书馆 / …医学图书馆 / …第一中学图书馆). */
+function siblingOrderPairs(orders: readonly OpenOrder[]): Array<[OpenOrder, OpenOrder]> {
+  const byName = new Map(orders.map((o) => [o.institutionName, o]));
+  const pairs: Array<[OpenOrder, OpenOrder]> = [];
+  for (const o of orders) {
+    const m = /^(.*)(少儿|医学|第一中学)图书馆$/.exec(o.institutionName);
+    const main = m ? byName.get(`${m[1]}图书馆`) : undefined;
+    if (main) pairs.push([o, main], [main, o]);
+  }
+  return pairs;
 }
 
 export function generateMatchingSet(seed: number, orderCount: number, lineCount: number): MatchingSet {
@@ -241,6 +269,14 @@ export function generateMatchingSet(seed: number, orderCount: number, lineCount:
   for (let k = 0; k < extra; k++) {
     const [orderId, payer] = pick(more, payers);
     cases.push(otherInstitutionPayerCase(more, byId.get(orderId)!, payer, lineCount + k + 1));
+  }
+  // A third stream, so the cases above stay what they were before applicant payers were added.
+  const third = seededRng(seed ^ 0xa991);
+  const pairs = siblingOrderPairs(orders);
+  const applicantCases = pairs.length === 0 ? 0 : Math.ceil(lineCount * 0.02);
+  for (let k = 0; k < applicantCases; k++) {
+    const [order, payer] = pick(third, pairs);
+    cases.push(applicantPayerCase(third, order, payer, cases.length + 1));
   }
   return { orders, institutions: [...related.values()], cases };
 }

@@ -8,11 +8,15 @@ import {
   InstitutionProfileUpdated,
   InstitutionRegistered,
   PaymentOrderIssued,
+  PaymentOrderIssuedV2Contract,
   PaymentOrderPaid,
+  upcastPaymentOrderIssuedV1,
+  type PaymentOrderIssuedV2,
   PaymentReversed,
   type IntegrationEvent,
 } from '@lsc/contracts';
 import { KafkaEventRouter } from '@lsc/messaging';
+import type { PoolClient } from 'pg';
 import type { RecordPaymentReversalData } from '../domain';
 import { metadata, MembershipCommands } from '../write/membership-commands';
 import * as institutions from './institutions';
@@ -38,23 +42,9 @@ export class EventHandlers implements OnModuleInit {
       .on(FeeScheduleVersionPublished, (e, { client }) => feeSchedule.recordVersionPublished(client, feeSchedule.fromV1(e.data), { fromV1: true }))
       .on(FeeScheduleVersionPublishedV2Contract, (e, { client }) => feeSchedule.recordVersionPublished(client, e.data))
       .on(FeeChanged, (e, { client }) => feeSchedule.recordFeeChanged(client, e.data))
-      .on(PaymentOrderIssued, async (e, { client }) => {
-        const d = e.data;
-        await this.commands.recordPaymentOrder(
-          d.applicationId,
-          d.institutionId,
-          {
-            orderId: d.orderId,
-            amountDueFen: d.amountDueFen,
-            payee: { ...d.payee },
-            transferRemark: d.transferRemark,
-            paymentCode: d.paymentCode,
-            billed: { feePerYearFen: d.feePerYearFen, scheduleVersion: d.scheduleVersion },
-          },
-          fromBilling(e),
-          client,
-        );
-      })
+      // v1 orders (already on the topic) read as v2 with their coverage unknown; membership keeps the term it decided.
+      .on(PaymentOrderIssued, (e, { client }) => this.recordPaymentOrder(e, upcastPaymentOrderIssuedV1(e.data), client))
+      .on(PaymentOrderIssuedV2Contract, (e, { client }) => this.recordPaymentOrder(e, e.data, client))
       .on(PaymentOrderPaid, async (e, { client }) => {
         await this.commands.markPaid(e.data.applicationId, e.data.institutionId, e.data.orderId, e.data.paidOn, fromBilling(e), client);
       })
@@ -69,5 +59,23 @@ export class EventHandlers implements OnModuleInit {
           client,
         );
       });
+  }
+
+  /** billing.PaymentOrderIssued (either version): the application now shows how to pay. */
+  private async recordPaymentOrder(e: IntegrationEvent, d: PaymentOrderIssuedV2, client: PoolClient): Promise<void> {
+    await this.commands.recordPaymentOrder(
+      d.applicationId,
+      d.institutionId,
+      {
+        orderId: d.orderId,
+        amountDueFen: d.amountDueFen,
+        payee: { ...d.payee },
+        transferRemark: d.transferRemark,
+        paymentCode: d.paymentCode,
+        billed: { feePerYearFen: d.feePerYearFen, scheduleVersion: d.scheduleVersion },
+      },
+      fromBilling(e),
+      client,
+    );
   }
 }

@@ -8,10 +8,13 @@ import {
   MembershipPaymentReversedV2Contract,
   OverpaymentRecorded,
   PaymentOrderIssued,
+  PaymentOrderIssuedV2Contract,
   PaymentOrderPaid,
   PaymentOrderPartiallyPaid,
   type Contract,
   type EventOf,
+  type PaymentOrderIssuedV2,
+  upcastPaymentOrderIssuedV1,
 } from '@lsc/contracts';
 import type { PoolClient } from 'pg';
 import { KafkaEventRouter } from '@lsc/messaging';
@@ -46,9 +49,16 @@ export function registerRenewalNotices(router: KafkaEventRouter, nudge: () => vo
     async (d) => d,
     (d, client) => recordApplicationKind(client, { applicationId: d.applicationId, institutionId: d.institutionId, kind: d.kind }),
   );
-  mail(PaymentOrderIssued, 'payment-order-issued', withKind, (d, client) =>
-    recordOrder(client, { orderId: d.orderId, applicationId: d.applicationId, payee: d.payee, transferRemark: d.transferRemark, paymentCode: d.paymentCode, amountDueFen: d.amountDueFen }),
-  );
+  const recordIssued = (d: PaymentOrderIssuedV2, client: PoolClient) =>
+    recordOrder(client, { orderId: d.orderId, applicationId: d.applicationId, payee: d.payee, transferRemark: d.transferRemark, paymentCode: d.paymentCode, amountDueFen: d.amountDueFen });
+  // v2 states the term being paid (and its kind, should membership's ApplicationSubmitted not have been seen);
+  // a v1 order is read as v2 with the coverage unknown, and its mail states none rather than a guess.
+  const issuedPayload = async (d: PaymentOrderIssuedV2, client: PoolClient) => {
+    const kind = (await applicationKindOf(client, d.applicationId)) ?? d.coverage?.kind;
+    return kind ? { ...d, kind } : { ...d };
+  };
+  mail(PaymentOrderIssued, 'payment-order-issued', (d, client) => issuedPayload(upcastPaymentOrderIssuedV1(d), client), (d, client) => recordIssued(upcastPaymentOrderIssuedV1(d), client));
+  mail(PaymentOrderIssuedV2Contract, 'payment-order-issued', issuedPayload, recordIssued);
   mail(PaymentOrderPaid, 'payment-received', withKind);
   mail(PaymentOrderPartiallyPaid, 'payment-partially-received', async (d, client) => {
     const order = await orderFactsOf(client, d.orderId);

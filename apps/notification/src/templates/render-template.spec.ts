@@ -14,7 +14,9 @@ import {
   MembershipExpired,
   MembershipExpiring,
   PaymentOrderIssued,
+  PaymentOrderIssuedV2Contract,
   PaymentOrderPaid,
+  upcastPaymentOrderIssuedV1,
   TransferUnmatched,
 } from '@lsc/contracts';
 import { renderTemplate, TEMPLATE_NAMES, type MailContext, type TemplateDataMap, type TemplateName } from './render-template';
@@ -30,7 +32,7 @@ const context: MailContext = {
 
 const examples: { readonly [N in TemplateName]: TemplateDataMap[N] } = {
   'institution-registered': InstitutionRegistered.example,
-  'payment-order-issued': PaymentOrderIssued.example,
+  'payment-order-issued': { ...PaymentOrderIssuedV2Contract.example, coverage: { ...PaymentOrderIssuedV2Contract.example.coverage!, kind: 'new' } },
   'mailing-address-confirmation': ApplicationSubmitted.example,
   'payment-received': PaymentOrderPaid.example,
   // The contract's example is inferred with kind: string, so the literal is restated.
@@ -74,6 +76,32 @@ describe('renderTemplate', () => {
       expect(text).toContain(part);
     }
     expect(html).toContain('<strong>7K3M9Q</strong>');
+  });
+
+  describe('payment order mail states the exact coverage of the term being paid (v2)', () => {
+    const coverage = (c: Partial<NonNullable<TemplateDataMap['payment-order-issued']['coverage']>>) => ({ ...examples['payment-order-issued'].coverage!, ...c });
+    it('a new membership: active from payment, paid until the last day of its last year', () => {
+      const { text, html } = render('payment-order-issued');
+      expect(text).toContain('会费标准：6,000.00 元/年 × 3 年\n缴费覆盖期限：自缴费到账之日起至 2028年12月31日（会员资格自缴费到账之日起生效）\n应付金额');
+      expect(html).toContain('<td style="color:#777;white-space:nowrap;vertical-align:top;">缴费覆盖期限</td><td>自缴费到账之日起至 <strong>2028年12月31日</strong>');
+    });
+    it('a December joiner: active from payment, the paid year from 1 January', () => {
+      const { text, html } = render('payment-order-issued', { years: 1, feePerYearFen: 100000, amountDueFen: 100000, coverage: coverage({ termStart: '2027-01-01', termEnd: '2027-12-31', startsNextYear: true }) });
+      expect(text).toContain('缴费覆盖期限：2027年1月1日 至 2027年12月31日（会员资格自缴费到账之日起生效；在年度截止日后确认的申请，缴费年度从次年1月1日起算）');
+      expect(html).toContain('<strong>2027年1月1日 至 2027年12月31日</strong>（会员资格自缴费到账之日起生效；');
+    });
+    it('a renewal: the renewed term continuing the current one, and until when the membership is extended', () => {
+      const { subject, text } = render('payment-order-issued', { kind: 'renewal', years: 1, coverage: coverage({ kind: 'renewal', termStart: '2029-01-01', termEnd: '2029-12-31', activeFromPayment: false }) });
+      expect(subject).toBe('【中国图书馆学会】续费会费缴费通知：应付 18,000.00 元');
+      expect(text).toContain('请按以下信息通过银行转账缴纳续费会费；到账后会员资格有效期将延长至 2029年12月31日。');
+      expect(text).toContain('缴费覆盖期限：2029年1月1日 至 2029年12月31日（续费期限，接续当前有效期）');
+      expect(text).not.toContain('自缴费到账之日起生效');
+    });
+    it('an order announced as v1 (coverage unknown) states no coverage rather than a guess', () => {
+      const { text } = renderTemplate('payment-order-issued', { ...upcastPaymentOrderIssuedV1(PaymentOrderIssued.example), kind: 'renewal', ...context });
+      expect(text).not.toContain('缴费覆盖期限');
+      expect(text).toContain('到账后会员资格有效期将相应延长。');
+    });
   });
 
   it('mailing-address notice lists recipient, phone, full address and what is mailed', () => {

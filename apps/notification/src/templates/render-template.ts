@@ -15,7 +15,7 @@ import type {
   InvoiceIssuedV1,
   MembershipActivatedV1,
   MembershipLifecycleV1,
-  PaymentOrderIssuedV1,
+  PaymentOrderIssuedV2,
   PaymentOrderSettlementV1,
   TransferV1,
 } from '@lsc/contracts';
@@ -45,7 +45,8 @@ export interface OrderPayment {
 
 export interface TemplateDataMap {
   'institution-registered': InstitutionRegisteredV1;
-  'payment-order-issued': PaymentOrderIssuedV1 & KindOfApplication;
+  /** v1 orders are upcast (coverage null): the mail then states no coverage rather than a guess. */
+  'payment-order-issued': PaymentOrderIssuedV2 & KindOfApplication;
   'mailing-address-confirmation': ApplicationSubmittedV1;
   'payment-received': PaymentOrderSettlementV1 & KindOfApplication;
   'payment-partially-received': PaymentOrderSettlementV1 & KindOfApplication & { readonly remainingFen: number; readonly order?: OrderPayment };

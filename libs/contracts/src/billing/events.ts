@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBase64, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBase64, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { defineContract } from '../contract';
 import { IsFen } from '../shared';
 
@@ -47,6 +47,44 @@ const exampleOrder: PaymentOrderIssuedV1 = {
 };
 
 export const PaymentOrderIssued = defineContract({ type: 'billing.PaymentOrderIssued', schemaVersion: 1, topic: BILLING_TOPIC, payload: PaymentOrderIssuedV1, example: exampleOrder });
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The term an order pays for, as membership's ApplicationSubmitted set it (Asia/Shanghai calendar dates).
+ * `activeFromPayment`: a new membership (or an expired one restarting) is active from the day the payment arrives;
+ * false for a renewal continuing a running term. `startsNextYear`: confirmed on or after the fee schedule's late-join
+ * cut-off, the paid years start on 1 January of the next year (`termStart`) while the membership is active from payment.
+ */
+export class PaymentCoverageV1 {
+  @IsIn(['new', 'renewal']) kind!: 'new' | 'renewal';
+  @Matches(DATE) termStart!: string;
+  @Matches(DATE) termEnd!: string;
+  @IsBoolean() activeFromPayment!: boolean;
+  @IsBoolean() startsNextYear!: boolean;
+}
+
+/**
+ * v2 because the payment instructions must state the exact coverage dates of the term being paid, as the quote, the
+ * payment page and the invoice do. Billing publishes only v2 from now on; v1 stays registered so messages already on
+ * the topic still parse, and consumers read them through `upcastPaymentOrderIssuedV1` (coverage unknown: null).
+ */
+export class PaymentOrderIssuedV2 extends PaymentOrderIssuedV1 {
+  /** Null only for an order announced as v1 (before billing recorded the term). */
+  @ValidateIf((o: PaymentOrderIssuedV2) => o.coverage !== null) @IsObject() @ValidateNested() @Type(() => PaymentCoverageV1) coverage!: PaymentCoverageV1 | null;
+}
+export const PaymentOrderIssuedV2Contract = defineContract({
+  type: 'billing.PaymentOrderIssued',
+  schemaVersion: 2,
+  topic: BILLING_TOPIC,
+  payload: PaymentOrderIssuedV2,
+  example: { ...exampleOrder, coverage: { kind: 'new', termStart: '2026-09-01', termEnd: '2028-12-31', activeFromPayment: true, startsNextYear: false } },
+});
+
+/** A v1 order as v2: v1 did not carry the term, so its coverage is unknown (null), never guessed. */
+export function upcastPaymentOrderIssuedV1(data: PaymentOrderIssuedV1): PaymentOrderIssuedV2 {
+  return { ...data, coverage: null };
+}
 
 export class PaymentOrderSettlementV1 {
   @IsUUID() orderId!: string;
@@ -417,6 +455,7 @@ export const InvoiceReversed = defineContract({
 
 export const billingContracts = [
   PaymentOrderIssued,
+  PaymentOrderIssuedV2Contract,
   PaymentOrderPaid,
   PaymentOrderPartiallyPaid,
   OverpaymentRecorded,
