@@ -228,17 +228,55 @@ async function rowCounts(): Promise<Map<string, number>> {
 }
 
 /** Messages on the services' event topics so far (sum of end offsets). */
-async function topicEnds(): Promise<number> {
+const EVENT_TOPICS = ['identity.events.v1', 'membership.events.v1', 'billing.events.v1', 'notification.events.v1'];
+type Offsets = Map<string, number>; // "topic/partition" → high watermark
+
+async function topicOffsets(): Promise<Offsets> {
   const { Kafka, logLevel } = await import('kafkajs');
   const admin = new Kafka({ clientId: 'e2e-fuzz-audit', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    let sum = 0;
-    for (const t of ['identity.events.v1', 'membership.events.v1', 'billing.events.v1', 'notification.events.v1']) sum += (await admin.fetchTopicOffsets(t)).reduce((n, p) => n + Number(p.high), 0);
-    return sum;
+    const offsets: Offsets = new Map();
+    for (const t of EVENT_TOPICS) for (const p of await admin.fetchTopicOffsets(t)) offsets.set(`${t}/${p.partition}`, Number(p.high));
+    return offsets;
   } finally {
     await admin.disconnect();
   }
+}
+const total = (o: Offsets) => [...o.values()].reduce((a, b) => a + b, 0);
+
+/** The events published between two readings of the offsets: type, key and correlation id, so a failure says what was written. */
+async function eventsBetween(from: Offsets, to: Offsets): Promise<string[]> {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const wanted = [...to].filter(([k, end]) => end > (from.get(k) ?? 0));
+  if (wanted.length === 0) return [];
+  const consumer = new Kafka({ clientId: 'e2e-fuzz-audit', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: `e2e-fuzz-audit-${Date.now()}` });
+  const seen: string[] = [];
+  let remaining = wanted.reduce((n, [k, end]) => n + end - (from.get(k) ?? 0), 0);
+  await consumer.connect();
+  try {
+    for (const t of new Set(wanted.map(([k]) => k.split('/')[0]!))) await consumer.subscribe({ topic: t });
+    const done = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ topic, partition, message }) => {
+          const end = to.get(`${topic}/${partition}`) ?? 0;
+          if (Number(message.offset) < (from.get(`${topic}/${partition}`) ?? 0) || Number(message.offset) >= end) return;
+          seen.push(`${topic}[${partition}]@${message.offset} ${String(message.headers?.['event-type'] ?? '?')} key=${String(message.key ?? '')} correlation=${String(message.headers?.['correlation-id'] ?? '')}`);
+          if (--remaining <= 0) resolve();
+        },
+      });
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      for (const [k] of wanted) {
+        const [topic, partition] = k.split('/');
+        consumer.seek({ topic: topic!, partition: Number(partition), offset: String(from.get(k) ?? 0) });
+      }
+    });
+    await Promise.race([done, new Promise((r) => setTimeout(r, 20_000))]);
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
 }
 
 describe('malformed requests through the gateway', () => {
@@ -395,11 +433,11 @@ describe('malformed requests through the gateway', () => {
       }),
     );
     // Let everything earlier requests set off settle first (events still being consumed write rows in other services).
-    let ends = await topicEnds();
+    let ends = await topicOffsets();
     for (let i = 0; i < 30; i++) {
       await new Promise((r) => setTimeout(r, 3000));
-      const now = await topicEnds();
-      if (now === ends) break;
+      const now = await topicOffsets();
+      if (total(now) === total(ends)) break;
       ends = now;
     }
     const before = await rowCounts();
@@ -421,10 +459,12 @@ describe('malformed requests through the gateway', () => {
     );
     await new Promise((r) => setTimeout(r, 3000)); // anything asynchronous (outbox, projections) would have landed by now
     const after = await rowCounts();
-    // Rejected requests publish nothing; a grown topic means either a violation or another writer on this broker.
-    expect({ eventsPublishedDuringTheCheck: (await topicEnds()) - ends }).toEqual({ eventsPublishedDuringTheCheck: 0 });
+    const published = await eventsBetween(ends, await topicOffsets());
     const grown = [...after].filter(([t, n]) => n > (before.get(t) ?? 0)).map(([t, n]) => `${t}: ${before.get(t) ?? 0} → ${n}`);
-    console.log(`[bad-input] ${sent} rejected-by-design writes; tables that grew: ${grown.length ? grown.join(', ') : 'none'}`);
+    // Said before any assertion, so a failure shows what was written, not only that something was.
+    console.log(`[bad-input] ${sent} rejected-by-design writes; tables that grew: ${grown.length ? grown.join(', ') : 'none'}; events published: ${published.length ? published.join('; ') : 'none'}`);
+    // Rejected requests publish nothing; a grown topic means either a violation or another writer on this broker.
+    expect({ eventsPublishedDuringTheCheck: published }).toEqual({ eventsPublishedDuringTheCheck: [] });
     expect(accepted).toEqual([]);
     expect(grown).toEqual([]);
   });
