@@ -65,7 +65,7 @@ export class SessionsService {
    * throttled request therefore also uses up its captcha, which is single-use anyway.
    */
   async passwordLogin(input: { login: string; password: string; captchaId: string; captchaAnswer: string }, ip: string): Promise<SessionResponse> {
-    const [decision, captchaOk, account] = await Promise.all([this.throttle.check(input.login, ip), this.captcha.verify(input.captchaId, input.captchaAnswer), this.accounts.findByLogin(input.login)]);
+    const [decision, captchaOk, account] = await Promise.all([this.throttle.check(input.login, ip), this.captcha.verify(input.captchaId, input.captchaAnswer, 'login'), this.accounts.findByLogin(input.login)]);
     if (!decision.allowed) throw loginThrottledError(decision);
     if (!captchaOk) throw captchaInvalid();
     const ok = await this.checker.check(account?.password_hash, input.password);
