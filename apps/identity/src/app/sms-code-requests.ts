@@ -34,8 +34,9 @@ export class SmsCodeRequests {
       registers: [metrics.registry],
     });
     metrics.initialiseSeries(SMS_UNKNOWN_NUMBER_METRIC, [...NEEDS_ACCOUNT].map((purpose) => ({ purpose })));
+    // The name spelled out (not the constant): the deploy test checks alert expressions against declared names.
     this.refused = new Counter({
-      name: SMS_REFUSED_METRIC,
+      name: 'identity_sms_refused_total',
       help: 'SMS code sends refused, by reason (cooldown, hourly limits, per-number/per-prefix/global daily budgets)',
       labelNames: ['reason'],
       registers: [metrics.registry],
