@@ -4,7 +4,7 @@ import { connectTestRedis, type TestRedis } from '../shared/test-redis';
 import { createArithmeticChallenge } from './arithmetic';
 import { CaptchaService } from './captcha.service';
 import sharp from 'sharp';
-import { CAPTCHA_CHARACTERS, captchaFaces } from './glyph-atlas';
+import { CAPTCHA_CHARACTERS, captchaFaces, type CaptchaFace, type GlyphMask } from './glyph-atlas';
 import { DEFAULT_RASTER_OPTIONS, drawCaptcha, renderCaptchaPng } from './raster-renderer';
 
 describe('createArithmeticChallenge', () => {
@@ -63,6 +63,27 @@ describe('renderCaptchaPng', () => {
         }
       }
       expect(dark).toBeGreaterThan(15);
+    }
+  });
+
+  it('draws the signs (+ − × =) only with heavy faces, so a minus is never a hairline among the noise lines', async () => {
+    const faces = await captchaFaces();
+    const heavy = faces.find((f) => f.heavy)!;
+    const blank = (m: GlyphMask): GlyphMask => ({ ...m, alpha: new Uint8Array(m.alpha.length) });
+    // A light face that would draw every sign as nothing at all.
+    const light: CaptchaFace = { ...faces.find((f) => !f.heavy)!, glyphs: new Map([...faces[0]!.glyphs].map(([ch, m]) => [ch, /\d|\?/.test(ch) ? m : blank(m)])) };
+    const noNoise = { ...DEFAULT_RASTER_OPTIONS, linesBehind: 0, linesAcross: 0, dots: 0 };
+    for (let run = 0; run < 12; run++) {
+      const { width, height, px } = drawCaptcha('8−8=?', [light, heavy], noNoise);
+      const slot = (width - 12) / 5;
+      let dark = 0;
+      for (let y = 0; y < height; y++) {
+        for (let x = Math.floor(6 + slot); x < Math.floor(6 + 2 * slot); x++) {
+          const o = (y * width + x) * 3;
+          if (px[o]! + px[o + 1]! + px[o + 2]! < 3 * 140) dark++;
+        }
+      }
+      expect(dark).toBeGreaterThan(10);
     }
   });
 

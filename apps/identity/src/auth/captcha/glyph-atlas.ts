@@ -12,6 +12,8 @@ export interface GlyphMask {
 /** A face: every captcha character, and the height of its digit 8, by which glyphs are scaled (so “=” stays small). */
 export interface CaptchaFace {
   readonly name: string;
+  /** Strokes thick enough for the thin signs (− is a hairline in a light weight and reads as a noise line). */
+  readonly heavy: boolean;
   readonly digitHeight: number;
   readonly glyphs: ReadonlyMap<string, GlyphMask>;
 }
@@ -24,10 +26,10 @@ export const CAPTCHA_CHARACTERS = [...'0123456789+−×=?'];
  * directly, so the image looks the same in the slim container, which has no system fonts.
  */
 const NOTO_WEIGHTS = [
-  { dir: '300Light', file: 'NotoSansSC_300Light.ttf', pango: 'Noto Sans SC Light' },
-  { dir: '500Medium', file: 'NotoSansSC_500Medium.ttf', pango: 'Noto Sans SC Medium' },
-  { dir: '700Bold', file: 'NotoSansSC_700Bold.ttf', pango: 'Noto Sans SC Bold' },
-  { dir: '900Black', file: 'NotoSansSC_900Black.ttf', pango: 'Noto Sans SC Black' },
+  { dir: '300Light', file: 'NotoSansSC_300Light.ttf', pango: 'Noto Sans SC Light', heavy: false },
+  { dir: '500Medium', file: 'NotoSansSC_500Medium.ttf', pango: 'Noto Sans SC Medium', heavy: false },
+  { dir: '700Bold', file: 'NotoSansSC_700Bold.ttf', pango: 'Noto Sans SC Bold', heavy: true },
+  { dir: '900Black', file: 'NotoSansSC_900Black.ttf', pango: 'Noto Sans SC Black', heavy: true },
 ] as const;
 
 /** Rendered large (digit ≈ 50 px) and scaled down per captcha, so every size the renderer picks stays smooth. */
@@ -40,10 +42,10 @@ async function alphaOf(image: sharp.Sharp): Promise<GlyphMask> {
   return { width: info.width, height: info.height, alpha };
 }
 
-async function faceOf(name: string, render: (ch: string) => sharp.Sharp): Promise<CaptchaFace> {
+async function faceOf(name: string, heavy: boolean, render: (ch: string) => sharp.Sharp): Promise<CaptchaFace> {
   const glyphs = new Map<string, GlyphMask>();
   for (const ch of CAPTCHA_CHARACTERS) glyphs.set(ch, await alphaOf(render(ch)));
-  return { name, digitHeight: glyphs.get('8')!.height, glyphs };
+  return { name, heavy, digitHeight: glyphs.get('8')!.height, glyphs };
 }
 
 async function loadFaces(): Promise<CaptchaFace[]> {
@@ -51,10 +53,10 @@ async function loadFaces(): Promise<CaptchaFace[]> {
   const faces: CaptchaFace[] = [];
   for (const w of NOTO_WEIGHTS) {
     const fontfile = join(notoDir, w.dir, w.file);
-    faces.push(await faceOf(w.pango, (ch) => sharp({ text: { text: ch, fontfile, font: w.pango, dpi: GLYPH_DPI, rgba: true } })));
+    faces.push(await faceOf(w.pango, w.heavy, (ch) => sharp({ text: { text: ch, fontfile, font: w.pango, dpi: GLYPH_DPI, rgba: true } })));
   }
   for (const strokeWidth of [4, 7]) {
-    faces.push(await faceOf(`stroke-${strokeWidth}`, (ch) => sharp(Buffer.from(strokeGlyphSvg(ch, 3, strokeWidth, strokeWidth)))));
+    faces.push(await faceOf(`stroke-${strokeWidth}`, strokeWidth >= 7, (ch) => sharp(Buffer.from(strokeGlyphSvg(ch, 3, strokeWidth, strokeWidth)))));
   }
   for (const face of faces) {
     const missing = CAPTCHA_CHARACTERS.filter((ch) => (face.glyphs.get(ch)?.alpha.some((a) => a > 0) ?? false) === false);

@@ -171,8 +171,12 @@ export function drawCaptcha(text: string, faces: readonly CaptchaFace[], options
   const chars = [...text];
   const margin = 6 * SUPERSAMPLE;
   const slot = (w - 2 * margin) / chars.length;
+  const heavy = faces.filter((f) => f.heavy);
   chars.forEach((ch, index) => {
-    const face = faces[Math.floor(random() * faces.length)]!;
+    const isDigit = /\d|\?/.test(ch);
+    // Signs only in heavy faces: a hairline − among the noise lines would be read as one of them.
+    const pool = isDigit || heavy.length === 0 ? faces : heavy;
+    const face = pool[Math.floor(random() * pool.length)]!;
     const mask = face.glyphs.get(ch);
     if (!mask) throw new Error(`captcha glyph missing for ${JSON.stringify(ch)}`);
     // Digit height from 50% to 68% of the image, whatever the face's own size.
@@ -180,12 +184,12 @@ export function drawCaptcha(text: string, faces: readonly CaptchaFace[], options
     const cx = margin + slot * (index + 0.5) + between(random, -0.12, 0.12) * slot;
     const cy = h / 2 + between(random, -0.1, 0.1) * h;
     // A sign turned far reads as another (+ at 45° is ×, = becomes a slash): signs get a third of the digits' rotation.
-    const turn = /\d|\?/.test(ch) ? options.maxRotation : options.maxRotation / 3;
+    const turn = isDigit ? options.maxRotation : options.maxRotation / 3;
     glyph(canvas, mask, cx, cy, scale, between(random, -turn, turn), between(random, -0.3, 0.3), dark());
   });
 
   // Lines through the glyph band, as dark as the glyphs, so they cannot be told apart by colour or cut out by box.
-  for (let i = 0; i < options.linesAcross; i++) curve(canvas, random, dark(), between(random, 0.7, 1.1) * SUPERSAMPLE, [h * 0.3, h * 0.7]);
+  for (let i = 0; i < options.linesAcross; i++) curve(canvas, random, dark(), between(random, 0.6, 0.9) * SUPERSAMPLE, [h * 0.3, h * 0.7]);
   for (let i = 0; i < options.dots; i++) {
     const x = between(random, 0, w);
     const y = between(random, 0, h);
