@@ -18,7 +18,9 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:domain', 'type:client'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:domain', 'type:client', 'type:ui'] },
+            // The web front-ends' shared components (libs/web-ui): the browser's client and the pure rules only.
+            { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:client', 'type:domain'] },
             // The browser's API client (libs/api-client): its specs compare types with the server's; its sources import
             // no workspace lib at all (rule below), since the front-ends bundle it.
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:client', 'type:contracts', 'type:platform'] },

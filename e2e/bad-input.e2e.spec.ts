@@ -48,12 +48,12 @@ async function registerTenant(): Promise<Tenant> {
   const fields: Record<string, string> = {
     password, confirmPassword: password, landline: '010-66126153', email: `f${tag}@e2e.lsc-test.cn`, name: `${uniqueCjk(6)}图书馆`,
     recommendingUnit: typeof units[0] === 'string' ? units[0] : units[0].name, provinceCode: '110000', cityCode: '110100', districtCode: '110102',
-    street: '文津街7号', postcode: '100034', loginName: `fz_${tag}`, mobile, smsCode: sms.code, agreementAccepted: 'true', ...(await solveCaptcha(ip)),
+    street: '文津街7号', postcode: '100034', loginName: `fz_${tag}`, mobile, smsCode: sms.code, agreementAccepted: 'true', ...(await solveCaptcha('register', ip)),
   };
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append('logo', new Blob([await logoPng()], { type: 'image/png' }), 'logo.png');
   const reg = expectStatus(await api('POST', '/api/v1/identity/institutions', { form, ip }), 201, 'register fuzz tenant');
-  const login = expectStatus(await api('POST', '/api/v1/identity/sessions', { json: { login: `fz_${tag}`, password, ...(await solveCaptcha(ip)) }, ip }), 200, 'login fuzz tenant');
+  const login = expectStatus(await api('POST', '/api/v1/identity/sessions', { json: { login: `fz_${tag}`, password, ...(await solveCaptcha('login', ip)) }, ip }), 200, 'login fuzz tenant');
   return { institutionId: reg.json.institutionId, token: login.json.accessToken, mobile };
 }
 

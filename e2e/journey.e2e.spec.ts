@@ -98,7 +98,7 @@ describe('单位会员入会 journey through the gateway', () => {
       mobile,
       smsCode: sms.code,
       agreementAccepted: 'true',
-      ...(await solveCaptcha(ip)),
+      ...(await solveCaptcha('register', ip)),
     };
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     form.append('logo', new Blob([await logoPng()], { type: 'image/png' }), 'logo.png');
@@ -112,13 +112,13 @@ describe('单位会员入会 journey through the gateway', () => {
   });
 
   it('2a. logs in with login name + password + captcha', async () => {
-    const r = expectStatus(await api('POST', '/api/v1/identity/sessions', { json: { login: loginName, password, ...(await solveCaptcha(ip)) }, ip }), 200, 'password login');
+    const r = expectStatus(await api('POST', '/api/v1/identity/sessions', { json: { login: loginName, password, ...(await solveCaptcha('login', ip)) }, ip }), 200, 'password login');
     expect(r.json).toMatchObject({ tokenType: 'Bearer', principal: { sub: institutionId, roles: ['institution'] } });
     token = r.json.accessToken;
     const me = expectStatus(await api('GET', '/api/v1/identity/me', { token }), 200, 'GET /me');
     expect(me.json).toMatchObject({ name, email, mobile, landline: '010-88544588', postcode: '100081', street });
     // A wrong answer to the captcha is refused even with the right password.
-    const c = await solveCaptcha(ip);
+    const c = await solveCaptcha('login', ip);
     const wrong = await api('POST', '/api/v1/identity/sessions', { json: { login: loginName, password, captchaId: c.captchaId, captchaAnswer: String((Number(c.captchaAnswer) + 1) % 1000) }, ip });
     expect(wrong.status).toBeGreaterThanOrEqual(400);
     expect(wrong.status).toBeLessThan(500);

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { webUiPublicFiles } from '../../libs/web-ui/vite-plugin';
 import Components from 'unplugin-vue-components/vite';
 import AutoImport from 'unplugin-auto-import/vite';
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
@@ -22,6 +23,8 @@ export default defineConfig({
   base: '/',
   plugins: [
     vue(),
+    // browser-check.js, shared with the other front-end (libs/web-ui/public).
+    webUiPublicFiles(),
     // Element Plus on demand: only the components a page uses end up in its chunk (first-page JS budget).
     AutoImport({ resolvers: [ElementPlusResolver()], dts: 'src/auto-imports.d.ts' }),
     Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false, dirs: [] }),
@@ -30,6 +33,7 @@ export default defineConfig({
     alias: [
       // The pure rule modules only (never the index, which pulls the class-validator decorators in).
       { find: /^@lsc\/validation\/(.*)$/, replacement: `${workspace}libs/validation/src/$1` },
+      { find: /^@lsc\/web-ui\/(.*)$/, replacement: `${workspace}libs/web-ui/src/$1` },
       { find: /^@lsc\/api-client$/, replacement: `${workspace}libs/api-client/src/index.ts` },
       { find: '@', replacement: `${root}src` },
     ],

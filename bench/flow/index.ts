@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     const watcher = mailWatcher(stack.mailDir, byEmail);
     const ip = '10.253.0.1';
     const finance = await user.patiently('finance login', async () => {
-      const r = await user.call('POST', '/api/v1/identity/sessions', { json: { login: FINANCE.username, password: FINANCE.password, ...(await user.captcha(ip)) }, ip });
+      const r = await user.call('POST', '/api/v1/identity/sessions', { json: { login: FINANCE.username, password: FINANCE.password, ...(await user.captcha(ip, 'login')) }, ip });
       if (r.status !== 200) throw new Error(`finance login ${r.status} ${r.text.slice(0, 200)}`);
       return r.json.accessToken as string;
     });

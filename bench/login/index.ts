@@ -94,8 +94,8 @@ function call(method: string, path: string, body?: unknown, headers: Record<stri
   });
 }
 
-async function captcha(ip?: string): Promise<{ captchaId: string; captchaAnswer: string }> {
-  const { json } = await call('GET', '/api/v1/identity/captcha', undefined, ip ? from(ip) : {});
+async function captcha(purpose: 'login' | 'register' | 'sms', ip?: string): Promise<{ captchaId: string; captchaAnswer: string }> {
+  const { json } = await call('GET', `/api/v1/identity/captcha?purpose=${purpose}`, undefined, ip ? from(ip) : {});
   const raw = await redis.get(`${PREFIX}captcha:${String(json.captchaId)}`);
   if (!raw) throw new Error('captcha answer not found in Redis: set REDIS_KEY_PREFIX to the service’s prefix');
   return { captchaId: String(json.captchaId), captchaAnswer: String((JSON.parse(raw) as { answer: number }).answer) };
@@ -105,14 +105,14 @@ async function registerAccount(): Promise<string> {
   const tag = Date.now().toString(36);
   const mobile = `139${String(Date.now()).slice(-8)}`;
   const ip = `10.9.${Date.now() % 250}.1`;
-  const sent = await call('POST', '/api/v1/identity/sms-codes', { mobile, purpose: 'register', ...(await captcha()) }, from(ip));
+  const sent = await call('POST', '/api/v1/identity/sms-codes', { mobile, purpose: 'register', ...(await captcha('sms')) }, from(ip));
   if (sent.status !== 202) throw new Error(`sms-codes: ${sent.status} ${JSON.stringify(sent.json)}`);
   const lines = (await readFile(smsOutbox, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { phone: string; purpose: string; code: string });
   const smsCode = lines.filter((l) => l.phone === mobile && l.purpose === 'register').pop()!.code;
   const loginName = `bench_${tag}`;
   const res = await call('POST', '/api/v1/identity/institutions', {
     password: PASSWORD, confirmPassword: PASSWORD, landline: '010-88544588', email: `b${tag}@bench.cn`, name: `压测图书馆${tag}`, recommendingUnit: '中国图书馆学会',
-    provinceCode: '110000', cityCode: '110100', districtCode: '110101', street: '文津街7号', postcode: '100034', mobile, smsCode, agreementAccepted: 'true', loginName, ...(await captcha()),
+    provinceCode: '110000', cityCode: '110100', districtCode: '110101', street: '文津街7号', postcode: '100034', mobile, smsCode, agreementAccepted: 'true', loginName, ...(await captcha('register')),
   });
   if (res.status !== 201) throw new Error(`register: ${res.status} ${JSON.stringify(res.json)}`);
   return loginName;
@@ -170,7 +170,7 @@ async function logins(loginName: string, ms: number, latencies: number[]): Promi
         // Every login comes from its own address (as many institutions logging in would), so neither identity's nor,
         // with BENCH_URL at a gateway that trusts this host as its proxy, the gateway's per-IP limits are what is measured.
         const ip = nextAddress();
-        const c = await captcha(ip);
+        const c = await captcha('login', ip);
         const t0 = performance.now();
         const res = await call('POST', '/api/v1/identity/sessions', { login: loginName, password: PASSWORD, ...c }, from(ip));
         const t = performance.now() - t0;

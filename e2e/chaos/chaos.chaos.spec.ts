@@ -130,7 +130,7 @@ describe('chaos: 100 onboarding journeys while the broker, every service, Postgr
     if (finance && Date.now() - finance.at < 5 * 60_000) return finance.token;
     const ip = '10.254.0.1';
     const token = await user.patiently('finance login', async () => {
-      const r = await user.call('POST', '/api/v1/identity/sessions', { json: { login: FINANCE.username, password: FINANCE.password, ...(await user.captcha(ip)) }, ip });
+      const r = await user.call('POST', '/api/v1/identity/sessions', { json: { login: FINANCE.username, password: FINANCE.password, ...(await user.captcha(ip, 'login')) }, ip });
       if (r.status !== 200) throw new Error(`finance login ${r.status} ${r.text.slice(0, 200)}`);
       return r.json.accessToken as string;
     });

@@ -51,7 +51,7 @@ async function captchaAnswer(captchaId: string): Promise<string> {
 }
 
 async function apiLogin(username: string, password: string): Promise<string> {
-  const c = (await (await fetch(`${BASE}/api/v1/identity/captcha`)).json()) as { captchaId: string };
+  const c = (await (await fetch(`${BASE}/api/v1/identity/captcha?purpose=login`)).json()) as { captchaId: string };
   const r = await fetch(`${BASE}/api/v1/identity/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: username, password, captchaId: c.captchaId, captchaAnswer: await captchaAnswer(c.captchaId) }) });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { accessToken: string }).accessToken;
@@ -59,7 +59,7 @@ async function apiLogin(username: string, password: string): Promise<string> {
 
 /** The login page as a person uses it: the captcha is read off the image the page loaded. */
 async function uiLogin(page: Page, username: string, password: string): Promise<void> {
-  const [captcha] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/v1/identity/captcha') && r.status() === 200), page.goto(`${CONSOLE}/login`)]);
+  const [captcha] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/identity/captcha' && r.status() === 200), page.goto(`${CONSOLE}/login`)]);
   if (username === READY.root.username) await capture(page, 'login');
   await page.locator('#login').fill(username);
   await page.locator('#password').fill(password);

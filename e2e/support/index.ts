@@ -90,12 +90,13 @@ export async function closeSupport(): Promise<void> {
 }
 
 /**
- * GET /captcha, then the answer. A person reads the arithmetic off the SVG; the test cannot, so — exactly like
- * bench/login/index.ts — it reads the answer the identity service stored in Redis (`identity:captcha:<id>`, JSON
- * {answer}). This is the only place the suites look behind the public API; the service has no bypass flag.
+ * GET /captcha for one form (login, register or sms — identity refuses it on another), then the answer. A person reads
+ * the arithmetic off the PNG; the test cannot, so — exactly like bench/login/index.ts — it reads the answer the identity
+ * service stored in Redis (`identity:captcha:<id>`, JSON {answer, purpose}). This is the only place the suites look
+ * behind the public API; the service has no bypass flag.
  */
-export async function solveCaptcha(ip?: string): Promise<{ captchaId: string; captchaAnswer: string }> {
-  const r = expectStatus(await api('GET', '/api/v1/identity/captcha', { ip }), 200, 'GET /captcha');
+export async function solveCaptcha(purpose: 'login' | 'register' | 'sms', ip?: string): Promise<{ captchaId: string; captchaAnswer: string }> {
+  const r = expectStatus(await api('GET', `/api/v1/identity/captcha?purpose=${purpose}`, { ip }), 200, 'GET /captcha');
   const captchaId = String(r.json.captchaId);
   return { captchaId, captchaAnswer: await captchaAnswer(captchaId) };
 }
@@ -110,7 +111,7 @@ export async function captchaAnswer(captchaId: string): Promise<string> {
 // ---------------------------------------------------------------- phone (the local SMS sender's outbox)
 export async function requestSmsCode(mobile: string, purpose: 'register' | 'login' | string, ip?: string): Promise<{ code: string; sentAt: number; response: ApiResponse }> {
   const asked = Date.now();
-  const response = expectStatus(await api('POST', '/api/v1/identity/sms-codes', { json: { mobile, purpose, ...(await solveCaptcha(ip)) }, ip }), 202, `POST /sms-codes (${purpose})`);
+  const response = expectStatus(await api('POST', '/api/v1/identity/sms-codes', { json: { mobile, purpose, ...(await solveCaptcha('sms', ip)) }, ip }), 202, `POST /sms-codes (${purpose})`);
   const record = await waitForSms(mobile, purpose, asked);
   return { code: record.code, sentAt: Date.parse(record.sentAt), response };
 }
@@ -208,6 +209,6 @@ export async function staffLogin(role: string): Promise<string> {
   const s = STAFF.find((x) => x.roles.includes(role));
   if (!s) throw new Error(`no staff account with role ${role} in ${join(VAR, 'e2e', 'staff.json')}`);
   const ip = fakeIp();
-  const r = expectStatus(await api('POST', '/api/v1/identity/sessions', { json: { login: s.username, password: s.password, ...(await solveCaptcha(ip)) }, ip }), 200, `staff login ${s.username}`);
+  const r = expectStatus(await api('POST', '/api/v1/identity/sessions', { json: { login: s.username, password: s.password, ...(await solveCaptcha('login', ip)) }, ip }), 200, `staff login ${s.username}`);
   return r.json.accessToken as string;
 }

@@ -62,7 +62,7 @@ describe('portal smoke (Chromium)', () => {
       );
     const first = await context.newPage();
     await first.goto(`${PORTAL_URL}/`, { waitUntil: 'networkidle' });
-    const login = await call(first, 'POST', '/api/v1/identity/sessions', { login: staff.username, password: staff.password, ...(await solveCaptcha()) });
+    const login = await call(first, 'POST', '/api/v1/identity/sessions', { login: staff.username, password: staff.password, ...(await solveCaptcha('login')) });
     expect(login.status).toBe(200);
     expect(login.body).toHaveProperty('accessToken');
     expect(login.body).not.toHaveProperty('refreshToken');

@@ -94,18 +94,18 @@ describe('identity routes through the gateway (real identity, PostgreSQL, Redis,
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   };
   // The captcha is read where the service keeps it, as a person reads the image.
-  const captcha = async () => {
-    const { json } = await call('GET', '/api/v1/identity/captcha');
+  const captcha = async (purpose: 'login' | 'register' | 'sms') => {
+    const { json } = await call('GET', `/api/v1/identity/captcha?purpose=${purpose}`);
     const stored = JSON.parse((await redis.get(`${prefix}captcha:${String(json.captchaId)}`))!) as { answer: number };
     return { captchaId: String(json.captchaId), captchaAnswer: String(stored.answer) };
   };
   const smsCode = async (mobile: string, purpose: string) => {
-    const sent = await call('POST', '/api/v1/identity/sms-codes', { mobile, purpose, ...(await captcha()) });
+    const sent = await call('POST', '/api/v1/identity/sms-codes', { mobile, purpose, ...(await captcha('sms')) });
     expect(sent.status).toBe(202);
     const lines = (await readFile(join(dir, 'sms', 'sms-outbox.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { phone: string; purpose: string; code: string });
     return lines.filter((l) => l.phone === mobile && l.purpose === purpose).pop()!.code;
   };
-  const login = async (loginId: string, password: string) => call('POST', '/api/v1/identity/sessions', { login: loginId, password, ...(await captcha()) });
+  const login = async (loginId: string, password: string) => call('POST', '/api/v1/identity/sessions', { login: loginId, password, ...(await captcha('login')) });
   const mobile = () => `13${randomInt(0, 10)}${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
 
   it('更换手机号 and staff lock/unlock work through the gateway and answer in its standard error shape; the docs list the routes', async () => {
@@ -115,7 +115,7 @@ describe('identity routes through the gateway (real identity, PostgreSQL, Redis,
     const registered = await call('POST', '/api/v1/identity/institutions', {
       password, confirmPassword: password, landline: '010-88544588', email: `${loginName.slice(-10)}@lib.cn`, name: `网关测试图书馆${loginName}`, recommendingUnit: '中国图书馆学会',
       provinceCode: '110000', cityCode: '110100', districtCode: '110101', street: '文津街7号', postcode: '100034', mobile: oldMobile, smsCode: await smsCode(oldMobile, 'register'),
-      agreementAccepted: 'true', loginName, ...(await captcha()),
+      agreementAccepted: 'true', loginName, ...(await captcha('register')),
     });
     expect(registered.status).toBe(201);
     const institutionId = String(registered.json.institutionId);
@@ -155,13 +155,13 @@ describe('identity routes through the gateway (real identity, PostgreSQL, Redis,
     const registered = await call('POST', '/api/v1/identity/institutions', {
       password, confirmPassword: password, landline: '010-88544588', email: `${loginName.slice(-10)}@lib.cn`, name: `网关会话图书馆${loginName}`, recommendingUnit: '中国图书馆学会',
       provinceCode: '110000', cityCode: '110100', districtCode: '110101', street: '文津街7号', postcode: '100034', mobile: m, smsCode: await smsCode(m, 'register'),
-      agreementAccepted: 'true', loginName, ...(await captcha()),
+      agreementAccepted: 'true', loginName, ...(await captcha('register')),
     });
     expect(registered.status).toBe(201);
     const host = new URL(gw.url).host;
     const sameOrigin = { 'content-type': 'application/json', 'x-session-transport': 'cookie', origin: gw.url, 'sec-fetch-site': 'same-origin' };
 
-    const login = await fetch(`${gw.url}/api/v1/identity/sessions`, { method: 'POST', headers: { ...sameOrigin, 'x-forwarded-for': randomIp() }, body: JSON.stringify({ login: loginName, password, ...(await captcha()) }) });
+    const login = await fetch(`${gw.url}/api/v1/identity/sessions`, { method: 'POST', headers: { ...sameOrigin, 'x-forwarded-for': randomIp() }, body: JSON.stringify({ login: loginName, password, ...(await captcha('login')) }) });
     expect(login.status).toBe(200);
     expect(await login.json()).not.toHaveProperty('refreshToken');
     const setCookie = login.headers.get('set-cookie') ?? '';
@@ -179,7 +179,7 @@ describe('identity routes through the gateway (real identity, PostgreSQL, Redis,
     expect(refreshed.headers.get('set-cookie')).toMatch(/^lsc_refresh=[A-Za-z0-9_-]+;/);
 
     // Behind an HTTPS load balancer (a trusted proxy saying X-Forwarded-Proto: https) the cookie is Secure.
-    const https = await fetch(`${gw.url}/api/v1/identity/sessions`, { method: 'POST', headers: { ...sameOrigin, 'x-forwarded-proto': 'https', 'x-forwarded-for': randomIp() }, body: JSON.stringify({ login: loginName, password, ...(await captcha()) }) });
+    const https = await fetch(`${gw.url}/api/v1/identity/sessions`, { method: 'POST', headers: { ...sameOrigin, 'x-forwarded-proto': 'https', 'x-forwarded-for': randomIp() }, body: JSON.stringify({ login: loginName, password, ...(await captcha('login')) }) });
     expect(https.headers.get('set-cookie')).toMatch(/; Secure$/);
 
     const out = await fetch(`${gw.url}/api/v1/identity/sessions`, { method: 'DELETE', headers: { ...sameOrigin, cookie: refreshed.headers.get('set-cookie')!.split(';')[0]! }, body: '{}' });

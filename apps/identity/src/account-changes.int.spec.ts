@@ -41,7 +41,7 @@ describe('mobile change and staff locks (real PostgreSQL, Redis, Kafka)', () => 
 
   const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, token?: string) =>
     h.app.inject({ method, url, headers: { ...viaGateway(randomIp()), ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(payload ? { payload } : {}) });
-  const login = async (loginId: string, password: string) => inject('POST', '/api/v1/identity/sessions', { login: loginId, password, ...(await h.captcha()) });
+  const login = async (loginId: string, password: string) => inject('POST', '/api/v1/identity/sessions', { login: loginId, password, ...(await h.captcha('login')) });
   const refresh = (refreshToken: string) => inject('POST', '/api/v1/identity/sessions/refresh', { refreshToken });
   const endSmsCooldowns = async () => {
     const keys = await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}sms:cooldown:*`);
@@ -66,7 +66,7 @@ describe('mobile change and staff locks (real PostgreSQL, Redis, Kafka)', () => 
 
       const noCaptcha = await inject('POST', '/api/v1/identity/sms-codes', { mobile: newMobile, purpose: 'change_mobile' });
       expect(noCaptcha.statusCode).toBe(400);
-      const captcha = await h.captcha();
+      const captcha = await h.captcha('sms');
       expect((await inject('POST', '/api/v1/identity/sms-codes', { mobile: newMobile, purpose: 'change_mobile', ...captcha })).statusCode).toBe(202);
       const reused = await inject('POST', '/api/v1/identity/sms-codes', { mobile: randomMobile(), purpose: 'change_mobile', ...captcha });
       expect([reused.statusCode, (reused.json() as ErrorBody).code]).toEqual([400, 'CAPTCHA_INVALID']);
@@ -125,7 +125,7 @@ describe('mobile change and staff locks (real PostgreSQL, Redis, Kafka)', () => 
       expect([oldLogin.statusCode, (oldLogin.json() as ErrorBody).code]).toEqual([401, 'INVALID_CREDENTIALS']);
       // The old number has no account now: a login code asked for it is answered as sent, but nothing is sent.
       await endSmsCooldowns();
-      const asked = await h.app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', payload: { mobile: inst.mobile, purpose: 'login', ...(await h.captcha()) } });
+      const asked = await h.app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', payload: { mobile: inst.mobile, purpose: 'login', ...(await h.captcha('sms')) } });
       expect(asked.statusCode).toBe(202);
       await expect(h.lastSmsCode(inst.mobile, 'login')).rejects.toThrow(/no sms/);
       expect((await inject('POST', '/api/v1/identity/sessions/sms', { mobile: inst.mobile, code: '123456' })).statusCode).toBe(400);

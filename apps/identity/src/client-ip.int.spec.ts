@@ -13,9 +13,9 @@ describe('client address behind the gateway (real PostgreSQL + Redis)', () => {
   afterAll(() => h?.close());
 
   const askSms = async (headers: Record<string, string>) =>
-    h.app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers, payload: { mobile: randomMobile(), purpose: 'register', ...(await h.captcha()) } });
+    h.app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers, payload: { mobile: randomMobile(), purpose: 'register', ...(await h.captcha('sms')) } });
   const failLogin = async (headers: Record<string, string>) =>
-    h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers, payload: { login: `nobody_${randomMobile()}`, password: 'Wrong#pass1', ...(await h.captcha()) } });
+    h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers, payload: { login: `nobody_${randomMobile()}`, password: 'Wrong#pass1', ...(await h.captcha('login')) } });
   const forget = async () => {
     const keys = [...(await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}sms:*`)), ...(await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}bf:*`))];
     if (keys.length) await h.redis.del(...keys);

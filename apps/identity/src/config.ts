@@ -57,6 +57,29 @@ export class IdentityConfig extends BaseServiceConfig {
   @Max(3600)
   ACCESS_TOKEN_TTL_SECONDS = 900;
 
+  /** How long a captcha may be answered (single use, bound to its form); 2–5 minutes is the range a person needs. */
+  @IsInt()
+  @Min(30)
+  @Max(300)
+  CAPTCHA_TTL_SECONDS = 120;
+
+  /**
+   * Daily SMS budgets (China calendar day): text messages are paid, so sends stop at these counts whatever the
+   * hourly throttles allow. Per number; per number prefix (the first 7 digits, one operator's block in one city —
+   * a run through a block of numbers stays under every per-number limit); and for the whole service.
+   */
+  @IsInt()
+  @Min(1)
+  SMS_DAILY_BUDGET_PER_NUMBER = 10;
+
+  @IsInt()
+  @Min(1)
+  SMS_DAILY_BUDGET_PER_PREFIX = 200;
+
+  @IsInt()
+  @Min(1)
+  SMS_DAILY_BUDGET_GLOBAL = 20_000;
+
   /** Version of 《中国图书馆学会用户注册协议》 the registration page shows; recorded with each consent. */
   @IsString()
   REGISTRATION_AGREEMENT_VERSION = '2024-01';

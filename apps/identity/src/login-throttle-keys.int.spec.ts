@@ -14,7 +14,7 @@ describe('login throttle keyed on the resolved account (real PostgreSQL + Redis)
 
   // Each attempt from its own address: only the per-account count is under test.
   const login = async (loginId: string, password: string) =>
-    h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: viaGateway(randomIp()), payload: { login: loginId, password, ...(await h.captcha()) } });
+    h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: viaGateway(randomIp()), payload: { login: loginId, password, ...(await h.captcha('login')) } });
   /** Moves recorded failures 60 s into the past: the progressive delay has passed, the count is kept. */
   const letDelayPass = async () => {
     for (const key of await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}bf:*:fail:*`)) {

@@ -20,7 +20,7 @@ describe('registration logo and captcha order (real PostgreSQL + Redis)', () => 
     return h.app.inject({ method: 'POST', url: '/api/v1/identity/institutions', headers: form.headers, payload: form.payload });
   };
   const wrongCaptcha = async () => {
-    const captcha = await h.captcha();
+    const captcha = await h.captcha('register');
     return { ...captcha, captchaAnswer: String((Number(captcha.captchaAnswer) + 1) % 1000) };
   };
 
@@ -31,13 +31,13 @@ describe('registration logo and captcha order (real PostgreSQL + Redis)', () => 
   });
 
   it('with the captcha solved, the decode runs and names the logo field', async () => {
-    const res = await registerWithLogo(corruptPng(120, 60), await h.captcha());
+    const res = await registerWithLogo(corruptPng(120, 60), await h.captcha('register'));
     expect(res.statusCode).toBe(400);
     expect((res.json() as { details: Problem[] }).details).toEqual([expect.objectContaining({ field: 'logo', rule: 'logoFormat' })]);
   });
 
   it('a canvas over 4 megapixels is refused from its header, before the captcha is spent', async () => {
-    const captcha = await h.captcha();
+    const captcha = await h.captcha('register');
     const res = await registerWithLogo(corruptPng(2001, 2000), captcha);
     expect((res.json() as { details: Problem[] }).details).toEqual([expect.objectContaining({ field: 'logo', rule: 'logoPixels' })]);
     // The captcha was not consumed by the refusal: it still solves the next try.

@@ -74,8 +74,8 @@ describe('registration field rules (real PostgreSQL + Redis)', () => {
     expect(err.message).not.toContain('用户注册协议不能为空');
   });
 
-  it('refuses duplicates: name (full-width and space variants), e-mail (case) and mobile (+86) with 409 naming the field', async () => {
-    const first = validRegistration({ name: `ＡＢＣ  图书馆${Date.now()}` });
+  it('refuses duplicates: name (full-width and space variants), e-mail (case) and mobile (+86) with 409 naming the field, once the SMS code proved the mobile', async () => {
+    const first = validRegistration({ name: `ＡＢＣ  图书馆${Date.now()}`, loginName: `dup_${Date.now().toString(36)}` });
     expect((await register(h, first)).statusCode).toBe(201);
     const variants: Array<[Record<string, unknown>, string]> = [
       [{ name: `ABC 图书馆${String(first.name).slice(-13)}` }, 'name'],
@@ -83,16 +83,53 @@ describe('registration field rules (real PostgreSQL + Redis)', () => {
       [{ mobile: `+86${String(first.mobile)}` }, 'mobile'],
     ];
     for (const [override, field] of variants) {
-      // Uniqueness is checked before the SMS code is consumed, so no code is needed to learn of the clash.
-      const res = await register(h, validRegistration({ ...override, smsCode: '000000' }));
+      // The first registration's code for the same mobile started the 60 s resend wait; a person would wait it out.
+      const cooldowns = await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}sms:cooldown:*`);
+      if (cooldowns.length > 0) await h.redis.del(...cooldowns);
+      const res = await register(h, validRegistration(override));
       expect(res.statusCode).toBe(409);
-      expect((res.json() as { code: string; details: Problem[] }).details).toEqual([expect.objectContaining({ field, rule: 'unique' })]);
+      const { correlationId: _c, ...body } = res.json() as { code: string; message: string; details: Problem[]; correlationId: string };
+      expect(body.details).toEqual([expect.objectContaining({ field, rule: 'unique' })]);
+      // Taken, but not by whom: nothing of the other account (its id, name, login) is in the answer.
+      expect(JSON.stringify(body)).not.toContain(String(first.loginName));
+      expect(JSON.stringify(body)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     }
+  });
+
+  it('checks the SMS code before saying anything is taken: a wrong code with a taken name, e-mail, mobile or login name answers the code error, as for free ones', async () => {
+    const first = validRegistration({ loginName: `ord_${Date.now().toString(36)}` });
+    expect((await register(h, first)).statusCode).toBe(201);
+    const answerTo = async (override: Record<string, unknown>) => {
+      const res = await register(h, validRegistration({ ...override, smsCode: '000000' }));
+      const { correlationId: _c, ...body } = res.json() as Record<string, unknown>;
+      return { status: res.statusCode, body };
+    };
+    const free = await answerTo({});
+    expect(free.status).toBe(400);
+    expect(free.body).toMatchObject({ code: 'SMS_CODE_INVALID', details: [expect.objectContaining({ field: 'smsCode' })] });
+    for (const taken of [{ name: first.name }, { email: first.email }, { mobile: first.mobile }, { loginName: first.loginName }]) {
+      const answer = await answerTo(taken);
+      expect(answer).toEqual(free);
+    }
+  });
+
+  it('a taken name does not spend the SMS code: the same code registers once the name is changed', async () => {
+    const first = validRegistration();
+    expect((await register(h, first)).statusCode).toBe(201);
+    const second = validRegistration();
+    const smsCode = await h.smsCode(String(second.mobile), 'register');
+    const clash = await register(h, { ...second, name: first.name, smsCode });
+    expect([clash.statusCode, (clash.json() as { code: string }).code]).toEqual([409, 'ALREADY_REGISTERED']);
+    const ok = await register(h, { ...second, smsCode });
+    expect(ok.statusCode).toBe(201);
+    // …and only once.
+    const again = await register(h, { ...validRegistration(), mobile: second.mobile, smsCode });
+    expect([again.statusCode, (again.json() as { code: string }).code]).toEqual([400, 'SMS_CODE_INVALID']);
   });
 
   it('a replayed Idempotency-Key returns the first answer and creates no second account', async () => {
     const body = validRegistration();
-    const payload = { ...body, smsCode: await h.smsCode(String(body.mobile), 'register'), ...(await h.captcha()) };
+    const payload = { ...body, smsCode: await h.smsCode(String(body.mobile), 'register'), ...(await h.captcha('register')) };
     const headers = { 'idempotency-key': `reg-${Date.now()}` };
     const first = await h.app.inject({ method: 'POST', url: '/api/v1/identity/institutions', headers, payload });
     expect(first.statusCode).toBe(201);
@@ -112,7 +149,7 @@ describe('registration field rules (real PostgreSQL + Redis)', () => {
       .toBuffer();
     const body = validRegistration();
     const smsCode = await h.smsCode(String(body.mobile), 'register');
-    const form = multipartBody({ ...body, smsCode, ...(await h.captcha()) }, { content: jpeg, filename: 'logo.txt', contentType: 'text/plain' });
+    const form = multipartBody({ ...body, smsCode, ...(await h.captcha('register')) }, { content: jpeg, filename: 'logo.txt', contentType: 'text/plain' });
     const ok = await h.app.inject({ method: 'POST', url: '/api/v1/identity/institutions', ...form });
     expect(ok.statusCode).toBe(201);
     const { logoUrl } = ok.json() as { logoUrl: string };
@@ -124,12 +161,12 @@ describe('registration field rules (real PostgreSQL + Redis)', () => {
     expect({ format: meta.format, width: meta.width, height: meta.height, exif: meta.exif }).toEqual({ format: 'png', width: 164, height: 78, exif: undefined });
     expect(logo.rawPayload.includes(Buffer.from('secret-gps'))).toBe(false);
 
-    const fake = multipartBody({ ...validRegistration(), smsCode: '123456', ...(await h.captcha()) }, { content: Buffer.from('<svg onload=alert(1)>'), filename: 'logo.png', contentType: 'image/png' });
+    const fake = multipartBody({ ...validRegistration(), smsCode: '123456', ...(await h.captcha('register')) }, { content: Buffer.from('<svg onload=alert(1)>'), filename: 'logo.png', contentType: 'image/png' });
     const bad = await h.app.inject({ method: 'POST', url: '/api/v1/identity/institutions', ...fake });
     expect(bad.statusCode).toBe(400);
     expect((bad.json() as { details: Problem[] }).details).toEqual([expect.objectContaining({ field: 'logo', rule: 'logoFormat' })]);
 
-    const huge = multipartBody({ ...validRegistration(), smsCode: '123456', ...(await h.captcha()) }, { content: Buffer.alloc(2 * 1024 * 1024 + 10, 1), filename: 'big.png', contentType: 'image/png' });
+    const huge = multipartBody({ ...validRegistration(), smsCode: '123456', ...(await h.captcha('register')) }, { content: Buffer.alloc(2 * 1024 * 1024 + 10, 1), filename: 'big.png', contentType: 'image/png' });
     const tooBig = await h.app.inject({ method: 'POST', url: '/api/v1/identity/institutions', ...huge });
     expect(tooBig.statusCode).toBe(400);
     expect((tooBig.json() as { details: Problem[] }).details).toEqual([expect.objectContaining({ field: 'logo', rule: 'logoSize' })]);

@@ -23,7 +23,7 @@ describe('cookie sessions for browsers', () => {
     return /lsc_refresh=([^;]*)/.exec(header)?.[1] ?? '';
   };
   const passwordLogin = async (headers: Record<string, string>) =>
-    h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { ...viaGateway(randomIp()), ...headers }, payload: { login: account.loginName, password: account.password, ...(await h.captcha()) } });
+    h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { ...viaGateway(randomIp()), ...headers }, payload: { login: account.loginName, password: account.password, ...(await h.captcha('login')) } });
   const refresh = (headers: Record<string, string>, token?: string) =>
     h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions/refresh', headers: { ...headers, ...(token ? { cookie: `other=1; lsc_refresh=${token}` } : {}) }, payload: {} });
 

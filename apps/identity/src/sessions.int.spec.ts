@@ -25,7 +25,7 @@ describe('login, sessions, profile (real PostgreSQL + Redis)', () => {
   afterAll(() => h?.close());
 
   const login = async (loginId: string, password: string, ip = randomIp()) =>
-    h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { ...viaGateway(ip) }, payload: { login: loginId, password, ...(await h.captcha()) } });
+    h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { ...viaGateway(ip) }, payload: { login: loginId, password, ...(await h.captcha('login')) } });
   const clearThrottle = async () => {
     const keys = await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}bf:*`);
     if (keys.length) await h.redis.del(...keys);
@@ -73,7 +73,7 @@ describe('login, sessions, profile (real PostgreSQL + Redis)', () => {
         [`nobody_${i}_${Date.now()}`, unknownTimes, (b: string) => (unknownBody = b)],
         [String(account.loginName), wrongTimes, (b: string) => (wrongBody = b)],
       ] as const) {
-        const captcha = await h.captcha();
+        const captcha = await h.captcha('login');
         const started = process.hrtime.bigint();
         const res = await h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { ...viaGateway(randomIp()) }, payload: { login: id, password: 'Wrong#pass1', ...captcha } });
         times.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -147,14 +147,14 @@ describe('login, sessions, profile (real PostgreSQL + Redis)', () => {
   it('SMS: captcha required and single use, captcha expiry, resend cooldown, code single use, SMS login', async () => {
     const mobile = String(account.mobile);
     await endSmsCooldowns();
-    const captcha = await h.captcha();
+    const captcha = await h.captcha('sms');
     const send = (c: object, m = mobile) => h.app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers: { ...viaGateway(randomIp()) }, payload: { mobile: m, purpose: 'login', ...c } });
     expect((await send(captcha)).statusCode).toBe(202);
     const reused = await send(captcha, `1${String(Date.now()).slice(-10)}`);
     expect([reused.statusCode, (reused.json() as { code: string }).code]).toEqual([400, 'CAPTCHA_INVALID']);
-    const cooldown = await send(await h.captcha());
+    const cooldown = await send(await h.captcha('sms'));
     expect([cooldown.statusCode, (cooldown.json() as { code: string }).code]).toEqual([429, 'SMS_RATE_LIMITED']);
-    const expiring = await h.captcha();
+    const expiring = await h.captcha('sms');
     await h.redis.pexpire(`${h.config.REDIS_KEY_PREFIX}captcha:${expiring.captchaId}`, 1);
     await new Promise((r) => setTimeout(r, 20));
     expect((await send(expiring, `1${String(Date.now() + 7).slice(-10)}`)).statusCode).toBe(400);

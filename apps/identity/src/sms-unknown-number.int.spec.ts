@@ -1,6 +1,6 @@
 import { Metrics } from '@lsc/service-kit';
 import { readLocalSmsOutbox } from './auth';
-import { SMS_UNKNOWN_NUMBER_METRIC } from './app/sms-code-requests';
+import { SMS_REFUSED_METRIC, SMS_UNKNOWN_NUMBER_METRIC } from './app/sms-code-requests';
 import { randomIp, randomMobile, register, startIdentity, validRegistration, type IdentityHarness, viaGateway } from './testing/harness';
 
 /**
@@ -20,13 +20,13 @@ describe('SMS codes for numbers without an account (real PostgreSQL + Redis)', (
   afterAll(() => h?.close());
 
   const outbox = async () => readLocalSmsOutbox(`${h.config.SMS_OUTBOX_DIR}/sms-outbox.jsonl`);
-  /** Only the per-phone state: the samples below reuse one known number, so its cooldown and hourly window are reset. */
+  /** Only the per-phone state: the samples below reuse one known number, so its cooldown, hourly window and daily budgets are reset. */
   const forgetPhoneThrottles = async () => {
-    const keys = [...(await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}sms:cooldown:*`)), ...(await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}sms:sent:phone:*`))];
+    const keys = [...(await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}sms:cooldown:*`)), ...(await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}sms:sent:phone:*`)), ...(await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}sms:budget:*`))];
     if (keys.length) await h.redis.del(...keys);
   };
   const ask = async (mobile: string, purpose: string, ip = randomIp()) => {
-    const captcha = await h.captcha();
+    const captcha = await h.captcha('sms');
     const started = performance.now();
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers: { ...viaGateway(ip) }, payload: { mobile, purpose, ...captcha } });
     return { res, ms: performance.now() - started };
@@ -105,4 +105,29 @@ describe('SMS codes for numbers without an account (real PostgreSQL + Redis)', (
     expect(unknownSlower).toBeGreaterThanOrEqual(10);
     expect(unknownSlower).toBeLessThanOrEqual(30);
   }, 90_000);
+
+  it('stops at the per-number daily budget (10), answers 429 on the phone field and counts the refusal by reason on /metrics', async () => {
+    await forgetPhoneThrottles();
+    const mobile = randomMobile();
+    const refusedCount = async (reason: string): Promise<number> =>
+      (await h.app.get(Metrics).registry.getSingleMetric(SMS_REFUSED_METRIC)?.get())?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
+    const before = await refusedCount('phone_daily_budget');
+    const hourly = async () => {
+      // Only the cooldown and the hourly window are waited out here (as across a day); the daily counter stays.
+      const keys = [...(await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}sms:cooldown:*`)), ...(await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}sms:sent:phone:*`))];
+      if (keys.length) await h.redis.del(...keys);
+    };
+    for (let i = 0; i < h.config.SMS_DAILY_BUDGET_PER_NUMBER; i++) {
+      await hourly();
+      expect((await ask(mobile, 'register')).res.statusCode).toBe(202);
+    }
+    await hourly();
+    const refused = await ask(mobile, 'register');
+    expect(refused.res.statusCode).toBe(429);
+    expect(refused.res.json()).toMatchObject({ code: 'SMS_RATE_LIMITED', details: [{ field: 'phone', rule: 'phone_daily_budget', message: '该手机号今日获取验证码次数已达上限，请明天再试' }] });
+    expect(await refusedCount('phone_daily_budget')).toBe(before + 1);
+    const scrape = await h.app.inject({ method: 'GET', url: '/metrics' });
+    expect(scrape.body).toMatch(new RegExp(`${SMS_REFUSED_METRIC}\\{[^}]*reason="phone_daily_budget"[^}]*\\} [1-9]`));
+    expect(scrape.body).toMatch(new RegExp(`${SMS_REFUSED_METRIC}\\{[^}]*reason="global_daily_budget"[^}]*\\} 0`));
+  }, 60_000);
 });

@@ -12,7 +12,7 @@ describe('staff accounts (real PostgreSQL + Redis)', () => {
   let admin: string;
   let adminId: string;
 
-  const login = async (username: string, password: string) => h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { ...viaGateway(randomIp()) }, payload: { login: username, password, ...(await h.captcha()) } });
+  const login = async (username: string, password: string) => h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { ...viaGateway(randomIp()) }, payload: { login: username, password, ...(await h.captcha('login')) } });
   const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, token = admin) => h.app.inject({ method, url, payload, headers: { authorization: `Bearer ${token}` } });
   const setPassword = (code: string, password: string, confirmPassword = password) => h.app.inject({ method: 'POST', url: '/api/v1/identity/staff-password', payload: { code, password, confirmPassword } });
   const auditOf = async (accountId: string) => (await h.db.pool.query(`select event_type, metadata->>'actor' as actor from es_events where stream_id = $1 order by stream_version`, [`staff-${accountId}`])).rows;

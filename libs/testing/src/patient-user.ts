@@ -123,8 +123,9 @@ export class PatientUser {
     return r.json;
   }
 
-  async captcha(ip: string): Promise<{ captchaId: string; captchaAnswer: string }> {
-    const r = await this.call('GET', '/api/v1/identity/captcha', { ip });
+  /** A fresh captcha for one form (login, register or sms: identity refuses it on another form). */
+  async captcha(ip: string, purpose: 'login' | 'register' | 'sms'): Promise<{ captchaId: string; captchaAnswer: string }> {
+    const r = await this.call('GET', `/api/v1/identity/captcha?purpose=${purpose}`, { ip });
     const id = String(this.expect(r, 200, 'captcha').captchaId);
     let raw: string | null;
     try {
@@ -158,7 +159,7 @@ export class PatientUser {
     return this.patiently(`sms ${purpose}`, async () => {
       const already = this.latestSms(j.mobile, purpose, asked);
       if (already) return already;
-      const r = await this.call('POST', '/api/v1/identity/sms-codes', { json: { mobile: j.mobile, purpose, ...(await this.captcha(j.ip)) }, ip: j.ip });
+      const r = await this.call('POST', '/api/v1/identity/sms-codes', { json: { mobile: j.mobile, purpose, ...(await this.captcha(j.ip, 'sms')) }, ip: j.ip });
       if (r.status === 400 && /COOLDOWN|TOO_MANY|LIMIT/i.test(String(r.json?.code))) throw new TryAgain(`sms cooldown: ${r.text.slice(0, 200)}`);
       this.expect(r, 202, 'sms code');
       for (let k = 0; k < 40; k++) {
@@ -172,7 +173,7 @@ export class PatientUser {
 
   async login(j: JourneyRecord): Promise<string> {
     return this.patiently('login', async () => {
-      const r = await this.call('POST', '/api/v1/identity/sessions', { json: { login: j.loginName, password: j.password, ...(await this.captcha(j.ip)) }, ip: j.ip });
+      const r = await this.call('POST', '/api/v1/identity/sessions', { json: { login: j.loginName, password: j.password, ...(await this.captcha(j.ip, 'login')) }, ip: j.ip });
       // Captcha refused (its Redis entry lost in a race with a restart) — a person would just type the new one.
       if (r.status === 400 && /CAPTCHA/.test(String(r.json?.code))) throw new TryAgain(`login captcha: ${r.text.slice(0, 200)}`);
       return this.expect(r, 200, 'login').accessToken as string;
@@ -185,7 +186,7 @@ export class PatientUser {
    * without it the chaos audit found none of that journey's events and counted them all as lost.
    */
   private async registered(j: JourneyRecord): Promise<boolean> {
-    const r = await this.call('POST', '/api/v1/identity/sessions', { json: { login: j.loginName, password: j.password, ...(await this.captcha(j.ip)) }, ip: j.ip });
+    const r = await this.call('POST', '/api/v1/identity/sessions', { json: { login: j.loginName, password: j.password, ...(await this.captcha(j.ip, 'login')) }, ip: j.ip });
     if (r.status !== 200) return false;
     j.institutionId = String(r.json.principal.sub);
     return true;
@@ -198,7 +199,7 @@ export class PatientUser {
       const fields: Record<string, string> = {
         password: j.password, confirmPassword: j.password, landline: '010-88544588', email: j.email, name: j.name, recommendingUnit: '中国图书馆学会',
         ...REGION, street: STREET, postcode: '100081', website: 'https://www.lsc-chaos.cn', loginName: j.loginName, mobile: j.mobile, smsCode: code, agreementAccepted: 'true',
-        ...(await this.captcha(j.ip)),
+        ...(await this.captcha(j.ip, 'register')),
       };
       for (const [k, v] of Object.entries(fields)) form.append(k, v);
       form.append('logo', new Blob([logo], { type: 'image/png' }), 'logo.png');

@@ -1,13 +1,10 @@
+import type { CaptchaImage, CaptchaPurpose } from '@lsc/web-ui/captcha';
 import { SESSIONS_PATH, type Principal } from '@lsc/api-client';
 import { api, get, post, put } from './client';
 
 export type { Principal };
-export interface Captcha {
-  captchaId: string;
-  svg: string;
-  expiresInSeconds: number;
-}
-export const newCaptcha = () => get<Captcha>('/api/v1/identity/captcha');
+/** A captcha for one form: identity refuses it on any other (login, register, sms). */
+export const newCaptcha = (purpose: CaptchaPurpose) => get<CaptchaImage>('/api/v1/identity/captcha', { query: { purpose } });
 
 export async function login(input: { login: string; password: string; captchaId: string; captchaAnswer: string }): Promise<Principal> {
   await post(SESSIONS_PATH, { json: input });

@@ -52,11 +52,18 @@ export const smsOutboxFile = (config: IdentityConfig): string => join(config.SMS
 
 /** Wires the finished auth building blocks (apps/identity/src/auth) and the write side to Nest. */
 export const identityProviders: Provider[] = [
-  { provide: CaptchaService, useFactory: (redis: Redis, c: IdentityConfig) => new CaptchaService(redis, { keyPrefix: c.REDIS_KEY_PREFIX, ttlMs: 120_000 }), inject: [REDIS, CONFIG] },
+  { provide: CaptchaService, useFactory: (redis: Redis, c: IdentityConfig) => new CaptchaService(redis, { keyPrefix: c.REDIS_KEY_PREFIX, ttlMs: c.CAPTCHA_TTL_SECONDS * 1000 }), inject: [REDIS, CONFIG] },
   {
     provide: SmsCodeService,
     useFactory: async (redis: Redis, c: IdentityConfig, logger: Logger) =>
-      new SmsCodeService(redis, await createSmsSender(smsSenderConfig(c), c.NODE_ENV, logger), { keyPrefix: c.REDIS_KEY_PREFIX, pepper: c.SMS_CODE_PEPPER, ...DEFAULT_SMS_CODE_LIMITS }),
+      new SmsCodeService(redis, await createSmsSender(smsSenderConfig(c), c.NODE_ENV, logger), {
+        keyPrefix: c.REDIS_KEY_PREFIX,
+        pepper: c.SMS_CODE_PEPPER,
+        ...DEFAULT_SMS_CODE_LIMITS,
+        dailyBudgetPerNumber: c.SMS_DAILY_BUDGET_PER_NUMBER,
+        dailyBudgetPerPrefix: c.SMS_DAILY_BUDGET_PER_PREFIX,
+        dailyBudgetGlobal: c.SMS_DAILY_BUDGET_GLOBAL,
+      }),
     inject: [REDIS, CONFIG, LOGGER],
   },
   { provide: PasswordHasher, useValue: new PasswordHasher() },

@@ -3,7 +3,7 @@ import type { FieldProblem } from '@lsc/contracts';
 import { isUniqueViolation } from '@lsc/event-sourcing';
 import { ApiError, CONFIG, validationFailed } from '@lsc/service-kit';
 import { passwordStrength, resolveRegion, type PasswordStrength } from '@lsc/validation';
-import { CaptchaService, PasswordHasher, SmsCodeService, smsVerifyError } from '../auth';
+import { CaptchaService, PasswordHasher, SmsCodeService, smsVerifyError, type VerifyCodeResult } from '../auth';
 import type { IdentityConfig } from '../config';
 import { institutionStreamId, type RegistrationData } from '../domain/institution';
 import { AccountsRepository, duplicateError, violatedClaim } from '../infra/accounts.repository';
@@ -23,6 +23,12 @@ export interface RegistrationResult {
   logoUrl: string | null;
 }
 
+/** The SMS code's refusal, on the form's smsCode field. */
+function smsCodeFieldError(result: Extract<VerifyCodeResult, { ok: false }>): ApiError {
+  const body = smsVerifyError(result).getResponse() as { code: string; message: string };
+  return new ApiError(HttpStatus.BAD_REQUEST, body.code, body.message, [{ field: 'smsCode', rule: result.reason, message: body.message }]);
+}
+
 export const logoUrl = (logoId: string | undefined): string | null => (logoId ? `/api/v1/identity/logos/${logoId}` : null);
 
 @Injectable()
@@ -38,8 +44,10 @@ export class RegistrationService {
 
   /**
    * Order matters: all field rules first (nothing consumed; the logo only from its header), then the single-use
-   * captcha, then the logo decoded, then uniqueness (so a taken name does not burn the SMS code), then the SMS code,
-   * then one transaction: event + outbox + claims + credentials + logo. The unique constraints, not the pre-check, are what make duplicates impossible.
+   * captcha, then the logo decoded, then the SMS code (which proves the mobile; a wrong one is refused before any
+   * account is looked at, so nobody learns who is registered without the phone), then uniqueness (the code is checked
+   * but not yet spent, so a taken name costs no new code), then the code is spent and one transaction writes event +
+   * outbox + claims + credentials + logo. The unique constraints, not the pre-check, are what make duplicates impossible.
    */
   async register(body: unknown, logo: UploadedLogo | undefined): Promise<RegistrationResult> {
     const problems: FieldProblem[] = [];
@@ -54,10 +62,16 @@ export class RegistrationService {
     if (inspected && !inspected.ok) problems.push({ field: 'logo', rule: inspected.rule, message: inspected.message });
     if (!dto || problems.length > 0) throw validationFailed(problems);
 
-    if (!(await this.captcha.verify(dto.captchaId, dto.captchaAnswer))) throw captchaInvalid();
+    if (!(await this.captcha.verify(dto.captchaId, dto.captchaAnswer, 'register'))) throw captchaInvalid();
     const processed = logo ? await processLogo(logo.content) : undefined;
     if (processed && !processed.ok) throw validationFailed([{ field: 'logo', rule: processed.rule, message: processed.message }]);
 
+    const sms = { phone: dto.mobile, purpose: 'register' as const, code: dto.smsCode };
+    const proof = await this.smsCodes.verify(sms, { consume: false });
+    if (!proof.ok) throw smsCodeFieldError(proof);
+
+    // Only now, with the mobile proven, is anything about existing accounts said: that this mobile has one (its owner
+    // knows), or that the name, e-mail or login name is taken — never by which account.
     const claims: Array<{ kind: ClaimKind; value: string }> = [
       { kind: 'name', value: dto.name },
       { kind: 'email', value: dto.email },
@@ -67,12 +81,9 @@ export class RegistrationService {
     const taken = await this.accounts.takenClaims(claims);
     if (taken.length > 0) throw duplicateError(taken);
 
-    const code = await this.smsCodes.verify({ phone: dto.mobile, purpose: 'register', code: dto.smsCode });
-    if (!code.ok) {
-      const error = smsVerifyError(code);
-      const body = error.getResponse() as { code: string; message: string };
-      throw new ApiError(HttpStatus.BAD_REQUEST, body.code, body.message, [{ field: 'smsCode', rule: code.reason, message: body.message }]);
-    }
+    // Spent atomically here: of two concurrent registrations with one code, one goes on.
+    const spent = await this.smsCodes.verify(sms);
+    if (!spent.ok) throw smsCodeFieldError(spent);
 
     const region = resolveRegion(dto.provinceCode, dto.cityCode, dto.districtCode);
     if (!region.ok) throw validationFailed([{ field: 'districtCode', rule: 'isRegionTriple', message: region.message }]);

@@ -69,7 +69,7 @@ export class SessionsService {
   async passwordLogin(input: { login: string; password: string; captchaId: string; captchaAnswer: string }, ip: string): Promise<SessionResponse> {
     const account = await this.accounts.findByLogin(input.login);
     const throttleKey = loginThrottleKey(input.login, account);
-    const [decision, captchaOk] = await Promise.all([this.throttle.check(throttleKey, ip), this.captcha.verify(input.captchaId, input.captchaAnswer)]);
+    const [decision, captchaOk] = await Promise.all([this.throttle.check(throttleKey, ip), this.captcha.verify(input.captchaId, input.captchaAnswer, 'login')]);
     if (!decision.allowed) throw loginThrottledError(decision);
     if (!captchaOk) throw captchaInvalid();
     const ok = await this.checker.check(account?.password_hash, input.password);

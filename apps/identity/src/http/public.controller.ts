@@ -1,15 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOkResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiQuery } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '@lsc/service-kit';
 import { PASSWORD_STRENGTH_LABELS, passwordProblems, passwordStrength } from '@lsc/validation';
-import { CaptchaService, jwksDocument, smsThrottleError, type SigningKey } from '../auth';
+import { CAPTCHA_PURPOSES, CaptchaService, jwksDocument, smsThrottleError, type SigningKey } from '../auth';
 import { RECOMMENDING_UNITS } from '../data/recommending-units';
 import { AccountsRepository } from '../infra/accounts.repository';
 import { SIGNING_KEY } from '../app/providers';
 import { captchaInvalid, clientIp } from '../app/shared';
 import { SmsCodeRequests } from '../app/sms-code-requests';
-import { PasswordStrengthDto, SendSmsCodeDto } from './sessions.dto';
+import { CaptchaQueryDto, PasswordStrengthDto, SendSmsCodeDto } from './sessions.dto';
 import { validateBody } from './validate';
 import { CaptchaDoc, PasswordStrengthDoc, SmsCodeSentDoc } from './sessions.docs';
 
@@ -35,10 +35,12 @@ export class PublicController {
   }
 
   @Get('captcha')
+  @ApiQuery({ name: 'purpose', required: true, enum: CAPTCHA_PURPOSES, description: '校验码用途：login 登录，register 注册，sms 获取短信验证码' })
   @ApiOkResponse({ type: CaptchaDoc })
-  async newCaptcha(@Res({ passthrough: true }) reply: FastifyReply) {
+  async newCaptcha(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { purpose } = await validateBody(CaptchaQueryDto, { ...(query as object) }, 'query');
     void reply.header('cache-control', 'no-store');
-    return this.captcha.create();
+    return this.captcha.create(purpose);
   }
 
   /** Needs a solved captcha; answers the same, as fast, whether or not the mobile has an account (no enumeration). */
@@ -48,7 +50,7 @@ export class PublicController {
   @ApiAcceptedResponse({ type: SmsCodeSentDoc })
   async sendSmsCode(@Body() body: unknown, @Req() request: FastifyRequest) {
     const dto = await validateBody(SendSmsCodeDto, body);
-    if (!(await this.captcha.verify(dto.captchaId, dto.captchaAnswer))) throw captchaInvalid();
+    if (!(await this.captcha.verify(dto.captchaId, dto.captchaAnswer, 'sms'))) throw captchaInvalid();
     const result = await this.smsCodes.send({ phone: dto.mobile, purpose: dto.purpose, ip: clientIp(request) });
     if (result.status === 'throttled') throw smsThrottleError(result);
     return { expiresInSeconds: result.expiresInSeconds, resendAfterSeconds: result.resendAfterSeconds };

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, type ApiHeaderOptions } from '@nestjs/swagger';
+import { CAPTCHA_PURPOSES } from '../auth';
 
 /**
  * Answer shapes of the login-page endpoints, for the OpenAPI document only (the front-ends' typed client is generated
@@ -19,7 +20,8 @@ export class SessionDoc {
 
 export class CaptchaDoc {
   @ApiProperty({ description: '校验码编号，提交时原样带回' }) captchaId!: string;
-  @ApiProperty({ description: '算式图片（SVG 源码）' }) svg!: string;
+  @ApiProperty({ description: '算式图片（PNG，data: URL），直接作为 <img> 的 src', example: 'data:image/png;base64,iVBORw0KGgo…' }) image!: string;
+  @ApiProperty({ description: '校验码用途：只能用于该用途的提交', enum: CAPTCHA_PURPOSES }) purpose!: string;
   @ApiProperty({ description: '有效秒数' }) expiresInSeconds!: number;
 }
 

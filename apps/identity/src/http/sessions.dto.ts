@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { IsCnMobile, IsCnPassword, MatchesProperty, NormalizeInput, NormalizeMobile } from '@lsc/validation';
-import { SMS_PURPOSES, type SmsPurpose } from '../auth';
+import { CAPTCHA_PURPOSES, SMS_PURPOSES, type CaptchaPurpose, type SmsPurpose } from '../auth';
 import { CAPTCHA_LOST } from './registration.dto';
 import { IsText, MatchesPattern, MaxChars, Required } from './validate';
 
@@ -10,6 +10,12 @@ export class CaptchaAnswerFields {
   @IsText('校验码', { message: CAPTCHA_LOST }) @Required('校验码', { message: CAPTCHA_LOST }) captchaId!: string;
   @ApiProperty({ description: '校验码算式的计算结果', example: '12' })
   @NormalizeInput() @MatchesPattern(/^\d{1,3}$/, '校验码须填写算式的计算结果') @Required('校验码') captchaAnswer!: string;
+}
+
+/** GET /captcha?purpose=…: the form the captcha will be submitted with; another form refuses it. */
+export class CaptchaQueryDto {
+  @ApiProperty({ description: '校验码用途：login 登录，register 注册，sms 获取短信验证码', enum: CAPTCHA_PURPOSES })
+  @IsIn(CAPTCHA_PURPOSES, { message: '校验码用途须为 login、register 或 sms' }) @Required('校验码用途') purpose!: CaptchaPurpose;
 }
 
 export class SendSmsCodeDto extends CaptchaAnswerFields {

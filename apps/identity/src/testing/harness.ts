@@ -7,7 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 import { createServiceApp, DEVELOPMENT_CLIENT_IP_SECRET, signedClientIpHeaders } from '@lsc/service-kit';
 import { createTestDatabase, REDIS_URL, testPassword, uniqueName, type TestDatabase } from '@lsc/testing';
-import { readLocalSmsOutbox, type SmsPurpose } from '../auth';
+import { readLocalSmsOutbox, type CaptchaPurpose, type SmsPurpose } from '../auth';
 import { AppModule } from '../app.module';
 import { identityBootstrapOptions } from '../bootstrap-options';
 import { loadIdentityConfig, type IdentityConfig } from '../config';
@@ -34,7 +34,7 @@ export interface IdentityHarness {
   db: TestDatabase;
   redis: Redis;
   url: string;
-  captcha(): Promise<{ captchaId: string; captchaAnswer: string }>;
+  captcha(purpose: CaptchaPurpose): Promise<{ captchaId: string; captchaAnswer: string }>;
   smsCode(mobile: string, purpose: SmsPurpose, ip?: string): Promise<string>;
   lastSmsCode(mobile: string, purpose: SmsPurpose): Promise<string>;
   close(): Promise<void>;
@@ -67,15 +67,15 @@ export async function startIdentity(name: string, env: Record<string, string> = 
     db,
     redis,
     url: `http://127.0.0.1:${port}`,
-    async captcha() {
-      const res = await app.inject({ method: 'GET', url: '/api/v1/identity/captcha' });
+    async captcha(purpose) {
+      const res = await app.inject({ method: 'GET', url: `/api/v1/identity/captcha?purpose=${purpose}` });
       const { captchaId } = res.json() as { captchaId: string };
       // Tests play the person reading the image: the answer is read from where the service keeps it.
       const stored = JSON.parse((await redis.get(`${config.REDIS_KEY_PREFIX}captcha:${captchaId}`))!) as { answer: number };
       return { captchaId, captchaAnswer: String(stored.answer) };
     },
     async smsCode(mobile, purpose, ip = randomIp()) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers: { ...viaGateway(ip) }, payload: { mobile, purpose, ...(await harness.captcha()) } });
+      const res = await app.inject({ method: 'POST', url: '/api/v1/identity/sms-codes', headers: { ...viaGateway(ip) }, payload: { mobile, purpose, ...(await harness.captcha('sms')) } });
       if (res.statusCode !== 202) throw new Error(`sms-codes answered ${res.statusCode}: ${res.body}`);
       return harness.lastSmsCode(mobile, purpose);
     },
@@ -132,7 +132,7 @@ export function validRegistration(overrides: Record<string, unknown> = {}): Reco
 export async function register(h: IdentityHarness, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const mobile = String(body.mobile).replace(/^\+86|[\s-]/g, '');
   const smsCode = typeof body.smsCode === 'string' ? body.smsCode : await h.smsCode(mobile, 'register');
-  const captcha = await h.captcha();
+  const captcha = await h.captcha('register');
   return h.app.inject({ method: 'POST', url: '/api/v1/identity/institutions', headers, payload: { ...captcha, smsCode, ...body } });
 }
 

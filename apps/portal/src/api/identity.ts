@@ -1,13 +1,10 @@
+import type { CaptchaImage, CaptchaPurpose } from '@lsc/web-ui/captcha';
 import { get, patch, post } from './client';
 
-export interface Captcha {
-  captchaId: string;
-  svg: string;
-  expiresInSeconds: number;
-}
 export type SmsPurpose = 'register' | 'login' | 'reset' | 'change_email' | 'change_mobile';
 
-export const newCaptcha = () => get<Captcha>('/api/v1/identity/captcha');
+/** A captcha for one form: identity refuses it on any other (login, register, sms). */
+export const newCaptcha = (purpose: CaptchaPurpose) => get<CaptchaImage>('/api/v1/identity/captcha', { query: { purpose } });
 export const sendSmsCode = (input: { mobile: string; purpose: SmsPurpose; captchaId: string; captchaAnswer: string }) =>
   post<{ expiresInSeconds: number; resendAfterSeconds: number }>('/api/v1/identity/sms-codes', { json: input });
 export const recommendingUnits = () => get<{ items: Array<{ code: string; name: string }> }>('/api/v1/identity/recommending-units');

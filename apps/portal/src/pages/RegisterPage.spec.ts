@@ -27,7 +27,7 @@ describe('机构用户注册 page', () => {
   beforeEach(() => {
     for (const f of Object.values(api)) f.mockReset();
     rulesOff.value = false;
-    api.newCaptcha.mockResolvedValue({ captchaId: 'c'.repeat(22), svg: '<svg xmlns="http://www.w3.org/2000/svg"/>', expiresInSeconds: 120 });
+    api.newCaptcha.mockResolvedValue({ captchaId: 'c'.repeat(22), image: 'data:image/png;base64,iVBORw0KGgo=', expiresInSeconds: 120 });
     api.recommendingUnits.mockResolvedValue({ items: [{ code: '000000', name: '中国图书馆学会' }] });
   });
   afterEach(() => {
@@ -76,6 +76,7 @@ describe('机构用户注册 page', () => {
     expect(wrapper.text()).toContain('校验码错误，请重新计算');
     expect((input(wrapper, '请填写机构全称（将用于发票抬头和会员证书）').element as HTMLInputElement).value).toBe('某某图书馆');
     expect(api.newCaptcha).toHaveBeenCalledTimes(2); // a spent captcha is replaced
+    expect(api.newCaptcha.mock.calls).toEqual([['register'], ['register']]); // registration captchas only
   });
 
   it('a network failure shows a retry hint and keeps the form', async () => {

@@ -1,3 +1,4 @@
 export * from './arithmetic';
-export * from './svg-renderer';
+export * from './raster-renderer';
+export * from './glyph-atlas';
 export * from './captcha.service';

@@ -188,7 +188,7 @@ describe('SmsCodeService (real Redis, local outbox)', () => {
   it('deliver: false takes as long as a real send through a slow provider (latencies measured, distributions overlap)', async () => {
     // A provider answering in 15-35 ms, as an SMS gateway over the network would; the decoy must not answer in ~0 ms.
     const slow: SmsSender = { sendVerificationCode: () => new Promise((resolve) => setTimeout(resolve, 15 + Math.random() * 20)) };
-    const timed = new SmsCodeService(t.redis, slow, { ...config, maxSendsPerIpPerHour: 1000, maxSendsPerPhonePerHour: 1000 }, clock);
+    const timed = new SmsCodeService(t.redis, slow, { ...config, maxSendsPerIpPerHour: 1000, maxSendsPerPhonePerHour: 1000, dailyBudgetPerNumber: 1000, dailyBudgetPerPrefix: 1000 }, clock);
     const SAMPLES = 40;
     const delivered: number[] = [];
     const silent: number[] = [];
@@ -207,6 +207,86 @@ describe('SmsCodeService (real Redis, local outbox)', () => {
     expect(Math.abs(q(silent, 0.5) - q(delivered, 0.5))).toBeLessThan(6);
     expect(q(silent, 0.1)).toBeGreaterThan(10);
   }, 30_000);
+
+  describe('daily budgets (China calendar day)', () => {
+    // 2026-03-02 23:00 in Beijing (15:00 UTC): one hour before the budgets reset.
+    const lateEvening = Date.UTC(2026, 2, 2, 15, 0, 0);
+    const budgeted = (budgets: Partial<SmsCodeConfig>) =>
+      new SmsCodeService(
+        t.redis,
+        new LocalSmsSender({ outboxFile: outbox, logCodes: false }),
+        { ...config, maxSendsPerPhonePerHour: 1000, maxSendsPerIpPerHour: 1000, ...budgets },
+        clock,
+      );
+    /** Sends past the 60 s cooldown each time, from a new address each time (so only the budgets can refuse). */
+    let n = 0;
+    const send = (s: SmsCodeService, phone: string, deliver = true) => {
+      clock.advance(61_000);
+      n += 1;
+      return s.send({ phone, purpose: 'register', ip: `198.51.100.${n % 250}`, deliver });
+    };
+    beforeEach(() => {
+      clock = new ManualClock(lateEvening);
+    });
+
+    it('per number: the 4th send of the day to one number is refused until midnight in Beijing; other numbers are not affected', async () => {
+      const s = budgeted({ dailyBudgetPerNumber: 3 });
+      for (let i = 0; i < 3; i++) expect(await send(s, '13900001111')).toMatchObject({ status: 'sent' });
+      const refused = await send(s, '13900001111');
+      expect(refused).toMatchObject({ status: 'throttled', reason: 'phone_daily_budget' });
+      // Four sends 61 s apart: 23:04:04, so 55 min 56 s until midnight in Beijing, the wait the answer gives.
+      expect(refused.status === 'throttled' && refused.retryAfterSeconds).toBe(3600 - 4 * 61);
+      expect(await send(s, '13900002222')).toMatchObject({ status: 'sent' });
+      clock.advance(56 * 60_000);
+      expect(await send(s, '13900001111')).toMatchObject({ status: 'sent' });
+      expect((await readLocalSmsOutbox(outbox)).filter((r) => r.phone === '13900001111')).toHaveLength(4);
+    });
+
+    it('per prefix: numbers sharing their first 7 digits share a budget; another block is not affected', async () => {
+      const s = budgeted({ dailyBudgetPerPrefix: 2 });
+      expect(await send(s, '13700005001')).toMatchObject({ status: 'sent' });
+      expect(await send(s, '13700005002')).toMatchObject({ status: 'sent' });
+      expect(await send(s, '13700005003')).toMatchObject({ status: 'throttled', reason: 'prefix_daily_budget' });
+      expect(await send(s, '13700015003')).toMatchObject({ status: 'sent' });
+    });
+
+    it('global: the service stops sending for the day once the total is reached', async () => {
+      const s = budgeted({ dailyBudgetGlobal: 3 });
+      for (const phone of ['13500000001', '15800000002', '18600000003']) expect(await send(s, phone)).toMatchObject({ status: 'sent' });
+      expect(await send(s, '19900000004')).toMatchObject({ status: 'throttled', reason: 'global_daily_budget' });
+      expect(await readLocalSmsOutbox(outbox)).toHaveLength(3);
+      clock.advance(60 * 60_000);
+      expect(await send(s, '19900000004')).toMatchObject({ status: 'sent' });
+    });
+
+    it('sends that deliver nothing count too, so a budget running out does not tell which numbers have accounts', async () => {
+      const s = budgeted({ dailyBudgetPerNumber: 2 });
+      expect(await send(s, '13600006666', false)).toMatchObject({ status: 'sent', delivered: false });
+      expect(await send(s, '13600006666', false)).toMatchObject({ status: 'sent', delivered: false });
+      expect(await send(s, '13600006666', false)).toMatchObject({ status: 'throttled', reason: 'phone_daily_budget' });
+    });
+
+    it('answers a refused budget with 429 and a Chinese message on the phone field', () => {
+      for (const [reason, text] of [
+        ['phone_daily_budget', '该手机号今日'],
+        ['prefix_daily_budget', '该号段今日'],
+        ['global_daily_budget', '今日短信验证码发送量已达上限'],
+      ] as const) {
+        const body = smsThrottleError({ status: 'throttled', reason, retryAfterSeconds: 60 }).getResponse() as { code: string; details: Array<{ field: string; rule: string; message: string }> };
+        expect(body.code).toBe('SMS_RATE_LIMITED');
+        expect(body.details).toEqual([{ field: 'phone', rule: reason, message: expect.stringContaining(text) }]);
+      }
+    });
+  });
+
+  it('verify with consume: false keeps a right code for one more use; a wrong one still counts', async () => {
+    await service.send({ phone: PHONE, purpose: 'register', ip: IP });
+    const code = await lastCode();
+    expect(await service.verify({ phone: PHONE, purpose: 'register', code: otherCode(code) }, { consume: false })).toMatchObject({ ok: false, remainingAttempts: DEFAULT_SMS_CODE_LIMITS.maxVerifyAttempts - 1 });
+    expect(await service.verify({ phone: PHONE, purpose: 'register', code }, { consume: false })).toEqual({ ok: true });
+    expect(await service.verify({ phone: PHONE, purpose: 'register', code })).toEqual({ ok: true });
+    expect(await service.verify({ phone: PHONE, purpose: 'register', code })).toMatchObject({ ok: false });
+  });
 
   it('refuses unnormalised phones, weak peppers and lifetimes over 10 minutes', async () => {
     await expect(service.send({ phone: '+86 138 1234 5678', purpose: 'login', ip: IP })).rejects.toThrow(/normalised/);

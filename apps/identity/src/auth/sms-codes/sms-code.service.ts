@@ -14,6 +14,10 @@ export interface SmsCodeConfig {
   maxSendsPerPhonePerHour: number;
   maxSendsPerIpPerHour: number;
   maxVerifyAttempts: number;
+  /** Sends per China calendar day to one number, to one 7-digit prefix, and in all (SMS costs money). */
+  dailyBudgetPerNumber: number;
+  dailyBudgetPerPrefix: number;
+  dailyBudgetGlobal: number;
 }
 
 export const DEFAULT_SMS_CODE_LIMITS: Omit<SmsCodeConfig, 'keyPrefix' | 'pepper'> = {
@@ -22,7 +26,13 @@ export const DEFAULT_SMS_CODE_LIMITS: Omit<SmsCodeConfig, 'keyPrefix' | 'pepper'
   maxSendsPerPhonePerHour: 5,
   maxSendsPerIpPerHour: 20,
   maxVerifyAttempts: 5,
+  dailyBudgetPerNumber: 10,
+  dailyBudgetPerPrefix: 200,
+  dailyBudgetGlobal: 20_000,
 };
+
+export const SMS_REFUSAL_REASONS = ['cooldown', 'phone_hourly_limit', 'ip_hourly_limit', 'phone_daily_budget', 'prefix_daily_budget', 'global_daily_budget'] as const;
+export type SmsRefusalReason = (typeof SMS_REFUSAL_REASONS)[number];
 
 export interface SendCodeRequest {
   phone: string;
@@ -38,7 +48,7 @@ export interface SendCodeRequest {
 
 export type SendCodeResult =
   | { status: 'sent'; expiresInSeconds: number; resendAfterSeconds: number; delivered: boolean }
-  | { status: 'throttled'; reason: 'cooldown' | 'phone_hourly_limit' | 'ip_hourly_limit'; retryAfterSeconds: number };
+  | { status: 'throttled'; reason: SmsRefusalReason; retryAfterSeconds: number };
 
 export interface VerifyCodeRequest {
   phone: string;
@@ -49,11 +59,16 @@ export interface VerifyCodeRequest {
 export type VerifyCodeResult = { ok: true } | { ok: false; reason: 'invalid' | 'expired' | 'too_many_attempts'; remainingAttempts: number };
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Budgets follow the China calendar day (UTC+8, no daylight saving): they reset at midnight in Beijing. */
+const CHINA_OFFSET_MS = 8 * HOUR_MS;
+/** The first 7 digits of a mainland mobile (号段 + HLR block): one operator's block of 10 000 numbers in one city. */
+export const mobilePrefix = (phone: string): string => phone.slice(0, 7);
 const MOBILE = /^1[3-9]\d{9}$/;
 const SIX_DIGITS = /^\d{6}$/;
 
-// One script so that cooldown, both hourly windows and the new code are decided and written atomically:
-// two concurrent requests cannot both slip under a limit.
+// One script so that cooldown, both hourly windows, the three daily budgets and the new code are decided and written
+// atomically: two concurrent requests cannot both slip under a limit.
 const SEND_SCRIPT = `
 local now = tonumber(ARGV[1])
 local windowMs = tonumber(ARGV[3])
@@ -68,6 +83,14 @@ end
 if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[5]) then
   local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
   return {'ip_hourly_limit', tonumber(oldest[2]) + windowMs - now}
+end
+local untilMidnight = tonumber(ARGV[10])
+if tonumber(redis.call('GET', KEYS[5]) or '0') >= tonumber(ARGV[11]) then return {'phone_daily_budget', untilMidnight} end
+if tonumber(redis.call('GET', KEYS[6]) or '0') >= tonumber(ARGV[12]) then return {'prefix_daily_budget', untilMidnight} end
+if tonumber(redis.call('GET', KEYS[7]) or '0') >= tonumber(ARGV[13]) then return {'global_daily_budget', untilMidnight} end
+for i = 5, 7 do
+  redis.call('INCR', KEYS[i])
+  redis.call('PEXPIRE', KEYS[i], untilMidnight + 3600000)
 end
 redis.call('ZADD', KEYS[2], now, ARGV[6])
 redis.call('PEXPIRE', KEYS[2], windowMs)
@@ -89,7 +112,7 @@ if tonumber(rec[2]) <= tonumber(ARGV[1]) then
   return {'expired', 0}
 end
 if rec[1] == ARGV[2] then
-  redis.call('DEL', KEYS[1])
+  if ARGV[4] == '1' then redis.call('DEL', KEYS[1]) end
   return {'ok', 0}
 end
 local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
@@ -122,13 +145,18 @@ export class SmsCodeService {
     const code = this.generateCode();
     const now = this.clock.now();
     const c = this.config;
+    const day = new Date(now + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+    const untilMidnight = DAY_MS - ((now + CHINA_OFFSET_MS) % DAY_MS);
     const [status, retryMs] = (await this.redis.eval(
       SEND_SCRIPT,
-      4,
+      7,
       this.cooldownKey(request.phone),
       this.phoneWindowKey(request.phone),
       this.ipWindowKey(request.ip),
       this.codeKey(request.phone, request.purpose),
+      this.budgetKey(day, 'phone', request.phone),
+      this.budgetKey(day, 'prefix', mobilePrefix(request.phone)),
+      this.budgetKey(day, 'global', 'all'),
       now,
       c.resendCooldownMs,
       HOUR_MS,
@@ -138,8 +166,12 @@ export class SmsCodeService {
       this.hashCode(request.phone, request.purpose, code),
       now + c.codeTtlMs,
       c.codeTtlMs,
+      untilMidnight,
+      c.dailyBudgetPerNumber,
+      c.dailyBudgetPerPrefix,
+      c.dailyBudgetGlobal,
     )) as [string, number];
-    if (status !== 'sent') return { status: 'throttled', reason: status as 'cooldown', retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
+    if (status !== 'sent') return { status: 'throttled', reason: status as SmsRefusalReason, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
     const delivered = request.deliver !== false;
 
     try {
@@ -163,12 +195,16 @@ export class SmsCodeService {
     this.sendLatencies.record(performance.now() - started);
   }
 
-  async verify(request: VerifyCodeRequest): Promise<VerifyCodeResult> {
+  /**
+   * `consume: false` checks a right code without spending it (a wrong one still counts and burns as always): the
+   * registration proves the mobile first, answers a taken name or e-mail, and spends the code only when it commits.
+   */
+  async verify(request: VerifyCodeRequest, options: { consume?: boolean } = {}): Promise<VerifyCodeResult> {
     this.assertTarget(request.phone, request.purpose);
     const code = request.code.normalize('NFKC').trim();
     // A malformed code still counts as a wrong try, otherwise junk input would be a free probe.
     const hash = SIX_DIGITS.test(code) ? this.hashCode(request.phone, request.purpose, code) : 'malformed';
-    const [status, remaining] = (await this.redis.eval(VERIFY_SCRIPT, 1, this.codeKey(request.phone, request.purpose), this.clock.now(), hash, this.config.maxVerifyAttempts)) as [
+    const [status, remaining] = (await this.redis.eval(VERIFY_SCRIPT, 1, this.codeKey(request.phone, request.purpose), this.clock.now(), hash, this.config.maxVerifyAttempts, options.consume === false ? '0' : '1')) as [
       string,
       number,
     ];
@@ -200,6 +236,14 @@ export class SmsCodeService {
 
   private phoneWindowKey(phone: string): string {
     return `${this.config.keyPrefix}sms:sent:phone:${this.hmac(`phone|${phone}`)}`;
+  }
+
+  /**
+   * Daily counters. Sends that deliver nothing (a login code for a number without an account) count too: otherwise
+   * a number's budget running out would tell that it has an account.
+   */
+  private budgetKey(day: string, scope: 'phone' | 'prefix' | 'global', value: string): string {
+    return `${this.config.keyPrefix}sms:budget:${day}:${scope}:${scope === 'global' ? value : this.hmac(`${scope}|${value}`)}`;
   }
 
   private ipWindowKey(ip: string): string {
@@ -239,10 +283,18 @@ export class SendLatencies {
   }
 }
 
+const SMS_REFUSAL_MESSAGES: Record<SmsRefusalReason, (retryAfterSeconds: number) => string> = {
+  cooldown: (s) => `发送过于频繁，请${s}秒后再试`,
+  phone_hourly_limit: () => '该手机号获取验证码次数过多，请稍后再试',
+  ip_hourly_limit: () => '当前网络获取验证码次数过多，请稍后再试',
+  phone_daily_budget: () => '该手机号今日获取验证码次数已达上限，请明天再试',
+  prefix_daily_budget: () => '该号段今日获取验证码次数过多，请明天再试或联系中国图书馆学会',
+  global_daily_budget: () => '今日短信验证码发送量已达上限，请明天再试或联系中国图书馆学会',
+};
+
 /** Maps a throttled send to the 429 answer the HTTP layer returns. */
 export function smsThrottleError(result: Extract<SendCodeResult, { status: 'throttled' }>): ApiError {
-  const message =
-    result.reason === 'cooldown' ? `发送过于频繁，请${result.retryAfterSeconds}秒后再试` : result.reason === 'phone_hourly_limit' ? '该手机号获取验证码次数过多，请稍后再试' : '当前网络获取验证码次数过多，请稍后再试';
+  const message = SMS_REFUSAL_MESSAGES[result.reason](result.retryAfterSeconds);
   return new ApiError(HttpStatus.TOO_MANY_REQUESTS, 'SMS_RATE_LIMITED', message, [{ field: 'phone', rule: result.reason, message }]);
 }
 
