@@ -101,4 +101,9 @@ describe('ApiValidationPipe: an absent value with only an English rule', () => {
     const valid = { address: { recipient: '张三', street: '北京路1号' }, tags: ['ok'], years: '2' };
     await expect(new ApiValidationPipe().transform(valid, { type: 'body', metatype: OrderLike })).resolves.toMatchObject({ years: 2 });
   });
+
+  it('passes an undeclared @Query() through untouched: Fastify\'s query object has no prototype to read rules from', async () => {
+    const query = Object.assign(Object.create(null) as Record<string, string>, { purpose: 'login' });
+    await expect(new ApiValidationPipe().transform(query, { type: 'query', metatype: Object })).resolves.toBe(query);
+  });
 });

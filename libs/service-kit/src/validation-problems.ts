@@ -132,7 +132,11 @@ function ruleArguments(error: ValidationError, rule: string): unknown[] {
 
 /** A DTO instance: an object whose class declares class-validator rules. */
 export const isValidatedObject = (value: unknown): value is object =>
-  typeof value === 'object' && value !== null && getMetadataStorage().getTargetValidationMetadatas(value.constructor, '', true, false).length > 0;
+  typeof value === 'object' &&
+  value !== null &&
+  // Fastify's query and params objects have no prototype, hence no constructor.
+  typeof value.constructor === 'function' &&
+  getMetadataStorage().getTargetValidationMetadatas(value.constructor, '', true, false).length > 0;
 
 const isWalkable = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && (Object.getPrototypeOf(value) === Object.prototype || isValidatedObject(value));

@@ -69,6 +69,7 @@ export async function startIdentity(name: string, env: Record<string, string> = 
     url: `http://127.0.0.1:${port}`,
     async captcha(purpose) {
       const res = await app.inject({ method: 'GET', url: `/api/v1/identity/captcha?purpose=${purpose}` });
+      if (res.statusCode !== 200) throw new Error(`captcha answered ${res.statusCode}: ${res.body}`);
       const { captchaId } = res.json() as { captchaId: string };
       // Tests play the person reading the image: the answer is read from where the service keeps it.
       const stored = JSON.parse((await redis.get(`${config.REDIS_KEY_PREFIX}captcha:${captchaId}`))!) as { answer: number };
