@@ -96,7 +96,7 @@ describe('staff console in Chromium', () => {
   let admin: BrowserContext;
   let clerk: BrowserContext;
   let financePage: Page;
-  const clerkLogin = { username: `caiwu_${tag}`, name: '王会计', password: 'Wang#2024pw' };
+  const clerkLogin = { username: `caiwu_${tag}`, name: '王会计', password: 'Wang#2024-ledger' };
   const producer = kafka.producer();
 
   beforeAll(async () => {

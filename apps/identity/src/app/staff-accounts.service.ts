@@ -2,9 +2,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { CommandHandler, PostgresEventStore, type Queryable } from '@lsc/event-sourcing';
-import { ApiError, CONFIG, REDIS } from '@lsc/service-kit';
+import { ApiError, CONFIG, REDIS, validationFailed } from '@lsc/service-kit';
 import { passwordStrength, type PasswordStrength } from '@lsc/validation';
-import { PasswordHasher, RefreshTokenStore } from '../auth';
+import { PasswordHasher, RefreshTokenStore, staffPasswordProblems } from '../auth';
 import type { IdentityConfig } from '../config';
 import { staffDecider, staffIntegrationEvents, staffStreamId, type StaffCommand, type StaffRole, type StaffState } from '../domain/staff';
 import { AccountsRepository, violatedClaim } from '../infra/accounts.repository';
@@ -92,6 +92,7 @@ export class StaffAccountsService {
   /** Creates a pending staff account and its first set-password code. */
   async create(input: { username: string; displayName: string; roles: StaffRole[] }, actor: string, withPassword?: string): Promise<StaffView & Partial<SetupCode>> {
     if ((await this.accounts.takenClaims([{ kind: 'login_name', value: input.username }])).length > 0) throw loginTaken();
+    if (withPassword !== undefined) assertStaffPassword(withPassword, input.username);
     const accountId = randomUUID();
     // Until the staff member sets one, the hash is of a random secret nobody knows: login is impossible.
     const hash = await this.hasher.hash(withPassword ?? randomBytes(32).toString('base64url'));
@@ -147,6 +148,11 @@ export class StaffAccountsService {
 
   /** The new staff member sets their password with the one-time code (single use: taken atomically). */
   async setPassword(code: string, password: string): Promise<{ username: string; passwordStrength: PasswordStrength }> {
+    // The policy needs the login name, so the code is looked at first and only taken once the password is acceptable:
+    // a refused password leaves the link usable for the next try.
+    const holder = await this.redis.get(this.key('code', hashCode(code)));
+    if (!holder) throw invalidCode();
+    assertStaffPassword(password, (await this.get(holder)).username);
     const accountId = await this.redis.getdel(this.key('code', hashCode(code)));
     if (!accountId) throw invalidCode();
     await this.redis.del(this.key('of', accountId));
@@ -192,6 +198,12 @@ export class StaffAccountsService {
   private key(kind: 'code' | 'of', id: string): string {
     return `${this.config.REDIS_KEY_PREFIX}staff-setup:${kind}:${id}`;
   }
+}
+
+/** The staff password policy (12–128 characters, not common or breached), as a 400 on the `password` field. */
+function assertStaffPassword(password: string, username: string): void {
+  const problems = staffPasswordProblems(password, { label: '新密码', username });
+  if (problems.length > 0) throw validationFailed(problems.map((message) => ({ field: 'password', rule: 'staffPassword', message })));
 }
 
 const loginTaken = () => new ApiError(HttpStatus.CONFLICT, 'ALREADY_REGISTERED', '登录名已被使用', [{ field: 'username', rule: 'unique', message: '登录名已被使用' }]);
