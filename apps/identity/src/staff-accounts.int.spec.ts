@@ -5,12 +5,14 @@ import { StaffAccountChanged, validateAs } from '@lsc/contracts';
 import { StaffAccountsService } from './app/staff-accounts.service';
 import { staffIntegrationEvents, type StaffEvent } from './domain/staff';
 import { randomIp, startIdentity, type IdentityHarness } from './testing/harness';
+import { staffSignIn } from './testing/staff-sign-in';
 
 /** 工作人员账号 through the identity API (issue #23), over real PostgreSQL and Redis. */
 describe('staff accounts (real PostgreSQL + Redis)', () => {
   let h: IdentityHarness;
   let admin: string;
   let adminId: string;
+  let signIn: ReturnType<typeof staffSignIn>;
 
   const login = async (username: string, password: string) => h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { 'x-forwarded-for': randomIp() }, payload: { login: username, password, ...(await h.captcha()) } });
   const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, token = admin) => h.app.inject({ method, url, payload, headers: { authorization: `Bearer ${token}` } });
@@ -19,10 +21,11 @@ describe('staff accounts (real PostgreSQL + Redis)', () => {
 
   beforeAll(async () => {
     h = await startIdentity('staffaccounts');
+    signIn = staffSignIn(h);
     // The bootstrap super-admin, as the CLI creates it (password given, not chosen by anyone else).
     const boot = await h.app.get(StaffAccountsService).create({ username: 'root_admin', displayName: '系统管理员', roles: ['super_admin'] }, 'system:cli', 'Root#2024-admin');
     adminId = boot.accountId;
-    const res = await login('root_admin', 'Root#2024-admin');
+    const res = await signIn('root_admin', 'Root#2024-admin');
     expect(res.statusCode).toBe(200);
     admin = res.json().accessToken;
   }, 60000);
@@ -55,7 +58,7 @@ describe('staff accounts (real PostgreSQL + Redis)', () => {
     expect(set.statusCode).toBe(200);
     expect(set.json()).toMatchObject({ username: 'caiwu_wang' });
     expect((await setPassword(staff.setupCode, 'Again#2024pw')).json()).toMatchObject({ code: 'SETUP_CODE_INVALID', details: [{ field: 'code' }] });
-    const session = await login('caiwu_wang', 'Wang#2024-ledger');
+    const session = await signIn('caiwu_wang', 'Wang#2024-ledger');
     expect(session.statusCode).toBe(200);
     expect(session.json().principal).toEqual({ sub: staff.accountId, roles: ['finance'] });
 
@@ -66,6 +69,7 @@ describe('staff accounts (real PostgreSQL + Redis)', () => {
     expect(await auditOf(staff.accountId)).toEqual([
       { event_type: 'StaffAccountCreated', actor: adminId },
       { event_type: 'StaffPasswordSet', actor: staff.accountId },
+      { event_type: 'StaffTwoFactorEnrolled', actor: staff.accountId },
     ]);
     const { rows } = await h.db.pool.query("select data::text as d from es_events where stream_id like 'staff-%'");
     expect(rows.map((r) => r.d).join('')).not.toMatch(/Wang#2024pw|argon2|setup/i);
@@ -79,8 +83,8 @@ describe('staff accounts (real PostgreSQL + Redis)', () => {
     const roles = await call('PUT', `/api/v1/identity/staff/${staff.accountId}/roles`, { roles: ['member_admin', 'finance'] });
     expect(roles.json()).toMatchObject({ roles: ['member_admin', 'finance'] });
     expect((await h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions/refresh', payload: { refreshToken: first.refreshToken } })).statusCode).toBe(401);
-    expect((await login('huiyuan_li', 'Li#2024-members')).json().principal.roles).toEqual(['member_admin', 'finance']);
-    const second = (await login('huiyuan_li', 'Li#2024-members')).json();
+    expect((await signIn('huiyuan_li', 'Li#2024-members')).json().principal.roles).toEqual(['member_admin', 'finance']);
+    const second = (await signIn('huiyuan_li', 'Li#2024-members')).json();
 
     expect((await call('POST', `/api/v1/identity/staff/${staff.accountId}/disable`, {})).json().details[0]).toMatchObject({ field: 'reason', message: '停用原因不能为空' });
     const disabled = await call('POST', `/api/v1/identity/staff/${staff.accountId}/disable`, { reason: '已调岗' });
@@ -103,7 +107,7 @@ describe('staff accounts (real PostgreSQL + Redis)', () => {
     expect((await call('PUT', `/api/v1/identity/staff/${adminId}/roles`, { roles: ['finance'] })).json().code).toBe('CANNOT_DEMOTE_SELF');
     expect((await call('POST', `/api/v1/identity/staff/${randomUUID()}/enable`)).statusCode).toBe(404);
     expect((await auditOf(staff.accountId)).map((r) => r.event_type)).toEqual([
-      'StaffAccountCreated', 'StaffPasswordSet', 'StaffRolesAssigned', 'StaffAccountDisabled', 'StaffAccountEnabled', 'StaffPasswordResetIssued', 'StaffPasswordSet',
+      'StaffAccountCreated', 'StaffPasswordSet', 'StaffRolesAssigned', 'StaffTwoFactorEnrolled', 'StaffAccountDisabled', 'StaffAccountEnabled', 'StaffPasswordResetIssued', 'StaffPasswordSet',
     ]);
   }, 60000);
 

@@ -19,6 +19,7 @@ import { accountStreamId, type AccountCommand } from '../domain/account';
 import { institutionStreamId } from '../domain/institution';
 import { AccountsRepository, subjectOf, type AccountRow } from '../infra/accounts.repository';
 import { ACCOUNT_HANDLER, INSTITUTION_HANDLER, type AccountHandler, type InstitutionHandler } from './providers';
+import { StaffTwoFactorService, type SecondFactorChallenge } from './staff-two-factor.service';
 import { captchaInvalid, metadata } from './shared';
 
 export interface SessionResponse {
@@ -55,6 +56,7 @@ export class SessionsService {
     private readonly throttle: LoginThrottle,
     private readonly issuer: AccessTokenIssuer,
     private readonly refreshTokens: RefreshTokenStore,
+    private readonly twoFactor: StaffTwoFactorService,
   ) {}
 
   /**
@@ -64,7 +66,7 @@ export class SessionsService {
    * The throttle check, the captcha and the account lookup are independent round trips, so they run together; a
    * throttled request therefore also uses up its captcha, which is single-use anyway.
    */
-  async passwordLogin(input: { login: string; password: string; captchaId: string; captchaAnswer: string }, ip: string): Promise<SessionResponse> {
+  async passwordLogin(input: { login: string; password: string; captchaId: string; captchaAnswer: string }, ip: string): Promise<SessionResponse | SecondFactorChallenge> {
     const [decision, captchaOk, account] = await Promise.all([this.throttle.check(input.login, ip), this.captcha.verify(input.captchaId, input.captchaAnswer), this.accounts.findByLogin(input.login)]);
     if (!decision.allowed) throw loginThrottledError(decision);
     if (!captchaOk) throw captchaInvalid();
@@ -79,8 +81,9 @@ export class SessionsService {
       await this.throttle.recordSuccess(input.login);
       throw account!.disabled_at ? accountDisabledError() : accountLockedError();
     }
-    const [, session] = await Promise.all([this.throttle.recordSuccess(input.login), this.startSession(account!)]);
-    return session;
+    // Staff with an authenticator, and finance/super_admin in any case, continue with the second step (二次验证).
+    const [, challenge] = await Promise.all([this.throttle.recordSuccess(input.login), this.twoFactor.afterPassword(account!)]);
+    return challenge ?? this.startSession(account!);
   }
 
   async smsLogin(input: { mobile: string; code: string }): Promise<SessionResponse> {

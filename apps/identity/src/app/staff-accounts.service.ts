@@ -21,6 +21,8 @@ export interface StaffView {
   status: 'pending' | 'active' | 'disabled';
   createdAt: string;
   disabledAt: string | null;
+  /** An authenticator is bound (二次验证已绑定). */
+  twoFactorEnrolled: boolean;
 }
 export interface SetupCode {
   setupCode: string;
@@ -36,6 +38,7 @@ interface StaffRow {
   staff_status: StaffView['status'] | null;
   created_at: Date;
   disabled_at: Date | null;
+  two_factor: boolean;
 }
 const view = (r: StaffRow): StaffView => ({
   accountId: r.account_id,
@@ -46,6 +49,7 @@ const view = (r: StaffRow): StaffView => ({
   status: r.staff_status ?? (r.disabled_at ? 'disabled' : 'active'),
   createdAt: r.created_at.toISOString(),
   disabledAt: r.disabled_at?.toISOString() ?? null,
+  twoFactorEnrolled: r.two_factor,
 });
 
 const hashCode = (code: string): string => createHash('sha256').update(code).digest('hex');
@@ -76,7 +80,8 @@ export class StaffAccountsService {
 
   async list(): Promise<StaffView[]> {
     const { rows } = await this.accounts.pool.query<StaffRow>(
-      `select a.account_id, coalesce(a.username, c.value) as username, a.display_name, a.roles, a.staff_status, a.created_at, a.disabled_at
+      `select a.account_id, coalesce(a.username, c.value) as username, a.display_name, a.roles, a.staff_status, a.created_at, a.disabled_at,
+              exists (select 1 from identity_staff_totp t where t.account_id = a.account_id) as two_factor
          from identity_accounts a left join identity_unique_claims c on c.account_id = a.account_id and c.kind = 'login_name'
         where a.kind = 'staff' order by a.created_at`,
     );
