@@ -84,6 +84,8 @@ function env(svc, s) {
   if (s.kafka) out.push(secretEnv('KAFKA_SASL_PASSWORD', svc, 'password')); // Secret written by Strimzi's User Operator
   if (svc === 'identity') {
     out.push(secretEnv('JWT_PRIVATE_KEY_PEM', 'identity-jwt', 'private.pem'), secretEnv('SMS_CODE_PEPPER', 'identity-sms', 'pepper'));
+    // Seals the staff TOTP secrets at rest (apps/identity/src/auth/totp/secret-box.ts).
+    out.push(secretEnv('STAFF_TOTP_KEY', 'identity-totp', 'key'));
     out.push(
       secretEnv('ALIYUN_SMS_ACCESS_KEY_ID', 'identity-aliyun', 'access-key-id'),
       secretEnv('ALIYUN_SMS_ACCESS_KEY_SECRET', 'identity-aliyun', 'access-key-secret'),
