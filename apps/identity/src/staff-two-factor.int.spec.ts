@@ -98,6 +98,12 @@ describe('staff two-factor sign-in (real PostgreSQL + Redis)', () => {
     for (let i = 4; i >= 1; i -= 1) expect((await post('/sessions/second-factor', { mfaToken, code: '000000' })).json().message).toContain(`还可尝试${i}次`);
     expect((await post('/sessions/second-factor', { mfaToken, code: '000000' })).json().code).toBe('MFA_TOO_MANY_FAILURES');
     expect((await post('/sessions/second-factor', { mfaToken, code: '000000' })).json().code).toBe('MFA_TOKEN_INVALID');
+    // Sent all at once, guesses with one token still get five tries in all, not five each.
+    const burst = (await login('tfa_super', 'Super#2024-admin')).json().mfaToken;
+    const answers = (await Promise.all(Array.from({ length: 12 }, () => post('/sessions/second-factor', { mfaToken: burst, code: '000000' })))).map((r) => r.json().code);
+    expect(answers.filter((c) => c === 'TOTP_CODE_INVALID').length).toBeLessThanOrEqual(4);
+    expect(answers.filter((c) => c === 'TOTP_CODE_INVALID' || c === 'MFA_TOO_MANY_FAILURES' || c === 'MFA_TOKEN_INVALID')).toHaveLength(12);
+    expect((await post('/sessions/second-factor', { mfaToken: burst, code: '000000' })).json().code).toBe('MFA_TOKEN_INVALID');
 
     await make('tfa_member', ['member_admin'], 'Member#2024-admin');
     expect((await login('tfa_member', 'Member#2024-admin')).json()).toMatchObject({ accessToken: expect.any(String), principal: { roles: ['member_admin'] } });

@@ -48,7 +48,6 @@ const recoveryInvalid = (left: number) =>
 interface TokenState {
   accountId: string;
   stage: 'totp' | 'enrol';
-  failures: number;
   pending?: string;
 }
 
@@ -83,7 +82,7 @@ export class StaffTwoFactorService {
     const stage = enrolled ? 'totp' : 'enrol';
     const ttl = enrolled ? VERIFY_TTL_SECONDS : ENROL_TTL_SECONDS;
     const mfaToken = randomBytes(24).toString('base64url');
-    await this.redis.set(this.key(mfaToken), JSON.stringify({ accountId: account.account_id, stage, failures: 0 } satisfies TokenState), 'EX', ttl);
+    await this.redis.set(this.key(mfaToken), JSON.stringify({ accountId: account.account_id, stage } satisfies TokenState), 'EX', ttl);
     return { secondFactor: stage, mfaToken, expiresIn: ttl };
   }
 
@@ -106,9 +105,10 @@ export class StaffTwoFactorService {
   async confirmEnrolment(mfaToken: string, code: string, now = Date.now()): Promise<{ account: AccountRow; recoveryCodes: string[] }> {
     const state = await this.load(mfaToken, 'enrol');
     if (!state.pending) throw new ApiError(HttpStatus.CONFLICT, 'ENROLMENT_NOT_STARTED', '请先获取绑定二维码，再输入身份验证器显示的验证码');
+    const attempt = await this.countAttempt(mfaToken);
     const secret = this.box.open(state.pending, state.accountId);
     const step = matchingStep(secret, code, now);
-    if (step === undefined) throw await this.fail(mfaToken, state, codeInvalid);
+    if (step === undefined) throw await this.fail(mfaToken, attempt, codeInvalid);
     const account = await this.activeAccount(state.accountId);
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
       const raw = base32Encode(randomBytes(7)).slice(0, 10).toLowerCase();
@@ -124,28 +124,29 @@ export class StaffTwoFactorService {
         },
       },
     );
-    await this.redis.del(this.key(mfaToken));
+    await this.redis.del(this.key(mfaToken), this.attemptsKey(mfaToken));
     return { account, recoveryCodes };
   }
 
   /** The second step of the sign-in: a current code (each accepted once) or an unused recovery code. */
   async verify(mfaToken: string, input: { code?: string; recoveryCode?: string }, now = Date.now()): Promise<AccountRow> {
     const state = await this.load(mfaToken, 'totp');
+    const attempt = await this.countAttempt(mfaToken);
     if (input.recoveryCode !== undefined) {
       const used = await this.accounts.pool.query('update identity_staff_recovery_codes set used_at = now() where account_id = $1 and code_hash = $2 and used_at is null', [state.accountId, sha256(normaliseRecoveryCode(input.recoveryCode))]);
-      if (used.rowCount !== 1) throw await this.fail(mfaToken, state, recoveryInvalid);
+      if (used.rowCount !== 1) throw await this.fail(mfaToken, attempt, recoveryInvalid);
       const { rows } = await this.accounts.pool.query<{ n: number }>('select count(*)::int as n from identity_staff_recovery_codes where account_id = $1 and used_at is null', [state.accountId]);
       await this.staff.handler.handle(staffStreamId(state.accountId), { type: 'RecordRecoveryCodeUse', data: { left: rows[0].n }, metadata: metadata(state.accountId) });
     } else {
       const { rows } = await this.accounts.pool.query<{ secret_sealed: string }>('select secret_sealed from identity_staff_totp where account_id = $1', [state.accountId]);
       if (!rows[0]) throw tokenInvalid();
       const step = matchingStep(this.box.open(rows[0].secret_sealed, state.accountId), input.code ?? '', now);
-      if (step === undefined) throw await this.fail(mfaToken, state, codeInvalid);
+      if (step === undefined) throw await this.fail(mfaToken, attempt, codeInvalid);
       // Atomic: of two sign-ins with the same code only one moves last_step forward.
       const taken = await this.accounts.pool.query('update identity_staff_totp set last_step = $2 where account_id = $1 and last_step < $2', [state.accountId, step]);
-      if (taken.rowCount !== 1) throw codeReused();
+      if (taken.rowCount !== 1) throw await this.fail(mfaToken, attempt, codeReused);
     }
-    await this.redis.del(this.key(mfaToken));
+    await this.redis.del(this.key(mfaToken), this.attemptsKey(mfaToken));
     return this.activeAccount(state.accountId);
   }
 
@@ -168,14 +169,22 @@ export class StaffTwoFactorService {
     return account;
   }
 
-  private async fail(mfaToken: string, state: TokenState, error: (left: number) => ApiError): Promise<ApiError> {
-    const failures = state.failures + 1;
-    if (failures >= MAX_SECOND_FACTOR_FAILURES) {
+  /**
+   * Attempts are counted before the code is checked, atomically (INCR): requests sent in parallel with one token still
+   * get MAX_SECOND_FACTOR_FAILURES tries in all, not that many each.
+   */
+  private async countAttempt(mfaToken: string): Promise<number> {
+    const [[, attempt]] = (await this.redis.multi().incr(this.attemptsKey(mfaToken)).expire(this.attemptsKey(mfaToken), ENROL_TTL_SECONDS).exec()) as [[Error | null, number], unknown];
+    if (attempt > MAX_SECOND_FACTOR_FAILURES) throw await this.fail(mfaToken, attempt, codeInvalid);
+    return attempt;
+  }
+
+  private async fail(mfaToken: string, attempt: number, error: (left: number) => ApiError): Promise<ApiError> {
+    if (attempt >= MAX_SECOND_FACTOR_FAILURES) {
       await this.redis.del(this.key(mfaToken));
       return new ApiError(HttpStatus.UNAUTHORIZED, 'MFA_TOO_MANY_FAILURES', '验证码错误次数过多，请重新输入用户名和密码登录');
     }
-    await this.save(mfaToken, { ...state, failures });
-    return error(MAX_SECOND_FACTOR_FAILURES - failures);
+    return error(MAX_SECOND_FACTOR_FAILURES - attempt);
   }
 
   private async load(mfaToken: string, stage: TokenState['stage']): Promise<TokenState> {
@@ -192,5 +201,9 @@ export class StaffTwoFactorService {
 
   private key(mfaToken: string): string {
     return `${this.config.REDIS_KEY_PREFIX}staff-mfa:${sha256(mfaToken)}`;
+  }
+
+  private attemptsKey(mfaToken: string): string {
+    return `${this.key(mfaToken)}:attempts`;
   }
 }
