@@ -21,7 +21,9 @@ describe('ReviewQueuePage: 双人复核', () => {
     api.approveMatch.mockResolvedValue({ transferId: 't-pending', status: 'matched' });
     const w = mount(ReviewQueuePage, { global: { plugins: [ElementPlus] } });
     await flushPromises();
-    const [first, second] = w.findAll('[data-test="review-item"]');
+    const items = w.findAll('[data-test="review-item"]');
+    expect(items).toHaveLength(2);
+    const [first, second] = [items[0]!, items[1]!];
     expect(first.find('[data-test="pending-approval"]').text()).toContain('由 王会计 提交匹配');
     expect(first.find('[data-test="pending-approval"]').text()).toContain('青松图书馆 12,000.00 元');
     const labels = first.findAll('button').map((b) => b.text());
