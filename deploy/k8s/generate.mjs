@@ -105,6 +105,8 @@ function env(svc, s) {
       { name: 'JWT_NEXT_KEY_PEM', valueFrom: { secretKeyRef: { name: 'identity-jwt', key: 'next.pem', optional: true } } },
       { name: 'JWT_PREVIOUS_KEY_PEM', valueFrom: { secretKeyRef: { name: 'identity-jwt', key: 'previous.pem', optional: true } } },
     );
+    // Seals the staff TOTP secrets at rest (apps/identity/src/auth/totp/secret-box.ts).
+    out.push(secretEnv('STAFF_TOTP_KEY', 'identity-totp', 'key'));
     out.push(
       secretEnv('ALIYUN_SMS_ACCESS_KEY_ID', 'identity-aliyun', 'access-key-id'),
       secretEnv('ALIYUN_SMS_ACCESS_KEY_SECRET', 'identity-aliyun', 'access-key-secret'),

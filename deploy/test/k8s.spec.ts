@@ -349,6 +349,13 @@ describe('kustomize output', () => {
     expect(flag('deploy/k8s/overlays/dev')).toBeUndefined();
   });
 
+  it('prod needs a second finance user for credits above FOUR_EYES_FEN, a value billing accepts; dev books at once', () => {
+    const limit = (overlay: string) => kustomize(overlay).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'billing-config')!.data?.FOUR_EYES_FEN;
+    expect(limit('deploy/k8s/overlays/prod')).toMatch(/^[1-9]\d*$/);
+    expect(loadBillingConfig({ FOUR_EYES_FEN: limit('deploy/k8s/overlays/prod') }).FOUR_EYES_FEN).toBe(1_000_000);
+    expect(limit('deploy/k8s/overlays/dev')).toBeUndefined();
+  });
+
   it('prod runs more replicas than dev', () => {
     const replicas = (overlay: string) => kustomize(overlay).filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.spec.minReplicas);
     expect(Math.min(...replicas('deploy/k8s/overlays/prod'))).toBeGreaterThan(Math.max(...replicas('deploy/k8s/overlays/dev')));

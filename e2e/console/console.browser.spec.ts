@@ -1,7 +1,7 @@
 /**
  * The staff console in a real Chromium (playwright-core + /usr/bin/chromium) against the disposable console stack
  * (e2e/console/stack.js): a super-admin creates a finance clerk, who sets their own password through the one-time link
- * and signs in; the clerk uploads a GBK 北京银行 CSV through the page and watches the import finish, confirms a
+ * and signs in (both bind an authenticator on first sign-in: the codes are computed from the key the page shows); the clerk uploads a GBK 北京银行 CSV through the page and watches the import finish, confirms a
  * suggestion from the review queue, marks a 图书款 credit as 非会费款项, and downloads the receivables and payments
  * XLSX, which the test opens with exceljs (元, Chinese labels, staff names, no negative 账龄, 合计). Every console
  * page is captured into docs/screenshots/console/ and checked with axe-core (no serious or critical violation).
@@ -19,6 +19,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ApplicationSubmitted } from '@lsc/contracts';
 import { testPassword } from '@lsc/testing';
+import { base32Decode, hotp, totpStep } from '../../apps/identity/src/auth/totp/totp';
 
 const REPO = join(__dirname, '..', '..');
 const READY = JSON.parse(readFileSync(join(REPO, '.var', 'console', 'ready.json'), 'utf8')) as { baseUrl: string; root: { username: string; password: string }; ports: { redis: number; kafka: number } };
@@ -50,11 +51,32 @@ async function captchaAnswer(captchaId: string): Promise<string> {
   return String((JSON.parse(raw) as { answer: number }).answer);
 }
 
+/** The authenticator app of each person who enrolled in this run: the key read off the enrolment page. */
+const authenticators = new Map<string, { secret: Buffer; lastStep: number }>();
+
+/** The code an authenticator shows now, for a time step not used yet (identity accepts each step once). */
+async function nextCode(username: string): Promise<string> {
+  const app = authenticators.get(username);
+  if (!app) throw new Error(`${username} has no authenticator in this run`);
+  for (;;) {
+    const step = [totpStep(Date.now()) - 1, totpStep(Date.now()), totpStep(Date.now()) + 1].find((s) => s > app.lastStep);
+    if (step !== undefined) {
+      app.lastStep = step;
+      return hotp(app.secret, step);
+    }
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+}
+
 async function apiLogin(username: string, password: string): Promise<string> {
   const c = (await (await fetch(`${BASE}/api/v1/identity/captcha?purpose=login`)).json()) as { captchaId: string };
   const r = await fetch(`${BASE}/api/v1/identity/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: username, password, captchaId: c.captchaId, captchaAnswer: await captchaAnswer(c.captchaId) }) });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
-  return ((await r.json()) as { accessToken: string }).accessToken;
+  const answer = (await r.json()) as { accessToken?: string; mfaToken?: string };
+  if (answer.accessToken) return answer.accessToken;
+  const second = await fetch(`${BASE}/api/v1/identity/sessions/second-factor`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mfaToken: answer.mfaToken, code: await nextCode(username) }) });
+  if (second.status !== 200) throw new Error(`second factor ${username}: ${second.status} ${await second.text()}`);
+  return ((await second.json()) as { accessToken: string }).accessToken;
 }
 
 /** The login page as a person uses it: the captcha is read off the image the page loaded. */
@@ -65,6 +87,30 @@ async function uiLogin(page: Page, username: string, password: string): Promise<
   await page.locator('#password').fill(password);
   await page.locator('#captcha').fill(await captchaAnswer(((await captcha.json()) as { captchaId: string }).captchaId));
   await page.getByRole('button', { name: '登录' }).click();
+  // Finance and super_admin: no session without the second factor. First sign-in binds an authenticator (QR code and
+  // key), later ones ask for its code.
+  const step = await Promise.race([
+    page.waitForURL((u) => !u.pathname.endsWith('/login')).then(() => 'in' as const),
+    page.locator('[data-test="totp-secret"]').waitFor().then(() => 'enrol' as const),
+    page.locator('#totp-code').waitFor().then(() => 'code' as const),
+  ]);
+  if (step === 'enrol') {
+    const secret = base32Decode(((await page.locator('[data-test="totp-secret"]').textContent()) ?? '').replace(/\s/g, ''));
+    await page.locator('img[alt="身份验证器绑定二维码"]').waitFor();
+    if (username === READY.root.username) await capture(page, 'totp-enrol');
+    const now = totpStep(Date.now());
+    authenticators.set(username, { secret, lastStep: now });
+    await page.locator('#enrol-code').fill(hotp(secret, now));
+    await page.getByRole('button', { name: '完成绑定' }).click();
+    await page.locator('[data-test="recovery-codes"] li').first().waitFor();
+    expect(await page.locator('[data-test="recovery-codes"] li').count()).toBe(10);
+    if (username === READY.root.username) await capture(page, 'totp-recovery-codes');
+    await page.getByText('我已妥善保存恢复码').click();
+    await page.getByRole('button', { name: '进入工作台' }).click();
+  } else if (step === 'code') {
+    await page.locator('#totp-code').fill(await nextCode(username));
+    await page.getByRole('button', { name: '验证并登录' }).click();
+  }
   await page.waitForURL((u) => !u.pathname.endsWith('/login'));
 }
 

@@ -14,6 +14,9 @@ const PORTS = { gateway: 3600, identity: 3601, membership: 3602, billing: 3603, 
 const ROOT = { username: 'console_root', password: generatedPassword(), roles: ['super_admin'] };
 
 async function main() {
+  // The console scenarios sign in as a person would, second factor included (finance and super_admin enrol on first
+  // sign-in; the scenario computes the codes from the key the enrolment page shows).
+  process.env.STAFF_TWO_FACTOR_ROLES ??= 'finance,super_admin';
   const stack = new DisposableStack('console', PORTS);
   let stopping = false;
   const stop = async () => {

@@ -25,6 +25,7 @@ import { StaffDirectory } from './imports/staff-directory';
 import { TransferSetAsideActions } from './imports/transfer-set-aside-actions';
 import { REPORT_CLOCK, systemClock } from './reports/clock';
 import { FeeScheduleAnnouncements1765100000000 } from './migrations/1765100000000-fee-schedule-announcements';
+import { BillingFourEyes1765200000000 } from './migrations/1765200000000-billing-four-eyes';
 import { PaymentOrders } from './orders/payment-orders';
 import { billingUpcasters } from './upcasters';
 
@@ -34,7 +35,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, BillingSchema1764400000000, BillingConsole1764400000100, FeeScheduleAnnouncements1765100000000] }, redis: true, kafka: true }),
+        ServiceKitModule.forRoot({ config, database: { entities: [], migrations: [EventStoreSchema1764200000000, BillingSchema1764400000000, BillingConsole1764400000100, FeeScheduleAnnouncements1765100000000, BillingFourEyes1765200000000] }, redis: true, kafka: true }),
         // Billing consumes its own topic too: PaymentOrderPaid → invoice, after the payment has committed.
         MessagingModule.forRoot({ consumerGroup: 'billing', consumedTopics: [config.MEMBERSHIP_TOPIC, config.IDENTITY_TOPIC, config.BILLING_TOPIC], upcasters: billingUpcasters }),
       ],
@@ -57,7 +58,7 @@ export class AppModule {
         {
           provide: StatementImporter,
           useFactory: (pool: Pool, store: PostgresEventStore, orders: PaymentOrders, c: BillingConfig) =>
-            new StatementImporter(pool, store, orders, { billingTopic: c.BILLING_TOPIC, autoThreshold: c.RECONCILE_AUTO_THRESHOLD_PERCENT / 100 }),
+            new StatementImporter(pool, store, orders, { billingTopic: c.BILLING_TOPIC, autoThreshold: c.RECONCILE_AUTO_THRESHOLD_PERCENT / 100, fourEyesFen: c.FOUR_EYES_FEN }),
           inject: [PG_POOL, PostgresEventStore, PaymentOrders, CONFIG],
         },
       ],

@@ -53,3 +53,13 @@ describe('billing configuration: what the invoice prints is checked at start-up'
     expect(createInvoiceIssuer(loadBillingConfig({ INVOICE_ISSUER: 'local' }))).toBeInstanceOf(BuiltInInvoiceIssuer);
   });
 });
+
+describe('billing configuration: FOUR_EYES_FEN (双人复核)', () => {
+  it('is unset by default, read as whole fen when set, and refused when not a positive whole number', () => {
+    expect(loadBillingConfig({}).FOUR_EYES_FEN).toBeUndefined();
+    expect(loadBillingConfig({ FOUR_EYES_FEN: '' }).FOUR_EYES_FEN).toBeUndefined();
+    expect(loadBillingConfig({ FOUR_EYES_FEN: '1000000' }).FOUR_EYES_FEN).toBe(1_000_000);
+    expect(() => loadBillingConfig({ FOUR_EYES_FEN: '10000.00' })).toThrow(/FOUR_EYES_FEN must be a whole number of fen/);
+    expect(() => loadBillingConfig({ FOUR_EYES_FEN: '0' })).toThrow(/FOUR_EYES_FEN/);
+  });
+});

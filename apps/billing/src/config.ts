@@ -1,4 +1,5 @@
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import { Transform } from 'class-transformer';
 import { IsCreditCode } from '@lsc/validation';
 import { BILLING_TOPIC, IDENTITY_TOPIC, MEMBERSHIP_TOPIC } from '@lsc/contracts';
 import { BaseServiceConfig, loadConfig } from '@lsc/service-kit';
@@ -41,6 +42,14 @@ export class BillingConfig extends BaseServiceConfig {
    * above it and with no close runner-up. 90 is the reconciler's own default.
    */
   @IsInt() @Min(50) @Max(100) RECONCILE_AUTO_THRESHOLD_PERCENT = 90;
+
+  /**
+   * 双人复核 limit in fen: when set, a credit above it is booked only after a second, different finance user approves
+   * (manual confirmations and matches become proposals; imports never book it automatically). Unset: immediate.
+   */
+  // Optional, so no numeric default tells loadConfig to convert: digits are turned into a number here.
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsOptional() @IsInt({ message: 'FOUR_EYES_FEN must be a whole number of fen (分)' }) @Min(1) FOUR_EYES_FEN?: number;
 
   /** Upload limit for statements and external invoices. */
   @IsInt() @Min(1024) UPLOAD_MAX_BYTES = 20 * 1024 * 1024;

@@ -26,6 +26,8 @@ export const SENSITIVE_RATE_LIMITS: readonly RateLimitPolicy[] = [
   { name: 'captcha', pattern: /^\/api\/v1\/identity\/captcha(\/.*)?$/, max: 30, windowMs: 60_000 },
   { name: 'sms-codes', methods: ['POST'], pattern: /^\/api\/v1\/identity\/sms-codes\/?$/, max: 5, windowMs: 60_000 },
   { name: 'login', methods: ['POST'], pattern: /^\/api\/v1\/identity\/sessions\/?$/, max: 10, windowMs: 60_000 },
+  // 二次验证: 6-digit codes. identity ends an attempt after five wrong ones; this bounds new attempts per client too.
+  { name: 'second-factor', methods: ['POST'], pattern: /^\/api\/v1\/identity\/sessions\/second-factor(\/.*)?$/, max: 10, windowMs: 60_000 },
   // One-time set-password codes for staff: 144 random bits, but guessing is still throttled.
   { name: 'staff-password', methods: ['POST'], pattern: /^\/api\/v1\/identity\/staff-password\/?$/, max: 10, windowMs: 60_000 },
 ];

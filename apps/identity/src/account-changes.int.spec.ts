@@ -19,7 +19,7 @@ describe('mobile change and staff locks (real PostgreSQL, Redis, Kafka)', () => 
   const parsed = (e: { raw: Buffer }): IntegrationEvent => parseIntegrationEvent(e.raw);
 
   beforeAll(async () => {
-    h = await startIdentity('chg');
+    h = await startIdentity('chg', { STAFF_TWO_FACTOR_ROLES: '' });
     consumer = testKafka().consumer({ groupId: uniqueName('identity-chg-test') });
     await consumer.connect();
     await consumer.subscribe({ topic: IDENTITY_TOPIC, fromBeginning: true });

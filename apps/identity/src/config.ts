@@ -27,6 +27,22 @@ export class IdentityConfig extends BaseServiceConfig {
   @MinLength(32)
   SMS_CODE_PEPPER = 'development-only-sms-pepper-change-me-0000';
 
+  /**
+   * Key that encrypts the staff TOTP secrets at rest (AES-256-GCM; any string of 32+ characters, hashed to the key).
+   * The default only serves development and tests; production refuses to start with it.
+   */
+  @IsString()
+  @MinLength(32)
+  STAFF_TOTP_KEY = 'development-only-totp-key-change-me-000000';
+
+  /**
+   * Staff roles that get no session without the second factor (TOTP). Production refuses a list without finance and
+   * super_admin; scripted test stacks that sign in many times a minute may set it empty.
+   */
+  @IsString()
+  @Matches(/^(?:(?:finance|member_admin|super_admin)(?:,(?:finance|member_admin|super_admin))*)?$/, { message: 'STAFF_TWO_FACTOR_ROLES must be a comma-separated list of finance, member_admin, super_admin' })
+  STAFF_TWO_FACTOR_ROLES = 'finance,super_admin';
+
   /** PKCS#8 PEM of the Ed25519 signing key; without it a development key is generated under LSC_DATA_DIR. */
   @IsOptional()
   @IsString()
@@ -93,11 +109,15 @@ export class IdentityConfig extends BaseServiceConfig {
 }
 
 const DEV_PEPPER = new IdentityConfig().SMS_CODE_PEPPER;
+const DEV_TOTP_KEY = new IdentityConfig().STAFF_TOTP_KEY;
 
 export function assertProductionSecrets(config: IdentityConfig): void {
   if (config.NODE_ENV !== 'production') return;
   if (config.SMS_CODE_PEPPER === DEV_PEPPER) throw new Error('identity: set SMS_CODE_PEPPER in production');
   if (config.CLIENT_IP_SECRET === DEVELOPMENT_CLIENT_IP_SECRET) throw new Error('identity: set CLIENT_IP_SECRET in production');
+  const twoFactorRoles = config.STAFF_TWO_FACTOR_ROLES.split(',');
+  if (!twoFactorRoles.includes('finance') || !twoFactorRoles.includes('super_admin')) throw new Error('identity: STAFF_TWO_FACTOR_ROLES must include finance and super_admin in production');
+  if (config.STAFF_TOTP_KEY === DEV_TOTP_KEY) throw new Error('identity: set STAFF_TOTP_KEY in production');
   if (!config.JWT_PRIVATE_KEY_PEM) throw new Error('identity: set JWT_PRIVATE_KEY_PEM in production');
 }
 

@@ -16,7 +16,7 @@ describe('login, sessions, profile (real PostgreSQL + Redis)', () => {
   let institutionId: string;
 
   beforeAll(async () => {
-    h = await startIdentity('sess');
+    h = await startIdentity('sess', { STAFF_TWO_FACTOR_ROLES: '' });
     account = validRegistration({ loginName: `sess_${Date.now().toString(36)}` });
     const res = await register(h, account);
     expect(res.statusCode).toBe(201);

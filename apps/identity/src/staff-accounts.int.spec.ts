@@ -5,12 +5,14 @@ import { StaffAccountChanged, validateAs } from '@lsc/contracts';
 import { StaffAccountsService } from './app/staff-accounts.service';
 import { staffIntegrationEvents, type StaffEvent } from './domain/staff';
 import { randomIp, startIdentity, type IdentityHarness, viaGateway } from './testing/harness';
+import { staffSignIn } from './testing/staff-sign-in';
 
 /** 工作人员账号 through the identity API (issue #23), over real PostgreSQL and Redis. */
 describe('staff accounts (real PostgreSQL + Redis)', () => {
   let h: IdentityHarness;
   let admin: string;
   let adminId: string;
+  let signIn: ReturnType<typeof staffSignIn>;
 
   const login = async (username: string, password: string) => h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { ...viaGateway(randomIp()) }, payload: { login: username, password, ...(await h.captcha('login')) } });
   const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, token = admin) => h.app.inject({ method, url, payload, headers: { authorization: `Bearer ${token}` } });
@@ -19,10 +21,11 @@ describe('staff accounts (real PostgreSQL + Redis)', () => {
 
   beforeAll(async () => {
     h = await startIdentity('staffaccounts');
+    signIn = staffSignIn(h);
     // The bootstrap super-admin, as the CLI creates it (password given, not chosen by anyone else).
-    const boot = await h.app.get(StaffAccountsService).create({ username: 'root_admin', displayName: '系统管理员', roles: ['super_admin'] }, 'system:cli', 'Root#2024pw');
+    const boot = await h.app.get(StaffAccountsService).create({ username: 'root_admin', displayName: '系统管理员', roles: ['super_admin'] }, 'system:cli', 'Root#2024-admin');
     adminId = boot.accountId;
-    const res = await login('root_admin', 'Root#2024pw');
+    const res = await signIn('root_admin', 'Root#2024-admin');
     expect(res.statusCode).toBe(200);
     admin = res.json().accessToken;
   }, 60000);
@@ -45,12 +48,17 @@ describe('staff accounts (real PostgreSQL + Redis)', () => {
     expect((await login('caiwu_wang', 'Guess#2024pw')).statusCode).toBe(401);
 
     expect((await setPassword(staff.setupCode, 'weak')).statusCode).toBe(400);
-    expect((await setPassword(staff.setupCode, 'Wang#2024pw', 'Other#2024pw')).json().details[0].field).toBe('confirmPassword');
-    const set = await setPassword(staff.setupCode, 'Wang#2024pw');
+    // The staff policy: 12+ characters, nothing common or breached, not the login name; a refusal keeps the link usable.
+    const short = await setPassword(staff.setupCode, 'Wang#2024pw');
+    expect(short.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'password', message: '新密码长度须为12-128个字符（可使用空格、中文和任意符号，建议用一句好记的话）' }] });
+    expect((await setPassword(staff.setupCode, 'Password2024!')).json().details[0].message).toMatch(/^新密码是常见或已泄露的密码/);
+    expect((await setPassword(staff.setupCode, 'caiwu_wang#2024')).json().details[0].message).toBe('新密码不能包含登录名');
+    expect((await setPassword(staff.setupCode, 'Wang#2024-ledger', 'Other#2024pw')).json().details[0].field).toBe('confirmPassword');
+    const set = await setPassword(staff.setupCode, 'Wang#2024-ledger');
     expect(set.statusCode).toBe(200);
     expect(set.json()).toMatchObject({ username: 'caiwu_wang' });
     expect((await setPassword(staff.setupCode, 'Again#2024pw')).json()).toMatchObject({ code: 'SETUP_CODE_INVALID', details: [{ field: 'code' }] });
-    const session = await login('caiwu_wang', 'Wang#2024pw');
+    const session = await signIn('caiwu_wang', 'Wang#2024-ledger');
     expect(session.statusCode).toBe(200);
     expect(session.json().principal).toEqual({ sub: staff.accountId, roles: ['finance'] });
 
@@ -61,6 +69,7 @@ describe('staff accounts (real PostgreSQL + Redis)', () => {
     expect(await auditOf(staff.accountId)).toEqual([
       { event_type: 'StaffAccountCreated', actor: adminId },
       { event_type: 'StaffPasswordSet', actor: staff.accountId },
+      { event_type: 'StaffTwoFactorEnrolled', actor: staff.accountId },
     ]);
     const { rows } = await h.db.pool.query("select data::text as d from es_events where stream_id like 'staff-%'");
     expect(rows.map((r) => r.d).join('')).not.toMatch(/Wang#2024pw|argon2|setup/i);
@@ -68,36 +77,37 @@ describe('staff accounts (real PostgreSQL + Redis)', () => {
 
   it('roles, disable (login and refresh refused at once), enable, reset (old password dead, new code works); a super-admin cannot disable themselves', async () => {
     const staff = (await call('POST', '/api/v1/identity/staff', { username: 'huiyuan_li', displayName: '李管理', roles: ['member_admin'] })).json();
-    await setPassword(staff.setupCode, 'Li#2024pwd');
-    const first = (await login('huiyuan_li', 'Li#2024pwd')).json();
+    await setPassword(staff.setupCode, 'Li#2024-members');
+    const first = (await login('huiyuan_li', 'Li#2024-members')).json();
 
     const roles = await call('PUT', `/api/v1/identity/staff/${staff.accountId}/roles`, { roles: ['member_admin', 'finance'] });
     expect(roles.json()).toMatchObject({ roles: ['member_admin', 'finance'] });
     expect((await h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions/refresh', payload: { refreshToken: first.refreshToken } })).statusCode).toBe(401);
-    expect((await login('huiyuan_li', 'Li#2024pwd')).json().principal.roles).toEqual(['member_admin', 'finance']);
-    const second = (await login('huiyuan_li', 'Li#2024pwd')).json();
+    expect((await signIn('huiyuan_li', 'Li#2024-members')).json().principal.roles).toEqual(['member_admin', 'finance']);
+    const second = (await signIn('huiyuan_li', 'Li#2024-members')).json();
 
     expect((await call('POST', `/api/v1/identity/staff/${staff.accountId}/disable`, {})).json().details[0]).toMatchObject({ field: 'reason', message: '停用原因不能为空' });
     const disabled = await call('POST', `/api/v1/identity/staff/${staff.accountId}/disable`, { reason: '已调岗' });
     expect(disabled.json()).toMatchObject({ status: 'disabled' });
-    expect((await login('huiyuan_li', 'Li#2024pwd')).json()).toMatchObject({ code: 'ACCOUNT_DISABLED' });
+    expect((await login('huiyuan_li', 'Li#2024-members')).json()).toMatchObject({ code: 'ACCOUNT_DISABLED' });
     expect((await h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions/refresh', payload: { refreshToken: second.refreshToken } })).statusCode).toBe(401);
     expect((await call('POST', `/api/v1/identity/staff/${staff.accountId}/reset`)).json().code).toBe('STAFF_DISABLED');
 
     expect((await call('POST', `/api/v1/identity/staff/${staff.accountId}/enable`)).json()).toMatchObject({ status: 'active' });
-    expect((await login('huiyuan_li', 'Li#2024pwd')).statusCode).toBe(200);
+    expect((await login('huiyuan_li', 'Li#2024-members')).statusCode).toBe(200);
 
     const reset = (await call('POST', `/api/v1/identity/staff/${staff.accountId}/reset`)).json();
     expect(reset).toMatchObject({ status: 'pending', setupCode: expect.any(String) });
-    expect((await login('huiyuan_li', 'Li#2024pwd')).statusCode).toBe(401);
-    expect((await setPassword(reset.setupCode, 'LiNew#2024pw')).statusCode).toBe(200);
-    expect((await login('huiyuan_li', 'LiNew#2024pw')).statusCode).toBe(200);
+    expect((await login('huiyuan_li', 'Li#2024-members')).statusCode).toBe(401);
+    // A passphrase with spaces and Chinese, well past 16 characters, is welcome.
+    expect((await setPassword(reset.setupCode, '书山有路 勤为径 Library 2026')).statusCode).toBe(200);
+    expect((await login('huiyuan_li', '书山有路 勤为径 Library 2026')).statusCode).toBe(200);
 
     expect((await call('POST', `/api/v1/identity/staff/${adminId}/disable`, { reason: '测试' })).json().code).toBe('CANNOT_DISABLE_SELF');
     expect((await call('PUT', `/api/v1/identity/staff/${adminId}/roles`, { roles: ['finance'] })).json().code).toBe('CANNOT_DEMOTE_SELF');
     expect((await call('POST', `/api/v1/identity/staff/${randomUUID()}/enable`)).statusCode).toBe(404);
     expect((await auditOf(staff.accountId)).map((r) => r.event_type)).toEqual([
-      'StaffAccountCreated', 'StaffPasswordSet', 'StaffRolesAssigned', 'StaffAccountDisabled', 'StaffAccountEnabled', 'StaffPasswordResetIssued', 'StaffPasswordSet',
+      'StaffAccountCreated', 'StaffPasswordSet', 'StaffRolesAssigned', 'StaffTwoFactorEnrolled', 'StaffAccountDisabled', 'StaffAccountEnabled', 'StaffPasswordResetIssued', 'StaffPasswordSet',
     ]);
   }, 60000);
 
@@ -121,8 +131,12 @@ describe('staff accounts (real PostgreSQL + Redis)', () => {
     const env = { ...process.env, DATABASE_URL: h.config.DATABASE_URL, REDIS_KEY_PREFIX: h.config.REDIS_KEY_PREFIX, LOG_LEVEL: 'warn', NODE_ENV: 'test', LSC_DATA_DIR: h.config.LSC_DATA_DIR };
     const main = join(__dirname, '../../../dist/apps/identity/main.js');
     const run = (args: string[], input: string) => spawnSync(process.execPath, [main, 'create-staff', ...args], { env, input, encoding: 'utf8', timeout: 60000 });
-    expect(run(['cli_boot', 'Boot#2024pw', 'super_admin'], '').status).not.toBe(0);
-    const ok = run(['cli_boot', 'super_admin', '引导管理员'], 'Boot#2024pw\n');
+    expect(run(['cli_boot', 'Boot#2024-admin', 'super_admin'], '').status).not.toBe(0);
+    const weak = run(['cli_boot', 'super_admin'], 'Boot#2024pw\n');
+    expect(weak.status).not.toBe(0);
+    expect(weak.stderr).toContain('密码长度须为12-128个字符');
+    expect(run(['cli_boot', 'super_admin'], 'iloveyou2024!!\n').stderr).toContain('常见或已泄露');
+    const ok = run(['cli_boot', 'super_admin', '引导管理员'], 'Boot#2024-admin\n');
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('"created":"cli_boot"');
   }, 240000);

@@ -250,6 +250,9 @@ export class DisposableStack {
       BILLING_URL: url('billing'),
       NOTIFICATION_URL: url('notification'),
       JWT_JWKS_URL: `${url('identity')}/api/v1/identity/.well-known/jwks.json`,
+      // Scripted stacks (chaos, benches) sign finance in through the API many times a minute: no second factor unless
+      // STAFF_TWO_FACTOR_ROLES asks for it (identity's default, finance and super_admin, is proven by its own tests).
+      STAFF_TWO_FACTOR_ROLES: process.env.STAFF_TWO_FACTOR_ROLES ?? '',
     };
   }
 

@@ -22,6 +22,7 @@ export function decideSetAside(command: SetAsideCommand, transfer: TransferSnaps
   const { now: at, actor } = command.metadata;
   if (command.type === 'SetAsideAsNonDues') {
     if (transfer.status === 'matched') throw new DomainError('TRANSFER_ALREADY_MATCHED', '该笔到账已匹配缴费单，请先冲正再标记为非会费款项', { transferId: transfer.transferId });
+    if (transfer.status === 'pending_approval') throw new DomainError('TRANSFER_PENDING_APPROVAL', '该笔到账有待审批的匹配，请先审批或退回', { transferId: transfer.transferId });
     if (transfer.status === 'set_aside') throw new DomainError('TRANSFER_ALREADY_SET_ASIDE', '该笔到账已标记为非会费款项', { transferId: transfer.transferId });
     return [{ type: 'TransferSetAside', schemaVersion: 1, data: { transferId: transfer.transferId, reason: reasonOf(command.data.reason, '标记'), previousStatus: transfer.status, actor, at } }];
   }

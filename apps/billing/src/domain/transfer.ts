@@ -1,4 +1,5 @@
 import { DomainError, type Command, type DomainEvent } from '@lsc/event-sourcing';
+import type { PendingMatch } from './four-eyes';
 
 /**
  * Finance's decisions on one imported bank credit (银行到账). The transfer's current standing comes from the
@@ -7,7 +8,8 @@ import { DomainError, type Command, type DomainEvent } from '@lsc/event-sourcing
  */
 
 /** set_aside: 非会费款项, taken out of the queue by finance (domain/transfer-set-aside.ts). */
-export type TransferStatus = 'matched' | 'suggested' | 'unmatched' | 'rejected' | 'set_aside';
+/** pending_approval: a match above FOUR_EYES_FEN waiting for a second finance user (domain/four-eyes.ts). */
+export type TransferStatus = 'matched' | 'suggested' | 'unmatched' | 'rejected' | 'set_aside' | 'pending_approval';
 
 export interface TransferSnapshot {
   readonly transferId: string;
@@ -45,7 +47,11 @@ export type TransferMatched = DomainEvent<
 export type SuggestionRejected = DomainEvent<'SuggestionRejected', { readonly transferId: string; readonly reason: string; readonly rejectedOrderIds: readonly string[]; readonly actor: string; readonly at: string }>;
 /** Finance undoes a confirmed match (automatic or manual): each allocated order gets its payment reversed. */
 export type TransferMatchReversed = DomainEvent<'TransferMatchReversed', { readonly transferId: string; readonly allocations: readonly Allocation[]; readonly reason: string; readonly actor: string; readonly at: string }>;
-export type TransferEvent = TransferMatched | SuggestionRejected | TransferMatchReversed;
+/** 双人复核: a match above FOUR_EYES_FEN proposed by one finance user, approved or sent back by another. */
+export type TransferMatchProposed = DomainEvent<'TransferMatchProposed', { readonly transferId: string; readonly pending: PendingMatch; readonly fourEyesFen: number; readonly actor: string; readonly at: string }>;
+export type TransferMatchApproved = DomainEvent<'TransferMatchApproved', { readonly transferId: string; readonly matchId: string; readonly proposedBy: string; readonly actor: string; readonly at: string }>;
+export type TransferMatchProposalRejected = DomainEvent<'TransferMatchProposalRejected', { readonly transferId: string; readonly matchId: string; readonly proposedBy: string; readonly reason: string; readonly actor: string; readonly at: string }>;
+export type TransferEvent = TransferMatched | SuggestionRejected | TransferMatchReversed | TransferMatchProposed | TransferMatchApproved | TransferMatchProposalRejected;
 
 const OPEN: readonly TransferStatus[] = ['suggested', 'unmatched', 'rejected'];
 

@@ -54,6 +54,9 @@ export class RejectDto {
 export class ReverseMatchDto {
   @IsString({ message: '请填写撤销原因' }) @Length(1, 500, { message: '撤销原因长度须为1-500字' }) reason!: string;
 }
+export class RejectProposalDto {
+  @IsString({ message: '请填写退回原因' }) @Length(1, 500, { message: '退回原因长度须为1-500字' }) reason!: string;
+}
 export class AllocationDto {
   @IsUUID('all', { message: '缴费单ID无效' }) orderId!: string;
   @IsInt({ message: '金额须为整数（分）' }) @Min(1, { message: '金额须大于0' }) amountFen!: number;

@@ -9,7 +9,7 @@ import { TransferActions } from '../imports/transfer-actions';
 import { StatementFormatError } from '../statements';
 import { fen } from '../shared';
 import { StaffDirectory } from '../imports/staff-directory';
-import { ConfirmDto, ManualMatchDto, RejectDto, ReverseMatchDto } from './dto';
+import { ConfirmDto, ManualMatchDto, RejectDto, RejectProposalDto, ReverseMatchDto } from './dto';
 import { enrichTransfers } from './transfer-enrichment';
 import { readMultipart } from './multipart';
 
@@ -20,9 +20,11 @@ export const transferView = (t: Record<string, unknown>) => ({
   transferId: t.transfer_id, statementId: t.statement_id, lineNumber: t.line_number, bankReference: t.bank_reference, bookedOn: t.booked_on, amountFen: fen(t.amount_fen as string),
   payerName: t.payer_name, payerAccount: t.payer_account, remark: t.remark, status: t.status, candidates: t.candidates, notes: t.notes, allocations: t.allocations,
   matchMode: t.match_mode, confidence: t.confidence === null ? null : Number(t.confidence), reasons: t.reasons, decidedBy: t.decided_by, decidedAt: t.decided_at,
+  /** 双人复核: the match waiting for a second finance user (allocations, proposedBy, proposedAt), else null. */
+  pendingMatch: t.pending_match ?? null,
 });
 export const TRANSFER_COLUMNS = `transfer_id, statement_id, line_number, bank_reference, to_char(booked_on, 'YYYY-MM-DD') as booked_on, amount_fen, payer_name, payer_account, remark,
-  status, candidates, notes, allocations, match_mode, confidence, reasons, decided_by, decided_at`;
+  status, candidates, notes, allocations, match_mode, confidence, reasons, decided_by, decided_at, pending_match`;
 
 @Controller('api/v1/billing')
 @UseGuards(JwtAuthGuard)
@@ -74,9 +76,10 @@ export class StatementsController {
     };
   }
 
+  /** Suggestions to confirm, and (双人复核) matches above FOUR_EYES_FEN waiting for a second finance user's approval. */
   @Get('review-queue')
   async reviewQueue() {
-    const r = await this.pool.query(`select ${TRANSFER_COLUMNS} from billing_transfers where status = 'suggested' order by booked_on, line_number limit 500`);
+    const r = await this.pool.query(`select ${TRANSFER_COLUMNS} from billing_transfers where status in ('suggested', 'pending_approval') order by booked_on, line_number limit 500`);
     return { items: await enrichTransfers(this.pool, this.names, r.rows.map(transferView)) };
   }
 
@@ -99,6 +102,20 @@ export class StatementsController {
   @Post('transfers/:id/manual-match')
   manualMatch(@Param('id', uuid) id: string, @Body() body: ManualMatchDto, @CurrentPrincipal() p: Principal) {
     return this.actions.matchManually(id, body.allocations.map((a) => ({ orderId: a.orderId, amountFen: a.amountFen })), p.sub);
+  }
+
+  /** 双人复核: a second finance user (not the proposer) approves a pending match above FOUR_EYES_FEN; it is booked now. */
+  @Post('transfers/:id/approval')
+  @Roles('finance')
+  approve(@Param('id', uuid) id: string, @CurrentPrincipal() p: Principal) {
+    return this.actions.approve(id, p.sub);
+  }
+
+  /** 双人复核: the second finance user sends the proposal back; the credit returns to the queue as it was. */
+  @Post('transfers/:id/approval-rejection')
+  @Roles('finance')
+  rejectProposal(@Param('id', uuid) id: string, @Body() body: RejectProposalDto, @CurrentPrincipal() p: Principal) {
+    return this.actions.rejectProposal(id, body.reason, p.sub);
   }
 
   /** Finance undoes a confirmed (automatic or manual) match: the orders go back to what remains paid (billing.PaymentReversed). */

@@ -5,6 +5,7 @@ import { copyInto, isUniqueViolation, MultiStreamEventStore, withTransaction, ty
 import { OrderStreamConflict, type PaymentOrders, type PaymentToApply } from '../orders/payment-orders';
 import { createDuplicateFinder, createReconciler, DUPLICATE_LOOKBACK_DAYS, NO_MATCH_NOTE, type MatchDecision, type OpenOrder, type PossibleDuplicate, type RegisteredInstitution, type ScoredCandidate } from '../reconciliation';
 import { billingUpcasters } from '../upcasters';
+import { holdLargeCredit } from '../domain/four-eyes';
 import { parseStatement, type StatementLine, type StatementParseResult } from '../statements';
 import { paymentMatchedMessage, transferImportedMessage, transferPayload, transferUnmatchedMessage, unmatchedPayload } from './transfer-messages';
 
@@ -40,6 +41,8 @@ export interface ImporterOptions {
   billingTopic: string;
   /** 0–1; the reconciler's default when omitted. */
   autoThreshold?: number;
+  /** 双人复核 limit (FOUR_EYES_FEN): credits above it are never booked automatically. */
+  fourEyesFen?: number;
   /** Credit lines per transaction. */
   batchSize?: number;
   /** Each stage's time in ms: parse, orders (read while parsing), index, decide (CPU), persist (waiting for the database). */
@@ -200,7 +203,8 @@ export class StatementImporter {
             continue;
           }
           seenKeys.add(key);
-          let decision = reconciler.decide(line);
+          // Above the four-eyes limit an import only suggests: booking takes a finance user and a second one's approval.
+          let decision = holdLargeCredit(reconciler.decide(line), line.amountFen, this.options.fourEyesFen);
           if (decision.kind === 'auto') reconciler.recordPayment(decision.orderId, line.amountFen);
           const possibleDuplicate = decision.kind === 'unmatched' ? duplicates.find(line) : undefined;
           if (possibleDuplicate) decision = { kind: 'unmatched', notes: [...decision.notes.filter((n) => n !== NO_MATCH_NOTE), possibleDuplicate.note] };

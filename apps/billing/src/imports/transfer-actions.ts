@@ -5,7 +5,7 @@ import { DomainError, PostgresEventStore, withTransaction, type NewEvent } from 
 import { PG_POOL } from '@lsc/messaging';
 import { CONFIG, currentCorrelationId } from '@lsc/service-kit';
 import type { BillingConfig } from '../config';
-import { decideTransfer, type Allocation, type TransferCommand, type TransferSnapshot } from '../domain';
+import { decideApproval, decideTransfer, holdForApproval, type Allocation, type PendingMatch, type TransferCommand, type TransferEvent, type TransferSnapshot } from '../domain';
 import { PaymentOrders } from '../orders/payment-orders';
 import { metadataFor } from '../shared';
 import { paymentMatchedMessage } from './transfer-messages';
@@ -21,9 +21,14 @@ interface TransferRow {
   payer_name: string;
   payer_account: string;
   allocations: Allocation[];
+  pending_match: PendingMatch | null;
 }
 
-/** Finance's review-queue actions: confirm a suggestion, reject it, or allocate a transfer by hand. Each is audited. */
+/**
+ * Finance's review-queue actions: confirm a suggestion, reject it, or allocate a transfer by hand. Each is audited.
+ * With FOUR_EYES_FEN set, a confirmation or match above it is only proposed (pending_approval) until a second,
+ * different finance user approves it (domain/four-eyes.ts).
+ */
 @Injectable()
 export class TransferActions {
   constructor(
@@ -34,38 +39,60 @@ export class TransferActions {
   ) {}
 
   confirm(transferId: string, orderId: string, actor: string) {
-    return this.run(transferId, actor, (metadata) => ({ type: 'ConfirmSuggestion', data: { orderId, matchId: randomUUID() }, metadata }));
+    return this.decide(transferId, actor, (metadata) => ({ type: 'ConfirmSuggestion', data: { orderId, matchId: randomUUID() }, metadata }));
   }
 
   reject(transferId: string, reason: string, actor: string) {
-    return this.run(transferId, actor, (metadata) => ({ type: 'RejectSuggestion', data: { reason }, metadata }));
+    return this.decide(transferId, actor, (metadata) => ({ type: 'RejectSuggestion', data: { reason }, metadata }));
   }
 
   /** Undoes a confirmed match: the orders' payments are reversed (audited on both streams), the transfer is open again. */
   reverse(transferId: string, reason: string, actor: string) {
-    return this.run(transferId, actor, (metadata) => ({ type: 'ReverseMatch', data: { reason }, metadata }));
+    return this.decide(transferId, actor, (metadata) => ({ type: 'ReverseMatch', data: { reason }, metadata }));
   }
 
   matchManually(transferId: string, allocations: Allocation[], actor: string) {
-    return this.run(transferId, actor, (metadata) => ({ type: 'MatchManually', data: { allocations, matchId: randomUUID() }, metadata }));
+    return this.decide(transferId, actor, (metadata) => ({ type: 'MatchManually', data: { allocations, matchId: randomUUID() }, metadata }));
   }
 
-  private async run(transferId: string, actor: string, build: (m: ReturnType<typeof metadataFor>) => TransferCommand): Promise<{ transferId: string; status: string; orders: Array<{ orderId: string; status: string }> }> {
+  /** 双人复核: a second, different finance user books the pending match. */
+  approve(transferId: string, actor: string) {
+    return this.run(transferId, actor, 'ApproveMatch', (snapshot, pending, metadata) => decideApproval({ type: 'ApproveMatch' }, { ...snapshot, pending }, metadata));
+  }
+
+  /** 双人复核: the second finance user sends the proposal back; the credit is open again as before the proposal. */
+  rejectProposal(transferId: string, reason: string, actor: string) {
+    return this.run(transferId, actor, 'RejectProposedMatch', (snapshot, pending, metadata) => decideApproval({ type: 'RejectProposedMatch', reason }, { ...snapshot, pending }, metadata));
+  }
+
+  private decide(transferId: string, actor: string, build: (m: ReturnType<typeof metadataFor>) => TransferCommand) {
+    return this.run(transferId, actor, undefined, (snapshot, _pending, metadata) => {
+      const command = build(metadata);
+      return { commandType: command.type, events: holdForApproval(decideTransfer(command, snapshot), snapshot, this.config.FOUR_EYES_FEN) };
+    });
+  }
+
+  private async run(
+    transferId: string,
+    actor: string,
+    fixedCommandType: string | undefined,
+    decide: (snapshot: TransferSnapshot, pending: PendingMatch | null, metadata: ReturnType<typeof metadataFor>) => TransferEvent[] | { commandType: string; events: TransferEvent[] },
+  ): Promise<{ transferId: string; status: string; orders: Array<{ orderId: string; status: string }> }> {
     const metadata = metadataFor(actor, currentCorrelationId());
     return withTransaction(this.pool, async (client) => {
       // The row lock serialises two finance users acting on the same transfer.
       const r = await client.query<TransferRow>(
-        `select transfer_id, amount_fen, status, candidates, allocations, to_char(booked_on, 'YYYY-MM-DD') as booked_on, payer_name, payer_account from billing_transfers where transfer_id = $1 for update`,
+        `select transfer_id, amount_fen, status, candidates, allocations, pending_match, to_char(booked_on, 'YYYY-MM-DD') as booked_on, payer_name, payer_account from billing_transfers where transfer_id = $1 for update`,
         [transferId],
       );
       const row = r.rows[0];
       if (!row) throw new DomainError('TRANSFER_NOT_FOUND', '银行到账记录不存在');
       const snapshot: TransferSnapshot = { transferId, amountFen: Number(row.amount_fen), status: row.status, candidates: row.candidates, allocations: row.allocations };
-      const command = build(metadata);
-      const events = decideTransfer(command, snapshot);
+      const decided = decide(snapshot, row.pending_match, metadata);
+      const { commandType, events } = Array.isArray(decided) ? { commandType: fixedCommandType!, events: decided } : decided;
       const orderIds = events.flatMap((e) => (e.type === 'TransferMatched' ? e.data.allocations.map((a) => a.orderId) : []));
       const institutions = await this.institutionsOf(client, orderIds);
-      const stored: NewEvent[] = events.map((e) => ({ eventId: randomUUID(), type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: { correlationId: metadata.correlationId, actor, occurredAt: metadata.now, commandType: command.type } }));
+      const stored: NewEvent[] = events.map((e) => ({ eventId: randomUUID(), type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: { correlationId: metadata.correlationId, actor, occurredAt: metadata.now, commandType } }));
       const outbox = events.flatMap((e) => (e.type === 'TransferMatched' ? [paymentMatchedMessage(this.config.BILLING_TOPIC, e.data, randomUUID(), metadata.correlationId)] : []));
       await this.store.append(transferStream(transferId), 'transfer', 'any', stored, { outbox, client });
       const result: Array<{ orderId: string; status: string }> = [];
@@ -82,6 +109,26 @@ export class TransferActions {
           );
           continue;
         }
+        if (e.type === 'TransferMatchProposed') {
+          await client.query(`update billing_transfers set status = 'pending_approval', pending_match = $2, notes = notes || $3::jsonb, decided_by = $4, decided_at = now() where transfer_id = $1`, [
+            transferId,
+            JSON.stringify(e.data.pending),
+            JSON.stringify(['已提交双人复核：待另一位财务人员审批后入账']),
+            actor,
+          ]);
+          continue;
+        }
+        if (e.type === 'TransferMatchProposalRejected') {
+          await client.query(`update billing_transfers set status = $2, pending_match = null, notes = notes || $3::jsonb, decided_by = $4, decided_at = now() where transfer_id = $1`, [
+            transferId,
+            row.pending_match!.previousStatus,
+            JSON.stringify([`双人复核退回：${e.data.reason}`]),
+            actor,
+          ]);
+          continue;
+        }
+        // Approved: the TransferMatched that follows books it.
+        if (e.type === 'TransferMatchApproved') continue;
         if (e.type === 'SuggestionRejected') {
           await client.query(`update billing_transfers set status = 'rejected', notes = notes || $2::jsonb, decided_by = $3, decided_at = now() where transfer_id = $1`, [
             transferId,
@@ -90,7 +137,7 @@ export class TransferActions {
           ]);
           continue;
         }
-        await client.query(`update billing_transfers set status = 'matched', allocations = $2, match_mode = 'manual', confidence = $3, reasons = $4, decided_by = $5, decided_at = now() where transfer_id = $1`, [
+        await client.query(`update billing_transfers set status = 'matched', pending_match = null, allocations = $2, match_mode = 'manual', confidence = $3, reasons = $4, decided_by = $5, decided_at = now() where transfer_id = $1`, [
           transferId,
           JSON.stringify(e.data.allocations),
           e.data.confidence,

@@ -1,4 +1,4 @@
-import { download, get, post, upload } from './client';
+import { download, get, post, postNotYetGenerated, upload } from './client';
 
 export interface OrderSummary {
   orderId: string;
@@ -43,6 +43,13 @@ export interface Transfer {
   setAsideReason?: string | null;
   setAsideByName?: string | null;
   setAsideAt?: string | null;
+  /** 双人复核: the match above FOUR_EYES_FEN waiting for a second finance user (status pending_approval). */
+  pendingMatch?: { matchId: string; allocations: Array<{ orderId: string; amountFen: number }>; proposedBy: string; proposedAt: string } | null;
+}
+/** What a confirmation or match answers: `pending_approval` when it waits for a second finance user. */
+export interface DecisionResult {
+  transferId: string;
+  status: string;
 }
 export interface TransferDetail extends Transfer {
   history: Array<{ type: string; at: string | null; actor: string | null; actorName: string | null; data: Record<string, unknown> }>;
@@ -95,10 +102,13 @@ export const transfers = (query: { status?: string; statementId?: string; q?: st
 export const transfer = (id: string) => get<TransferDetail>('/api/v1/billing/transfers/{id}', { path: { id } });
 export const reviewQueue = () => get<{ items: Transfer[] }>('/api/v1/billing/review-queue');
 export const unmatchedTransfers = () => get<{ items: Transfer[] }>('/api/v1/billing/unmatched-transfers');
-export const confirm = (id: string, orderId: string) => post<unknown>('/api/v1/billing/transfers/{id}/confirmation', { path: { id }, json: { orderId } });
+export const confirm = (id: string, orderId: string) => post<DecisionResult>('/api/v1/billing/transfers/{id}/confirmation', { path: { id }, json: { orderId } });
 export const reject = (id: string, reason: string) => post<unknown>('/api/v1/billing/transfers/{id}/rejection', { path: { id }, json: { reason } });
 export const manualMatch = (id: string, allocations: Array<{ orderId: string; amountFen: number }>) =>
-  post<unknown>('/api/v1/billing/transfers/{id}/manual-match', { path: { id }, json: { allocations } });
+  post<DecisionResult>('/api/v1/billing/transfers/{id}/manual-match', { path: { id }, json: { allocations } });
+/** 双人复核: a second finance user books the pending match, or sends it back with a reason. */
+export const approveMatch = (id: string) => postNotYetGenerated<DecisionResult>(`/api/v1/billing/transfers/${encodeURIComponent(id)}/approval`, { json: {} });
+export const rejectProposedMatch = (id: string, reason: string) => postNotYetGenerated<DecisionResult>(`/api/v1/billing/transfers/${encodeURIComponent(id)}/approval-rejection`, { json: { reason } });
 export const reverse = (id: string, reason: string) => post<unknown>('/api/v1/billing/transfers/{id}/reversal', { path: { id }, json: { reason } });
 export const setAside = (id: string, reason: string) => post<{ status: string }>('/api/v1/billing/transfers/{id}/set-aside', { path: { id }, json: { reason } });
 export const undoSetAside = (id: string, reason: string) => post<{ status: string }>('/api/v1/billing/transfers/{id}/set-aside/undo', { path: { id }, json: { reason } });

@@ -1,17 +1,46 @@
 import type { CaptchaImage, CaptchaPurpose } from '@lsc/web-ui/captcha';
 import { SESSIONS_PATH, type Principal } from '@lsc/api-client';
-import { api, get, post, put } from './client';
+import { api, get, post, postNotYetGenerated, put } from './client';
 
 export type { Principal };
 /** A captcha for one form: identity refuses it on any other (login, register, sms). */
 export const newCaptcha = (purpose: CaptchaPurpose) => get<CaptchaImage>('/api/v1/identity/captcha', { query: { purpose } });
 
-export async function login(input: { login: string; password: string; captchaId: string; captchaAnswer: string }): Promise<Principal> {
-  await post(SESSIONS_PATH, { json: input });
+/** 二次验证: after the right password, finance and super_admin (and staff with an authenticator) get this instead of a session. */
+export interface SecondFactorChallenge {
+  secondFactor: 'totp' | 'enrol';
+  mfaToken: string;
+  expiresIn: number;
+}
+export interface TotpEnrolment {
+  username: string;
+  secret: string;
+  otpauthUri: string;
+  qrCode: string;
+}
+
+const signedIn = (): Principal => {
   const p = api.session.principal;
   if (!p) throw new Error('登录应答缺少身份信息');
   return p;
+};
+
+export async function login(input: { login: string; password: string; captchaId: string; captchaAnswer: string }): Promise<Principal | SecondFactorChallenge> {
+  const answer = await post<Partial<SecondFactorChallenge>>(SESSIONS_PATH, { json: input });
+  if (answer && typeof answer.mfaToken === 'string' && answer.secondFactor) return answer as SecondFactorChallenge;
+  return signedIn();
 }
+/** The second step with the authenticator's code or a recovery code; the API client keeps the session it answers. */
+export async function verifySecondFactor(body: { mfaToken: string; code: string } | { mfaToken: string; recoveryCode: string }): Promise<Principal> {
+  await postNotYetGenerated('/api/v1/identity/sessions/second-factor', { json: body });
+  return signedIn();
+}
+export const beginTotpEnrolment = (mfaToken: string) => postNotYetGenerated<TotpEnrolment>('/api/v1/identity/sessions/second-factor/enrolment', { json: { mfaToken } });
+export async function confirmTotpEnrolment(mfaToken: string, code: string): Promise<{ principal: Principal; recoveryCodes: string[] }> {
+  const answer = await postNotYetGenerated<{ recoveryCodes: string[] }>('/api/v1/identity/sessions/second-factor/enrolment/confirm', { json: { mfaToken, code } });
+  return { principal: signedIn(), recoveryCodes: answer.recoveryCodes };
+}
+export const resetStaffTwoFactor = (id: string) => postNotYetGenerated<void>(`/api/v1/identity/staff/${encodeURIComponent(id)}/two-factor/reset`, { json: {} });
 export async function resume(): Promise<Principal | null> {
   return (await api.restoreSession()) ? (api.session.principal ?? null) : null;
 }
@@ -25,6 +54,8 @@ export interface Staff {
   status: 'pending' | 'active' | 'disabled';
   createdAt: string;
   disabledAt: string | null;
+  /** 二次验证已绑定 */
+  twoFactorEnrolled?: boolean;
 }
 export interface SetupCode {
   setupCode: string;

@@ -27,8 +27,16 @@ export const useSession = defineStore('session', () => {
       });
     return restoring;
   }
-  async function login(input: Parameters<typeof identity.login>[0]): Promise<void> {
-    principal.value = await identity.login(input);
+  /** The password step: a session, or (finance, super_admin, staff with an authenticator) the second step to take. */
+  async function login(input: Parameters<typeof identity.login>[0]): Promise<identity.SecondFactorChallenge | null> {
+    const answer = await identity.login(input);
+    if ('mfaToken' in answer) return answer;
+    signedIn(answer);
+    return null;
+  }
+  /** After the second step (or an enrolment) the API client holds the session. */
+  function signedIn(p: identity.Principal): void {
+    principal.value = p;
     restored.value = true;
   }
   async function logout(): Promise<void> {
@@ -41,5 +49,5 @@ export const useSession = defineStore('session', () => {
   onSessionExpired(() => {
     principal.value = null;
   });
-  return { principal, roles, isStaff, restored, restore, login, logout };
+  return { principal, roles, isStaff, restored, restore, login, signedIn, logout };
 });

@@ -20,6 +20,7 @@ import { institutionStreamId } from '../domain/institution';
 import { AccountsRepository, subjectOf, type AccountRow } from '../infra/accounts.repository';
 import { loginThrottleKey } from '../infra/claims';
 import { ACCOUNT_HANDLER, INSTITUTION_HANDLER, type AccountHandler, type InstitutionHandler } from './providers';
+import { StaffTwoFactorService, type SecondFactorChallenge } from './staff-two-factor.service';
 import { captchaInvalid, metadata } from './shared';
 
 export interface SessionResponse {
@@ -56,6 +57,7 @@ export class SessionsService {
     private readonly throttle: LoginThrottle,
     private readonly issuer: AccessTokenIssuer,
     private readonly refreshTokens: RefreshTokenStore,
+    private readonly twoFactor: StaffTwoFactorService,
   ) {}
 
   /**
@@ -66,7 +68,7 @@ export class SessionsService {
    * The throttle check and the captcha are independent round trips, so they run together; a throttled request
    * therefore also uses up its captcha, which is single-use anyway.
    */
-  async passwordLogin(input: { login: string; password: string; captchaId: string; captchaAnswer: string }, ip: string): Promise<SessionResponse> {
+  async passwordLogin(input: { login: string; password: string; captchaId: string; captchaAnswer: string }, ip: string): Promise<SessionResponse | SecondFactorChallenge> {
     const account = await this.accounts.findByLogin(input.login);
     const throttleKey = loginThrottleKey(input.login, account);
     const [decision, captchaOk] = await Promise.all([this.throttle.check(throttleKey, ip), this.captcha.verify(input.captchaId, input.captchaAnswer, 'login')]);
@@ -83,8 +85,9 @@ export class SessionsService {
       await this.throttle.recordSuccess(throttleKey);
       throw account!.disabled_at ? accountDisabledError() : accountLockedError();
     }
-    const [, session] = await Promise.all([this.throttle.recordSuccess(throttleKey), this.startSession(account!)]);
-    return session;
+    // Staff with an authenticator, and finance/super_admin in any case, continue with the second step (二次验证).
+    const [, challenge] = await Promise.all([this.throttle.recordSuccess(throttleKey), this.twoFactor.afterPassword(account!)]);
+    return challenge ?? this.startSession(account!);
   }
 
   async smsLogin(input: { mobile: string; code: string }): Promise<SessionResponse> {

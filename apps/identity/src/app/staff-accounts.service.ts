@@ -2,9 +2,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { CommandHandler, PostgresEventStore, type Queryable } from '@lsc/event-sourcing';
-import { ApiError, CONFIG, REDIS } from '@lsc/service-kit';
+import { ApiError, CONFIG, REDIS, validationFailed } from '@lsc/service-kit';
 import { passwordStrength, type PasswordStrength } from '@lsc/validation';
-import { PasswordHasher, RefreshTokenStore } from '../auth';
+import { PasswordHasher, RefreshTokenStore, staffPasswordProblems } from '../auth';
 import type { IdentityConfig } from '../config';
 import { staffDecider, staffIntegrationEvents, staffStreamId, type StaffCommand, type StaffRole, type StaffState } from '../domain/staff';
 import { AccountsRepository, violatedClaim } from '../infra/accounts.repository';
@@ -21,6 +21,8 @@ export interface StaffView {
   status: 'pending' | 'active' | 'disabled';
   createdAt: string;
   disabledAt: string | null;
+  /** An authenticator is bound (二次验证已绑定). */
+  twoFactorEnrolled: boolean;
 }
 export interface SetupCode {
   setupCode: string;
@@ -36,6 +38,7 @@ interface StaffRow {
   staff_status: StaffView['status'] | null;
   created_at: Date;
   disabled_at: Date | null;
+  two_factor: boolean;
 }
 const view = (r: StaffRow): StaffView => ({
   accountId: r.account_id,
@@ -46,6 +49,7 @@ const view = (r: StaffRow): StaffView => ({
   status: r.staff_status ?? (r.disabled_at ? 'disabled' : 'active'),
   createdAt: r.created_at.toISOString(),
   disabledAt: r.disabled_at?.toISOString() ?? null,
+  twoFactorEnrolled: r.two_factor,
 });
 
 const hashCode = (code: string): string => createHash('sha256').update(code).digest('hex');
@@ -76,7 +80,8 @@ export class StaffAccountsService {
 
   async list(): Promise<StaffView[]> {
     const { rows } = await this.accounts.pool.query<StaffRow>(
-      `select a.account_id, coalesce(a.username, c.value) as username, a.display_name, a.roles, a.staff_status, a.created_at, a.disabled_at
+      `select a.account_id, coalesce(a.username, c.value) as username, a.display_name, a.roles, a.staff_status, a.created_at, a.disabled_at,
+              exists (select 1 from identity_staff_totp t where t.account_id = a.account_id) as two_factor
          from identity_accounts a left join identity_unique_claims c on c.account_id = a.account_id and c.kind = 'login_name'
         where a.kind = 'staff' order by a.created_at`,
     );
@@ -92,6 +97,7 @@ export class StaffAccountsService {
   /** Creates a pending staff account and its first set-password code. */
   async create(input: { username: string; displayName: string; roles: StaffRole[] }, actor: string, withPassword?: string): Promise<StaffView & Partial<SetupCode>> {
     if ((await this.accounts.takenClaims([{ kind: 'login_name', value: input.username }])).length > 0) throw loginTaken();
+    if (withPassword !== undefined) assertStaffPassword(withPassword, input.username);
     const accountId = randomUUID();
     // Until the staff member sets one, the hash is of a random secret nobody knows: login is impossible.
     const hash = await this.hasher.hash(withPassword ?? randomBytes(32).toString('base64url'));
@@ -147,6 +153,11 @@ export class StaffAccountsService {
 
   /** The new staff member sets their password with the one-time code (single use: taken atomically). */
   async setPassword(code: string, password: string): Promise<{ username: string; passwordStrength: PasswordStrength }> {
+    // The policy needs the login name, so the code is looked at first and only taken once the password is acceptable:
+    // a refused password leaves the link usable for the next try.
+    const holder = await this.redis.get(this.key('code', hashCode(code)));
+    if (!holder) throw invalidCode();
+    assertStaffPassword(password, (await this.get(holder)).username);
     const accountId = await this.redis.getdel(this.key('code', hashCode(code)));
     if (!accountId) throw invalidCode();
     await this.redis.del(this.key('of', accountId));
@@ -192,6 +203,12 @@ export class StaffAccountsService {
   private key(kind: 'code' | 'of', id: string): string {
     return `${this.config.REDIS_KEY_PREFIX}staff-setup:${kind}:${id}`;
   }
+}
+
+/** The staff password policy (12–128 characters, not common or breached), as a 400 on the `password` field. */
+function assertStaffPassword(password: string, username: string): void {
+  const problems = staffPasswordProblems(password, { label: '新密码', username });
+  if (problems.length > 0) throw validationFailed(problems.map((message) => ({ field: 'password', rule: 'staffPassword', message })));
 }
 
 const loginTaken = () => new ApiError(HttpStatus.CONFLICT, 'ALREADY_REGISTERED', '登录名已被使用', [{ field: 'username', rule: 'unique', message: '登录名已被使用' }]);

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { STAFF_ROLES } from '@lsc/service-kit';
 import { withTransaction } from '@lsc/event-sourcing';
-import { passwordProblems } from '@lsc/validation';
-import { PasswordHasher } from '../auth';
+import { PasswordHasher, staffPasswordProblems } from '../auth';
 import { AccountsRepository } from '../infra/accounts.repository';
 import { LOGIN_NAME_PATTERN } from '../http/registration.dto';
 import type { StaffRole } from '../domain/staff';
@@ -17,7 +16,7 @@ export async function createStaff(accounts: AccountsRepository, hasher: Password
   const roles = [...new Set(rolesCsv.split(',').map((r) => r.trim()).filter(Boolean))];
   if (!LOGIN_NAME_PATTERN.test(username)) throw new Error('username must be 4-30 letters, digits or underscores');
   if (roles.length === 0 || !roles.every((r) => (STAFF_ROLES as readonly string[]).includes(r))) throw new Error(`roles must be a comma-separated subset of ${STAFF_ROLES.join(',')}`);
-  const problems = passwordProblems(password);
+  const problems = staffPasswordProblems(password, { username });
   if (problems.length > 0) throw new Error(`password rejected: ${problems.join('；')}`);
   if ((await accounts.takenClaims([{ kind: 'login_name', value: username }])).length > 0) throw new Error(`login name ${username} is already taken`);
   const accountId = randomUUID();
@@ -49,7 +48,7 @@ export async function createStaffCommand(context: INestApplicationContext, args:
   const roleList = [...new Set(roles.split(',').map((r) => r.trim()).filter(Boolean))];
   if (!LOGIN_NAME_PATTERN.test(username)) throw new Error('username must be 4-30 letters, digits or underscores');
   if (roleList.length === 0 || !roleList.every((r) => (STAFF_ROLES as readonly string[]).includes(r))) throw new Error(`roles must be a comma-separated subset of ${STAFF_ROLES.join(',')}`);
-  const problems = passwordProblems(password);
+  const problems = staffPasswordProblems(password, { username });
   if (problems.length > 0) throw new Error(`password rejected: ${problems.join('；')}`);
   const accounts = context.get(AccountsRepository);
   if ((await accounts.takenClaims([{ kind: 'login_name', value: username }])).length > 0) throw new Error(`login name ${username} is already taken`);

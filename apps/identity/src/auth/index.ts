@@ -4,3 +4,4 @@ export * from './sms-codes';
 export * from './passwords';
 export * from './tokens';
 export * from './brute-force';
+export * from './totp';

@@ -15,7 +15,10 @@ export type StaffCommand =
   | Command<'DisableStaff', { reason: string }>
   | Command<'EnableStaff', Record<string, never>>
   | Command<'IssueReset', Record<string, never>>
-  | Command<'RecordPasswordSet', Record<string, never>>;
+  | Command<'RecordPasswordSet', Record<string, never>>
+  | Command<'RecordTwoFactorEnrolment', { recoveryCodes: number }>
+  | Command<'ResetTwoFactor', Record<string, never>>
+  | Command<'RecordRecoveryCodeUse', { left: number }>;
 
 export type StaffEvent =
   | DomainEvent<'StaffAccountCreated', { accountId: string; username: string; displayName: string; roles: StaffRole[]; createdBy: string; at: string }>
@@ -23,11 +26,21 @@ export type StaffEvent =
   | DomainEvent<'StaffAccountDisabled', { reason: string; by: string; at: string }>
   | DomainEvent<'StaffAccountEnabled', { by: string; at: string }>
   | DomainEvent<'StaffPasswordResetIssued', { by: string; at: string }>
-  | DomainEvent<'StaffPasswordSet', { at: string }>;
+  | DomainEvent<'StaffPasswordSet', { at: string }>
+  | DomainEvent<'StaffTwoFactorEnrolled', { recoveryCodes: number; at: string }>
+  | DomainEvent<'StaffTwoFactorReset', { by: string; at: string }>
+  | DomainEvent<'StaffRecoveryCodeUsed', { left: number; at: string }>;
 
 export type StaffState =
   | { status: 'none' }
-  | { status: 'pending' | 'active' | 'disabled'; accountId: string; username: string; displayName: string; roles: StaffRole[]; hasPassword: boolean; disabledReason?: string };
+  | { status: 'pending' | 'active' | 'disabled'; accountId: string; username: string; displayName: string; roles: StaffRole[]; hasPassword: boolean; disabledReason?: string; twoFactor?: boolean };
+
+/**
+ * Roles whose holders reach money or every account: no session for them without a second factor (ASVS 6.3.3).
+ * The default of identity's STAFF_TWO_FACTOR_ROLES.
+ */
+export const TWO_FACTOR_ROLES: readonly StaffRole[] = ['finance', 'super_admin'];
+export const needsTwoFactor = (roles: readonly string[], required: readonly string[] = TWO_FACTOR_ROLES): boolean => roles.some((r) => required.includes(r));
 
 const checkRoles = (roles: readonly string[]): StaffRole[] => {
   const unique = [...new Set(roles)];
@@ -73,6 +86,17 @@ export const staffDecider: Decider<StaffCommand, StaffState, StaffEvent> = {
       case 'RecordPasswordSet':
         if (state.status === 'disabled') throw new DomainError('STAFF_DISABLED', '该账号已停用，请联系超级管理员');
         return [{ type: 'StaffPasswordSet', schemaVersion: 1, data: { at } }];
+      case 'RecordTwoFactorEnrolment':
+        // Only the staff member themselves, right after proving the password and a first code.
+        if (!self) throw new DomainError('NOT_OWN_ACCOUNT', '只能为自己的账号绑定身份验证器');
+        if (state.status !== 'active') throw new DomainError('STAFF_NOT_ACTIVE', '账号未启用，无法绑定身份验证器');
+        if (state.twoFactor) throw new DomainError('TWO_FACTOR_ALREADY_ENROLLED', '已绑定身份验证器；如需更换，请联系超级管理员重置');
+        return [{ type: 'StaffTwoFactorEnrolled', schemaVersion: 1, data: { recoveryCodes: command.data.recoveryCodes, at } }];
+      case 'ResetTwoFactor':
+        if (!state.twoFactor) throw new DomainError('TWO_FACTOR_NOT_ENROLLED', '该账号尚未绑定身份验证器，无需重置');
+        return [{ type: 'StaffTwoFactorReset', schemaVersion: 1, data: { by: actor, at } }];
+      case 'RecordRecoveryCodeUse':
+        return [{ type: 'StaffRecoveryCodeUsed', schemaVersion: 1, data: { left: command.data.left, at } }];
     }
   },
   evolve(state, event) {
@@ -94,13 +118,20 @@ export const staffDecider: Decider<StaffCommand, StaffState, StaffEvent> = {
         return { ...state, status: 'pending', hasPassword: false };
       case 'StaffPasswordSet':
         return { ...state, status: 'active', hasPassword: true };
+      case 'StaffTwoFactorEnrolled':
+        return { ...state, twoFactor: true };
+      case 'StaffTwoFactorReset':
+        return { ...state, twoFactor: false };
+      case 'StaffRecoveryCodeUsed':
+        return state;
     }
   },
 };
 
 export const staffStreamId = (accountId: string): string => `staff-${accountId}`;
 
-const CHANGE: Record<StaffEvent['type'], 'created' | 'roles_assigned' | 'disabled' | 'enabled' | 'reset' | 'password_set'> = {
+type AccountEvent = Exclude<StaffEvent, { type: 'StaffTwoFactorEnrolled' | 'StaffTwoFactorReset' | 'StaffRecoveryCodeUsed' }>;
+const CHANGE: Record<AccountEvent['type'], 'created' | 'roles_assigned' | 'disabled' | 'enabled' | 'reset' | 'password_set'> = {
   StaffAccountCreated: 'created',
   StaffRolesAssigned: 'roles_assigned',
   StaffAccountDisabled: 'disabled',
@@ -109,10 +140,25 @@ const CHANGE: Record<StaffEvent['type'], 'created' | 'roles_assigned' | 'disable
   StaffPasswordSet: 'password_set',
 };
 
-/** identity.StaffAccountChanged v1: the account's standing after the change (see the contract). */
+/**
+ * identity.StaffAccountChanged v1: the account's standing after the change (see the contract); the two-factor events
+ * go out as identity.StaffTwoFactorChanged v1 instead (a new contract, so StaffAccountChanged's `change` list stays).
+ */
 export function staffIntegrationEvents({ state, events }: { state: StaffState; events: StaffEvent[] }) {
   if (state.status === 'none') return [];
   return events.map((e) => {
+    if (e.type === 'StaffTwoFactorEnrolled' || e.type === 'StaffTwoFactorReset' || e.type === 'StaffRecoveryCodeUsed') {
+      const change = e.type === 'StaffTwoFactorEnrolled' ? 'enrolled' : e.type === 'StaffTwoFactorReset' ? 'reset' : 'recovery_code_used';
+      const left = e.type === 'StaffTwoFactorEnrolled' ? e.data.recoveryCodes : e.type === 'StaffRecoveryCodeUsed' ? e.data.left : 0;
+      return {
+        topic: 'identity.events.v1',
+        event: {
+          type: 'identity.StaffTwoFactorChanged',
+          schemaVersion: 1,
+          data: { accountId: state.accountId, username: state.username, change, recoveryCodesLeft: left, changedBy: 'by' in e.data ? e.data.by : state.accountId, changedAt: e.data.at },
+        },
+      };
+    }
     const by = 'by' in e.data ? e.data.by : 'createdBy' in e.data ? e.data.createdBy : state.accountId;
     return {
       topic: 'identity.events.v1',

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Post, Req, Res, UseInterceptors } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyInterceptor } from '@lsc/service-kit';
 import { RegistrationService } from '../app/registration.service';
@@ -8,11 +8,11 @@ import { clientIp } from '../app/shared';
 import { UploadedLogo } from './multipart';
 import { PasswordLoginDto, PasswordResetDto, RefreshDto, SmsLoginDto } from './sessions.dto';
 import { validateBody } from './validate';
-import { SESSION_TRANSPORT_DOC, SessionDoc } from './sessions.docs';
+import { SecondFactorChallengeDoc, SESSION_TRANSPORT_DOC, SessionDoc } from './sessions.docs';
 import { assertSameOrigin, clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie, wantsCookieSession } from './session-cookie';
 
 /** A browser session's answer: the refresh token goes into the HttpOnly cookie, never into the page's hands. */
-function deliver(session: SessionResponse, request: FastifyRequest, reply: FastifyReply): SessionResponse | Omit<SessionResponse, 'refreshToken'> {
+export function deliverSession(session: SessionResponse, request: FastifyRequest, reply: FastifyReply): SessionResponse | Omit<SessionResponse, 'refreshToken'> {
   if (!wantsCookieSession(request)) return session;
   const { refreshToken, ...rest } = session;
   setRefreshCookie(request, reply, refreshToken);
@@ -44,9 +44,12 @@ export class SessionsController {
   @HttpCode(200)
   @ApiHeader(SESSION_TRANSPORT_DOC)
   @ApiBody({ type: PasswordLoginDto })
-  @ApiOkResponse({ type: SessionDoc })
+  @ApiExtraModels(SecondFactorChallengeDoc)
+  @ApiOkResponse({ description: '机构账号与无需二次验证的工作人员：会话；财务、超级管理员等：二次验证步骤（secondFactor、mfaToken）', schema: { oneOf: [{ $ref: getSchemaPath(SessionDoc) }, { $ref: getSchemaPath(SecondFactorChallengeDoc) }] } })
   async login(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return deliver(await this.sessions.passwordLogin(await validateBody(PasswordLoginDto, body), clientIp(request)), request, reply);
+    const answer = await this.sessions.passwordLogin(await validateBody(PasswordLoginDto, body), clientIp(request));
+    // A staff member's second step (二次验证): no session yet, nothing for the cookie.
+    return 'mfaToken' in answer ? answer : deliverSession(answer, request, reply);
   }
 
   @Post('sessions/sms')
@@ -55,7 +58,7 @@ export class SessionsController {
   @ApiBody({ type: SmsLoginDto })
   @ApiOkResponse({ type: SessionDoc })
   async smsLogin(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return deliver(await this.sessions.smsLogin(await validateBody(SmsLoginDto, body)), request, reply);
+    return deliverSession(await this.sessions.smsLogin(await validateBody(SmsLoginDto, body)), request, reply);
   }
 
   /**
@@ -75,7 +78,7 @@ export class SessionsController {
     // No cookie: this browser has no login to resume (every anonymous page load asks). An answer, not an error.
     if (!token) return void reply.status(HttpStatus.NO_CONTENT);
     try {
-      return deliver(await this.sessions.refresh(token), request, reply);
+      return deliverSession(await this.sessions.refresh(token), request, reply);
     } catch (err) {
       // A refused refresh (expired, revoked, reused, locked) leaves no dead cookie behind.
       clearRefreshCookie(request, reply);

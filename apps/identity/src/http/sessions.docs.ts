@@ -18,6 +18,12 @@ export class SessionDoc {
   @ApiProperty({ type: PrincipalDoc }) principal!: PrincipalDoc;
 }
 
+export class SecondFactorChallengeDoc {
+  @ApiProperty({ enum: ['totp', 'enrol'], description: 'totp：请输入身份验证器的动态验证码（或恢复码）；enrol：须先绑定身份验证器' }) secondFactor!: 'totp' | 'enrol';
+  @ApiProperty({ description: '第二步凭据，提交动态验证码或绑定时原样带回' }) mfaToken!: string;
+  @ApiProperty({ description: '有效秒数' }) expiresIn!: number;
+}
+
 export class CaptchaDoc {
   @ApiProperty({ description: '校验码编号，提交时原样带回' }) captchaId!: string;
   @ApiProperty({ description: '算式图片（PNG，data: URL），直接作为 <img> 的 src', example: 'data:image/png;base64,iVBORw0KGgo…' }) image!: string;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, UseGuards } from '@nestjs/common';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn } from 'class-validator';
-import { IsCnPassword, MatchesProperty, NormalizeInput } from '@lsc/validation';
+import { MatchesProperty, NormalizeInput } from '@lsc/validation';
 import { ApiError, CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import { StaffAccountsService } from '../app/staff-accounts.service';
 import { STAFF_ROLE_LIST, type StaffRole } from '../domain/staff';
@@ -21,7 +21,8 @@ export class DisableStaffDto {
 }
 export class SetStaffPasswordDto {
   @MaxChars(100, '设置密码链接') @IsText('设置密码链接') @Required('设置密码链接') code!: string;
-  @IsCnPassword('新密码') @Required('新密码') password!: string;
+  /** The staff policy (12–128 characters, any characters, not common or breached) is checked with the login name in the service. */
+  @MaxChars(256, '新密码') @IsText('新密码') @Required('新密码') password!: string;
   @MatchesProperty('password', '确认密码', '新密码') @Required('确认密码') confirmPassword!: string;
 }
 

@@ -1,2 +1,3 @@
 export * from './password-hasher';
 export * from './credential-checker';
+export * from './staff-password-policy';
