@@ -3,21 +3,16 @@ import { ApiBody, ApiHeader, ApiNoContentResponse, ApiOkResponse } from '@nestjs
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyInterceptor } from '@lsc/service-kit';
 import { RegistrationService } from '../app/registration.service';
-import { SessionsService, type SessionResponse } from '../app/sessions.service';
+import { SessionsService } from '../app/sessions.service';
 import { clientIp } from '../app/shared';
 import { UploadedLogo } from './multipart';
 import { PasswordLoginDto, PasswordResetDto, RefreshDto, SmsLoginDto } from './sessions.dto';
 import { validateBody } from './validate';
 import { SESSION_TRANSPORT_DOC, SessionDoc } from './sessions.docs';
-import { assertSameOrigin, clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie, wantsCookieSession } from './session-cookie';
+import { assertSameOrigin, clearRefreshCookie, deliverSession, refreshTokenFromCookie, wantsCookieSession } from './session-cookie';
 
 /** A browser session's answer: the refresh token goes into the HttpOnly cookie, never into the page's hands. */
-function deliver(session: SessionResponse, request: FastifyRequest, reply: FastifyReply): SessionResponse | Omit<SessionResponse, 'refreshToken'> {
-  if (!wantsCookieSession(request)) return session;
-  const { refreshToken, ...rest } = session;
-  setRefreshCookie(request, reply, refreshToken);
-  return rest;
-}
+const deliver = deliverSession;
 
 @Controller('api/v1/identity')
 export class SessionsController {
