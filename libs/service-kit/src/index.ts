@@ -11,3 +11,4 @@ export * from './auth';
 export * from './idempotency';
 export * from './validation-problems';
 export * from './validation-pipe';
+export * from './openapi-errors';
