@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOkResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiQuery } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '@lsc/service-kit';
 import { PASSWORD_STRENGTH_LABELS, passwordProblems, passwordStrength } from '@lsc/validation';
@@ -12,6 +12,7 @@ import { SmsCodeRequests } from '../app/sms-code-requests';
 import { PasswordStrengthDto, SendSmsCodeDto } from './sessions.dto';
 import { validateBody } from './validate';
 import { CaptchaDoc, SmsCodeSentDoc } from './sessions.docs';
+import { PasswordStrengthDoc, RecommendingUnitsDoc } from './profile.docs';
 
 function strengthOf(password: string) {
   const strength = passwordStrength(password);
@@ -55,6 +56,7 @@ export class PublicController {
   }
 
   @Get('recommending-units')
+  @ApiOkResponse({ type: RecommendingUnitsDoc })
   recommendingUnits() {
     return { items: RECOMMENDING_UNITS };
   }
@@ -62,11 +64,15 @@ export class PublicController {
   /** The 弱/中/强 meter; POST keeps the password out of URLs and logs, GET exists for the page's simple use. */
   @Post('password-strength')
   @HttpCode(200)
+  @ApiBody({ type: PasswordStrengthDto })
+  @ApiOkResponse({ type: PasswordStrengthDoc })
   async strengthPost(@Body() body: unknown) {
     return strengthOf((await validateBody(PasswordStrengthDto, body)).password);
   }
 
   @Get('password-strength')
+  @ApiQuery({ name: 'password', required: true, description: '要评估的密码（建议用 POST，免得密码进入地址和日志）' })
+  @ApiOkResponse({ type: PasswordStrengthDoc })
   async strengthGet(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('cache-control', 'no-store');
     return strengthOf((await validateBody(PasswordStrengthDto, { ...(query as object) }, 'query')).password);

@@ -39,10 +39,10 @@ export class RefreshDto {
 }
 
 export class PasswordResetDto extends SmsLoginDto {
-  @IsCnPassword('新密码') @Required('新密码') password!: string;
-  @MatchesProperty('password', '确认密码', '新密码') @Required('确认密码') confirmPassword!: string;
+  @ApiProperty({ description: '新密码' }) @IsCnPassword('新密码') @Required('新密码') password!: string;
+  @ApiProperty({ description: '确认密码' }) @MatchesProperty('password', '确认密码', '新密码') @Required('确认密码') confirmPassword!: string;
 }
 
 export class PasswordStrengthDto {
-  @MaxChars(256, '密码') @IsText('密码') @Required('密码') password!: string;
+  @ApiProperty({ description: '要评估的密码' }) @MaxChars(256, '密码') @IsText('密码') @Required('密码') password!: string;
 }

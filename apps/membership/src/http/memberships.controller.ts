@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@lsc/messaging';
 import { CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import { membershipStream, MembershipCommands } from '../write/membership-commands';
 import { institutionHistory, membershipIdOf, openApplicationOf } from '../write/lookups';
 import { historyView, membershipView } from './views';
+import { HistoryView, MembershipView } from './views.docs';
 
 /** The institution's own membership and event history. */
 @ApiTags('memberships')
@@ -20,6 +21,7 @@ export class MembershipsController {
   ) {}
 
   @Get('memberships/me')
+  @ApiOkResponse({ type: MembershipView, description: "本单位的会员资格；尚未申请时 status 为 'none'（不是 404）" })
   async mine(@CurrentPrincipal() p: Principal) {
     const membershipId = await membershipIdOf(this.pool, p.sub);
     if (!membershipId) {
@@ -36,6 +38,7 @@ export class MembershipsController {
   }
 
   @Get('institutions/me/history')
+  @ApiOkResponse({ type: HistoryView })
   async history(@CurrentPrincipal() p: Principal) {
     return { items: historyView(await institutionHistory(this.pool, p.sub)) };
   }
