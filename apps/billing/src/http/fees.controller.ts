@@ -1,18 +1,22 @@
 import { Body, Controller, Get, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { amountInWords } from '@lsc/validation';
 import { CurrentPrincipal, IdempotencyInterceptor, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import { coverageFor, feeEntryInEffect, shanghaiDate, versionInEffect, type FeeScheduleState } from '../domain';
 import { FeeSchedules } from '../fees/fee-schedules';
 import { ChangeFeeDto, PublishVersionDto, QuoteQuery } from './dto';
+import { QualificationsView, QuoteView } from './views.docs';
 
 const view = (s: FeeScheduleState, today: string) => ({ today, inEffect: versionInEffect(s, today)?.versionId ?? null, versions: s.versions });
 
+@ApiTags('fees')
 @Controller('api/v1/billing')
 export class FeesController {
   constructor(private readonly fees: FeeSchedules) {}
 
   /** Public: the applicant's form shows the fee before login too (guide step 5). */
   @Get('quotes')
+  @ApiOkResponse({ type: QuoteView })
   async quote(@Query() q: QuoteQuery) {
     const today = shanghaiDate(new Date().toISOString());
     const schedule = await this.fees.state();
@@ -34,6 +38,7 @@ export class FeesController {
   }
 
   @Get('qualifications')
+  @ApiOkResponse({ type: QualificationsView })
   async qualifications() {
     const today = shanghaiDate(new Date().toISOString());
     const version = versionInEffect(await this.fees.state(), today);

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@lsc/messaging';
@@ -8,6 +9,7 @@ import { Invoices } from '../invoices/invoices';
 import { fen, metadataFor } from '../shared';
 import { OrdersQuery } from './dto';
 import { readMultipart } from './multipart';
+import { OrderDetailView, OrderListView } from './views.docs';
 
 const ORDER_COLUMNS = `order_id, application_id, institution_id, institution_name, qualification_code, qualification_name, staff_tier_code, staff_tier_name, years,
   to_char(term_start, 'YYYY-MM-DD') as term_start, to_char(term_end, 'YYYY-MM-DD') as term_end, fee_per_year_fen, amount_due_fen, amount_paid_fen, credit_fen, status,
@@ -26,6 +28,8 @@ export function orderView(r: Record<string, unknown>, config: BillingConfig) {
   };
 }
 
+@ApiTags('orders')
+@ApiBearerAuth()
 @Controller('api/v1/billing/orders')
 @UseGuards(JwtAuthGuard)
 export class OrdersController {
@@ -37,6 +41,7 @@ export class OrdersController {
 
   /** Institutions see their own orders; staff see all, filtered by status or institution. */
   @Get()
+  @ApiOkResponse({ type: OrderListView })
   async list(@Query() q: OrdersQuery, @CurrentPrincipal() p: Principal) {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -49,6 +54,7 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: OrderDetailView })
   async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new ApiError(404, 'NOT_FOUND', '缴费单不存在') })) id: string, @CurrentPrincipal() p: Principal) {
     const r = await this.pool.query(`select ${ORDER_COLUMNS} from billing_orders where order_id = $1`, [id]);
     const row = r.rows[0];

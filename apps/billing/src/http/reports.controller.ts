@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Controller, Get, Inject, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
@@ -11,9 +12,9 @@ import { reportWorkbook, totalsOf } from '../reports/xlsx-report';
 import { FormatQuery, PeriodQuery } from './dto';
 
 export class IncomeQuery {
-  @IsOptional() @IsIn(['day', 'month'], { message: '统计周期须为 day 或 month' }) unit?: 'day' | 'month';
-  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '日期格式须为 YYYY-MM-DD' }) from?: string;
-  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '日期格式须为 YYYY-MM-DD' }) to?: string;
+  @ApiPropertyOptional({ enum: ['day', 'month'], default: 'month' }) @IsOptional() @IsIn(['day', 'month'], { message: '统计周期须为 day 或 month' }) unit?: 'day' | 'month';
+  @ApiPropertyOptional({ description: '起始日期 YYYY-MM-DD' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '日期格式须为 YYYY-MM-DD' }) from?: string;
+  @ApiPropertyOptional({ description: '截止日期 YYYY-MM-DD' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '日期格式须为 YYYY-MM-DD' }) to?: string;
 }
 
 async function send(reply: FastifyReply, report: Report, format: 'json' | 'xlsx' | undefined): Promise<void> {

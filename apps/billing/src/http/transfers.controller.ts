@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import type { Pool } from 'pg';
@@ -18,17 +19,17 @@ const uuid = new ParseUUIDPipe({ exceptionFactory: notFound });
 export const TRANSFER_STATUSES = ['matched', 'suggested', 'unmatched', 'rejected', 'set_aside'] as const;
 
 export class TransfersQuery {
-  @IsOptional() @IsIn(TRANSFER_STATUSES, { message: '状态无效' }) status?: (typeof TRANSFER_STATUSES)[number];
-  @IsOptional() @IsUUID('all', { message: '流水ID无效' }) statementId?: string;
-  @IsOptional() @IsString() @MaxLength(100, { message: '搜索词不超过100字' }) q?: string;
-  @PageLimit({ max: 500 }) limit?: number;
-  @PageOffset() offset?: number;
+  @ApiPropertyOptional({ enum: TRANSFER_STATUSES }) @IsOptional() @IsIn(TRANSFER_STATUSES, { message: '状态无效' }) status?: (typeof TRANSFER_STATUSES)[number];
+  @ApiPropertyOptional({ description: '银行流水（导入批次）编号' }) @IsOptional() @IsUUID('all', { message: '流水ID无效' }) statementId?: string;
+  @ApiPropertyOptional({ description: '付款人、附言或金额', maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100, { message: '搜索词不超过100字' }) q?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500 }) @PageLimit({ max: 500 }) limit?: number;
+  @ApiPropertyOptional({ minimum: 0, default: 0 }) @PageOffset() offset?: number;
 }
 export class SetAsideDto {
-  @IsString({ message: '请填写原因' }) @Length(1, 500, { message: '原因长度须为1-500字' }) reason!: string;
+  @ApiProperty() @IsString({ message: '请填写原因' }) @Length(1, 500, { message: '原因长度须为1-500字' }) reason!: string;
 }
 export class OrderSearchQuery {
-  @IsString({ message: '请输入单位名称、缴费码或金额' }) @Length(1, 100, { message: '搜索词长度须为1-100字' }) q!: string;
+  @ApiProperty({ description: '单位名称、缴费码或金额（元）' }) @IsString({ message: '请输入单位名称、缴费码或金额' }) @Length(1, 100, { message: '搜索词长度须为1-100字' }) q!: string;
 }
 
 const X = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
