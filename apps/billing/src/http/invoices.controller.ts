@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiParam, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@lsc/messaging';
@@ -8,6 +8,12 @@ import { Invoices } from '../invoices/invoices';
 import { fen, metadataFor } from '../shared';
 import { ReissueDto } from './dto';
 import { InvoiceListView } from './views.docs';
+
+/** 红冲重开: the new invoice and the one it corrects. */
+class ReissuedView {
+  @ApiProperty() invoiceId!: string;
+  @ApiProperty() correctsInvoiceId!: string;
+}
 
 const notFound = () => new ApiError(404, 'NOT_FOUND', '发票不存在');
 
@@ -54,6 +60,7 @@ export class InvoicesController {
   }
 
   @Post(':id/reissue')
+  @ApiCreatedResponse({ type: ReissuedView })
   @Roles('finance', 'super_admin')
   reissue(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string, @Body() body: ReissueDto, @CurrentPrincipal() p: Principal) {
     return this.invoices.reissue(id, body.reason, metadataFor(p.sub));
