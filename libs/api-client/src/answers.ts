@@ -17,3 +17,6 @@ export type AnswerOf<P extends keyof paths, M extends HttpMethod> = paths[P] ext
 
 /** The JSON request body an operation documents (`never` when it documents none). */
 export type BodyOf<P extends keyof paths, M extends HttpMethod> = paths[P] extends Record<M, { requestBody?: { content: { 'application/json': infer B } } }> ? B : never;
+
+/** The query parameters an operation documents (`never` when it documents none). */
+export type QueryOf<P extends keyof paths, M extends HttpMethod> = paths[P] extends Record<M, { parameters: { query?: infer Q } }> ? NonNullable<Q> : never;

@@ -1,15 +1,12 @@
-import { SESSIONS_PATH, type Principal } from '@lsc/api-client';
+import { SESSIONS_PATH, type components, type Principal } from '@lsc/api-client';
 import { api, get, post, put } from './client';
 
 export type { Principal };
-export interface Captcha {
-  captchaId: string;
-  svg: string;
-  expiresInSeconds: number;
-}
-export const newCaptcha = () => get<Captcha>('/api/v1/identity/captcha');
+type Schemas = components['schemas'];
+export type Captcha = Schemas['CaptchaDoc'];
+export const newCaptcha = () => get('/api/v1/identity/captcha');
 
-export async function login(input: { login: string; password: string; captchaId: string; captchaAnswer: string }): Promise<Principal> {
+export async function login(input: Schemas['PasswordLoginDto']): Promise<Principal> {
   await post(SESSIONS_PATH, { json: input });
   const p = api.session.principal;
   if (!p) throw new Error('登录应答缺少身份信息');
@@ -20,27 +17,17 @@ export async function resume(): Promise<Principal | null> {
 }
 export const logout = (): Promise<void> => api.logout();
 
-export interface Staff {
-  accountId: string;
-  username: string;
-  displayName: string;
-  roles: string[];
-  status: 'pending' | 'active' | 'disabled';
-  createdAt: string;
-  disabledAt: string | null;
-}
-export interface SetupCode {
-  setupCode: string;
-  setupPath: string;
-  setupExpiresAt: string;
-}
-export const staffList = () => get<{ items: Staff[] }>('/api/v1/identity/staff');
-export const createStaff = (body: { username: string; displayName: string; roles: string[] }) => post<Staff & SetupCode>('/api/v1/identity/staff', { json: body });
-export const assignRoles = (id: string, roles: string[]) => put<Staff>('/api/v1/identity/staff/{accountId}/roles', { path: { accountId: id }, json: { roles } });
-export const disableStaff = (id: string, reason: string) => post<Staff>('/api/v1/identity/staff/{accountId}/disable', { path: { accountId: id }, json: { reason } });
-export const enableStaff = (id: string) => post<Staff>('/api/v1/identity/staff/{accountId}/enable', { path: { accountId: id }, json: {} });
-export const resetStaff = (id: string) => post<Staff & SetupCode>('/api/v1/identity/staff/{accountId}/reset', { path: { accountId: id }, json: {} });
-export const setStaffPassword = (body: { code: string; password: string; confirmPassword: string }) => post<{ username: string }>('/api/v1/identity/staff-password', { json: body });
-export const lockInstitution = (institutionId: string, reason: string) => post<unknown>('/api/v1/identity/institutions/{institutionId}/lock', { path: { institutionId }, json: { reason } });
-export const unlockInstitution = (institutionId: string, reason?: string) => post<unknown>('/api/v1/identity/institutions/{institutionId}/unlock', { path: { institutionId }, json: reason ? { reason } : {} });
-export const institutionLock = (institutionId: string) => get<{ locked: boolean; reason: string | null; lockedAt: string | null }>('/api/v1/identity/institutions/{institutionId}/lock', { path: { institutionId } });
+export type Staff = Schemas['StaffDoc'];
+export type StaffRole = Staff['roles'][number];
+/** The one-time 设置密码 code of a new or reset account. */
+export type SetupCode = Pick<Schemas['StaffWithSetupCodeDoc'], 'setupCode' | 'setupPath' | 'setupExpiresAt'>;
+export const staffList = () => get('/api/v1/identity/staff');
+export const createStaff = (body: Schemas['CreateStaffDoc']) => post('/api/v1/identity/staff', { json: body });
+export const assignRoles = (id: string, roles: string[]) => put('/api/v1/identity/staff/{accountId}/roles', { path: { accountId: id }, json: { roles } });
+export const disableStaff = (id: string, reason: string) => post('/api/v1/identity/staff/{accountId}/disable', { path: { accountId: id }, json: { reason } });
+export const enableStaff = (id: string) => post('/api/v1/identity/staff/{accountId}/enable', { path: { accountId: id }, json: {} });
+export const resetStaff = (id: string) => post('/api/v1/identity/staff/{accountId}/reset', { path: { accountId: id }, json: {} });
+export const setStaffPassword = (body: Schemas['SetStaffPasswordDoc']) => post('/api/v1/identity/staff-password', { json: body });
+export const lockInstitution = (institutionId: string, reason: string) => post('/api/v1/identity/institutions/{institutionId}/lock', { path: { institutionId }, json: { reason } });
+export const unlockInstitution = (institutionId: string, reason?: string) => post('/api/v1/identity/institutions/{institutionId}/unlock', { path: { institutionId }, json: reason ? { reason } : {} });
+export const institutionLock = (institutionId: string) => get('/api/v1/identity/institutions/{institutionId}/lock', { path: { institutionId } });

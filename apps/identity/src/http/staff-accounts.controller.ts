@@ -7,7 +7,7 @@ import { StaffAccountsService } from '../app/staff-accounts.service';
 import { STAFF_ROLE_LIST, type StaffRole } from '../domain/staff';
 import { LOGIN_NAME_PATTERN } from './registration.dto';
 import { IsText, MatchesPattern, MaxChars, Required, validateBody } from './validate';
-import { CreateStaffDoc, ReasonDoc, SetStaffPasswordDoc, StaffCreatedDoc, StaffDoc, StaffListDoc, StaffPasswordSetDoc, StaffRolesDoc, StaffWithSetupCodeDoc } from './staff.docs';
+import { CreateStaffDoc, ReasonDoc, SetStaffPasswordDoc, StaffDoc, StaffListDoc, StaffPasswordSetDoc, StaffRolesDoc, StaffWithSetupCodeDoc } from './staff.docs';
 
 export class StaffRolesDto {
   @IsArray({ message: '请选择角色' }) @ArrayMinSize(1, { message: '请至少分配一个角色' }) @ArrayMaxSize(3, { message: '角色最多3个' })
@@ -46,7 +46,7 @@ export class StaffAccountsController {
 
   @Post()
   @ApiBody({ type: CreateStaffDoc })
-  @ApiCreatedResponse({ type: StaffCreatedDoc })
+  @ApiCreatedResponse({ type: StaffWithSetupCodeDoc, description: '新账号及一次性设置密码码（仅此一次显示）' })
   async create(@Body() body: unknown, @CurrentPrincipal() p: Principal) {
     const dto = await validateBody(CreateStaffDto, body);
     return this.staff.create({ username: dto.username, displayName: dto.displayName, roles: dto.roles }, p.sub);

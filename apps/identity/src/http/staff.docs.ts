@@ -23,13 +23,6 @@ export class StaffWithSetupCodeDoc extends StaffDoc {
   @ApiProperty() setupExpiresAt!: string;
 }
 
-/** The create answer: the setup code is absent only when the account was created with a password (seeding). */
-export class StaffCreatedDoc extends StaffDoc {
-  @ApiPropertyOptional() setupCode?: string;
-  @ApiPropertyOptional() setupPath?: string;
-  @ApiPropertyOptional() setupExpiresAt?: string;
-}
-
 export class StaffPasswordSetDoc {
   @ApiProperty() username!: string;
   @ApiProperty({ enum: ['weak', 'medium', 'strong'] }) passwordStrength!: 'weak' | 'medium' | 'strong';

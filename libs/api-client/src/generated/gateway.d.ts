@@ -2439,24 +2439,6 @@ export interface components {
              */
             mobile: string;
         };
-        StaffCreatedDoc: {
-            accountId: string;
-            createdAt: string;
-            disabledAt: string | null;
-            /** @description 姓名 */
-            displayName: string;
-            roles: ("finance" | "member_admin" | "super_admin")[];
-            setupCode?: string;
-            setupExpiresAt?: string;
-            setupPath?: string;
-            /**
-             * @description 待设置密码/正常/已停用
-             * @enum {string}
-             */
-            status: "pending" | "active" | "disabled";
-            /** @description 登录名 */
-            username: string;
-        };
         StaffDoc: {
             accountId: string;
             createdAt: string;
@@ -4529,12 +4511,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description 新账号及一次性设置密码码（仅此一次显示） */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StaffCreatedDoc"];
+                    "application/json": components["schemas"]["StaffWithSetupCodeDoc"];
                 };
             };
             /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
