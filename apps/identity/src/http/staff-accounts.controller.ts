@@ -1,11 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn } from 'class-validator';
-import { IsCnPassword, MatchesProperty, NormalizeInput } from '@lsc/validation';
+import { IsCnPassword, LOGIN_NAME_MESSAGE, LOGIN_NAME_PATTERN, MatchesProperty, NormalizeInput } from '@lsc/validation';
 import { ApiError, CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import { StaffAccountsService } from '../app/staff-accounts.service';
 import { STAFF_ROLE_LIST, type StaffRole } from '../domain/staff';
-import { LOGIN_NAME_PATTERN } from './registration.dto';
 import { IsText, MatchesPattern, MaxChars, Required, validateBody } from './validate';
 import { CreateStaffDoc, ReasonDoc, SetStaffPasswordDoc, StaffDoc, StaffListDoc, StaffPasswordSetDoc, StaffRolesDoc, StaffWithSetupCodeDoc } from './staff.docs';
 
@@ -15,7 +14,7 @@ export class StaffRolesDto {
   roles!: StaffRole[];
 }
 export class CreateStaffDto extends StaffRolesDto {
-  @NormalizeInput() @MatchesPattern(LOGIN_NAME_PATTERN, '登录名须为4-30位英文字母、数字或下划线') @Required('登录名') username!: string;
+  @NormalizeInput() @MatchesPattern(LOGIN_NAME_PATTERN, LOGIN_NAME_MESSAGE) @Required('登录名') username!: string;
   @NormalizeInput() @MaxChars(50, '姓名') @IsText('姓名') @Required('姓名') displayName!: string;
 }
 export class DisableStaffDto {

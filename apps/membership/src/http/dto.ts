@@ -2,10 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ORGANISATION_TYPES, type OrganisationType } from '@lsc/contracts';
-import { IsCnLandline, IsCnMobile, IsCnPostcode, IsCreditCode, IsRegionTriple, NormalizeInput, NormalizeMobile, PageLimit, PageNumber } from '@lsc/validation';
+import { IsCnLandline, IsCnMobile, IsCnPostcode, IsCreditCode, IsRegionTriple, NormalizeInput, NormalizeMobile, PageLimit, PageNumber, requiredTextMessage } from '@lsc/validation';
 import { MAX_YEARS, MIN_YEARS, OVERRIDABLE_STATUSES, type ApplicationKind, type OverridableStatus } from '../domain';
 
-const text = (label: string, max: number) => ({ message: `${label}不能为空且不能超过${max}个字符` });
+const text = (label: string, max: number) => ({ message: requiredTextMessage(label, max) });
 
 /** The fee the institution saw (optional): compared with the published schedule, never taken. */
 export class QuoteDto {
