@@ -88,3 +88,4 @@ export { DisposableStack, SERVICES, REPO, httpReady, processCpuSeconds, threadCp
 export { PatientUser, TryAgain, CREDIT_CODE, type JourneyEnv, type JourneyRecord } from './patient-user';
 export { journeyStatement, yuanText } from './bank-statement';
 export * from './validation-walk';
+export * from './openapi-document';

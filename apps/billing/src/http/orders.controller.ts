@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@lsc/messaging';
@@ -26,6 +26,18 @@ export function orderView(r: Record<string, unknown>, config: BillingConfig) {
     paymentCode: r.payment_code, transferRemark: r.transfer_remark, invoiceTitle: r.invoice_title, creditCode: r.credit_code, issuedAt: r.issued_at, paidOn: r.paid_on,
     payee: { accountName: config.PAYEE_ACCOUNT_NAME, bankName: config.PAYEE_BANK_NAME, accountNumber: config.PAYEE_ACCOUNT_NUMBER },
   };
+}
+
+/** 上传外部开具的发票 (multipart). */
+class AttachInvoiceForm {
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'binary' }, description: '发票文件（PDF/OFD/XML）' }) files!: unknown[];
+  @ApiPropertyOptional({ enum: ['vat_digital_invoice', 'dues_receipt'], default: 'vat_digital_invoice', description: '票据种类' }) documentKind?: string;
+  @ApiPropertyOptional({ description: '发票号码（XML 数电票可不填，从文件读取）' }) invoiceNumber?: string;
+}
+
+class AttachedInvoiceView {
+  @ApiProperty() invoiceId!: string;
+  @ApiProperty() invoiceNumber!: string;
 }
 
 @ApiTags('orders')
@@ -67,6 +79,9 @@ export class OrdersController {
   /** Finance attaches an invoice issued outside this system (PDF/OFD/XML; an XML 数电票 is checked against the order). */
   @Post(':id/invoices')
   @Roles('finance', 'super_admin')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: AttachInvoiceForm })
+  @ApiCreatedResponse({ type: AttachedInvoiceView })
   async attachInvoice(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new ApiError(404, 'NOT_FOUND', '缴费单不存在') })) id: string, @Req() req: FastifyRequest, @CurrentPrincipal() p: Principal) {
     const { files, fields } = await readMultipart(req, this.config.UPLOAD_MAX_BYTES);
     if (files.length === 0) throw new ApiError(400, 'FILE_REQUIRED', '请上传发票文件');
