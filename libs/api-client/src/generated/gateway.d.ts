@@ -1391,6 +1391,22 @@ export interface components {
             /** @description 资格期限（年） */
             years: number;
         };
+        AttachedInvoiceView: {
+            invoiceId: string;
+            invoiceNumber: string;
+        };
+        AttachInvoiceForm: {
+            /**
+             * @description 票据种类
+             * @default vat_digital_invoice
+             * @enum {string}
+             */
+            documentKind: "vat_digital_invoice" | "dues_receipt";
+            /** @description 发票文件（PDF/OFD/XML） */
+            files: string[];
+            /** @description 发票号码（XML 数电票可不填，从文件读取） */
+            invoiceNumber?: string;
+        };
         CancellationDto: {
             /** @description 取消原因 */
             reason: string;
@@ -3068,13 +3084,19 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AttachInvoiceForm"];
+            };
+        };
         responses: {
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AttachedInvoiceView"];
+                };
             };
             /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
             default: {
@@ -3806,11 +3828,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description 访问令牌的验签公钥（JWKS，RFC 7517） */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        keys: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
             };
             /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
             default: {
@@ -3996,11 +4025,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description 机构标志（164×78 PNG） */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/png": string;
+                };
             };
             /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
             default: {
