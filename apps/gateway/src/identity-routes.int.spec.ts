@@ -185,5 +185,23 @@ describe('identity routes through the gateway (real identity, PostgreSQL, Redis,
     const out = await fetch(`${gw.url}/api/v1/identity/sessions`, { method: 'DELETE', headers: { ...sameOrigin, cookie: refreshed.headers.get('set-cookie')!.split(';')[0]! }, body: '{}' });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/^lsc_refresh=; .*Max-Age=0/);
+
+    // 更换手机号 in the browser ends every login; the new login's refresh cookie comes back through the gateway, so a
+    // reload after the change resumes the session instead of logging the user out.
+    const again = await fetch(`${gw.url}/api/v1/identity/sessions`, { method: 'POST', headers: { ...sameOrigin, 'x-forwarded-for': randomIp() }, body: JSON.stringify({ login: loginName, password, ...(await captcha('login')) }) });
+    const oldCookie = (again.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const { accessToken } = (await again.json()) as { accessToken: string };
+    const newMobile = mobile();
+    const changed = await fetch(`${gw.url}/api/v1/identity/me/mobile`, {
+      method: 'POST',
+      headers: { ...sameOrigin, authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ mobile: newMobile, code: await smsCode(newMobile, 'change_mobile'), currentPassword: password }),
+    });
+    expect(changed.status).toBe(200);
+    expect(((await changed.json()) as { session: object }).session).not.toHaveProperty('refreshToken');
+    const renewed = changed.headers.get('set-cookie') ?? '';
+    expect(renewed).toMatch(/^lsc_refresh=[A-Za-z0-9_-]+; Path=\/api\/v1\/identity\/sessions; Max-Age=\d+; HttpOnly; SameSite=Strict$/);
+    expect((await fetch(`${gw.url}/api/v1/identity/sessions/refresh`, { method: 'POST', headers: { ...sameOrigin, cookie: oldCookie }, body: '{}' })).status).toBe(401);
+    expect((await fetch(`${gw.url}/api/v1/identity/sessions/refresh`, { method: 'POST', headers: { ...sameOrigin, cookie: renewed.split(';')[0]! }, body: '{}' })).status).toBe(200);
   }, 120000);
 });

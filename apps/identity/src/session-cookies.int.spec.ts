@@ -1,4 +1,4 @@
-import { randomIp, register, startIdentity, validRegistration, type IdentityHarness, viaGateway } from './testing/harness';
+import { randomIp, randomMobile, register, startIdentity, validRegistration, type IdentityHarness, viaGateway } from './testing/harness';
 
 /**
  * Browser sessions (X-Session-Transport: cookie): the refresh token only ever in an HttpOnly; SameSite=Strict cookie
@@ -125,6 +125,59 @@ describe('cookie sessions for browsers', () => {
     // A cookie alone does not authenticate a request that did not ask for the cookie transport.
     const cookieOnly = await h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions/refresh', headers: { cookie: `lsc_refresh=${(refreshed.json() as { refreshToken: string }).refreshToken}` }, payload: {} });
     expect(cookieOnly.statusCode).toBe(400);
+  });
+
+  /** A separate account: these change its password or mobile. A fresh cookie login, as the portal has one. */
+  async function cookieLoginOfNewAccount() {
+    const own = validRegistration({ loginName: `ckc_${Date.now().toString(36)}` });
+    const cooldowns = await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}sms:cooldown:*`);
+    if (cooldowns.length) await h.redis.del(...cooldowns);
+    expect((await register(h, own)).statusCode).toBe(201);
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions', headers: { ...viaGateway(randomIp()), ...browser() }, payload: { login: own.loginName, password: own.password, ...(await h.captcha('login')) } });
+    expect(res.statusCode).toBe(200);
+    return { own, accessToken: (res.json() as { accessToken: string }).accessToken, cookie: cookieOf(res.headers['set-cookie']) };
+  }
+
+  it('changing the mobile in a browser session replaces the refresh cookie (the old one was ended) and keeps the token out of the body', async () => {
+    const { own, accessToken, cookie } = await cookieLoginOfNewAccount();
+    const newMobile = randomMobile();
+    const cooldowns = await h.redis.keys(`${h.config.REDIS_KEY_PREFIX}sms:cooldown:*`);
+    if (cooldowns.length) await h.redis.del(...cooldowns);
+    const code = await h.smsCode(newMobile, 'change_mobile');
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/identity/me/mobile', headers: { ...browser(), authorization: `Bearer ${accessToken}` }, payload: { mobile: newMobile, code, currentPassword: own.password } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { mobile: string; session: Record<string, unknown> };
+    expect(body.mobile).toBe(newMobile);
+    expect(body.session).toMatchObject({ accessToken: expect.any(String), tokenType: 'Bearer' });
+    expect(body.session).not.toHaveProperty('refreshToken');
+    const setCookie = String(res.headers['set-cookie']);
+    expect(setCookie).toMatch(/^lsc_refresh=[A-Za-z0-9_-]{20,}; Path=\/api\/v1\/identity\/sessions; Max-Age=2592000; HttpOnly; SameSite=Strict$/);
+    const fresh = cookieOf(setCookie);
+    expect(fresh).not.toBe(cookie);
+    expect(res.body).not.toContain(fresh);
+    // The browser's old cookie belonged to an ended login; the new one resumes the session (a reload stays logged in).
+    expect((await refresh(browser(), cookie)).statusCode).toBe(401);
+    expect((await refresh(browser(), fresh)).statusCode).toBe(200);
+  });
+
+  it('changing the password in a browser session does the same; an API client gets the new refresh token in the body', async () => {
+    const { own, accessToken, cookie } = await cookieLoginOfNewAccount();
+    const password = 'New#pass2024ck';
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/identity/me/password', headers: { ...browser(), authorization: `Bearer ${accessToken}` }, payload: { currentPassword: own.password, password, confirmPassword: password } });
+    expect(res.statusCode).toBe(200);
+    expect((res.json() as { session: Record<string, unknown> }).session).not.toHaveProperty('refreshToken');
+    const fresh = cookieOf(res.headers['set-cookie']);
+    expect(fresh).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect((await refresh(browser(), cookie)).statusCode).toBe(401);
+    const resumed = await refresh(browser(), fresh);
+    expect(resumed.statusCode).toBe(200);
+
+    const again = 'New#pass2025ck';
+    const api = await h.app.inject({ method: 'POST', url: '/api/v1/identity/me/password', headers: { authorization: `Bearer ${(resumed.json() as { accessToken: string }).accessToken}` }, payload: { currentPassword: password, password: again, confirmPassword: again } });
+    expect(api.statusCode).toBe(200);
+    expect(api.headers['set-cookie']).toBeUndefined();
+    const { refreshToken } = (api.json() as { session: { refreshToken: string } }).session;
+    expect((await h.app.inject({ method: 'POST', url: '/api/v1/identity/sessions/refresh', payload: { refreshToken } })).statusCode).toBe(200);
   });
 
   it('documents the session endpoints for the generated client', async () => {

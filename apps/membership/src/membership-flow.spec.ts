@@ -323,6 +323,8 @@ describe('membership end to end (real PostgreSQL + Kafka + Redis)', () => {
     const staffView = await inject('GET', `/api/v1/membership/admin/institutions/${A}/history`, staff);
     expect(staffView.body.items).toEqual(r.body.items);
     expect((await inject('GET', '/api/v1/membership/institutions/me/history', tokenB)).body.items).toEqual([]);
+    // Not yet a member, nothing applied for: an answer with an explicit status, not a 404 the portal must interpret.
+    expect(await inject('GET', '/api/v1/membership/memberships/me', tokenB)).toMatchObject({ status: 200, body: { status: 'none', institutionId: expect.any(String), history: { terms: [], certificates: [] } } });
   });
 
   it('an institution cancels its unpaid application (ApplicationCancelled) and may apply again', async () => {

@@ -59,6 +59,12 @@ class FakeGateway {
       if (req.headers.authorization !== `Bearer ${this.validToken}`) return send(401, { code: 'UNAUTHENTICATED', message: '请先登录', details: [] });
       return send(201, { echoed: JSON.parse(body) });
     }
+    if (path === '/api/v1/identity/me/mobile' && req.method === 'POST') {
+      if (req.headers.authorization !== `Bearer ${this.validToken}`) return send(401, { code: 'UNAUTHENTICATED', message: '请先登录', details: [] });
+      // Identity ends every login and answers a new one; the refresh token went into the cookie (transport: cookie).
+      this.validToken = `access-${++this.issued}`;
+      return send(200, { mobile: JSON.parse(body).mobile, session: session(this.validToken) }, { 'set-cookie': 'lsc_refresh=new; Path=/api/v1/identity/sessions; HttpOnly; SameSite=Strict' });
+    }
     if (path === '/api/v1/identity/me') {
       if (req.headers.authorization !== `Bearer ${this.validToken}`) return send(401, { code: 'UNAUTHENTICATED', message: '请先登录', details: [] });
       return send(200, { ok: true });
@@ -83,6 +89,19 @@ describe('createApiClient', () => {
     expect(api.session.principal).toEqual({ sub: 'institution:1', roles: ['institution'] });
     await unwrap(api.GET('/api/v1/identity/me'));
     expect(server.seen[1]).toMatchObject({ path: '/api/v1/identity/me', authorization: 'Bearer access-1', transport: undefined });
+  });
+
+  it('a mobile change asks for the cookie transport with the bearer token and adopts the new session it answers', async () => {
+    const api = createApiClient({ baseUrl: server.url });
+    await login(api);
+    const changed = await unwrap(api.POST('/api/v1/identity/me/mobile', { body: { mobile: '13800000000', code: '123456', currentPassword: 'p' } as never }));
+    expect(changed).toMatchObject({ mobile: '13800000000' });
+    expect(server.seen.at(-1)).toMatchObject({ path: '/api/v1/identity/me/mobile', transport: 'cookie', authorization: 'Bearer access-1' });
+    // The old access token's login was ended: later calls use the answered one, without a refresh round trip.
+    expect(api.session.accessToken).toBe('access-2');
+    await unwrap(api.GET('/api/v1/identity/me'));
+    expect(server.seen.at(-1)).toMatchObject({ path: '/api/v1/identity/me', authorization: 'Bearer access-2', transport: undefined });
+    expect(server.refreshes()).toBe(0);
   });
 
   it('on a 401 refreshes once through the cookie endpoint and retries the call with its body', async () => {

@@ -14,6 +14,13 @@ import { SessionState } from './session';
 export const SESSION_TRANSPORT_HEADER = 'X-Session-Transport';
 export const SESSIONS_PATH = '/api/v1/identity/sessions';
 export const REFRESH_PATH = `${SESSIONS_PATH}/refresh`;
+/**
+ * Account changes that end every earlier login and answer a new one in `session` (identity: 修改密码, 更换手机号).
+ * They are ordinary authenticated calls that also ask for the cookie transport, so identity replaces the refresh
+ * cookie (the old one belonged to an ended login: without this a reload would log the user out) and the client adopts
+ * the new access token.
+ */
+export const SESSION_RENEWING_PATHS: readonly string[] = ['/api/v1/identity/me/password', '/api/v1/identity/me/mobile'];
 
 export interface ApiClientOptions {
   /** Origin of the gateway; '' (same origin as the page) in the browser. Tests pass an absolute one. */
@@ -56,8 +63,12 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
 
   const withSessionHeaders = (request: Request): Request => {
     const headers = new Headers(request.headers);
-    if (pathOf(request.url).startsWith(SESSIONS_PATH)) headers.set(SESSION_TRANSPORT_HEADER, 'cookie');
-    else if (session.accessToken && !headers.has('authorization')) headers.set('authorization', `Bearer ${session.accessToken}`);
+    const path = pathOf(request.url);
+    if (path.startsWith(SESSIONS_PATH)) headers.set(SESSION_TRANSPORT_HEADER, 'cookie');
+    else {
+      if (SESSION_RENEWING_PATHS.includes(path)) headers.set(SESSION_TRANSPORT_HEADER, 'cookie');
+      if (session.accessToken && !headers.has('authorization')) headers.set('authorization', `Bearer ${session.accessToken}`);
+    }
     return new Request(request, { headers, credentials: 'same-origin' });
   };
 
@@ -87,12 +98,19 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       else if (response.ok) session.startFrom(await response.clone().json().catch(() => undefined));
       return response;
     }
-    if (response.status !== 401 || !spare) return response;
+    const adoptRenewedSession = async (answer: Response): Promise<Response> => {
+      if (answer.ok && SESSION_RENEWING_PATHS.includes(path)) {
+        const body: unknown = await answer.clone().json().catch(() => undefined);
+        if (body && typeof body === 'object') session.startFrom((body as { session?: unknown }).session);
+      }
+      return answer;
+    };
+    if (response.status !== 401 || !spare) return adoptRenewedSession(response);
     const refreshed = await refreshSession().catch(() => false);
     if (!refreshed) return response;
     const retry = new Headers(spare.headers);
     retry.delete('authorization');
-    return send(withSessionHeaders(new Request(spare, { headers: retry })));
+    return adoptRenewedSession(await send(withSessionHeaders(new Request(spare, { headers: retry }))));
   };
 
   const client = createClient<paths>({ baseUrl, fetch: fetchWithSession });

@@ -3,3 +3,4 @@ export { ApiError, NetworkError, RateLimitedError, apiErrorFrom, retryAfterSecon
 export { toFailure, failureMessage, fieldErrors, type Failure, type FailureDetail } from './failures';
 export { SessionState, type Principal, type SessionSnapshot } from './session';
 export type { components, operations, paths } from './generated/gateway';
+export type { AnswerOf, BodyOf, HttpMethod, PathsWith, QueryOf } from './answers';

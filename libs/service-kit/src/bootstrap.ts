@@ -10,6 +10,7 @@ import type { BaseServiceConfig } from './config';
 import { verifiedClientIp } from './client-ip';
 import { correlationIdFrom, CORRELATION_HEADER, runWithContext } from './correlation';
 import { ApiExceptionFilter, isMalformedBody, toApiErrorBody } from './errors';
+import { documentErrorAnswers } from './openapi-errors';
 import { ApiValidationPipe } from './validation-pipe';
 import { kafkaConnectionOptions, LOGGER } from './infrastructure';
 import { ObservedKafkaServer } from './kafka-consumer-server';
@@ -55,7 +56,7 @@ const requestStarted = new WeakMap<FastifyRequest, number>();
 
 export function buildOpenApiDocument(app: INestApplication, title: string, description: string): OpenAPIObject {
   const config = new DocumentBuilder().setTitle(title).setDescription(description).setVersion('1').addBearerAuth().build();
-  return SwaggerModule.createDocument(app, config);
+  return documentErrorAnswers(SwaggerModule.createDocument(app, config));
 }
 
 /** Creates the Fastify-based NestJS app with the platform's cross-cutting behaviour, without listening. */

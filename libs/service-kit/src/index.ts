@@ -12,3 +12,4 @@ export * from './auth';
 export * from './idempotency';
 export * from './validation-problems';
 export * from './validation-pipe';
+export * from './openapi-errors';

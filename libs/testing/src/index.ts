@@ -95,3 +95,4 @@ export { PatientUser, TryAgain, CREDIT_CODE, type JourneyEnv, type JourneyRecord
 export { journeyStatement, yuanText } from './bank-statement';
 export * from './validation-walk';
 export * from './dto-text-walk';
+export * from './openapi-document';

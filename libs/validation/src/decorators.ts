@@ -1,13 +1,13 @@
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { streetAddressProblems } from './address';
-import { EMAIL_MAX_LENGTH, institutionNameProblems, isContactEmail, websiteProblems } from './contact';
+import { institutionNameProblems, websiteProblems } from './contact';
 import { validateCreditCode } from './credit-code';
-import { characterCount, normalizeInput } from './normalize';
+import { emailProblems, landlineProblems, mismatchProblems, mobileProblems, postcodeProblems } from './field-rules';
+import { normalizeInput } from './normalize';
 import { passwordProblems } from './password';
 import { hasUnsafeText, unsafeTextMessage } from './plain-text';
-import { isCnLandline, normalizeMobile } from './phone';
-import { isCnPostcode } from './postcode';
+import { normalizeMobile } from './phone';
 import { resolveRegion } from './region';
 
 /** Chinese problems for a value; empty means valid. Non-strings are reported by the caller. */
@@ -38,41 +38,19 @@ function stringProperty(object: object, property: string): string {
 }
 
 export function IsCnMobile(label = '手机号', options?: ValidationOptions): PropertyDecorator {
-  return chineseRule('isCnMobile', label, (v) => (normalizeMobile(v) ? [] : [`${label}格式不正确`]), options);
+  return chineseRule('isCnMobile', label, (v) => mobileProblems(v, label), options);
 }
 
 export function IsCnLandline(label = '电话号码', options?: ValidationOptions): PropertyDecorator {
-  return chineseRule(
-    'isCnLandline',
-    label,
-    (v) => (isCnLandline(v) ? [] : [`${label}格式不正确，格式为：区号-电话号码（例：010-88544588）`]),
-    options,
-  );
+  return chineseRule('isCnLandline', label, (v) => landlineProblems(v, label), options);
 }
 
 export function IsCnPostcode(label = '邮编', options?: ValidationOptions): PropertyDecorator {
-  return chineseRule(
-    'isCnPostcode',
-    label,
-    (v) => {
-      if (isCnPostcode(v)) return [];
-      return /^\d{6}$/.test(normalizeInput(v)) ? [`${label}不是有效的邮政编码`] : [`${label}须为6位数字`];
-    },
-    options,
-  );
+  return chineseRule('isCnPostcode', label, (v) => postcodeProblems(v, label), options);
 }
 
 export function IsContactEmail(label = '邮箱', options?: ValidationOptions): PropertyDecorator {
-  return chineseRule(
-    'isContactEmail',
-    label,
-    (v) => {
-      if (isContactEmail(v)) return [];
-      const tooLong = characterCount(normalizeInput(v)) > EMAIL_MAX_LENGTH;
-      return [tooLong ? `${label}不能超过${EMAIL_MAX_LENGTH}个字符` : `${label}格式不正确`];
-    },
-    options,
-  );
+  return chineseRule('isContactEmail', label, (v) => emailProblems(v, label), options);
 }
 
 export function IsInstitutionName(label = '机构名称', options?: ValidationOptions): PropertyDecorator {
@@ -109,7 +87,7 @@ export function MatchesProperty(
   return chineseRule(
     'matchesProperty',
     label,
-    (v, object) => (v === stringProperty(object, property) ? [] : [`${label}与${otherLabel}不一致`]),
+    (v, object) => mismatchProblems(v, stringProperty(object, property), label, otherLabel),
     options,
   );
 }

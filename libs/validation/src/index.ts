@@ -1,5 +1,6 @@
 export * from './normalize';
 export * from './phone';
+export * from './field-rules';
 export * from './postcode';
 export * from './contact';
 export * from './region';

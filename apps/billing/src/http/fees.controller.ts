@@ -1,18 +1,23 @@
 import { Body, Controller, Get, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { amountInWords } from '@lsc/validation';
 import { CurrentPrincipal, IdempotencyInterceptor, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import { coverageFor, feeEntryInEffect, shanghaiDate, versionInEffect, type FeeScheduleState } from '../domain';
 import { FeeSchedules } from '../fees/fee-schedules';
 import { ChangeFeeDto, PublishVersionDto, QuoteQuery } from './dto';
+import { QualificationsView, QuoteView } from './views.docs';
+import { FeeScheduleView } from './finance.docs';
 
 const view = (s: FeeScheduleState, today: string) => ({ today, inEffect: versionInEffect(s, today)?.versionId ?? null, versions: s.versions });
 
+@ApiTags('fees')
 @Controller('api/v1/billing')
 export class FeesController {
   constructor(private readonly fees: FeeSchedules) {}
 
   /** Public: the applicant's form shows the fee before login too (guide step 5). */
   @Get('quotes')
+  @ApiOkResponse({ type: QuoteView })
   async quote(@Query() q: QuoteQuery) {
     const today = shanghaiDate(new Date().toISOString());
     const schedule = await this.fees.state();
@@ -34,6 +39,7 @@ export class FeesController {
   }
 
   @Get('qualifications')
+  @ApiOkResponse({ type: QualificationsView })
   async qualifications() {
     const today = shanghaiDate(new Date().toISOString());
     const version = versionInEffect(await this.fees.state(), today);
@@ -47,6 +53,7 @@ export class FeesController {
   }
 
   @Get('fee-schedule')
+  @ApiOkResponse({ type: FeeScheduleView })
   async schedule() {
     return view(await this.fees.state(), shanghaiDate(new Date().toISOString()));
   }
@@ -55,6 +62,8 @@ export class FeesController {
   @UseGuards(JwtAuthGuard)
   @Roles('finance', 'super_admin')
   @UseInterceptors(IdempotencyInterceptor)
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: FeeScheduleView })
   async publish(@Body() body: PublishVersionDto, @CurrentPrincipal() p: Principal) {
     return view(await this.fees.publish({ versionId: body.versionId, effectiveFrom: body.effectiveFrom, entries: body.entries, ...(body.termPolicy ? { termPolicy: { lateJoinCutoff: body.termPolicy.lateJoinCutoff ?? null } } : {}) }, p.sub), shanghaiDate(new Date().toISOString()));
   }
@@ -63,6 +72,8 @@ export class FeesController {
   @Post('fee-schedule/versions/:versionId/fee-changes')
   @UseGuards(JwtAuthGuard)
   @Roles('finance', 'super_admin')
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: FeeScheduleView })
   async changeFee(@Param('versionId') versionId: string, @Body() body: ChangeFeeDto, @CurrentPrincipal() p: Principal) {
     return view(await this.fees.changeFee({ versionId, ...body }, p.sub), shanghaiDate(new Date().toISOString()));
   }

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiParam, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@lsc/messaging';
@@ -6,9 +7,18 @@ import { ApiError, CurrentPrincipal, isStaff, JwtAuthGuard, Roles, type Principa
 import { Invoices } from '../invoices/invoices';
 import { fen, metadataFor } from '../shared';
 import { ReissueDto } from './dto';
+import { InvoiceListView } from './views.docs';
+
+/** 红冲重开: the new invoice and the one it corrects. */
+class ReissuedView {
+  @ApiProperty() invoiceId!: string;
+  @ApiProperty() correctsInvoiceId!: string;
+}
 
 const notFound = () => new ApiError(404, 'NOT_FOUND', '发票不存在');
 
+@ApiTags('invoices')
+@ApiBearerAuth()
 @Controller('api/v1/billing/invoices')
 @UseGuards(JwtAuthGuard)
 export class InvoicesController {
@@ -18,6 +28,7 @@ export class InvoicesController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ type: InvoiceListView })
   async list(@CurrentPrincipal() p: Principal) {
     const staff = isStaff(p);
     const r = await this.pool.query(
@@ -30,6 +41,9 @@ export class InvoicesController {
   }
 
   @Get(':id/documents/:format')
+  @ApiParam({ name: 'format', enum: ['pdf', 'xml', 'ofd'] })
+  @ApiProduces('application/pdf', 'application/xml', 'application/ofd')
+  @ApiOkResponse({ description: '发票文件（附件下载）', schema: { type: 'string', format: 'binary' } })
   async document(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string, @Param('format') format: string, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
     if (!['pdf', 'xml', 'ofd'].includes(format)) throw notFound();
     const r = await this.pool.query<{ institution_id: string; invoice_number: string; content: Buffer; content_type: string; sha256: string }>(
@@ -46,6 +60,7 @@ export class InvoicesController {
   }
 
   @Post(':id/reissue')
+  @ApiCreatedResponse({ type: ReissuedView })
   @Roles('finance', 'super_admin')
   reissue(@Param('id', new ParseUUIDPipe({ exceptionFactory: notFound })) id: string, @Body() body: ReissueDto, @CurrentPrincipal() p: Principal) {
     return this.invoices.reissue(id, body.reason, metadataFor(p.sub));

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@lsc/messaging';
@@ -8,6 +9,7 @@ import { Invoices } from '../invoices/invoices';
 import { fen, metadataFor } from '../shared';
 import { OrdersQuery } from './dto';
 import { readMultipart } from './multipart';
+import { OrderDetailView, OrderListView } from './views.docs';
 
 const ORDER_COLUMNS = `order_id, application_id, institution_id, institution_name, qualification_code, qualification_name, staff_tier_code, staff_tier_name, years,
   to_char(term_start, 'YYYY-MM-DD') as term_start, to_char(term_end, 'YYYY-MM-DD') as term_end, fee_per_year_fen, amount_due_fen, amount_paid_fen, credit_fen, status,
@@ -26,6 +28,20 @@ export function orderView(r: Record<string, unknown>, config: BillingConfig) {
   };
 }
 
+/** 上传外部开具的发票 (multipart). */
+class AttachInvoiceForm {
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'binary' }, description: '发票文件（PDF/OFD/XML）' }) files!: unknown[];
+  @ApiPropertyOptional({ enum: ['vat_digital_invoice', 'dues_receipt'], default: 'vat_digital_invoice', description: '票据种类' }) documentKind?: string;
+  @ApiPropertyOptional({ description: '发票号码（XML 数电票可不填，从文件读取）' }) invoiceNumber?: string;
+}
+
+class AttachedInvoiceView {
+  @ApiProperty() invoiceId!: string;
+  @ApiProperty() invoiceNumber!: string;
+}
+
+@ApiTags('orders')
+@ApiBearerAuth()
 @Controller('api/v1/billing/orders')
 @UseGuards(JwtAuthGuard)
 export class OrdersController {
@@ -37,6 +53,7 @@ export class OrdersController {
 
   /** Institutions see their own orders; staff see all, filtered by status or institution. */
   @Get()
+  @ApiOkResponse({ type: OrderListView })
   async list(@Query() q: OrdersQuery, @CurrentPrincipal() p: Principal) {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -49,6 +66,7 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: OrderDetailView })
   async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new ApiError(404, 'NOT_FOUND', '缴费单不存在') })) id: string, @CurrentPrincipal() p: Principal) {
     const r = await this.pool.query(`select ${ORDER_COLUMNS} from billing_orders where order_id = $1`, [id]);
     const row = r.rows[0];
@@ -61,6 +79,9 @@ export class OrdersController {
   /** Finance attaches an invoice issued outside this system (PDF/OFD/XML; an XML 数电票 is checked against the order). */
   @Post(':id/invoices')
   @Roles('finance', 'super_admin')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: AttachInvoiceForm })
+  @ApiCreatedResponse({ type: AttachedInvoiceView })
   async attachInvoice(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new ApiError(404, 'NOT_FOUND', '缴费单不存在') })) id: string, @Req() req: FastifyRequest, @CurrentPrincipal() p: Principal) {
     const { files, fields } = await readMultipart(req, this.config.UPLOAD_MAX_BYTES);
     if (files.length === 0) throw new ApiError(400, 'FILE_REQUIRED', '请上传发票文件');

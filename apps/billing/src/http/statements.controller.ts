@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@lsc/messaging';
@@ -12,6 +13,7 @@ import { StaffDirectory } from '../imports/staff-directory';
 import { ConfirmDto, ManualMatchDto, RejectDto, RejectProposalDto, ReverseMatchDto } from './dto';
 import { enrichTransfers } from './transfer-enrichment';
 import { readMultipart } from './multipart';
+import { ImportSummaryView, StatementDetailView, StatementListView, StatementUploadDoc, TransferDecisionView, TransferItemsView } from './finance.docs';
 
 const notFound = () => new ApiError(404, 'NOT_FOUND', '请求的资源不存在');
 const uuid = new ParseUUIDPipe({ exceptionFactory: notFound });
@@ -26,6 +28,8 @@ export const transferView = (t: Record<string, unknown>) => ({
 export const TRANSFER_COLUMNS = `transfer_id, statement_id, line_number, bank_reference, to_char(booked_on, 'YYYY-MM-DD') as booked_on, amount_fen, payer_name, payer_account, remark,
   status, candidates, notes, allocations, match_mode, confidence, reasons, decided_by, decided_at, pending_match`;
 
+@ApiTags('reconciliation')
+@ApiBearerAuth()
 @Controller('api/v1/billing')
 @UseGuards(JwtAuthGuard)
 @Roles('finance', 'super_admin')
@@ -41,6 +45,10 @@ export class StatementsController {
   private readonly names = (actors: Iterable<string | null | undefined>) => this.staff.names(actors);
 
   @Post('statements')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: StatementUploadDoc })
+  @ApiCreatedResponse({ type: ImportSummaryView })
+  @ApiUnprocessableEntityResponse({ description: 'STATEMENT_UNREADABLE：无法识别的流水文件' })
   async upload(@Req() req: FastifyRequest, @CurrentPrincipal() p: Principal) {
     const { files, fields } = await readMultipart(req, this.config.UPLOAD_MAX_BYTES);
     const file = files.find((f) => f.field === 'file') ?? files[0];
@@ -54,6 +62,7 @@ export class StatementsController {
   }
 
   @Get('statements')
+  @ApiOkResponse({ type: StatementListView })
   async list() {
     const r = await this.pool.query(`select statement_id, filename, format, profile, balance_check, line_count, credit_count, new_credit_count, duplicate_count, debit_count,
         jsonb_array_length(rejected) as rejected_count, auto_matched, suggested, unmatched, uploaded_by, uploaded_at, sha256, size from billing_statements order by uploaded_at desc limit 200`);
@@ -61,6 +70,7 @@ export class StatementsController {
   }
 
   @Get('statements/:id')
+  @ApiOkResponse({ type: StatementDetailView })
   async get(@Param('id', uuid) id: string) {
     const r = await this.pool.query(`select statement_id, filename, format, profile, encoding, account_number, opening_balance_fen, closing_balance_fen, balance_check, line_count, credit_count,
         new_credit_count, duplicate_count, debit_count, rejected, auto_matched, suggested, unmatched, uploaded_by, uploaded_at, sha256, size from billing_statements where statement_id = $1`, [id]);
@@ -78,28 +88,33 @@ export class StatementsController {
 
   /** Suggestions to confirm, and (双人复核) matches above FOUR_EYES_FEN waiting for a second finance user's approval. */
   @Get('review-queue')
+  @ApiOkResponse({ type: TransferItemsView })
   async reviewQueue() {
     const r = await this.pool.query(`select ${TRANSFER_COLUMNS} from billing_transfers where status in ('suggested', 'pending_approval') order by booked_on, line_number limit 500`);
     return { items: await enrichTransfers(this.pool, this.names, r.rows.map(transferView)) };
   }
 
   @Get('unmatched-transfers')
+  @ApiOkResponse({ type: TransferItemsView })
   async unmatched() {
     const r = await this.pool.query(`select ${TRANSFER_COLUMNS} from billing_transfers where status in ('unmatched', 'rejected') order by booked_on, line_number limit 500`);
     return { items: await enrichTransfers(this.pool, this.names, r.rows.map(transferView)) };
   }
 
   @Post('transfers/:id/confirmation')
+  @ApiCreatedResponse({ type: TransferDecisionView })
   confirm(@Param('id', uuid) id: string, @Body() body: ConfirmDto, @CurrentPrincipal() p: Principal) {
     return this.actions.confirm(id, body.orderId, p.sub);
   }
 
   @Post('transfers/:id/rejection')
+  @ApiCreatedResponse({ type: TransferDecisionView })
   reject(@Param('id', uuid) id: string, @Body() body: RejectDto, @CurrentPrincipal() p: Principal) {
     return this.actions.reject(id, body.reason, p.sub);
   }
 
   @Post('transfers/:id/manual-match')
+  @ApiCreatedResponse({ type: TransferDecisionView })
   manualMatch(@Param('id', uuid) id: string, @Body() body: ManualMatchDto, @CurrentPrincipal() p: Principal) {
     return this.actions.matchManually(id, body.allocations.map((a) => ({ orderId: a.orderId, amountFen: a.amountFen })), p.sub);
   }
@@ -107,6 +122,7 @@ export class StatementsController {
   /** 双人复核: a second finance user (not the proposer) approves a pending match above FOUR_EYES_FEN; it is booked now. */
   @Post('transfers/:id/approval')
   @Roles('finance')
+  @ApiCreatedResponse({ type: TransferDecisionView })
   approve(@Param('id', uuid) id: string, @CurrentPrincipal() p: Principal) {
     return this.actions.approve(id, p.sub);
   }
@@ -114,12 +130,14 @@ export class StatementsController {
   /** 双人复核: the second finance user sends the proposal back; the credit returns to the queue as it was. */
   @Post('transfers/:id/approval-rejection')
   @Roles('finance')
+  @ApiCreatedResponse({ type: TransferDecisionView })
   rejectProposal(@Param('id', uuid) id: string, @Body() body: RejectProposalDto, @CurrentPrincipal() p: Principal) {
     return this.actions.rejectProposal(id, body.reason, p.sub);
   }
 
   /** Finance undoes a confirmed (automatic or manual) match: the orders go back to what remains paid (billing.PaymentReversed). */
   @Post('transfers/:id/reversal')
+  @ApiCreatedResponse({ type: TransferDecisionView })
   reverse(@Param('id', uuid) id: string, @Body() body: ReverseMatchDto, @CurrentPrincipal() p: Principal) {
     return this.actions.reverse(id, body.reason, p.sub);
   }

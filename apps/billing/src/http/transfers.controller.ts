@@ -1,3 +1,4 @@
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import type { Pool } from 'pg';
@@ -16,19 +17,20 @@ const notFound = () => new ApiError(404, 'NOT_FOUND', '银行到账记录不存�
 const uuid = new ParseUUIDPipe({ exceptionFactory: notFound });
 
 export const TRANSFER_STATUSES = ['matched', 'suggested', 'unmatched', 'rejected', 'set_aside'] as const;
+import { OrderSearchView, TransferDetailView, TransferPageView, TransferStatusView } from './finance.docs';
 
 export class TransfersQuery {
-  @IsOptional() @IsIn(TRANSFER_STATUSES, { message: '状态无效' }) status?: (typeof TRANSFER_STATUSES)[number];
-  @IsOptional() @IsUUID('all', { message: '流水ID无效' }) statementId?: string;
-  @IsOptional() @IsString() @MaxLength(100, { message: '搜索词不超过100字' }) q?: string;
-  @PageLimit({ max: 500 }) limit?: number;
-  @PageOffset() offset?: number;
+  @ApiPropertyOptional({ enum: TRANSFER_STATUSES }) @IsOptional() @IsIn(TRANSFER_STATUSES, { message: '状态无效' }) status?: (typeof TRANSFER_STATUSES)[number];
+  @ApiPropertyOptional({ description: '银行流水（导入批次）编号' }) @IsOptional() @IsUUID('all', { message: '流水ID无效' }) statementId?: string;
+  @ApiPropertyOptional({ description: '付款人、附言或金额', maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100, { message: '搜索词不超过100字' }) q?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500 }) @PageLimit({ max: 500 }) limit?: number;
+  @ApiPropertyOptional({ minimum: 0, default: 0 }) @PageOffset() offset?: number;
 }
 export class SetAsideDto {
-  @IsString({ message: '请填写原因' }) @Length(1, 500, { message: '原因长度须为1-500字' }) reason!: string;
+  @ApiProperty() @IsString({ message: '请填写原因' }) @Length(1, 500, { message: '原因长度须为1-500字' }) reason!: string;
 }
 export class OrderSearchQuery {
-  @IsString({ message: '请输入单位名称、缴费码或金额' }) @Length(1, 100, { message: '搜索词长度须为1-100字' }) q!: string;
+  @ApiProperty({ description: '单位名称、缴费码或金额（元）' }) @IsString({ message: '请输入单位名称、缴费码或金额' }) @Length(1, 100, { message: '搜索词长度须为1-100字' }) q!: string;
 }
 
 const X = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -37,6 +39,8 @@ const X = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * The console's view of bank credits: every credit with its decision and explanation, a credit's audit history,
  * 非会费款项 (set aside / undo), and finding an order by name, payment code or amount for a manual match.
  */
+@ApiTags('reconciliation')
+@ApiBearerAuth()
 @Controller('api/v1/billing')
 @UseGuards(JwtAuthGuard)
 @Roles('finance', 'super_admin')
@@ -51,6 +55,7 @@ export class TransfersController {
   private readonly names = (actors: Iterable<string | null | undefined>) => this.staff.names(actors);
 
   @Get('transfers')
+  @ApiOkResponse({ type: TransferPageView })
   async list(@Query() q: TransfersQuery) {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -66,6 +71,7 @@ export class TransfersController {
   }
 
   @Get('transfers/:id')
+  @ApiOkResponse({ type: TransferDetailView })
   async get(@Param('id', uuid) id: string) {
     const r = await this.pool.query(`select ${TRANSFER_COLUMNS}, set_aside_reason, set_aside_by, set_aside_at from billing_transfers where transfer_id = $1`, [id]);
     if (!r.rows[0]) throw notFound();
@@ -79,18 +85,21 @@ export class TransfersController {
   /** 非会费款项: out of the review queue and the unmatched report, reversible. */
   @Post('transfers/:id/set-aside')
   @HttpCode(200)
+  @ApiOkResponse({ type: TransferStatusView })
   setAside(@Param('id', uuid) id: string, @Body() body: SetAsideDto, @CurrentPrincipal() p: Principal) {
     return this.setAsideActions.setAside(id, body.reason, p.sub);
   }
 
   @Post('transfers/:id/set-aside/undo')
   @HttpCode(200)
+  @ApiOkResponse({ type: TransferStatusView })
   undoSetAside(@Param('id', uuid) id: string, @Body() body: SetAsideDto, @CurrentPrincipal() p: Principal) {
     return this.setAsideActions.undo(id, body.reason, p.sub);
   }
 
   /** Orders still open for a manual match, found by institution name, payment code or amount (元, e.g. 1800 or 1800.00). */
   @Get('order-search')
+  @ApiOkResponse({ type: OrderSearchView })
   async searchOrders(@Query() q: OrderSearchQuery) {
     const text = q.q.trim();
     // 元 typed by a clerk, parsed by integer arithmetic (the statement importer's parser): 0.29 is 29 fen, never 28.

@@ -1,134 +1,55 @@
-import { download, get, post, postNotYetGenerated, upload } from './client';
+import type { components } from '@lsc/api-client';
+import { download, get, post, upload } from './client';
 
-export interface OrderSummary {
-  orderId: string;
-  institutionId: string;
-  institutionName: string;
-  paymentCode: string;
-  transferRemark: string;
-  amountDueFen: number;
-  amountPaidFen: number;
-  status: string;
-  statusLabel: string;
-  issuedOn: string;
-}
-export interface Candidate {
-  orderId: string;
-  score: number;
-  reasons: string[];
-  order: OrderSummary | null;
-}
-export interface Transfer {
-  transferId: string;
-  statementId: string;
-  lineNumber: number;
-  bankReference: string | null;
-  bookedOn: string;
-  amountFen: number;
-  payerName: string;
-  payerAccount: string;
-  remark: string;
-  status: string;
-  statusLabel: string;
-  candidates: Candidate[];
-  notes: string[];
-  allocations: Array<{ orderId: string; amountFen: number; order: OrderSummary | null }>;
-  matchMode: string | null;
-  matchModeLabel: string;
-  confidence: number | null;
-  reasons: string[];
-  decidedBy: string | null;
-  decidedByName: string | null;
-  decidedAt: string | null;
-  setAsideReason?: string | null;
-  setAsideByName?: string | null;
-  setAsideAt?: string | null;
-  /** 双人复核: the match above FOUR_EYES_FEN waiting for a second finance user (status pending_approval). */
-  pendingMatch?: { matchId: string; allocations: Array<{ orderId: string; amountFen: number }>; proposedBy: string; proposedAt: string } | null;
-}
+/** Answer types come from the generated OpenAPI description (billing's documented views). */
+type Schemas = components['schemas'];
+export type OrderSummary = Schemas['OrderSummaryView'];
+export type Candidate = Schemas['CandidateView'];
+export type Transfer = Schemas['TransferView'];
+export type TransferDetail = Schemas['TransferDetailView'];
+export type ImportSummary = Schemas['ImportSummaryView'];
+export type StatementRow = Schemas['StatementRowView'];
+export type Invoice = Schemas['InvoiceView'];
 /** What a confirmation or match answers: `pending_approval` when it waits for a second finance user. */
-export interface DecisionResult {
-  transferId: string;
-  status: string;
-}
-export interface TransferDetail extends Transfer {
-  history: Array<{ type: string; at: string | null; actor: string | null; actorName: string | null; data: Record<string, unknown> }>;
-}
-export interface ImportSummary {
-  statementId: string;
-  filename: string;
-  format: string;
-  profile: string;
-  balanceCheck: string;
-  flagged: boolean;
-  lines: number;
-  credits: number;
-  newCredits: number;
-  duplicates: number;
-  debitsIgnored: number;
-  autoMatched: number;
-  suggested: number;
-  unmatched: number;
-  rejected: Array<{ lineNumber: number; reason: string; field?: string; raw?: string }>;
-  [key: string]: unknown;
-}
-export interface StatementRow {
-  statementId: string;
-  filename: string;
-  format: string;
-  profile: string;
-  balanceCheck: string;
-  flagged: boolean;
-  lines: number;
-  newCredits: number;
-  duplicates: number;
-  rejectedCount: number;
-  autoMatched: number;
-  suggested: number;
-  unmatched: number;
-  uploadedBy: string;
-  uploadedAt: string;
-}
+export type DecisionResult = Schemas['TransferDecisionView'];
 
 export const importStatement = (file: File, profile: string, handlers: Parameters<typeof upload>[2]) => {
   const form = new FormData();
   if (profile) form.append('profile', profile);
   form.append('file', file, file.name);
-  return upload<ImportSummary>('/api/v1/billing/statements', form, handlers);
+  return upload('/api/v1/billing/statements', form, handlers);
 };
-export const statements = () => get<{ items: StatementRow[] }>('/api/v1/billing/statements');
+export const statements = () => get('/api/v1/billing/statements');
 export const transfers = (query: { status?: string; statementId?: string; q?: string; limit?: number; offset?: number }) =>
-  get<{ total: number; items: Transfer[] }>('/api/v1/billing/transfers', { query });
-export const transfer = (id: string) => get<TransferDetail>('/api/v1/billing/transfers/{id}', { path: { id } });
-export const reviewQueue = () => get<{ items: Transfer[] }>('/api/v1/billing/review-queue');
-export const unmatchedTransfers = () => get<{ items: Transfer[] }>('/api/v1/billing/unmatched-transfers');
-export const confirm = (id: string, orderId: string) => post<DecisionResult>('/api/v1/billing/transfers/{id}/confirmation', { path: { id }, json: { orderId } });
-export const reject = (id: string, reason: string) => post<unknown>('/api/v1/billing/transfers/{id}/rejection', { path: { id }, json: { reason } });
+  get('/api/v1/billing/transfers', { query });
+export const transfer = (id: string) => get('/api/v1/billing/transfers/{id}', { path: { id } });
+export const reviewQueue = () => get('/api/v1/billing/review-queue');
+export const unmatchedTransfers = () => get('/api/v1/billing/unmatched-transfers');
+export const confirm = (id: string, orderId: string) => post('/api/v1/billing/transfers/{id}/confirmation', { path: { id }, json: { orderId } });
+export const reject = (id: string, reason: string) => post('/api/v1/billing/transfers/{id}/rejection', { path: { id }, json: { reason } });
 export const manualMatch = (id: string, allocations: Array<{ orderId: string; amountFen: number }>) =>
-  post<DecisionResult>('/api/v1/billing/transfers/{id}/manual-match', { path: { id }, json: { allocations } });
+  post('/api/v1/billing/transfers/{id}/manual-match', { path: { id }, json: { allocations } });
 /** 双人复核: a second finance user books the pending match, or sends it back with a reason. */
-export const approveMatch = (id: string) => postNotYetGenerated<DecisionResult>(`/api/v1/billing/transfers/${encodeURIComponent(id)}/approval`, { json: {} });
-export const rejectProposedMatch = (id: string, reason: string) => postNotYetGenerated<DecisionResult>(`/api/v1/billing/transfers/${encodeURIComponent(id)}/approval-rejection`, { json: { reason } });
-export const reverse = (id: string, reason: string) => post<unknown>('/api/v1/billing/transfers/{id}/reversal', { path: { id }, json: { reason } });
-export const setAside = (id: string, reason: string) => post<{ status: string }>('/api/v1/billing/transfers/{id}/set-aside', { path: { id }, json: { reason } });
-export const undoSetAside = (id: string, reason: string) => post<{ status: string }>('/api/v1/billing/transfers/{id}/set-aside/undo', { path: { id }, json: { reason } });
-export const searchOrders = (q: string) => get<{ items: OrderSummary[] }>('/api/v1/billing/order-search', { query: { q } });
+export const approveMatch = (id: string) => post('/api/v1/billing/transfers/{id}/approval', { path: { id }, json: {} });
+export const rejectProposedMatch = (id: string, reason: string) => post('/api/v1/billing/transfers/{id}/approval-rejection', { path: { id }, json: { reason } });
+export const reverse = (id: string, reason: string) => post('/api/v1/billing/transfers/{id}/reversal', { path: { id }, json: { reason } });
+export const setAside = (id: string, reason: string) => post('/api/v1/billing/transfers/{id}/set-aside', { path: { id }, json: { reason } });
+export const undoSetAside = (id: string, reason: string) => post('/api/v1/billing/transfers/{id}/set-aside/undo', { path: { id }, json: { reason } });
+export const searchOrders = (q: string) => get('/api/v1/billing/order-search', { query: { q } });
 
-export interface ReportJson<T> {
-  title: string;
-  items: T[];
-  totals: Record<string, number>;
-}
-export type ReceivableRow = { orderId: string; institutionName: string; paymentCode: string; status: string; statusLabel: string; amountDueFen: number; amountPaidFen: number; outstandingFen: number; issuedOn: string; ageDays: number; ageBucket: string };
-export type PaymentRow = { transferId: string; bookedOn: string; payerName: string; amountFen: number; mode: string; modeLabel: string; orderId: string; allocatedFen: number; institutionName: string; decidedByName: string | null };
-export type UnmatchedRow = { transferId: string; bookedOn: string; payerName: string; payerAccount: string; remark: string; amountFen: number; status: string; statusLabel: string; ageDays: number };
+export type ReceivablesReport = Schemas['ReceivablesReportView'];
+export type PaymentsReport = Schemas['PaymentsReportView'];
+export type UnmatchedReport = Schemas['UnmatchedReportView'];
+export type ReceivableRow = Schemas['ReceivableRowView'];
+export type PaymentRow = Schemas['PaymentRowView'];
+export type UnmatchedRow = Schemas['UnmatchedRowView'];
 
-export const receivables = () => get<ReportJson<ReceivableRow>>('/api/v1/billing/reports/receivables');
-export const payments = (from?: string, to?: string) => get<ReportJson<PaymentRow>>('/api/v1/billing/reports/payments', { query: { from, to } });
-export const unmatchedReport = () => get<ReportJson<UnmatchedRow>>('/api/v1/billing/reports/unmatched-transfers');
-export const income = (unit: 'day' | 'month') => get<{ items: Array<{ period: string; amountFen: number; count: number }> }>('/api/v1/billing/reports/income', { query: { unit } });
-export const matchRate = () => get<{ items: Array<{ statementId: string; filename: string; uploadedAt: string; auto: number; manual: number; open: number; setAside: number }> }>('/api/v1/billing/reports/match-rate');
-export const receivablesByAge = () => get<{ items: Array<{ bucket: string; count: number; outstandingFen: number }> }>('/api/v1/billing/reports/receivables-by-age');
+export const receivables = () => get('/api/v1/billing/reports/receivables');
+export const payments = (from?: string, to?: string) => get('/api/v1/billing/reports/payments', { query: { from, to } });
+export const unmatchedReport = () => get('/api/v1/billing/reports/unmatched-transfers');
+export const income = (unit: 'day' | 'month') => get('/api/v1/billing/reports/income', { query: { unit } });
+export const matchRate = () => get('/api/v1/billing/reports/match-rate');
+export const receivablesByAge = () => get('/api/v1/billing/reports/receivables-by-age');
 
 export const REPORT_EXPORTS = {
   receivables: { path: '/api/v1/billing/reports/receivables', name: '应收会费.xlsx' },
@@ -139,15 +60,13 @@ export const REPORT_EXPORTS = {
 export const exportReport = (kind: keyof typeof REPORT_EXPORTS, query: Record<string, string | undefined> = {}) =>
   download(REPORT_EXPORTS[kind].path, { query: { ...query, format: 'xlsx' } }, REPORT_EXPORTS[kind].name);
 
-export interface FeeSchedule {
-  inEffect: string;
-  versions: Array<{ versionId: string; effectiveFrom: string; entries: Array<{ qualificationCode: string; qualificationName: string; tierCode: string; tierName: string; feePerYearFen: number }> }>;
-}
-export const feeSchedule = () => get<FeeSchedule>('/api/v1/billing/fee-schedule');
-export const publishFeeVersion = (body: { versionId: string; effectiveFrom: string; entries: FeeSchedule['versions'][number]['entries'] }) =>
-  post<FeeSchedule>('/api/v1/billing/fee-schedule/versions', { json: body });
+export type FeeSchedule = Schemas['FeeScheduleView'];
+export const feeSchedule = () => get('/api/v1/billing/fee-schedule');
+export const publishFeeVersion = (body: Schemas['PublishVersionDto']) =>
+  post('/api/v1/billing/fee-schedule/versions', { json: body });
 export const orderDetail = (id: string) =>
-  get<OrderSummary & { invoices: Array<{ invoiceId: string; invoiceNumber: string; documentKind: string; source: string; status: string; amountFen: number; issuedAt: string; correctsInvoiceId: string | null }> }>('/api/v1/billing/orders/{id}', { path: { id } });
-export const orders = (query: { status?: string; limit?: number }) => get<{ items: Array<OrderSummary & { issuedAt: string }> }>('/api/v1/billing/orders', { query });
-export const invoiceDocument = (invoiceId: string, format: 'pdf' | 'xml', name: string) => download('/api/v1/billing/invoices/{id}/documents/{format}', { path: { id: invoiceId, format } }, name);
-export const reissueInvoice = (invoiceId: string, reason: string) => post<unknown>('/api/v1/billing/invoices/{id}/reissue', { path: { id: invoiceId }, json: { reason } });
+  get('/api/v1/billing/orders/{id}', { path: { id } });
+export const orders = (query: { status?: string; limit?: number }) => get('/api/v1/billing/orders', { query });
+export const invoices = () => get('/api/v1/billing/invoices');
+export const invoiceDocument = (invoiceId: string, format: Invoice['documents'][number]['format'], name: string) => download('/api/v1/billing/invoices/{id}/documents/{format}', { path: { id: invoiceId, format } }, name);
+export const reissueInvoice = (invoiceId: string, reason: string) => post('/api/v1/billing/invoices/{id}/reissue', { path: { id: invoiceId }, json: { reason } });

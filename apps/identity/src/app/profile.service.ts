@@ -96,11 +96,12 @@ export class ProfileService {
     }
   }
 
-  async changePassword(institutionId: string, dto: ChangePasswordDto, ip: string): Promise<{ passwordStrength: PasswordStrength }> {
+  /** Setting the password ends every login (sessions.setPassword); the caller gets a fresh one, as on a mobile change. */
+  async changePassword(institutionId: string, dto: ChangePasswordDto, ip: string): Promise<{ passwordStrength: PasswordStrength; session: SessionResponse }> {
     const account = await this.account(institutionId);
     await this.checkCurrentPassword(account, dto.currentPassword, ip, '原密码不正确');
     await this.sessions.setPassword(account, dto.password, 'change');
-    return { passwordStrength: passwordStrength(dto.password) };
+    return { passwordStrength: passwordStrength(dto.password), session: await this.sessions.startSession(account) };
   }
 
   /** The code goes to the account's own mobile (purpose change_email), proving the owner asks for the change. */

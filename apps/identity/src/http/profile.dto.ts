@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsOptional, ValidateIf } from 'class-validator';
-import { IsCnLandline, IsCnMobile, IsCnPassword, IsCnPostcode, IsContactEmail, IsInstitutionName, IsRegionTriple, IsStreetAddress, IsWebsite, MatchesProperty, NormalizeInput, NormalizeMobile } from '@lsc/validation';
+import { IsCnLandline, IsCnMobile, IsCnPassword, IsCnPostcode, IsContactEmail, IsInstitutionName, IsRegionTriple, IsStreetAddress, IsWebsite, MatchesProperty, NormalizeInput, NormalizeMobile, SMS_CODE_PATTERN, smsCodeMessage } from '@lsc/validation';
 import { isRecommendingUnit } from '../data/recommending-units';
 import { EmptyAsAbsent, IsOneOfList, IsText, MatchesPattern, MaxChars, NoControlCharacters, Required } from './validate';
 
@@ -33,7 +33,7 @@ export class ChangePasswordDto {
 /** 更换手机号: the code was sent to the NEW number (purpose change_mobile); the current password proves the owner. */
 export class ChangeMobileDto {
   @NormalizeMobile() @IsCnMobile('新手机号') @Required('新手机号') mobile!: string;
-  @NormalizeInput() @MatchesPattern(/^\d{6}$/, '短信验证码须为6位数字') @Required('短信验证码') code!: string;
+  @NormalizeInput() @MatchesPattern(SMS_CODE_PATTERN, smsCodeMessage()) @Required('短信验证码') code!: string;
   @MaxChars(256, '当前密码') @IsText('当前密码') @Required('当前密码') currentPassword!: string;
 }
 
@@ -51,6 +51,6 @@ export class UnlockAccountDto {
 
 export class ChangeEmailDto {
   @NormalizeInput() @IsContactEmail('邮箱') @Required('邮箱') email!: string;
-  @NormalizeInput() @MatchesPattern(/^\d{6}$/, '短信验证码须为6位数字') @Required('短信验证码') code!: string;
+  @NormalizeInput() @MatchesPattern(SMS_CODE_PATTERN, smsCodeMessage()) @Required('短信验证码') code!: string;
 }
 

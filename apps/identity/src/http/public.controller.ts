@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiQuery } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiProduces, ApiQuery } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '@lsc/service-kit';
 import { PASSWORD_STRENGTH_LABELS, passwordProblems, passwordStrength } from '@lsc/validation';
@@ -11,7 +11,8 @@ import { captchaInvalid, clientIp } from '../app/shared';
 import { SmsCodeRequests } from '../app/sms-code-requests';
 import { CaptchaQueryDto, PasswordStrengthDto, SendSmsCodeDto } from './sessions.dto';
 import { validateBody } from './validate';
-import { CaptchaDoc, PasswordStrengthDoc, SmsCodeSentDoc } from './sessions.docs';
+import { CaptchaDoc, SmsCodeSentDoc } from './sessions.docs';
+import { PasswordStrengthDoc, RecommendingUnitsDoc } from './profile.docs';
 
 function strengthOf(password: string) {
   const strength = passwordStrength(password);
@@ -29,6 +30,7 @@ export class PublicController {
   ) {}
 
   @Get('.well-known/jwks.json')
+  @ApiOkResponse({ description: '访问令牌的验签公钥（JWKS，RFC 7517）', schema: { type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'object', additionalProperties: true } } } } })
   jwks(@Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('cache-control', 'public, max-age=300');
     return jwksDocument([this.key]);
@@ -57,6 +59,7 @@ export class PublicController {
   }
 
   @Get('recommending-units')
+  @ApiOkResponse({ type: RecommendingUnitsDoc })
   recommendingUnits() {
     return { items: RECOMMENDING_UNITS };
   }
@@ -75,6 +78,8 @@ export class PublicController {
   }
 
   @Get('logos/:id')
+  @ApiProduces('image/png')
+  @ApiOkResponse({ description: '机构标志（164×78 PNG）', schema: { type: 'string', format: 'binary' } })
   async logo(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new ApiError(404, 'LOGO_NOT_FOUND', '图片不存在') })) id: string, @Res() reply: FastifyReply) {
     const logo = await this.accounts.findLogo(id);
     if (!logo) throw new ApiError(404, 'LOGO_NOT_FOUND', '图片不存在');

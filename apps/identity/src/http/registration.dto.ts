@@ -13,11 +13,17 @@ import {
   MatchesProperty,
   NormalizeInput,
   NormalizeMobile,
+  SMS_CODE_PATTERN,
+  smsCodeMessage,
+  LOGIN_NAME_PATTERN,
+  LOGIN_NAME_MESSAGE,
+  CAPTCHA_ANSWER_PATTERN,
+  CAPTCHA_ANSWER_MESSAGE,
 } from '@lsc/validation';
 import { isRecommendingUnit } from '../data/recommending-units';
 import { EmptyAsAbsent, IsOneOfList, IsText, MatchesPattern, MaxChars, NoControlCharacters, Required } from './validate';
 
-export const LOGIN_NAME_PATTERN = /^[A-Za-z0-9_]{4,30}$/;
+export { LOGIN_NAME_PATTERN };
 const AGREED = new Set(['true', 'on', '1', 'yes']);
 /** Unticked and absent are the same fault to the person filling the form. */
 const AGREEMENT_NOT_ACCEPTED = '请阅读并同意《中国图书馆学会用户注册协议》';
@@ -75,19 +81,19 @@ export class RegisterInstitutionDto {
   @EmptyAsAbsent() @NormalizeInput() @IsOptional() @IsText('备注') @NoControlCharacters('备注') @MaxChars(500, '备注')
   remark?: string;
 
-  @EmptyAsAbsent() @NormalizeInput() @IsOptional() @MatchesPattern(LOGIN_NAME_PATTERN, '登录名须为4-30位英文字母、数字或下划线')
+  @EmptyAsAbsent() @NormalizeInput() @IsOptional() @MatchesPattern(LOGIN_NAME_PATTERN, LOGIN_NAME_MESSAGE)
   loginName?: string;
 
   @NormalizeMobile() @IsCnMobile('手机号') @Required('手机号')
   mobile!: string;
 
-  @NormalizeInput() @MatchesPattern(/^\d{6}$/, '短信验证码须为6位数字') @Required('短信验证码')
+  @NormalizeInput() @MatchesPattern(SMS_CODE_PATTERN, smsCodeMessage()) @Required('短信验证码')
   smsCode!: string;
 
   @IsText('校验码', { message: CAPTCHA_LOST }) @Required('校验码', { message: CAPTCHA_LOST })
   captchaId!: string;
 
-  @NormalizeInput() @MatchesPattern(/^\d{1,3}$/, '校验码须填写算式的计算结果') @Required('校验码')
+  @NormalizeInput() @MatchesPattern(CAPTCHA_ANSWER_PATTERN, CAPTCHA_ANSWER_MESSAGE) @Required('校验码')
   captchaAnswer!: string;
 
   @IsOneOfList((v) => AGREED.has(v), AGREEMENT_NOT_ACCEPTED) @Required('用户注册协议', { message: AGREEMENT_NOT_ACCEPTED })

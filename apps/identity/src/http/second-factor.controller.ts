@@ -6,7 +6,7 @@ import { NormalizeInput } from '@lsc/validation';
 import { ApiError, CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import { SessionsService } from '../app/sessions.service';
 import { StaffTwoFactorService } from '../app/staff-two-factor.service';
-import { deliverSession } from './sessions.controller';
+import { deliverSession } from './session-cookie';
 import { SESSION_TRANSPORT_DOC, SessionDoc } from './sessions.docs';
 import { IsText, MatchesPattern, MaxChars, Required, validateBody } from './validate';
 

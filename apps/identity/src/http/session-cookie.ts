@@ -2,6 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '@lsc/service-kit';
 import { DEFAULT_REFRESH_TOKEN_CONFIG } from '../auth';
+import type { SessionResponse } from '../app/sessions.service';
 
 /**
  * Browser sessions. A browser asks for them with `X-Session-Transport: cookie` (the portal's and console's API
@@ -36,6 +37,18 @@ export function setRefreshCookie(request: FastifyRequest, reply: FastifyReply, r
 
 export function clearRefreshCookie(request: FastifyRequest, reply: FastifyReply): void {
   void reply.header('set-cookie', cookie(request, '', 0));
+}
+
+/**
+ * A session's answer for whoever asked: a browser session (cookie transport) gets the refresh token in the HttpOnly
+ * cookie and never in the body; an API client gets it in the body as before. Every answer that starts a session goes
+ * through here (login, refresh, and the account changes that end the earlier logins and start a new one).
+ */
+export function deliverSession(session: SessionResponse, request: FastifyRequest, reply: FastifyReply): SessionResponse | Omit<SessionResponse, 'refreshToken'> {
+  if (!wantsCookieSession(request)) return session;
+  const { refreshToken, ...rest } = session;
+  setRefreshCookie(request, reply, refreshToken);
+  return rest;
 }
 
 /** The refresh token from the Cookie header, if the browser sent one. */

@@ -1,23 +1,16 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Post, Req, Res, UseInterceptors } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyInterceptor } from '@lsc/service-kit';
 import { RegistrationService } from '../app/registration.service';
-import { SessionsService, type SessionResponse } from '../app/sessions.service';
+import { SessionsService } from '../app/sessions.service';
 import { clientIp } from '../app/shared';
 import { UploadedLogo } from './multipart';
 import { PasswordLoginDto, PasswordResetDto, RefreshDto, SmsLoginDto } from './sessions.dto';
 import { validateBody } from './validate';
 import { SecondFactorChallengeDoc, SESSION_TRANSPORT_DOC, SessionDoc } from './sessions.docs';
-import { assertSameOrigin, clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie, wantsCookieSession } from './session-cookie';
-
-/** A browser session's answer: the refresh token goes into the HttpOnly cookie, never into the page's hands. */
-export function deliverSession(session: SessionResponse, request: FastifyRequest, reply: FastifyReply): SessionResponse | Omit<SessionResponse, 'refreshToken'> {
-  if (!wantsCookieSession(request)) return session;
-  const { refreshToken, ...rest } = session;
-  setRefreshCookie(request, reply, refreshToken);
-  return rest;
-}
+import { PasswordResetDoneDoc, RegisteredDoc, RegistrationFormDoc } from './profile.docs';
+import { assertSameOrigin, clearRefreshCookie, deliverSession, refreshTokenFromCookie, wantsCookieSession } from './session-cookie';
 
 @Controller('api/v1/identity')
 export class SessionsController {
@@ -29,6 +22,10 @@ export class SessionsController {
   /** 机构用户注册: multipart/form-data (with the optional `logo` file) or JSON without a logo. */
   @Post('institutions')
   @UseInterceptors(IdempotencyInterceptor)
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '重复提交同一表单时带同一个值，只注册一次' })
+  @ApiBody({ type: RegistrationFormDoc })
+  @ApiCreatedResponse({ type: RegisteredDoc })
   async register(@Req() request: FastifyRequest) {
     const body = request.body as Record<string, unknown> | undefined;
     const logo = body && typeof body === 'object' && body.logo instanceof UploadedLogo ? body.logo : undefined;
@@ -105,6 +102,8 @@ export class SessionsController {
 
   @Post('password-resets')
   @HttpCode(200)
+  @ApiBody({ type: PasswordResetDto })
+  @ApiOkResponse({ type: PasswordResetDoneDoc })
   async reset(@Body() body: unknown) {
     return this.sessions.resetPassword(await validateBody(PasswordResetDto, body));
   }

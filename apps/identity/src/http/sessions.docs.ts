@@ -43,8 +43,3 @@ export const SESSION_TRANSPORT_DOC: ApiHeaderOptions = {
   schema: { type: 'string', enum: ['cookie'] },
 };
 
-export class PasswordStrengthDoc {
-  @ApiProperty({ enum: ['weak', 'medium', 'strong'] }) strength!: 'weak' | 'medium' | 'strong';
-  @ApiProperty({ description: '强度文字：弱、中、强', example: '强' }) label!: string;
-  @ApiProperty({ description: '尚未满足的密码规则（中文）', type: [String] }) problems!: string[];
-}

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { IsCnMobile, IsCnPassword, MatchesProperty, NormalizeInput, NormalizeMobile } from '@lsc/validation';
+import { IsCnMobile, IsCnPassword, MatchesProperty, NormalizeInput, NormalizeMobile, SMS_CODE_PATTERN, smsCodeMessage, CAPTCHA_ANSWER_PATTERN, CAPTCHA_ANSWER_MESSAGE } from '@lsc/validation';
 import { CAPTCHA_PURPOSES, SMS_PURPOSES, type CaptchaPurpose, type SmsPurpose } from '../auth';
 import { CAPTCHA_LOST } from './registration.dto';
 import { IsText, MatchesPattern, MaxChars, Required } from './validate';
@@ -9,7 +9,7 @@ export class CaptchaAnswerFields {
   @ApiProperty({ description: '校验码编号（GET /captcha 返回的 captchaId）' })
   @IsText('校验码', { message: CAPTCHA_LOST }) @Required('校验码', { message: CAPTCHA_LOST }) captchaId!: string;
   @ApiProperty({ description: '校验码算式的计算结果', example: '12' })
-  @NormalizeInput() @MatchesPattern(/^\d{1,3}$/, '校验码须填写算式的计算结果') @Required('校验码') captchaAnswer!: string;
+  @NormalizeInput() @MatchesPattern(CAPTCHA_ANSWER_PATTERN, CAPTCHA_ANSWER_MESSAGE) @Required('校验码') captchaAnswer!: string;
 }
 
 /** GET /captcha?purpose=…: the form the captcha will be submitted with; another form refuses it. */
@@ -36,7 +36,7 @@ export class SmsLoginDto {
   @ApiProperty({ description: '手机号', example: '13800138000' })
   @NormalizeMobile() @IsCnMobile('手机号') @Required('手机号') mobile!: string;
   @ApiProperty({ description: '6位短信验证码', example: '123456' })
-  @NormalizeInput() @MatchesPattern(/^\d{6}$/, '短信验证码须为6位数字') @Required('短信验证码') code!: string;
+  @NormalizeInput() @MatchesPattern(SMS_CODE_PATTERN, smsCodeMessage()) @Required('短信验证码') code!: string;
 }
 
 export class RefreshDto {
@@ -45,8 +45,8 @@ export class RefreshDto {
 }
 
 export class PasswordResetDto extends SmsLoginDto {
-  @IsCnPassword('新密码') @Required('新密码') password!: string;
-  @MatchesProperty('password', '确认密码', '新密码') @Required('确认密码') confirmPassword!: string;
+  @ApiProperty({ description: '新密码' }) @IsCnPassword('新密码') @Required('新密码') password!: string;
+  @ApiProperty({ description: '确认密码' }) @MatchesProperty('password', '确认密码', '新密码') @Required('确认密码') confirmPassword!: string;
 }
 
 export class PasswordStrengthDto {

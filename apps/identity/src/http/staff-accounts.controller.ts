@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn } from 'class-validator';
-import { MatchesProperty, NormalizeInput } from '@lsc/validation';
+import { LOGIN_NAME_MESSAGE, LOGIN_NAME_PATTERN, MatchesProperty, NormalizeInput } from '@lsc/validation';
 import { ApiError, CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import { StaffAccountsService } from '../app/staff-accounts.service';
 import { STAFF_ROLE_LIST, type StaffRole } from '../domain/staff';
-import { LOGIN_NAME_PATTERN } from './registration.dto';
 import { IsText, MatchesPattern, MaxChars, Required, validateBody } from './validate';
+import { CreateStaffDoc, ReasonDoc, SetStaffPasswordDoc, StaffDoc, StaffListDoc, StaffPasswordSetDoc, StaffRolesDoc, StaffWithSetupCodeDoc } from './staff.docs';
 
 export class StaffRolesDto {
   @IsArray({ message: '请选择角色' }) @ArrayMinSize(1, { message: '请至少分配一个角色' }) @ArrayMaxSize(3, { message: '角色最多3个' })
@@ -13,7 +14,7 @@ export class StaffRolesDto {
   roles!: StaffRole[];
 }
 export class CreateStaffDto extends StaffRolesDto {
-  @NormalizeInput() @MatchesPattern(LOGIN_NAME_PATTERN, '登录名须为4-30位英文字母、数字或下划线') @Required('登录名') username!: string;
+  @NormalizeInput() @MatchesPattern(LOGIN_NAME_PATTERN, LOGIN_NAME_MESSAGE) @Required('登录名') username!: string;
   @NormalizeInput() @MaxChars(50, '姓名') @IsText('姓名') @Required('姓名') displayName!: string;
 }
 export class DisableStaffDto {
@@ -29,6 +30,8 @@ export class SetStaffPasswordDto {
 const staffId = () => new ParseUUIDPipe({ exceptionFactory: () => new ApiError(404, 'STAFF_NOT_FOUND', '工作人员账号不存在') });
 
 /** 工作人员账号 (super_admin only): create with a one-time set-password code, roles, disable/enable, reset. */
+@ApiTags('staff')
+@ApiBearerAuth()
 @Controller('api/v1/identity/staff')
 @UseGuards(JwtAuthGuard)
 @Roles('super_admin')
@@ -36,35 +39,44 @@ export class StaffAccountsController {
   constructor(private readonly staff: StaffAccountsService) {}
 
   @Get()
+  @ApiOkResponse({ type: StaffListDoc })
   async list() {
     return { items: await this.staff.list() };
   }
 
   @Post()
+  @ApiBody({ type: CreateStaffDoc })
+  @ApiCreatedResponse({ type: StaffWithSetupCodeDoc, description: '新账号及一次性设置密码码（仅此一次显示）' })
   async create(@Body() body: unknown, @CurrentPrincipal() p: Principal) {
     const dto = await validateBody(CreateStaffDto, body);
     return this.staff.create({ username: dto.username, displayName: dto.displayName, roles: dto.roles }, p.sub);
   }
 
   @Put(':accountId/roles')
+  @ApiBody({ type: StaffRolesDoc })
+  @ApiOkResponse({ type: StaffDoc })
   async roles(@Param('accountId', staffId()) id: string, @Body() body: unknown, @CurrentPrincipal() p: Principal) {
     return this.staff.assignRoles(id, (await validateBody(StaffRolesDto, body)).roles, p.sub);
   }
 
   @Post(':accountId/disable')
   @HttpCode(200)
+  @ApiBody({ type: ReasonDoc })
+  @ApiOkResponse({ type: StaffDoc })
   async disable(@Param('accountId', staffId()) id: string, @Body() body: unknown, @CurrentPrincipal() p: Principal) {
     return this.staff.disable(id, (await validateBody(DisableStaffDto, body)).reason, p.sub);
   }
 
   @Post(':accountId/enable')
   @HttpCode(200)
+  @ApiOkResponse({ type: StaffDoc })
   enable(@Param('accountId', staffId()) id: string, @CurrentPrincipal() p: Principal) {
     return this.staff.enable(id, p.sub);
   }
 
   @Post(':accountId/reset')
   @HttpCode(200)
+  @ApiOkResponse({ type: StaffWithSetupCodeDoc })
   reset(@Param('accountId', staffId()) id: string, @CurrentPrincipal() p: Principal) {
     return this.staff.reset(id, p.sub);
   }
@@ -77,6 +89,8 @@ export class StaffPasswordController {
 
   @Post('staff-password')
   @HttpCode(200)
+  @ApiBody({ type: SetStaffPasswordDoc })
+  @ApiOkResponse({ type: StaffPasswordSetDoc })
   async setPassword(@Body() body: unknown) {
     const dto = await validateBody(SetStaffPasswordDto, body);
     return this.staff.setPassword(dto.code, dto.password);

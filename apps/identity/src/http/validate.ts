@@ -1,7 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { validate, ValidateBy, type ValidationOptions } from 'class-validator';
 import { describeValidationErrors, unsafeTextProblems, validationFailed, withUnsafeTextProblems, type ValidatedPart } from '@lsc/service-kit';
-import { characterCount, normalizeInput, PlainText } from '@lsc/validation';
+import { characterCount, maxCharsMessage, normalizeInput, PlainText, requiredMessage } from '@lsc/validation';
 
 /**
  * Validates a request body against a DTO with Chinese messages for every problem, including the ones class-validator
@@ -24,7 +24,7 @@ const isBlank = (value: unknown): boolean => value === undefined || value === nu
 
 /** Required field (带*): missing, null and whitespace-only all read "X不能为空". */
 export function Required(label: string, options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy({ name: 'required', validator: { validate: (v: unknown) => !isBlank(v), defaultMessage: () => `${label}不能为空` } }, options);
+  return ValidateBy({ name: 'required', validator: { validate: (v: unknown) => !isBlank(v), defaultMessage: () => requiredMessage(label) } }, options);
 }
 
 export function IsText(label: string, options?: ValidationOptions): PropertyDecorator {
@@ -34,7 +34,7 @@ export function IsText(label: string, options?: ValidationOptions): PropertyDeco
 /** Length as the page's counters count it (characters, not UTF-16 units). */
 export function MaxChars(max: number, label: string, options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
-    { name: 'maxChars', validator: { validate: (v: unknown) => typeof v === 'string' && characterCount(v) <= max, defaultMessage: () => `${label}不能超过${max}个字` } },
+    { name: 'maxChars', validator: { validate: (v: unknown) => typeof v === 'string' && characterCount(v) <= max, defaultMessage: () => maxCharsMessage(max, label) } },
     options,
   );
 }

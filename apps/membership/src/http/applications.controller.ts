@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Pool } from 'pg';
 import type { OrganisationType } from '@lsc/contracts';
 import { PG_POOL } from '@lsc/messaging';
@@ -14,6 +14,9 @@ import { MailingAddressDto, resolveMailingAddress } from './mailing-address';
 import { ApplicationListQuery, ApplyDto, CancellationDto, ConfirmationDto } from './dto';
 import { ReadModels } from './read-models';
 import { applicationView } from './views';
+import { ApplicationDetailView, ApplicationListView, ApplicationView, ConfirmationDefaultsView } from './views.docs';
+
+const IDEMPOTENCY_KEY = { name: 'Idempotency-Key', required: false, description: '重复提交时带同一个值，只处理一次' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = () => new ApiError(404, 'APPLICATION_NOT_FOUND', '申请不存在');
@@ -69,6 +72,8 @@ export class ApplicationsController {
   @Roles('institution')
   @UseInterceptors(IdempotencyInterceptor)
   @ApiConflictResponse({ description: 'QUOTE_CHANGED（context.currentQuote 为当前报价）、FEE_NOT_CONFIRMED（会费尚待确认）、APPLICATION_PENDING 等' })
+  @ApiHeader(IDEMPOTENCY_KEY)
+  @ApiCreatedResponse({ type: ApplicationView })
   async apply(@CurrentPrincipal() p: Principal, @Body() body: ApplyDto) {
     try {
       const state = await this.commands.apply(
@@ -91,12 +96,14 @@ export class ApplicationsController {
 
   @Get()
   @Roles('institution', 'member_admin', 'super_admin', 'finance')
+  @ApiOkResponse({ type: ApplicationListView })
   async list(@CurrentPrincipal() p: Principal, @Query() query: ApplicationListQuery) {
     const institutionId = isStaff(p) ? query.institutionId : p.sub;
     return { items: await this.readModels.applicationsOf(institutionId) };
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: ApplicationDetailView })
   async get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     const state = await this.own(p, id);
     // The portal offers 修改寄送地址 only while it is allowed (until the certificate is shipped).
@@ -108,6 +115,7 @@ export class ApplicationsController {
    * 发票抬头 and 统一社会信用代码), else the registration profile (identity's events). The page lets the user change them.
    */
   @Get(':id/confirmation-defaults')
+  @ApiOkResponse({ type: ConfirmationDefaultsView })
   async confirmationDefaults(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     const state = await this.own(p, id);
     const lastId = await lastConfirmationOf(this.pool, state.application!.institutionId, id);
@@ -147,6 +155,8 @@ export class ApplicationsController {
   @ApiConflictResponse({ description: 'QUOTE_CHANGED：会费标准已更新，申请已按当前报价调整（context.currentQuote），请确认后重新提交' })
   @Roles('institution')
   @UseInterceptors(IdempotencyInterceptor)
+  @ApiHeader(IDEMPOTENCY_KEY)
+  @ApiOkResponse({ type: ApplicationView })
   async confirm(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: ConfirmationDto) {
     const state = await this.own(p, id);
     const mailingAddress = resolveMailingAddress(body);
@@ -171,6 +181,7 @@ export class ApplicationsController {
   @Roles('institution', 'member_admin', 'super_admin')
   @ApiOperation({ summary: '修改寄送地址（证书寄出前）' })
   @ApiConflictResponse({ description: 'CERTIFICATE_ALREADY_MAILED：证书已寄出；APPLICATION_NOT_SUBMITTED：尚未确认申请信息；APPLICATION_CANCELLED：申请已取消' })
+  @ApiOkResponse({ type: ApplicationDetailView })
   async changeMailingAddress(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: MailingAddressDto) {
     await this.own(p, id);
     const mailingAddress = resolveMailingAddress(body);
@@ -181,6 +192,8 @@ export class ApplicationsController {
   @Post(':id/cancellation')
   @HttpCode(200)
   @Roles('institution', 'member_admin', 'super_admin')
+  @ApiOkResponse({ type: ApplicationView })
+  @ApiConflictResponse({ description: 'APPLICATION_ALREADY_PAID：申请已缴费，不能取消；APPLICATION_ALREADY_CANCELLED：申请已取消' })
   async cancel(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: CancellationDto) {
     await this.own(p, id);
     return applicationView(await this.commands.cancelApplication(id, body.reason, p.sub));

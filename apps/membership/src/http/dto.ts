@@ -2,10 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ORGANISATION_TYPES, type OrganisationType } from '@lsc/contracts';
-import { IsCnLandline, IsCnMobile, IsCnPostcode, IsCreditCode, IsRegionTriple, NormalizeInput, NormalizeMobile, PageLimit, PageNumber } from '@lsc/validation';
+import { IsCnLandline, IsCnMobile, IsCnPostcode, IsCreditCode, IsRegionTriple, NormalizeInput, NormalizeMobile, PageLimit, PageNumber, requiredTextMessage } from '@lsc/validation';
 import { MAX_YEARS, MIN_YEARS, OVERRIDABLE_STATUSES, type ApplicationKind, type OverridableStatus } from '../domain';
 
-const text = (label: string, max: number) => ({ message: `${label}不能为空且不能超过${max}个字符` });
+const text = (label: string, max: number) => ({ message: requiredTextMessage(label, max) });
 
 /** The fee the institution saw (optional): compared with the published schedule, never taken. */
 export class QuoteDto {
@@ -230,6 +230,7 @@ export class StatusOverrideDto {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MEMBERSHIP_SEARCH_STATUSES = ['pending_payment', 'active', 'grace', 'expired', 'cancelled', 'payment_reversed'];
 
 export class LifecycleRunDto {
   @ApiPropertyOptional({ description: '按该日期（上海时间）运行，默认今天', example: '2027-12-01' })
@@ -239,21 +240,21 @@ export class LifecycleRunDto {
 }
 
 export class MembershipSearchQuery {
-  @IsOptional() @IsString() @Length(1, 200, text('单位名称', 200)) name?: string;
-  @IsOptional() @IsString() @Length(1, 30, text('会员编号', 30)) memberNumber?: string;
-  @IsOptional() @IsIn(['pending_payment', 'active', 'grace', 'expired', 'cancelled', 'payment_reversed'], { message: '状态无效' }) status?: string;
-  @IsOptional() @Matches(/^\d{6}$/, { message: '省份代码须为6位数字' }) provinceCode?: string;
-  @IsOptional() @IsString() @Length(1, 50, text('会员资格', 50)) qualificationCode?: string;
-  @IsOptional() @Matches(DATE, { message: '到期日期起须为YYYY-MM-DD' }) expiresFrom?: string;
-  @IsOptional() @Matches(DATE, { message: '到期日期止须为YYYY-MM-DD' }) expiresTo?: string;
-  @PageNumber() page?: number;
-  @PageLimit({ max: 100 }) pageSize?: number;
+  @ApiPropertyOptional({ description: '单位名称（包含）', maxLength: 200 }) @IsOptional() @IsString() @Length(1, 200, text('单位名称', 200)) name?: string;
+  @ApiPropertyOptional({ description: '会员编号', maxLength: 30 }) @IsOptional() @IsString() @Length(1, 30, text('会员编号', 30)) memberNumber?: string;
+  @ApiPropertyOptional({ enum: MEMBERSHIP_SEARCH_STATUSES }) @IsOptional() @IsIn(MEMBERSHIP_SEARCH_STATUSES, { message: '状态无效' }) status?: string;
+  @ApiPropertyOptional({ description: '省份代码（6位）', example: '110000' }) @IsOptional() @Matches(/^\d{6}$/, { message: '省份代码须为6位数字' }) provinceCode?: string;
+  @ApiPropertyOptional({ description: '会员资格代码' }) @IsOptional() @IsString() @Length(1, 50, text('会员资格', 50)) qualificationCode?: string;
+  @ApiPropertyOptional({ description: '到期日期起（YYYY-MM-DD）' }) @IsOptional() @Matches(DATE, { message: '到期日期起须为YYYY-MM-DD' }) expiresFrom?: string;
+  @ApiPropertyOptional({ description: '到期日期止（YYYY-MM-DD）' }) @IsOptional() @Matches(DATE, { message: '到期日期止须为YYYY-MM-DD' }) expiresTo?: string;
+  @ApiPropertyOptional({ description: '页码，从1开始', minimum: 1, default: 1 }) @PageNumber() page?: number;
+  @ApiPropertyOptional({ description: '每页条数', minimum: 1, maximum: 100, default: 20 }) @PageLimit({ max: 100 }) pageSize?: number;
 }
 
 export class CertificateQuery {
-  @IsOptional() @IsIn(['due', 'mailed'], { message: '状态须为 due 或 mailed' }) status?: 'due' | 'mailed';
+  @ApiPropertyOptional({ enum: ['due', 'mailed'], default: 'due', description: '待寄送/已寄送' }) @IsOptional() @IsIn(['due', 'mailed'], { message: '状态须为 due 或 mailed' }) status?: 'due' | 'mailed';
 }
 
 export class ApplicationListQuery {
-  @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: '单位编号格式不正确' }) institutionId?: string;
+  @ApiPropertyOptional({ description: '单位编号（仅工作人员；单位只能看自己的申请）' }) @IsOptional() @Matches(/^[0-9a-f-]{36}$/i, { message: '单位编号格式不正确' }) institutionId?: string;
 }

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@lsc/messaging';
 import { ApiError, IdempotencyInterceptor, JwtAuthGuard, Roles } from '@lsc/service-kit';
 import { enqueueDelivery, getDelivery, listDeliveries, requeueDelivery } from '../deliveries/delivery-store';
 import { DeliveryIdParam, DeliveryQuery, UnmatchedTransferFollowUpDto } from './admin.dto';
+import { DeliveryDoc, DeliveryPageDoc, FollowUpDoc } from './admin.docs';
 
 /** Staff view of the delivery log, manual retry, and finance's follow-up on unmatched transfers. */
 @ApiTags('notification-admin')
@@ -16,12 +17,15 @@ export class AdminController {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   @Get('deliveries')
+  @ApiOkResponse({ type: DeliveryPageDoc })
   list(@Query() q: DeliveryQuery) {
     return listDeliveries(this.pool, { status: q.status, institutionId: q.institutionId, template: q.template, limit: q.limit ?? 50, offset: q.offset ?? 0 });
   }
 
   @Post('deliveries/:id/retry')
   @HttpCode(202)
+  @ApiAcceptedResponse({ type: DeliveryDoc })
+  @ApiConflictResponse({ description: 'DELIVERY_ALREADY_SENT：已发送成功；DELIVERY_IN_FLIGHT：正在发送' })
   async retry(@Param() { id }: DeliveryIdParam) {
     const result = await requeueDelivery(this.pool, id);
     if (result.outcome === 'requeued') return result.delivery;
@@ -33,6 +37,7 @@ export class AdminController {
   /** One follow-up per (transfer, institution): asking again returns the existing delivery instead of a second mail. */
   @Post('unmatched-transfer-followups')
   @UseInterceptors(IdempotencyInterceptor)
+  @ApiCreatedResponse({ type: FollowUpDoc })
   async followUp(@Body() body: UnmatchedTransferFollowUpDto) {
     const sourceKey = `transfer-followup:${body.transfer.transferId}:${body.institutionId}`;
     const { id, created } = await enqueueDelivery(this.pool, { sourceKey, template: 'transfer-unmatched', institutionId: body.institutionId, payload: { ...body.transfer } });

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsUUID, ValidateNested } from 'class-validator';
 import { TransferV1 } from '@lsc/contracts';
@@ -6,11 +7,11 @@ import { DELIVERY_STATUSES, type DeliveryStatus } from '../deliveries/delivery-s
 import { TEMPLATE_NAMES } from '../templates';
 
 export class DeliveryQuery {
-  @IsOptional() @IsIn(DELIVERY_STATUSES, { message: '状态须为 pending、sending、sent 或 failed' }) status?: DeliveryStatus;
-  @IsOptional() @IsUUID('all', { message: '单位编号格式不正确' }) institutionId?: string;
-  @IsOptional() @IsIn(TEMPLATE_NAMES, { message: '模板名称不存在' }) template?: string;
-  @PageLimit() limit?: number;
-  @PageOffset() offset?: number;
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES, { message: '状态须为 pending、sending、sent 或 failed' }) status?: DeliveryStatus;
+  @ApiPropertyOptional({ description: '单位编号' }) @IsOptional() @IsUUID('all', { message: '单位编号格式不正确' }) institutionId?: string;
+  @ApiPropertyOptional({ enum: TEMPLATE_NAMES }) @IsOptional() @IsIn(TEMPLATE_NAMES, { message: '模板名称不存在' }) template?: string;
+  @ApiPropertyOptional({ minimum: 1, default: 50 }) @PageLimit() limit?: number;
+  @ApiPropertyOptional({ minimum: 0, default: 0 }) @PageOffset() offset?: number;
 }
 
 export class DeliveryIdParam {
@@ -19,6 +20,6 @@ export class DeliveryIdParam {
 
 /** Finance found who sent an unmatched transfer and asks them to confirm it (billing.TransferUnmatched names no institution). */
 export class UnmatchedTransferFollowUpDto {
-  @IsUUID('all', { message: '单位编号格式不正确' }) institutionId!: string;
-  @ValidateNested() @Type(() => TransferV1) transfer!: TransferV1;
+  @ApiProperty({ description: '付款单位编号' }) @IsUUID('all', { message: '单位编号格式不正确' }) institutionId!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'billing.TransferImported 的到账信息（TransferV1）' }) @ValidateNested() @Type(() => TransferV1) transfer!: TransferV1;
 }

@@ -1,13 +1,12 @@
-import { createApiClient, unwrap, type paths } from '@lsc/api-client';
+import { createApiClient, unwrap, type AnswerOf, type PathsWith } from '@lsc/api-client';
 
 /**
  * The one gateway client of the portal (@lsc/api-client: access token in memory, refresh through the HttpOnly cookie
  * on a 401, ApiError/RateLimitedError/NetworkError on failure).
  *
  * Paths are checked against the gateway's generated OpenAPI description, so a call to an endpoint that does not exist
- * fails to compile. The document declares no response schemas (and, for identity and billing, no request bodies or
- * query parameters), so the answers' shapes are declared next to each call in this folder until the services annotate
- * them; where it does declare a body (ApplyDto, ConfirmationDto) the generated type is used.
+ * fails to compile, and each call's answer type is the one the document declares for that path (AnswerOf): the portal
+ * declares no response shapes of its own.
  */
 let expiredListener: () => void = () => undefined;
 export const onSessionExpired = (listener: () => void): void => {
@@ -17,8 +16,6 @@ export const onSessionExpired = (listener: () => void): void => {
 export const api = createApiClient({ baseUrl: '', onSessionExpired: () => expiredListener() });
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-/** The gateway paths that have an operation for the method (e.g. PathWith<'GET'>). */
-type PathWith<M extends Method> = { [P in keyof paths]: paths[P] extends Record<Lowercase<M>, object> ? P : never }[keyof paths];
 
 export interface CallOptions {
   /** Values for the `{name}` segments of the path. */
@@ -39,11 +36,13 @@ function send<T>(method: Method, path: string, options: CallOptions): Promise<T>
     headers: options.headers,
     parseAs: options.parseAs ?? 'json',
   };
-  // The generated operations describe neither these bodies nor the answers (see above): the init is passed as is.
+  // One untyped init for every path: the typed surface is get/post/patch below (path checked, answer inferred).
   const request = api[method] as unknown as (p: string, i: typeof init) => ReturnType<typeof api.GET>;
   return unwrap(request(path, init)) as Promise<T>;
 }
 
-export const get = <T>(path: PathWith<'GET'>, options: CallOptions = {}) => send<T>('GET', path, options);
-export const post = <T>(path: PathWith<'POST'>, options: CallOptions = {}) => send<T>('POST', path, options);
-export const patch = <T>(path: PathWith<'PATCH'>, options: CallOptions = {}) => send<T>('PATCH', path, options);
+export const get = <P extends PathsWith<'get'>>(path: P, options: CallOptions = {}) => send<AnswerOf<P, 'get'>>('GET', path, options);
+export const post = <P extends PathsWith<'post'>>(path: P, options: CallOptions = {}) => send<AnswerOf<P, 'post'>>('POST', path, options);
+export const patch = <P extends PathsWith<'patch'>>(path: P, options: CallOptions = {}) => send<AnswerOf<P, 'patch'>>('PATCH', path, options);
+/** A file answer (invoice PDF/XML): fetched with the access token, so it is downloaded, not linked. */
+export const getFile = (path: PathsWith<'get'>, options: CallOptions = {}) => send<Blob>('GET', path, { ...options, parseAs: 'blob' });

@@ -1,17 +1,9 @@
-import { SESSIONS_PATH, type Principal } from '@lsc/api-client';
+import { SESSIONS_PATH, type components, type Principal } from '@lsc/api-client';
 import { api, post } from './client';
 
 export type { Principal };
-export interface PasswordLogin {
-  login: string;
-  password: string;
-  captchaId: string;
-  captchaAnswer: string;
-}
-export interface SmsLogin {
-  mobile: string;
-  code: string;
-}
+export type PasswordLogin = components['schemas']['PasswordLoginDto'];
+export type SmsLogin = components['schemas']['SmsLoginDto'];
 
 function principal(): Principal {
   const p = api.session.principal;

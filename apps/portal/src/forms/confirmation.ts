@@ -1,4 +1,5 @@
 import type { FormRules } from 'element-plus';
+import { requiredTextMessage } from '@lsc/validation/field-rules';
 import { characterCount, normalizeInput } from '@lsc/validation/normalize';
 import { creditCodeCheckCharacter, CREDIT_CODE_ALPHABET } from '@lsc/validation/credit-code';
 import { creditCodeCheck, landlineCheck, mobileCheck, plainTextCheck, postcodeCheck, regionProblems, rule, streetCheck, type Check } from './rules';
@@ -24,7 +25,7 @@ const lengthCheck =
   (label: string, max: number): Check =>
   (v) => {
     const n = characterCount(normalizeInput(v));
-    return [...plainTextCheck(label)(v), ...(n === 0 || n > max ? [`${label}不能为空且不能超过${max}个字符`] : [])];
+    return [...plainTextCheck(label)(v), ...(n === 0 || n > max ? [requiredTextMessage(label, max)] : [])];
   };
 
 export function confirmationRules(model: ConfirmationModel): FormRules<ConfirmationModel> {

@@ -2,6 +2,7 @@ import type { FormRules } from 'element-plus';
 import { INSTITUTION_NAME_MAX_LENGTH, WEBSITE_MAX_LENGTH, EMAIL_MAX_LENGTH } from '@lsc/validation/contact';
 import { STREET_ADDRESS_MAX_LENGTH } from '@lsc/validation/address';
 import { validatePassword } from '@lsc/validation/password';
+import { CAPTCHA_ANSWER_MESSAGE, CAPTCHA_ANSWER_PATTERN, LOGIN_NAME_MESSAGE, LOGIN_NAME_PATTERN, requiredMessage } from '@lsc/validation/field-rules';
 import { normalizeInput } from '@lsc/validation/normalize';
 import {
   emailCheck,
@@ -15,6 +16,7 @@ import {
   regionProblems,
   requiredCheck,
   rule,
+  smsCodeCheck,
   streetCheck,
   websiteCheck,
 } from './rules';
@@ -72,27 +74,27 @@ export const LIMITS = {
   password: 16,
 } as const;
 
-export const LOGIN_NAME_PATTERN = /^[A-Za-z0-9_]{4,30}$/;
+export { LOGIN_NAME_PATTERN };
 
 export const landlineOf = (m: Pick<RegisterModel, 'landlineArea' | 'landlineNumber'>): string =>
   `${normalizeInput(m.landlineArea)}-${normalizeInput(m.landlineNumber)}`;
 
 export function registerRules(model: RegisterModel): FormRules<RegisterModel> {
   return {
-    loginName: [rule([patternCheck(LOGIN_NAME_PATTERN, '登录名须为4-30位英文字母、数字或下划线')], { optional: true })],
+    loginName: [rule([patternCheck(LOGIN_NAME_PATTERN, LOGIN_NAME_MESSAGE)], { optional: true })],
     password: [rule([requiredCheck('密码'), passwordCheck('密码')])],
     confirmPassword: [
       rule([requiredCheck('确认密码'), (v) => validatePassword(model.password, v).filter((p) => p.startsWith('确认密码'))]),
     ],
     landlineNumber: [
       rule([
-        () => (normalizeInput(model.landlineArea) === '' && normalizeInput(model.landlineNumber) === '' ? ['电话号码不能为空'] : []),
+        () => (normalizeInput(model.landlineArea) === '' && normalizeInput(model.landlineNumber) === '' ? [requiredMessage('电话号码')] : []),
         () => landlineCheck('电话号码')(landlineOf(model)),
       ]),
     ],
     email: [rule([requiredCheck('邮箱'), emailCheck('邮箱')])],
     name: [rule([requiredCheck('机构名称'), institutionNameCheck('机构名称')])],
-    recommendingUnit: [rule([(v) => (v === '' ? ['推荐单位不能为空'] : [])], { trigger: 'change' })],
+    recommendingUnit: [rule([(v) => (v === '' ? [requiredMessage('推荐单位')] : [])], { trigger: 'change' })],
     region: [{ required: true, trigger: 'change', validator: (_r, v: string[], cb) => { const [p] = regionProblems(v); return p ? cb(new Error(p)) : cb(); } }],
     street: [rule([requiredCheck('详细地址'), streetCheck(() => regionNames(model.region), '详细地址')])],
     postcode: [rule([requiredCheck('邮编'), postcodeCheck('邮编')])],
@@ -100,8 +102,8 @@ export function registerRules(model: RegisterModel): FormRules<RegisterModel> {
     fax: [rule([landlineCheck('传真')], { optional: true })],
     remark: [rule([maxCharsCheck(500, '备注')], { optional: true })],
     mobile: [rule([requiredCheck('手机号'), mobileCheck('手机号')])],
-    smsCode: [rule([requiredCheck('短信验证码'), patternCheck(/^\d{6}$/, '短信验证码须为6位数字')])],
-    captchaAnswer: [rule([requiredCheck('校验码'), patternCheck(/^\d{1,3}$/, '校验码须填写算式的计算结果')])],
+    smsCode: [rule([requiredCheck('短信验证码'), smsCodeCheck()])],
+    captchaAnswer: [rule([requiredCheck('校验码'), patternCheck(CAPTCHA_ANSWER_PATTERN, CAPTCHA_ANSWER_MESSAGE)])],
   };
 }
 

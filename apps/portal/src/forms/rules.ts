@@ -1,20 +1,29 @@
 /**
  * Element Plus form rules built from the backend's own rule functions (libs/validation), so the page shows the
- * same Chinese message the API would answer, before anything is sent.
+ * same Chinese message the API would answer, before anything is sent. No rule or message is worded here: each check
+ * calls the function the API's decorators call (field-rules: required, mobile, landline, postcode, e-mail, length,
+ * SMS code, confirmation), so a wording changes in one place for both.
  *
  * Only the pure rule modules are imported (never the package index: it carries the class-validator decorators).
- * A few messages are worded inside the library's decorators rather than in a function (mobile, landline,
- * postcode, e-mail, required); they are repeated here word for word and pinned by rules.spec.ts.
  */
 import type { FormItemRule } from 'element-plus';
 import { streetAddressProblems, type RegionNames } from '@lsc/validation/address';
-import { EMAIL_MAX_LENGTH, institutionNameProblems, isContactEmail, websiteProblems } from '@lsc/validation/contact';
+import { institutionNameProblems, websiteProblems } from '@lsc/validation/contact';
 import { validateCreditCode } from '@lsc/validation/credit-code';
-import { characterCount, normalizeInput } from '@lsc/validation/normalize';
+import {
+  emailProblems,
+  landlineProblems,
+  maxCharsProblems,
+  mismatchProblems,
+  mobileProblems,
+  postcodeProblems,
+  requiredMessage,
+  requiredProblems,
+  smsCodeProblems,
+} from '@lsc/validation/field-rules';
+import { normalizeInput } from '@lsc/validation/normalize';
 import { passwordProblems } from '@lsc/validation/password';
 import { hasUnsafeText, unsafeTextMessage } from '@lsc/validation/plain-text';
-import { isCnLandline, normalizeMobile } from '@lsc/validation/phone';
-import { isCnPostcode } from '@lsc/validation/postcode';
 import { resolveRegion } from '@lsc/validation/region';
 
 /** A check answers the Chinese problems with a value; an empty list means it is acceptable. */
@@ -26,31 +35,39 @@ const blank = (value: string): boolean => normalizeInput(value) === '';
 export const requiredCheck =
   (label: string): Check =>
   (v) =>
-    blank(v) ? [`${label}不能为空`] : [];
+    requiredProblems(v, label);
 
 export const mobileCheck =
   (label = '手机号'): Check =>
   (v) =>
-    normalizeMobile(v) ? [] : [`${label}格式不正确`];
+    mobileProblems(v, label);
 
 export const landlineCheck =
   (label = '电话号码'): Check =>
   (v) =>
-    isCnLandline(v) ? [] : [`${label}格式不正确，格式为：区号-电话号码（例：010-88544588）`];
+    landlineProblems(v, label);
 
 export const postcodeCheck =
   (label = '邮编'): Check =>
-  (v) => {
-    if (isCnPostcode(v)) return [];
-    return /^\d{6}$/.test(normalizeInput(v)) ? [`${label}不是有效的邮政编码`] : [`${label}须为6位数字`];
-  };
+  (v) =>
+    postcodeProblems(v, label);
 
 export const emailCheck =
   (label = '邮箱'): Check =>
-  (v) => {
-    if (isContactEmail(v)) return [];
-    return [characterCount(normalizeInput(v)) > EMAIL_MAX_LENGTH ? `${label}不能超过${EMAIL_MAX_LENGTH}个字符` : `${label}格式不正确`];
-  };
+  (v) =>
+    emailProblems(v, label);
+
+/** 6位短信验证码, as identity checks it. */
+export const smsCodeCheck =
+  (label = '短信验证码'): Check =>
+  (v) =>
+    smsCodeProblems(v, label);
+
+/** 确认密码: equal to the other field's current value. */
+export const sameAsCheck =
+  (other: () => string, label = '确认密码', otherLabel = '密码'): Check =>
+  (v) =>
+    mismatchProblems(v, other(), label, otherLabel);
 
 export const institutionNameCheck =
   (label = '机构名称'): Check =>
@@ -75,7 +92,7 @@ export const plainTextCheck =
 
 export const maxCharsCheck =
   (max: number, label: string): Check =>
-  (v) => [...plainTextCheck(label)(v), ...(characterCount(normalizeInput(v)) > max ? [`${label}不能超过${max}个字`] : [])];
+  (v) => [...plainTextCheck(label)(v), ...maxCharsProblems(v, max, label)];
 
 export const patternCheck =
   (pattern: RegExp, message: string): Check =>
@@ -96,7 +113,7 @@ export const streetCheck =
 
 /** The cascader's value: [provinceCode, cityCode, districtCode]. */
 export function regionProblems(codes: readonly string[] | undefined, label = '所在地区'): string[] {
-  if (!codes || codes.length === 0) return [`${label}不能为空`];
+  if (!codes || codes.length === 0) return [requiredMessage(label)];
   const [province = '', city = '', district = ''] = codes;
   const resolution = resolveRegion(province, city, district);
   return resolution.ok ? [] : [resolution.message.replace(/^所在地区/u, label)];

@@ -11,6 +11,7 @@ vi.mock('@/api/billing', () => ({ order: api.order }));
 const ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 const awaiting: Application = {
   applicationId: ID,
+  institutionId: 'i-1',
   kind: 'new',
   status: 'awaiting_payment',
   institutionName: '某某图书馆',
@@ -21,6 +22,12 @@ const awaiting: Application = {
   years: 3,
   amountDueFen: 1_800_000,
   amountDueInWords: '壹万捌仟元整',
+  scheduleVersion: '2026',
+  feeIsPlaceholder: false,
+  termStart: '2026-12-08',
+  termEnd: '2028-12-31',
+  coverage: { termStart: '2026-12-08', termEnd: '2028-12-31', startsNextYear: false, activeFromPayment: true, description: '会员资格自缴费到账之日起生效' },
+  startedAt: '2026-12-08T01:00:00Z',
   paymentOrder: {
     orderId: 'o-1',
     amountDueFen: 1_800_000,
@@ -31,7 +38,7 @@ const awaiting: Application = {
     paymentCode: '000Z81',
   },
 };
-const order = (status: string, paid: number): Order => ({ orderId: 'o-1', applicationId: ID, qualificationName: '企业会员', staffTierName: '1-30人', years: 3, termStart: '2026-12-08', termEnd: '2028-12-31', feePerYearFen: 600_000, amountDueFen: 1_800_000, amountPaidFen: paid, remainingFen: 1_800_000 - paid, status, paymentCode: '000Z81', transferRemark: '某某图书馆+会费', invoiceTitle: '某某图书馆', issuedAt: '2026-12-08T01:00:00Z', paidOn: status === 'paid' ? '2026-12-08' : null });
+const order = (status: Order['status'], paid: number): Order => ({ orderId: 'o-1', applicationId: ID, institutionId: 'i-1', institutionName: '某某图书馆', qualificationCode: 'enterprise', qualificationName: '企业会员', staffTierCode: '1-30', staffTierName: '1-30人', years: 3, creditFen: 0, scheduleVersion: '2026', creditCode: null, payee: { accountName: '中国图书馆学会', bankName: '北京银行白石桥支行', accountNumber: '20000006591600105310002' }, termStart: '2026-12-08', termEnd: '2028-12-31', feePerYearFen: 600_000, amountDueFen: 1_800_000, amountPaidFen: paid, remainingFen: 1_800_000 - paid, status, paymentCode: '000Z81', transferRemark: '某某图书馆+会费', invoiceTitle: '某某图书馆', issuedAt: '2026-12-08T01:00:00Z', paidOn: status === 'paid' ? '2026-12-08' : null });
 
 describe('支付信息 page', () => {
   beforeEach(() => {

@@ -1192,6 +1192,188 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccountLockDoc: {
+            accountId: string;
+            institutionId: string;
+            locked: boolean;
+            lockedAt: string | null;
+            lockedBy: string | null;
+            reason: string | null;
+        };
+        AgeBucketView: {
+            bucket: string;
+            count: number;
+            outstandingFen: number;
+        };
+        AllocationDto: {
+            /** @description 金额（分） */
+            amountFen: number;
+            orderId: string;
+        };
+        AllocationView: {
+            /** @description 分配金额（分） */
+            amountFen: number;
+            order: components["schemas"]["OrderSummaryView"] | null;
+            orderId: string;
+        };
+        /** @description 所有错误应答的统一格式 */
+        ApiErrorBody: {
+            /**
+             * @description 稳定的错误码，如 VALIDATION_FAILED、NOT_FOUND、TOO_MANY_REQUESTS
+             * @example VALIDATION_FAILED
+             */
+            code: string;
+            /** @description 客户端恢复所需的信息，如 409 QUOTE_CHANGED 时的最新报价 */
+            context?: {
+                [key: string]: unknown;
+            };
+            /** @description 请求关联编号，报障时提供 */
+            correlationId?: string;
+            /** @description 逐字段的问题（无字段时为空数组） */
+            details: {
+                /** @description 出错的字段（请求体字段名；查询参数、路径参数带 query./path. 前缀） */
+                field: string;
+                /** @description 中文提示，点名字段 */
+                message: string;
+                /** @description 未通过的规则 */
+                rule: string;
+            }[];
+            /**
+             * @description 给用户看的中文说明
+             * @example 请求参数有误：邮编须为6位数字
+             */
+            message: string;
+        };
+        ApplicationDetailView: {
+            /** @description 应付金额（分） */
+            amountDueFen: number;
+            /** @description 应付金额（大写） */
+            amountDueInWords: string;
+            applicationId: string;
+            cancelledAt?: string;
+            cancelReason?: string;
+            coverage: components["schemas"]["CoverageView"];
+            /** @description 统一社会信用代码 */
+            creditCode?: string;
+            /** @description 会费为待确认的占位数值 */
+            feeIsPlaceholder: boolean;
+            /** @description 会费（分/年） */
+            feePerYearFen: number;
+            institutionId: string;
+            /** @description 单位名称 */
+            institutionName: string;
+            /** @description 发票抬头 */
+            invoiceTitle?: string;
+            /**
+             * @description 新入会/续费
+             * @enum {string}
+             */
+            kind: "new" | "renewal";
+            /** @description 寄送地址（确认后） */
+            mailingAddress?: components["schemas"]["MailingAddressView"];
+            /** @description 证书寄出前可修改寄送地址 */
+            mailingAddressChangeable: boolean;
+            /** @description 续费时的会员资格编号 */
+            membershipId?: string;
+            /** @description 机构性质 */
+            organisationType: string;
+            /** @description 到账日期 */
+            paidOn?: string;
+            paymentOrder?: components["schemas"]["PaymentOrderView"];
+            /** @description 会员资格 */
+            qualification: components["schemas"]["CodeNameView"];
+            scheduleVersion: string;
+            /** @description 人员规模 */
+            staffTier: components["schemas"]["CodeNameView"];
+            startedAt: string;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "awaiting_payment" | "paid" | "cancelled";
+            submittedAt?: string;
+            /** @description 资格日期止 */
+            termEnd: string;
+            /** @description 资格日期起（未缴费前为预计） */
+            termStart: string;
+            /** @description 提示（如信用代码与机构性质不符） */
+            warnings?: string[];
+            /** @description 资格期限（年） */
+            years: number;
+        };
+        ApplicationListView: {
+            items: components["schemas"]["ApplicationSummaryView"][];
+        };
+        ApplicationSummaryView: {
+            amountDueFen: number;
+            applicationId: string;
+            feePerYearFen: number;
+            institutionId: string;
+            institutionName: string;
+            /** @enum {string} */
+            kind: "new" | "renewal";
+            organisationType: string;
+            paidOn?: string;
+            paymentOrder?: components["schemas"]["PaymentOrderView"];
+            qualification: components["schemas"]["CodeNameView"];
+            staffTierName: string;
+            startedAt: string;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "awaiting_payment" | "paid" | "cancelled";
+            termEnd: string;
+            termStart: string;
+            updatedAt: string;
+            years: number;
+        };
+        ApplicationView: {
+            /** @description 应付金额（分） */
+            amountDueFen: number;
+            /** @description 应付金额（大写） */
+            amountDueInWords: string;
+            applicationId: string;
+            cancelledAt?: string;
+            cancelReason?: string;
+            coverage: components["schemas"]["CoverageView"];
+            /** @description 统一社会信用代码 */
+            creditCode?: string;
+            /** @description 会费为待确认的占位数值 */
+            feeIsPlaceholder: boolean;
+            /** @description 会费（分/年） */
+            feePerYearFen: number;
+            institutionId: string;
+            /** @description 单位名称 */
+            institutionName: string;
+            /** @description 发票抬头 */
+            invoiceTitle?: string;
+            /**
+             * @description 新入会/续费
+             * @enum {string}
+             */
+            kind: "new" | "renewal";
+            /** @description 寄送地址（确认后） */
+            mailingAddress?: components["schemas"]["MailingAddressView"];
+            /** @description 续费时的会员资格编号 */
+            membershipId?: string;
+            /** @description 机构性质 */
+            organisationType: string;
+            /** @description 到账日期 */
+            paidOn?: string;
+            paymentOrder?: components["schemas"]["PaymentOrderView"];
+            /** @description 会员资格 */
+            qualification: components["schemas"]["CodeNameView"];
+            scheduleVersion: string;
+            /** @description 人员规模 */
+            staffTier: components["schemas"]["CodeNameView"];
+            startedAt: string;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "awaiting_payment" | "paid" | "cancelled";
+            submittedAt?: string;
+            /** @description 资格日期止 */
+            termEnd: string;
+            /** @description 资格日期起（未缴费前为预计） */
+            termStart: string;
+            /** @description 提示（如信用代码与机构性质不符） */
+            warnings?: string[];
+            /** @description 资格期限（年） */
+            years: number;
+        };
         ApplyDto: {
             /** @enum {string} */
             kind: "new" | "renewal";
@@ -1209,9 +1391,33 @@ export interface components {
             /** @description 资格期限（年） */
             years: number;
         };
+        AttachedInvoiceView: {
+            invoiceId: string;
+            invoiceNumber: string;
+        };
+        AttachInvoiceForm: {
+            /**
+             * @description 票据种类
+             * @default vat_digital_invoice
+             * @enum {string}
+             */
+            documentKind: "vat_digital_invoice" | "dues_receipt";
+            /** @description 发票文件（PDF/OFD/XML） */
+            files: string[];
+            /** @description 发票号码（XML 数电票可不填，从文件读取） */
+            invoiceNumber?: string;
+        };
         CancellationDto: {
             /** @description 取消原因 */
             reason: string;
+        };
+        CandidateView: {
+            order: components["schemas"]["OrderSummaryView"] | null;
+            orderId: string;
+            /** @description 匹配理由（中文） */
+            reasons: string[];
+            /** @description 匹配得分 0–1 */
+            score: number;
         };
         CaptchaDoc: {
             /** @description 校验码编号，提交时原样带回 */
@@ -1220,6 +1426,15 @@ export interface components {
             expiresInSeconds: number;
             /** @description 算式图片（SVG 源码） */
             svg: string;
+        };
+        CertificateListView: {
+            items: components["schemas"]["StaffMembershipView"][];
+        };
+        CertificateMailedView: {
+            carrier: string;
+            memberNumber: string | null;
+            membershipId: string;
+            trackingNumber: string;
         };
         CertificateMailingDto: {
             /**
@@ -1230,10 +1445,70 @@ export interface components {
             /** @description 运单号 */
             trackingNumber: string;
         };
-        ChangeFeeDto: Record<string, never>;
+        CertificateMailingView: {
+            applicationId: string;
+            /** @description 承运商 */
+            carrier: string;
+            mailedAt: string;
+            /** @description 运单号 */
+            trackingNumber: string;
+        };
+        CertificateStatusView: {
+            applicationId?: string;
+            due: boolean;
+            /** @description 最近一次寄送（承运商、运单号、时间） */
+            lastMailing?: {
+                [key: string]: unknown;
+            };
+            mailingAddress?: components["schemas"]["MailingAddressView"];
+        };
+        ChangeEmailDoc: {
+            /** @description 发往当前手机号的短信验证码（用途 change_email） */
+            code: string;
+            email: string;
+        };
+        ChangeFeeDto: {
+            /** @description 会费（分/年） */
+            feePerYearFen: number;
+            qualificationCode: string;
+            /** @description 调整原因 */
+            reason: string;
+            tierCode: string;
+        };
+        ChangeMobileDoc: {
+            /** @description 发往新手机号的短信验证码（用途 change_mobile） */
+            code: string;
+            currentPassword: string;
+            /** @description 新手机号 */
+            mobile: string;
+        };
+        ChangePasswordDoc: {
+            confirmPassword: string;
+            currentPassword: string;
+            password: string;
+        };
         CodeNameView: {
             code: string;
             name: string;
+        };
+        ConfirmationDefaultsView: {
+            /** @description 统一社会信用代码 */
+            creditCode: string;
+            /** @description 发票抬头 */
+            invoiceTitle: string;
+            landline: string;
+            mobile: string;
+            postcode: string;
+            /** @description 签收人 */
+            recipient: string;
+            region: components["schemas"]["RegionView"] | null;
+            /**
+             * @description 上次确认的申请信息 / 注册资料
+             * @enum {string}
+             */
+            source: "last_confirmation" | "registration";
+            sourceApplicationId?: string;
+            street: string;
         };
         ConfirmationDto: {
             /** @description 统一社会信用代码（18位） */
@@ -1253,7 +1528,15 @@ export interface components {
             /** @description 详细地址 */
             street: string;
         };
-        ConfirmDto: Record<string, never>;
+        ConfirmDto: {
+            orderId: string;
+        };
+        ConsentDoc: {
+            /** @description 同意时间（ISO 8601） */
+            agreedAt: string;
+            /** @description 同意的注册协议版本 */
+            agreementVersion: string;
+        };
         CoverageView: {
             /** @description 会员资格自缴费之日起生效 */
             activeFromPayment: boolean;
@@ -1268,6 +1551,60 @@ export interface components {
             termEnd: string;
             /** @description 缴费年度起始日（YYYY-MM-DD）；新入会且未过截止日时为缴费当日，此处按今天计 */
             termStart: string;
+        };
+        CreateStaffDoc: {
+            /** @description 姓名（≤50字） */
+            displayName: string;
+            roles: ("finance" | "member_admin" | "super_admin")[];
+            /** @description 登录名（4–30位字母、数字、下划线） */
+            username: string;
+        };
+        CurrentTermView: {
+            validFrom: string;
+            validTo: string;
+        };
+        DeliveryDoc: {
+            attempts: number;
+            /** @description 尚不知道单位的收件地址，等待中 */
+            awaitingRecipient: boolean;
+            createdAt: string;
+            failureReason: string | null;
+            id: string;
+            institutionId: string | null;
+            lastError: string | null;
+            messageId: string | null;
+            nextAttemptAt: string | null;
+            recipient: string | null;
+            sentAt: string | null;
+            /** @description 来源事件键 */
+            sourceKey: string;
+            /** @enum {string} */
+            status: "pending" | "sending" | "sent" | "failed";
+            /** @description 邮件模板 */
+            template: string;
+        };
+        DeliveryPageDoc: {
+            items: components["schemas"]["DeliveryDoc"][];
+            total: number;
+        };
+        FeeEntryDto: {
+            /** @description 会费（分/年） */
+            feePerYearFen: number;
+            /** @description 待确认的占位会费 */
+            placeholder?: boolean;
+            qualificationCode: string;
+            qualificationName: string;
+            tierCode: string;
+            tierName: string;
+        };
+        FeeEntryView: {
+            /** @description 会费（分/年） */
+            feePerYearFen: number;
+            placeholder?: boolean;
+            qualificationCode: string;
+            qualificationName: string;
+            tierCode: string;
+            tierName: string;
         };
         FeeOptionsView: {
             /** @description 生效日期 */
@@ -1308,6 +1645,13 @@ export interface components {
             /** @description 资格期限（年） */
             years: number;
         };
+        FeeScheduleView: {
+            /** @description 生效中的版本 */
+            inEffect: string | null;
+            /** @description 今天（上海时间） */
+            today: string;
+            versions: components["schemas"]["ScheduleVersionView"][];
+        };
         FeeTierOptionView: {
             /** @description 可以申请（生产环境下占位会费不可申请） */
             available: boolean;
@@ -1322,12 +1666,113 @@ export interface components {
             /** @description 不可申请的原因 */
             unavailableReason?: string;
         };
+        FollowUpDoc: {
+            /** @description 新建（false：此前已为该到账和单位发过） */
+            created: boolean;
+            delivery: components["schemas"]["DeliveryDoc"];
+        };
+        HistoryEntryView: {
+            actor?: string | null;
+            at: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /** @description 全局位置（字符串形式的整数） */
+            position: string;
+            streamId: string;
+            streamType: string;
+            /** @description 事件类型 */
+            type: string;
+            version: number;
+        };
+        HistoryView: {
+            items: components["schemas"]["HistoryEntryView"][];
+        };
+        ImportSummaryView: {
+            autoMatched: number;
+            /** @description 余额核对结果 */
+            balanceCheck: string;
+            credits: number;
+            debitsIgnored: number;
+            duplicates: number;
+            filename?: string;
+            /** @description 余额核对不符 */
+            flagged: boolean;
+            format: string;
+            lines: number;
+            newCredits: number;
+            profile: string;
+            rejected: components["schemas"]["RejectedLineView"][];
+            statementId: string;
+            /** @description camt.053：文件中每张对账单及其余额核对 */
+            statements?: {
+                [key: string]: unknown;
+            }[];
+            suggested: number;
+            unmatched: number;
+        };
+        IncomePeriodView: {
+            amountFen: number;
+            count: number;
+            /** @description 日期或月份 */
+            period: string;
+        };
+        IncomeView: {
+            items: components["schemas"]["IncomePeriodView"][];
+            /** @enum {string} */
+            unit: "day" | "month";
+        };
+        InvoiceDocumentView: {
+            contentType: string;
+            documentId: string;
+            /** @enum {string} */
+            format: "pdf" | "xml" | "ofd";
+            sha256: string;
+            /** @description 字节数 */
+            size: number;
+        };
+        InvoiceListView: {
+            items: components["schemas"]["InvoiceView"][];
+        };
+        InvoiceView: {
+            /** @description 金额（分） */
+            amountFen: number;
+            /** @description 购买方统一社会信用代码 */
+            buyerCreditCode?: string | null;
+            /** @description 购买方名称 */
+            buyerName: string;
+            /** @description 红冲/更正的原发票 */
+            correctsInvoiceId: string | null;
+            /** @description 票据种类 */
+            documentKind: string;
+            documents: components["schemas"]["InvoiceDocumentView"][];
+            institutionId: string;
+            invoiceId: string;
+            /** @description 发票号码 */
+            invoiceNumber: string;
+            issuedAt: string;
+            orderId: string;
+            /** @description 开具方式（本系统/外部上传） */
+            source: string;
+            status: string;
+        };
         LifecycleRunDto: {
             /**
              * @description 按该日期（上海时间）运行，默认今天
              * @example 2027-12-01
              */
             on?: string;
+        };
+        LifecycleRunView: {
+            /** @description 各类事件的条数 */
+            events: {
+                [key: string]: number;
+            };
+            /** @description 检查的会员资格数 */
+            examined: number;
+            failed: number;
+            /** @description 运行日期（上海时间） */
+            on: string;
         };
         MailingAddressDto: {
             /** @description 电话号码（区号-号码） */
@@ -1343,7 +1788,233 @@ export interface components {
             /** @description 详细地址 */
             street: string;
         };
-        ManualMatchDto: Record<string, never>;
+        MailingAddressView: {
+            /** @description 电话 */
+            landline?: string;
+            /** @description 手机号码 */
+            mobile: string;
+            /** @description 邮编 */
+            postcode: string;
+            /** @description 签收人 */
+            recipient: string;
+            /** @description 收货地址（省/市/区） */
+            region: components["schemas"]["RegionView"];
+            /** @description 详细地址 */
+            street: string;
+        };
+        ManualMatchDto: {
+            allocations: components["schemas"]["AllocationDto"][];
+        };
+        MatchRateRowView: {
+            auto: number;
+            filename: string;
+            manual: number;
+            open: number;
+            setAside: number;
+            statementId: string;
+            uploadedAt: string;
+        };
+        MatchRateView: {
+            items: components["schemas"]["MatchRateRowView"][];
+        };
+        MembershipHistoryView: {
+            certificates: components["schemas"]["CertificateMailingView"][];
+            terms: components["schemas"]["TermView"][];
+        };
+        MembershipSearchView: {
+            items: components["schemas"]["StaffMembershipView"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        MembershipView: {
+            /** @description 会员证书待寄送 */
+            certificateDue?: boolean;
+            /** @description 今天所在的资格期 */
+            currentTerm?: components["schemas"]["CurrentTermView"];
+            history: components["schemas"]["MembershipHistoryView"];
+            institutionId: string;
+            /** @description 会员编号 */
+            memberNumber?: string;
+            membershipId?: string;
+            /** @description 入会日期 */
+            memberSince?: string;
+            /** @description 进行中的申请（新入会或续费） */
+            pendingApplicationId?: string;
+            qualification?: components["schemas"]["CodeNameView"];
+            /** @description 已续费、尚未开始的资格期 */
+            renewedTerm?: components["schemas"]["RenewedTermView"];
+            /**
+             * @description none 尚未申请；pending_payment 待缴费；active 有效；grace 宽限期；expired 已过期；cancelled 已取消；payment_reversed 缴费已冲回
+             * @enum {string}
+             */
+            status: "none" | "pending_payment" | "active" | "grace" | "expired" | "cancelled" | "payment_reversed";
+            /** @description 当前资格起 */
+            validFrom?: string;
+            /** @description 已缴资格止 */
+            validTo?: string;
+        };
+        MobileChangedDoc: {
+            consent: components["schemas"]["ConsentDoc"];
+            /** @description 邮箱 */
+            email: string;
+            /** @description 传真 */
+            fax: string | null;
+            /** @description 机构编号 */
+            institutionId: string;
+            /** @description 电话（区号-号码） */
+            landline: string;
+            /** @description 用户名（可不设） */
+            loginName: string | null;
+            /** @description 机构标志图片地址 */
+            logoUrl: string | null;
+            /** @description 手机号 */
+            mobile: string;
+            /** @description 机构名称 */
+            name: string;
+            /** @description 邮编 */
+            postcode: string;
+            /** @description 推荐单位 */
+            recommendingUnit: string;
+            region: components["schemas"]["RegionDoc"];
+            /** @description 注册时间（ISO 8601） */
+            registeredAt: string;
+            /** @description 备注 */
+            remark: string | null;
+            /** @description 新的登录；浏览器会话中刷新令牌改以 Cookie 下发 */
+            session: components["schemas"]["SessionDoc"];
+            /** @description 详细地址 */
+            street: string;
+            /** @description 机构网址 */
+            website: string | null;
+        };
+        OptionalReasonDoc: {
+            /** @description 说明（≤200字） */
+            reason?: string;
+        };
+        OrderDetailView: {
+            /** @description 应付金额（分） */
+            amountDueFen: number;
+            /** @description 已付金额（分） */
+            amountPaidFen: number;
+            applicationId: string;
+            /** @description 统一社会信用代码 */
+            creditCode: string | null;
+            /** @description 多付金额（分） */
+            creditFen: number;
+            /** @description 会费（分/年） */
+            feePerYearFen: number;
+            institutionId: string;
+            institutionName: string;
+            invoices: components["schemas"]["OrderInvoiceView"][];
+            /** @description 发票抬头 */
+            invoiceTitle: string;
+            issuedAt: string;
+            orderId: string;
+            /** @description 付清日期 */
+            paidOn: string | null;
+            payee: components["schemas"]["PayeeView"];
+            /** @description 缴费识别码 */
+            paymentCode: string;
+            qualificationCode: string;
+            qualificationName: string;
+            /** @description 尚欠金额（分） */
+            remainingFen: number;
+            scheduleVersion: string;
+            staffTierCode: string;
+            staffTierName: string;
+            /** @enum {string} */
+            status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "cancelled";
+            termEnd: string;
+            termStart: string;
+            /** @description 转账附言 */
+            transferRemark: string;
+            years: number;
+        };
+        OrderInvoiceView: {
+            /** @description 金额（分） */
+            amountFen: number;
+            /** @description 红冲/更正的原发票 */
+            correctsInvoiceId: string | null;
+            /** @description 票据种类 */
+            documentKind: string;
+            invoiceId: string;
+            /** @description 发票号码 */
+            invoiceNumber: string;
+            issuedAt: string;
+            /** @description 开具方式（本系统/外部上传） */
+            source: string;
+            status: string;
+        };
+        OrderListView: {
+            items: components["schemas"]["OrderView"][];
+        };
+        OrderSearchView: {
+            items: components["schemas"]["OrderSummaryView"][];
+        };
+        OrderSummaryView: {
+            /** @description 应付（分） */
+            amountDueFen: number;
+            /** @description 已付（分） */
+            amountPaidFen: number;
+            institutionId: string;
+            institutionName: string;
+            /** @description 开单日期 */
+            issuedOn: string;
+            orderId: string;
+            paymentCode: string;
+            status: string;
+            /** @description 状态（中文） */
+            statusLabel: string;
+            transferRemark: string;
+        };
+        OrderView: {
+            /** @description 应付金额（分） */
+            amountDueFen: number;
+            /** @description 已付金额（分） */
+            amountPaidFen: number;
+            applicationId: string;
+            /** @description 统一社会信用代码 */
+            creditCode: string | null;
+            /** @description 多付金额（分） */
+            creditFen: number;
+            /** @description 会费（分/年） */
+            feePerYearFen: number;
+            institutionId: string;
+            institutionName: string;
+            /** @description 发票抬头 */
+            invoiceTitle: string;
+            issuedAt: string;
+            orderId: string;
+            /** @description 付清日期 */
+            paidOn: string | null;
+            payee: components["schemas"]["PayeeView"];
+            /** @description 缴费识别码 */
+            paymentCode: string;
+            qualificationCode: string;
+            qualificationName: string;
+            /** @description 尚欠金额（分） */
+            remainingFen: number;
+            scheduleVersion: string;
+            staffTierCode: string;
+            staffTierName: string;
+            /** @enum {string} */
+            status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "cancelled";
+            termEnd: string;
+            termStart: string;
+            /** @description 转账附言 */
+            transferRemark: string;
+            years: number;
+        };
+        PasswordChangedDoc: {
+            /**
+             * @description 密码强度（弱/中/强）
+             * @enum {string}
+             */
+            passwordStrength: "weak" | "medium" | "strong";
+            /** @description 新的登录（修改密码结束了此前所有登录）；浏览器会话中刷新令牌改以 Cookie 下发 */
+            session: components["schemas"]["SessionDoc"];
+        };
         PasswordLoginDto: {
             /**
              * @description 校验码算式的计算结果
@@ -1357,6 +2028,86 @@ export interface components {
             /** @description 密码 */
             password: string;
         };
+        PasswordResetDoneDoc: {
+            /**
+             * @description 密码强度（弱/中/强）
+             * @enum {string}
+             */
+            passwordStrength: "weak" | "medium" | "strong";
+        };
+        PasswordResetDto: {
+            /**
+             * @description 6位短信验证码
+             * @example 123456
+             */
+            code: string;
+            /** @description 确认密码 */
+            confirmPassword: string;
+            /**
+             * @description 手机号
+             * @example 13800138000
+             */
+            mobile: string;
+            /** @description 新密码 */
+            password: string;
+        };
+        PasswordStrengthDoc: {
+            /** @description 弱/中/强 */
+            label: string;
+            /** @description 密码不符合要求之处（中文） */
+            problems: string[];
+            /**
+             * @description 密码强度（弱/中/强）
+             * @enum {string}
+             */
+            strength: "weak" | "medium" | "strong";
+        };
+        PasswordStrengthDto: {
+            /** @description 要评估的密码 */
+            password: string;
+        };
+        PayeeView: {
+            /** @description 户名 */
+            accountName: string;
+            /** @description 账号 */
+            accountNumber: string;
+            /** @description 开户行 */
+            bankName: string;
+        };
+        PaymentOrderView: {
+            /** @description 应付金额（分） */
+            amountDueFen: number;
+            /** @description 应付金额（大写） */
+            amountDueInWords: string;
+            /** @example 银行转账 */
+            method: string;
+            orderId: string;
+            payee: components["schemas"]["PayeeView"];
+            /** @description 缴费识别码 */
+            paymentCode: string;
+            /** @description 转账附言：<机构名称>+会费 */
+            transferRemark: string;
+        };
+        PaymentRowView: {
+            allocatedFen: number;
+            amountFen: number;
+            bookedOn: string;
+            decidedByName: string | null;
+            institutionName: string;
+            mode: string;
+            modeLabel: string;
+            orderId: string;
+            payerName: string;
+            transferId: string;
+        };
+        PaymentsReportView: {
+            items: components["schemas"]["PaymentRowView"][];
+            title: string;
+            /** @description 合计列（分或条数） */
+            totals: {
+                [key: string]: number;
+            };
+        };
         PrincipalDoc: {
             /**
              * @description 角色
@@ -1368,7 +2119,63 @@ export interface components {
             /** @description 账号主体：机构编号或工作人员编号 */
             sub: string;
         };
-        PublishVersionDto: Record<string, never>;
+        ProfileDoc: {
+            consent: components["schemas"]["ConsentDoc"];
+            /** @description 邮箱 */
+            email: string;
+            /** @description 传真 */
+            fax: string | null;
+            /** @description 机构编号 */
+            institutionId: string;
+            /** @description 电话（区号-号码） */
+            landline: string;
+            /** @description 用户名（可不设） */
+            loginName: string | null;
+            /** @description 机构标志图片地址 */
+            logoUrl: string | null;
+            /** @description 手机号 */
+            mobile: string;
+            /** @description 机构名称 */
+            name: string;
+            /** @description 邮编 */
+            postcode: string;
+            /** @description 推荐单位 */
+            recommendingUnit: string;
+            region: components["schemas"]["RegionDoc"];
+            /** @description 注册时间（ISO 8601） */
+            registeredAt: string;
+            /** @description 备注 */
+            remark: string | null;
+            /** @description 详细地址 */
+            street: string;
+            /** @description 机构网址 */
+            website: string | null;
+        };
+        PublishVersionDto: {
+            /** @description 生效日期 YYYY-MM-DD */
+            effectiveFrom: string;
+            entries: components["schemas"]["FeeEntryDto"][];
+            termPolicy?: components["schemas"]["TermPolicyDto"];
+            versionId: string;
+        };
+        QualificationsView: {
+            qualifications: components["schemas"]["QualificationView"][];
+            scheduleVersion: string | null;
+            termPolicy: components["schemas"]["TermPolicyView"] | null;
+            years: components["schemas"]["YearsView"];
+        };
+        QualificationTierView: {
+            code: string;
+            /** @description 会费（分/年） */
+            feePerYearFen: number;
+            name: string;
+            placeholder: boolean;
+        };
+        QualificationView: {
+            code: string;
+            name: string;
+            tiers: components["schemas"]["QualificationTierView"][];
+        };
         QuoteDto: {
             /** @description 应付金额（分） */
             amountDueFen: number;
@@ -1377,9 +2184,88 @@ export interface components {
             /** @description 会费标准版本（仅供参考） */
             scheduleVersion?: string;
         };
+        QuoteView: {
+            /** @description 应付金额（分） */
+            amountDueFen: number;
+            /**
+             * @description 应付金额（大写）
+             * @example 壹万捌仟元整
+             */
+            amountInWords: string;
+            /** @description 会费（分/年） */
+            feePerYearFen: number;
+            /** @description 待确认的占位会费 */
+            placeholder: boolean;
+            /** @description 会员资格 */
+            qualificationName: string;
+            /** @description 会费标准版本 */
+            scheduleVersion: string;
+            /** @description 人员规模 */
+            staffTierName: string;
+            /** @description 缴费年度从次年1月1日起算 */
+            startsNextYear: boolean;
+            /** @description 资格截止日 */
+            termEnd: string;
+            /** @description 缴费年度起始日（今天确认的新申请） */
+            termStart: string;
+            /** @description 同 termEnd（旧字段名） */
+            validityEnd: string;
+            /** @description 资格期限（年） */
+            years: number;
+        };
+        ReasonDoc: {
+            /** @description 原因（≤200字） */
+            reason: string;
+        };
+        ReceivableRowView: {
+            ageBucket: string;
+            ageDays: number;
+            amountDueFen: number;
+            amountPaidFen: number;
+            institutionName: string;
+            issuedOn: string;
+            orderId: string;
+            outstandingFen: number;
+            paymentCode: string;
+            status: string;
+            statusLabel: string;
+        };
+        ReceivablesByAgeView: {
+            items: components["schemas"]["AgeBucketView"][];
+        };
+        ReceivablesReportView: {
+            items: components["schemas"]["ReceivableRowView"][];
+            title: string;
+            /** @description 合计列（分或条数） */
+            totals: {
+                [key: string]: number;
+            };
+        };
+        RecommendingUnitDoc: {
+            /** @description 行政区划代码；中国图书馆学会为 000000 */
+            code: string;
+            name: string;
+        };
+        RecommendingUnitsDoc: {
+            items: components["schemas"]["RecommendingUnitDoc"][];
+        };
         RefreshDto: {
             /** @description 刷新令牌（API 客户端）；浏览器会话（X-Session-Transport: cookie）不传，令牌在 Cookie 中 */
             refreshToken?: string;
+        };
+        RegionDoc: {
+            /** @example 110100 */
+            cityCode: string;
+            /** @example 市辖区 */
+            cityName: string;
+            /** @example 110101 */
+            districtCode: string;
+            /** @example 东城区 */
+            districtName: string;
+            /** @example 110000 */
+            provinceCode: string;
+            /** @example 北京市 */
+            provinceName: string;
         };
         RegionDto: {
             /** @example 341500 */
@@ -1389,9 +2275,126 @@ export interface components {
             /** @example 340000 */
             provinceCode: string;
         };
-        ReissueDto: Record<string, never>;
-        RejectDto: Record<string, never>;
-        ReverseMatchDto: Record<string, never>;
+        RegionView: {
+            cityCode: string;
+            cityName: string;
+            districtCode: string;
+            districtName: string;
+            provinceCode: string;
+            provinceName: string;
+        };
+        RegisteredDoc: {
+            /** @description 账号编号 */
+            accountId: string;
+            /** @description 机构编号 */
+            institutionId: string;
+            loginName: string | null;
+            /** @description 上传的机构标志地址 */
+            logoUrl: string | null;
+            /**
+             * @description 密码强度（弱/中/强）
+             * @enum {string}
+             */
+            passwordStrength: "weak" | "medium" | "strong";
+        };
+        RegistrationFormDoc: {
+            /**
+             * @description 已阅读并同意注册协议
+             * @enum {string}
+             */
+            agreementAccepted: "true" | "on" | "1" | "yes";
+            /** @description 校验码答案 */
+            captchaAnswer: string;
+            /** @description 校验码编号 */
+            captchaId: string;
+            /**
+             * @description 所在地区：市级代码
+             * @example 110100
+             */
+            cityCode: string;
+            /** @description 确认密码 */
+            confirmPassword: string;
+            /**
+             * @description 所在地区：区县代码
+             * @example 110101
+             */
+            districtCode: string;
+            /** @description 邮箱（≤50字符） */
+            email: string;
+            /** @description 传真：区号-号码 */
+            fax?: string;
+            /**
+             * @description 电话：区号-号码
+             * @example 010-88544588
+             */
+            landline: string;
+            /** @description 用户名（4–30位字母、数字、下划线） */
+            loginName?: string;
+            /**
+             * Format: binary
+             * @description 机构标志（PNG/JPEG/GIF，显示为164×78）
+             */
+            logo?: string;
+            /** @description 手机号 */
+            mobile: string;
+            /** @description 机构名称（≤200字） */
+            name: string;
+            /** @description 密码（8–20位，含字母、数字和符号中的至少两类） */
+            password: string;
+            /** @description 邮编（6位） */
+            postcode: string;
+            /**
+             * @description 所在地区：省级代码
+             * @example 110000
+             */
+            provinceCode: string;
+            /** @description 推荐单位（GET /api/v1/identity/recommending-units 中的名称） */
+            recommendingUnit: string;
+            /** @description 备注（≤500字） */
+            remark?: string;
+            /** @description 短信验证码（用途 register） */
+            smsCode: string;
+            /** @description 详细地址（≤30字） */
+            street: string;
+            /** @description 机构网址 */
+            website?: string;
+        };
+        ReissueDto: {
+            reason: string;
+        };
+        ReissuedView: {
+            correctsInvoiceId: string;
+            invoiceId: string;
+        };
+        RejectDto: {
+            reason: string;
+        };
+        RejectedLineView: {
+            field?: string;
+            lineNumber: number;
+            raw?: string;
+            /** @description 未导入原因（中文） */
+            reason: string;
+        };
+        RenewedTermView: {
+            applicationId: string;
+            paidOn: string;
+            validFrom: string;
+            validTo: string;
+            years: number;
+        };
+        ReverseMatchDto: {
+            reason: string;
+        };
+        ScheduleTermPolicyView: {
+            lateJoinCutoff: string | null;
+        };
+        ScheduleVersionView: {
+            effectiveFrom: string;
+            entries: components["schemas"]["FeeEntryView"][];
+            termPolicy: components["schemas"]["ScheduleTermPolicyView"];
+            versionId: string;
+        };
         SendSmsCodeDto: {
             /**
              * @description 校验码算式的计算结果
@@ -1425,7 +2428,15 @@ export interface components {
             /** @enum {string} */
             tokenType: "Bearer";
         };
-        SetAsideDto: Record<string, never>;
+        SetAsideDto: {
+            reason: string;
+        };
+        SetStaffPasswordDoc: {
+            /** @description 设置密码链接中的一次性码 */
+            code: string;
+            confirmPassword: string;
+            password: string;
+        };
         SmsCodeSentDoc: {
             /** @description 验证码有效秒数 */
             expiresInSeconds: number;
@@ -1444,14 +2455,329 @@ export interface components {
              */
             mobile: string;
         };
+        StaffDoc: {
+            accountId: string;
+            createdAt: string;
+            disabledAt: string | null;
+            /** @description 姓名 */
+            displayName: string;
+            roles: ("finance" | "member_admin" | "super_admin")[];
+            /**
+             * @description 待设置密码/正常/已停用
+             * @enum {string}
+             */
+            status: "pending" | "active" | "disabled";
+            /** @description 登录名 */
+            username: string;
+        };
+        StaffListDoc: {
+            items: components["schemas"]["StaffDoc"][];
+        };
+        StaffMembershipView: {
+            certificate: components["schemas"]["CertificateStatusView"];
+            currentTerm?: components["schemas"]["CurrentTermView"];
+            institutionId: string;
+            institutionName?: string;
+            institutionRegion?: components["schemas"]["RegionView"];
+            memberNumber: string | null;
+            membershipId: string;
+            memberSince: string | null;
+            qualification?: components["schemas"]["CodeNameView"];
+            renewedTerm?: components["schemas"]["RenewedTermView"];
+            /** @enum {string} */
+            status: "none" | "pending_payment" | "active" | "grace" | "expired" | "cancelled" | "payment_reversed";
+            /** @description 历次开通 */
+            terms: {
+                [key: string]: unknown;
+            }[] | null;
+            validFrom: string | null;
+            validTo: string | null;
+        };
+        StaffPasswordSetDoc: {
+            /** @enum {string} */
+            passwordStrength: "weak" | "medium" | "strong";
+            username: string;
+        };
+        StaffRolesDoc: {
+            /** @description 1–3个角色 */
+            roles: ("finance" | "member_admin" | "super_admin")[];
+        };
+        StaffWithSetupCodeDoc: {
+            accountId: string;
+            createdAt: string;
+            disabledAt: string | null;
+            /** @description 姓名 */
+            displayName: string;
+            roles: ("finance" | "member_admin" | "super_admin")[];
+            /** @description 一次性设置密码码 */
+            setupCode: string;
+            setupExpiresAt: string;
+            /** @description 设置密码页面路径（含设置码） */
+            setupPath: string;
+            /**
+             * @description 待设置密码/正常/已停用
+             * @enum {string}
+             */
+            status: "pending" | "active" | "disabled";
+            /** @description 登录名 */
+            username: string;
+        };
+        StatementBalanceView: {
+            check: string;
+            closingFen: number | null;
+            flagged: boolean;
+            openingFen: number | null;
+        };
+        StatementDetailView: {
+            accountNumber: string | null;
+            autoMatched: number;
+            balance: components["schemas"]["StatementBalanceView"];
+            credits: number;
+            debitsIgnored: number;
+            duplicates: number;
+            encoding: string | null;
+            filename: string;
+            format: string;
+            lines: number;
+            newCredits: number;
+            profile: string;
+            rejected: components["schemas"]["RejectedLineView"][];
+            /** @description 各行到账（未附加订单信息） */
+            rows: {
+                [key: string]: unknown;
+            }[];
+            sha256: string;
+            size: number;
+            statementId: string;
+            suggested: number;
+            unmatched: number;
+            uploadedAt: string;
+            uploadedBy: string;
+        };
+        StatementListView: {
+            items: components["schemas"]["StatementRowView"][];
+        };
+        StatementReportRowView: {
+            autoMatched: number;
+            balanceCheckLabel: string;
+            duplicates: number;
+            filename: string;
+            lines: number;
+            newCredits: number;
+            rejected: number;
+            statementId: string;
+            suggested: number;
+            unmatched: number;
+            uploadedAt: string;
+            uploadedByName: string;
+        };
+        StatementRowView: {
+            autoMatched: number;
+            balanceCheck: string;
+            credits: number;
+            debitsIgnored: number;
+            duplicates: number;
+            filename: string;
+            flagged: boolean;
+            format: string;
+            lines: number;
+            newCredits: number;
+            profile: string;
+            rejectedCount: number;
+            sha256: string;
+            size: number;
+            statementId: string;
+            suggested: number;
+            unmatched: number;
+            uploadedAt: string;
+            uploadedBy: string;
+        };
+        StatementsReportView: {
+            items: components["schemas"]["StatementReportRowView"][];
+            title: string;
+            /** @description 合计列（分或条数） */
+            totals: {
+                [key: string]: number;
+            };
+        };
+        StatementUploadDoc: {
+            /**
+             * Format: binary
+             * @description 银行流水文件（CSV/XLSX/camt.053）
+             */
+            file: string;
+            /** @description 银行格式配置（不填则自动识别） */
+            profile?: string;
+        };
+        StatusOverriddenView: {
+            membershipId: string;
+            /** @enum {string} */
+            status: "none" | "pending_payment" | "active" | "grace" | "expired" | "cancelled" | "payment_reversed";
+        };
         StatusOverrideDto: {
             /** @description 调整原因（必填，记入审计） */
             reason: string;
             /** @enum {string} */
             status: "active" | "grace" | "expired" | "cancelled";
         };
-        UnmatchedTransferFollowUpDto: Record<string, never>;
+        TermPolicyDto: {
+            /** @description 入会截止日 MM-DD；null 为不设 */
+            lateJoinCutoff: string | null;
+        };
+        TermPolicyView: {
+            /** @description 入会截止日 MM-DD（此日及以后确认的新申请，缴费年度从次年1月1日起算） */
+            lateJoinCutoff: string | null;
+        };
+        TermView: {
+            applicationId: string;
+            /** @enum {string} */
+            kind: "new" | "renewal";
+            paidOn: string;
+            /** @description 该期缴费已冲回，不再有效 */
+            paymentReversed?: boolean;
+            validFrom: string;
+            validTo: string;
+            years: number;
+        };
+        TransferDecisionOrderView: {
+            orderId: string;
+            status: string;
+        };
+        TransferDecisionView: {
+            orders: components["schemas"]["TransferDecisionOrderView"][];
+            status: string;
+            transferId: string;
+        };
+        TransferDetailView: {
+            allocations: components["schemas"]["AllocationView"][];
+            /** @description 金额（分） */
+            amountFen: number;
+            bankReference: string | null;
+            /** @description 到账日期 */
+            bookedOn: string;
+            candidates: components["schemas"]["CandidateView"][];
+            confidence: number | null;
+            decidedAt: string | null;
+            decidedBy: string | null;
+            decidedByName: string | null;
+            history: components["schemas"]["TransferHistoryEntryView"][];
+            lineNumber: number;
+            matchMode: string | null;
+            matchModeLabel: string;
+            notes: string[];
+            payerAccount: string;
+            payerName: string;
+            reasons: string[];
+            /** @description 附言 */
+            remark: string;
+            setAsideAt?: string | null;
+            setAsideBy?: string | null;
+            setAsideByName?: string | null;
+            /** @description 非会费款项原因 */
+            setAsideReason?: string | null;
+            statementId: string;
+            status: string;
+            statusLabel: string;
+            transferId: string;
+        };
+        TransferHistoryEntryView: {
+            actor: string | null;
+            actorName: string | null;
+            at: string | null;
+            data: {
+                [key: string]: unknown;
+            };
+            type: string;
+        };
+        TransferItemsView: {
+            items: components["schemas"]["TransferView"][];
+        };
+        TransferPageView: {
+            items: components["schemas"]["TransferView"][];
+            total: number;
+        };
+        TransferStatusView: {
+            status: string;
+            transferId: string;
+        };
+        TransferView: {
+            allocations: components["schemas"]["AllocationView"][];
+            /** @description 金额（分） */
+            amountFen: number;
+            bankReference: string | null;
+            /** @description 到账日期 */
+            bookedOn: string;
+            candidates: components["schemas"]["CandidateView"][];
+            confidence: number | null;
+            decidedAt: string | null;
+            decidedBy: string | null;
+            decidedByName: string | null;
+            lineNumber: number;
+            matchMode: string | null;
+            matchModeLabel: string;
+            notes: string[];
+            payerAccount: string;
+            payerName: string;
+            reasons: string[];
+            /** @description 附言 */
+            remark: string;
+            setAsideAt?: string | null;
+            setAsideBy?: string | null;
+            setAsideByName?: string | null;
+            /** @description 非会费款项原因 */
+            setAsideReason?: string | null;
+            statementId: string;
+            status: string;
+            statusLabel: string;
+            transferId: string;
+        };
+        UnmatchedReportView: {
+            items: components["schemas"]["UnmatchedRowView"][];
+            title: string;
+            /** @description 合计列（分或条数） */
+            totals: {
+                [key: string]: number;
+            };
+        };
+        UnmatchedRowView: {
+            ageDays: number;
+            amountFen: number;
+            bookedOn: string;
+            payerAccount: string;
+            payerName: string;
+            remark: string;
+            status: string;
+            statusLabel: string;
+            transferId: string;
+        };
+        UnmatchedTransferFollowUpDto: {
+            /** @description 付款单位编号 */
+            institutionId: string;
+            /** @description billing.TransferImported 的到账信息（TransferV1） */
+            transfer: {
+                [key: string]: unknown;
+            };
+        };
+        UpdateProfileDoc: {
+            cityCode?: string;
+            districtCode?: string;
+            /** @description 空串清除传真 */
+            fax?: string;
+            landline?: string;
+            name?: string;
+            postcode?: string;
+            provinceCode?: string;
+            recommendingUnit?: string;
+            remark?: string;
+            street?: string;
+            /** @description 空串清除网址 */
+            website?: string;
+        };
         YearsRangeView: {
+            max: number;
+            min: number;
+        };
+        YearsView: {
             max: number;
             min: number;
         };
@@ -1477,7 +2803,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FeeScheduleView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1498,7 +2835,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FeeScheduleView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1521,7 +2869,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FeeScheduleView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1538,7 +2897,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InvoiceListView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1547,18 +2917,32 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                format: string;
+                format: "pdf" | "xml" | "ofd";
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description 发票文件（附件下载） */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/ofd": string;
+                    "application/pdf": string;
+                    "application/xml": string;
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1581,13 +2965,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReissuedView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     TransfersController_searchOrders: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description 单位名称、缴费码或金额（元） */
+                q: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1598,13 +2996,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OrderSearchView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     OrdersController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 机构编号（仅工作人员） */
+                institutionId?: string;
+                limit?: number;
+                offset?: number;
+                status?: "unpaid" | "partially_paid" | "paid" | "overpaid" | "cancelled";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1615,7 +3030,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OrderListView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1634,7 +3060,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OrderDetailView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1647,13 +3084,28 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AttachInvoiceForm"];
+            };
+        };
         responses: {
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AttachedInvoiceView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1670,13 +3122,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["QualificationsView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     billing_FeesController_quote: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description 会员资格代码 */
+                qualificationCode: string;
+                /** @description 人员规模代码 */
+                staffTierCode: string;
+                /** @description 资格期限（年） */
+                years: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1687,13 +3157,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["QuoteView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     ReportsController_income: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 起始日期 YYYY-MM-DD */
+                from?: string;
+                /** @description 截止日期 YYYY-MM-DD */
+                to?: string;
+                unit?: "day" | "month";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1704,7 +3191,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IncomeView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1721,41 +3219,86 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MatchRateView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     ReportsController_payments: {
         parameters: {
-            query?: never;
+            query?: {
+                format?: "json" | "xlsx";
+                /** @description 起始日期 YYYY-MM-DD */
+                from?: string;
+                /** @description 截止日期 YYYY-MM-DD */
+                to?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description format=xlsx 时为 Excel 工作簿 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PaymentsReportView"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["PaymentsReportView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     ReportsController_receivables: {
         parameters: {
-            query?: never;
+            query?: {
+                format?: "json" | "xlsx";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description format=xlsx 时为 Excel 工作簿 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceivablesReportView"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ReceivablesReportView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1772,41 +3315,82 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceivablesByAgeView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     ReportsController_statements: {
         parameters: {
-            query?: never;
+            query?: {
+                format?: "json" | "xlsx";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description format=xlsx 时为 Excel 工作簿 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StatementsReportView"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["StatementsReportView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     ReportsController_unmatched: {
         parameters: {
-            query?: never;
+            query?: {
+                format?: "json" | "xlsx";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description format=xlsx 时为 Excel 工作簿 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UnmatchedReportView"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["UnmatchedReportView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1823,7 +3407,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferItemsView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1840,7 +3435,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StatementListView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1851,13 +3457,37 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["StatementUploadDoc"];
+            };
+        };
         responses: {
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ImportSummaryView"];
+                };
+            };
+            /** @description STATEMENT_UNREADABLE：无法识别的流水文件 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1876,13 +3506,32 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StatementDetailView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     TransfersController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description 付款人、附言或金额 */
+                q?: string;
+                /** @description 银行流水（导入批次）编号 */
+                statementId?: string;
+                status?: "matched" | "suggested" | "unmatched" | "rejected" | "set_aside";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1893,7 +3542,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferPageView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1912,7 +3572,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferDetailView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1935,7 +3606,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferDecisionView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1958,7 +3640,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferDecisionView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -1981,7 +3674,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferDecisionView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2004,7 +3708,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferDecisionView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2027,7 +3742,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferStatusView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2050,7 +3776,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferStatusView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2067,7 +3804,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TransferItemsView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2080,11 +3828,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description 访问令牌的验签公钥（JWKS，RFC 7517） */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        keys: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2105,22 +3869,50 @@ export interface operations {
                     "application/json": components["schemas"]["CaptchaDoc"];
                 };
             };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
         };
     };
     SessionsController_register: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一表单时带同一个值，只注册一次 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationFormDoc"];
+                "multipart/form-data": components["schemas"]["RegistrationFormDoc"];
+            };
+        };
         responses: {
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RegisteredDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2139,7 +3931,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AccountLockDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2152,13 +3955,28 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonDoc"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AccountLockDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2171,13 +3989,28 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OptionalReasonDoc"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AccountLockDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2192,11 +4025,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description 机构标志（164×78 PNG） */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2213,7 +4058,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProfileDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2224,13 +4080,28 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProfileDoc"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProfileDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2241,13 +4112,28 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeEmailDoc"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProfileDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2258,13 +4144,28 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeMobileDoc"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MobileChangedDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2275,13 +4176,28 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDoc"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PasswordChangedDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2292,19 +4208,37 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PasswordResetDoneDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     PublicController_strengthGet: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description 要评估的密码（建议用 POST，免得密码进入地址和日志） */
+                password: unknown;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2315,7 +4249,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PasswordStrengthDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2326,13 +4271,28 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordStrengthDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PasswordStrengthDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2349,7 +4309,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecommendingUnitsDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2377,6 +4348,15 @@ export interface operations {
                     "application/json": components["schemas"]["SessionDoc"];
                 };
             };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
         };
     };
     SessionsController_logout: {
@@ -2401,6 +4381,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2435,6 +4424,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
         };
     };
     SessionsController_smsLogin: {
@@ -2461,6 +4459,15 @@ export interface operations {
                     "application/json": components["schemas"]["SessionDoc"];
                 };
             };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
         };
     };
     PublicController_sendSmsCode: {
@@ -2484,6 +4491,15 @@ export interface operations {
                     "application/json": components["schemas"]["SmsCodeSentDoc"];
                 };
             };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
         };
     };
     StaffAccountsController_list: {
@@ -2499,7 +4515,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StaffListDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2510,13 +4537,29 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStaffDoc"];
+            };
+        };
         responses: {
+            /** @description 新账号及一次性设置密码码（仅此一次显示） */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StaffWithSetupCodeDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2527,13 +4570,28 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetStaffPasswordDoc"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StaffPasswordSetDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2546,13 +4604,28 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonDoc"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StaffDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2571,7 +4644,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StaffDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2590,7 +4674,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StaffWithSetupCodeDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2603,19 +4698,37 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffRolesDoc"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StaffDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     AdminController_certificates: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 待寄送/已寄送 */
+                status?: "due" | "mailed";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2626,7 +4739,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CertificateListView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2645,7 +4769,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HistoryView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2666,13 +4801,51 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LifecycleRunView"];
+                };
+            };
+            /** @description LIFECYCLE_RUN_IN_PROGRESS：任务正在运行 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     AdminController_search: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 到期日期起（YYYY-MM-DD） */
+                expiresFrom?: string;
+                /** @description 到期日期止（YYYY-MM-DD） */
+                expiresTo?: string;
+                /** @description 会员编号 */
+                memberNumber?: string;
+                /** @description 单位名称（包含） */
+                name?: string;
+                /** @description 页码，从1开始 */
+                page?: number;
+                /** @description 每页条数 */
+                pageSize?: number;
+                /** @description 省份代码（6位） */
+                provinceCode?: string;
+                /** @description 会员资格代码 */
+                qualificationCode?: string;
+                status?: "pending_payment" | "active" | "grace" | "expired" | "cancelled" | "payment_reversed";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2683,7 +4856,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MembershipSearchView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2702,7 +4886,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MembershipView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2725,7 +4920,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CertificateMailedView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2748,13 +4954,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StatusOverriddenView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     ApplicationsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 单位编号（仅工作人员；单位只能看自己的申请） */
+                institutionId?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2765,14 +4985,28 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApplicationListView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     ApplicationsController_apply: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交时带同一个值，只处理一次 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2782,12 +5016,31 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationView"];
+                };
+            };
             /** @description QUOTE_CHANGED（context.currentQuote 为当前报价）、FEE_NOT_CONFIRMED（会费尚待确认）、APPLICATION_PENDING 等 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2806,7 +5059,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetailView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2829,14 +5093,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApplicationView"];
+                };
+            };
+            /** @description APPLICATION_ALREADY_PAID：申请已缴费，不能取消；APPLICATION_ALREADY_CANCELLED：申请已取消 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     ApplicationsController_confirm: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交时带同一个值，只处理一次 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2848,12 +5135,31 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationView"];
+                };
+            };
             /** @description QUOTE_CHANGED：会费标准已更新，申请已按当前报价调整（context.currentQuote），请确认后重新提交 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2872,7 +5178,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConfirmationDefaultsView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2891,12 +5208,31 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetailView"];
+                };
+            };
             /** @description CERTIFICATE_ALREADY_MAILED：证书已寄出；APPLICATION_NOT_SUBMITTED：尚未确认申请信息；APPLICATION_CANCELLED：申请已取消 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2915,6 +5251,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FeeOptionsView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
         };
@@ -2948,7 +5293,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2965,7 +5321,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HistoryView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -2978,17 +5345,36 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description 本单位的会员资格；尚未申请时 status 为 'none'（不是 404） */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MembershipView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
     AdminController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 单位编号 */
+                institutionId?: string;
+                limit?: number;
+                offset?: number;
+                status?: "pending" | "sending" | "sent" | "failed";
+                template?: "institution-registered" | "payment-order-issued" | "mailing-address-confirmation" | "payment-received" | "membership-activated" | "invoice-issued" | "membership-expiring" | "membership-entered-grace" | "membership-expired" | "certificate-mailed" | "transfer-unmatched" | "payment-partially-received" | "overpayment-recorded" | "application-cancelled" | "mailing-address-changed" | "membership-payment-reversed";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2999,7 +5385,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeliveryPageDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -3016,7 +5413,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeliveryDoc"];
+                };
+            };
+            /** @description DELIVERY_ALREADY_SENT：已发送成功；DELIVERY_IN_FLIGHT：正在发送 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -3037,7 +5454,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FollowUpDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
