@@ -11,6 +11,7 @@ import { loadBillingConfig } from './config';
 import { configureBillingApp } from './http/configure';
 import { REPORT_CLOCK } from './reports/clock';
 import { startTestIssuer, type TestIssuer } from './testing/jwt';
+import { importFinished } from './testing/imports';
 
 /**
  * What the staff console (issue #23) needs from billing, over real PostgreSQL, Kafka and Redis: 非会费款项, the
@@ -35,8 +36,10 @@ describe('billing for the staff console (real PostgreSQL + Kafka)', () => {
   const upload = async (file: Buffer) => {
     const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bob.csv"\r\nContent-Type: text/csv\r\n\r\n`), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
     const res = await app.inject({ method: 'POST', url: '/api/v1/billing/statements', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${finance}` } });
-    expect(res.statusCode).toBe(201);
-    return res.json();
+    expect(res.statusCode).toBe(202);
+    const done = await importFinished((url) => get(url), res.json().importId);
+    expect(done).toMatchObject({ state: 'done', statementId: res.json().importId });
+    return done.result;
   };
   const get = (url: string, token = finance) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
   const post = (url: string, payload: object, token = finance) => app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}` } });

@@ -1,12 +1,13 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@lsc/messaging';
 import { ApiError, CONFIG, currentCorrelationId, CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import type { BillingConfig } from '../config';
-import { StatementImporter } from '../imports/statement-importer';
+import { ImportJobs } from '../imports/jobs/import-jobs';
+import { StatementImportWorker } from '../imports/jobs/import-worker';
 import { TransferActions } from '../imports/transfer-actions';
-import { StatementFormatError } from '../statements';
 import { fen } from '../shared';
 import { StaffDirectory } from '../imports/staff-directory';
 import { ConfirmDto, ManualMatchDto, RejectDto, ReverseMatchDto } from './dto';
@@ -31,24 +32,36 @@ export class StatementsController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CONFIG) private readonly config: BillingConfig,
-    private readonly importer: StatementImporter,
+    private readonly jobs: ImportJobs,
+    private readonly worker: StatementImportWorker,
     private readonly actions: TransferActions,
     private readonly staff: StaffDirectory,
   ) {}
 
   private readonly names = (actors: Iterable<string | null | undefined>) => this.staff.names(actors);
 
+  /**
+   * Stores the file and answers at once (202): a 100,000-line statement takes longer to reconcile than a request may
+   * stay open. The worker (imports/jobs) imports it; GET statement-imports/:id reports its progress and result.
+   */
   @Post('statements')
+  @HttpCode(202)
   async upload(@Req() req: FastifyRequest, @CurrentPrincipal() p: Principal) {
     const { files, fields } = await readMultipart(req, this.config.UPLOAD_MAX_BYTES);
     const file = files.find((f) => f.field === 'file') ?? files[0];
     if (!file || file.content.length === 0) throw new ApiError(400, 'FILE_REQUIRED', '请上传银行流水文件', [{ field: 'file', rule: 'required', message: '请上传银行流水文件' }]);
-    try {
-      return await this.importer.import({ content: file.content, filename: file.filename, contentType: file.mimetype, profile: fields.profile || undefined, actor: p.sub, correlationId: currentCorrelationId() });
-    } catch (err) {
-      if (err instanceof StatementFormatError) throw new ApiError(422, 'STATEMENT_UNREADABLE', err.message);
-      throw err;
-    }
+    const importId = randomUUID();
+    await this.jobs.enqueue({ importId, content: file.content, filename: file.filename, contentType: file.mimetype, profile: fields.profile || undefined, actor: p.sub, correlationId: currentCorrelationId() });
+    this.worker.wake();
+    return (await this.jobs.view(importId))!;
+  }
+
+  /** The import's state and progress (lines parsed, persisted, auto-matched of the total); its result once done. */
+  @Get('statement-imports/:id')
+  async importProgress(@Param('id', uuid) id: string) {
+    const view = await this.jobs.view(id);
+    if (!view) throw notFound();
+    return view;
   }
 
   @Get('statements')
