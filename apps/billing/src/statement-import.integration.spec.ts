@@ -7,6 +7,7 @@ import { createTestDatabase, createTestTopics, deleteTestTopics, eventually, tes
 import { AppModule } from './app.module';
 import { loadBillingConfig } from './config';
 import { configureBillingApp } from './http/configure';
+import type { ImportJobView } from './imports/jobs/import-jobs';
 import { startTestIssuer, type TestIssuer } from './testing/jwt';
 
 /**
@@ -90,7 +91,7 @@ describe('statement import as a background job (real PostgreSQL + Kafka)', () =>
 
     const percents: number[] = [];
     const states = new Set<string>();
-    let view: any;
+    let view!: ImportJobView;
     for (;;) {
       const res = await get(`/api/v1/billing/statement-imports/${importId}`);
       expect(res.statusCode).toBe(200);
@@ -101,7 +102,6 @@ describe('statement import as a background job (real PostgreSQL + Kafka)', () =>
       await new Promise((r) => setTimeout(r, 50));
     }
     const seconds = (performance.now() - started) / 1000;
-    // eslint-disable-next-line no-console -- the measured figure the issue asks for
     console.log(`statement import: ${LINES + 7} lines, upload answered in ${answeredMs.toFixed(0)} ms, done after ${seconds.toFixed(1)} s`);
     expect(view.state).toBe('done');
     expect(states).toContain('running');
@@ -113,11 +113,11 @@ describe('statement import as a background job (real PostgreSQL + Kafka)', () =>
     const credits = LINES + 3 + 2;
     expect(view.progress).toMatchObject({ totalLines: LINES + 7, parsedLines: LINES + 7, creditLines: credits, persistedLines: credits, matchedLines: 3 });
     expect(view.result).toMatchObject({ statementId: importId, lines: LINES + 7, credits, newCredits: credits - 2, duplicates: 2, debitsIgnored: 1, autoMatched: 3, balanceCheck: expect.any(String) });
-    expect(view.result.suggested + view.result.unmatched).toBe(LINES);
-    expect(view.result.rejected).toEqual([expect.objectContaining({ lineNumber: 1002, reason: expect.stringMatching(/日期/) })]);
+    expect(view.result!.suggested + view.result!.unmatched).toBe(LINES);
+    expect(view.result!.rejected).toEqual([expect.objectContaining({ lineNumber: 1002, reason: expect.stringMatching(/日期/) })]);
 
     const statement = (await get(`/api/v1/billing/statements/${importId}`)).json();
-    expect(statement).toMatchObject({ lines: view.result.lines, credits, newCredits: view.result.newCredits, duplicates: 2, autoMatched: 3, suggested: view.result.suggested, unmatched: view.result.unmatched });
+    expect(statement).toMatchObject({ lines: view.result!.lines, credits, newCredits: view.result!.newCredits, duplicates: 2, autoMatched: 3, suggested: view.result!.suggested, unmatched: view.result!.unmatched });
     expect(statement.rows).toHaveLength(credits - 2);
     for (const o of paying) await eventually(() => seen.find((e) => e.type === 'billing.PaymentOrderPaid' && (e.data as { orderId: string }).orderId === o.orderId), { timeoutMs: 60000, what: `${o.name} paid` });
   });

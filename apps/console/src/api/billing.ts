@@ -83,12 +83,24 @@ export interface StatementRow {
   uploadedAt: string;
 }
 
+/** A statement import running in billing's background worker (the upload answers 202 with it at once). */
+export interface ImportJob {
+  importId: string;
+  statementId: string;
+  filename: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  progress: { totalLines: number | null; parsedLines: number; creditLines: number | null; persistedLines: number; matchedLines: number; percent: number };
+  result: ImportSummary | null;
+  error: { code: string; message: string } | null;
+}
+
 export const importStatement = (file: File, profile: string, handlers: Parameters<typeof upload>[2]) => {
   const form = new FormData();
   if (profile) form.append('profile', profile);
   form.append('file', file, file.name);
-  return upload<ImportSummary>('/api/v1/billing/statements', form, handlers);
+  return upload<ImportJob>('/api/v1/billing/statements', form, handlers);
 };
+export const importJob = (id: string) => get<ImportJob>('/api/v1/billing/statement-imports/{id}', { path: { id } });
 export const statements = () => get<{ items: StatementRow[] }>('/api/v1/billing/statements');
 export const transfers = (query: { status?: string; statementId?: string; q?: string; limit?: number; offset?: number }) =>
   get<{ total: number; items: Transfer[] }>('/api/v1/billing/transfers', { query });
