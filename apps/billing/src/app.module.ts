@@ -24,6 +24,7 @@ import { BillingConsole1764400000100 } from './migrations/1764400000100-billing-
 import { TransfersController } from './http/transfers.controller';
 import { StaffDirectory } from './imports/staff-directory';
 import { TransferSetAsideActions } from './imports/transfer-set-aside-actions';
+import { TransferFollowUps } from './imports/transfer-follow-ups';
 import { REPORT_CLOCK, systemClock } from './reports/clock';
 import { FeeScheduleAnnouncements1765100000000 } from './migrations/1765100000000-fee-schedule-announcements';
 import { PaymentOrders } from './orders/payment-orders';
@@ -52,6 +53,7 @@ export class AppModule {
         UnmatchedTransferMetrics,
         StaffDirectory,
         TransferSetAsideActions,
+        TransferFollowUps,
         { provide: REPORT_CLOCK, useValue: systemClock },
         {
           provide: INVOICE_ISSUER,

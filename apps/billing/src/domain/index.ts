@@ -4,3 +4,4 @@ export * from './payment-order';
 export * from './integration';
 export * from './transfer';
 export * from './transfer-set-aside';
+export * from './transfer-follow-up';

@@ -114,6 +114,14 @@ export const manualMatch = (id: string, allocations: Array<{ orderId: string; am
 export const reverse = (id: string, reason: string) => post<unknown>('/api/v1/billing/transfers/{id}/reversal', { path: { id }, json: { reason } });
 export const setAside = (id: string, reason: string) => post<{ status: string }>('/api/v1/billing/transfers/{id}/set-aside', { path: { id }, json: { reason } });
 export const undoSetAside = (id: string, reason: string) => post<{ status: string }>('/api/v1/billing/transfers/{id}/set-aside/undo', { path: { id }, json: { reason } });
+export interface InstitutionHit {
+  institutionId: string;
+  name: string;
+}
+export const searchInstitutions = (q: string) => get<{ items: InstitutionHit[] }>('/api/v1/billing/institution-search', { query: { q } });
+/** Only the credit and whom to ask: billing mails its own record of the credit (finance only). */
+export const requestFollowUp = (id: string, institutionId: string) =>
+  post<{ created: boolean; followUp: { followUpId: string; institutionName: string; payerAccountMasked: string } }>('/api/v1/billing/transfers/{id}/follow-ups', { path: { id }, json: { institutionId } });
 export const searchOrders = (q: string) => get<{ items: OrderSummary[] }>('/api/v1/billing/order-search', { query: { q } });
 
 export interface ReportJson<T> {

@@ -3,6 +3,7 @@ import { checkAllocations } from './allocation';
 import { incomeByMonthOption, matchPercent, matchRateOption, receivablesByAgeOption } from './charts';
 import { ageInDays, shanghaiDate } from './dates';
 import { historyLine } from './history';
+import { maskedAccount } from './follow-up';
 import { fileProblem, followImport, importFigures, importProgressText, percentOf } from './import';
 import { parseTrackingPaste, timeline } from './membership';
 import { parseYuan, yuan } from './money';
@@ -92,6 +93,14 @@ describe('import result', () => {
   });
 });
 
+describe('follow-up mail', () => {
+  it('previews the payer account as the mail shows it: the last four characters only', () => {
+    expect(maskedAccount('6222020200112233445')).toBe('****3445');
+    expect(maskedAccount('6222 0202 0011 2233 445')).toBe('****3445');
+    expect(maskedAccount('')).toBe('');
+  });
+});
+
 describe('charts', () => {
   it('income bars are in 元', () => {
     const o = incomeByMonthOption([{ period: '2026-11', amountFen: 1800000, count: 1 }]);
@@ -134,6 +143,7 @@ describe('membership administration', () => {
   });
   it('a transfer history line names the clerk and the reason', () => {
     expect(historyLine({ type: 'TransferSetAside', actorName: '王会计', data: { reason: '图书款' } })).toBe('王会计 标记为非会费款项：图书款');
+    expect(historyLine({ type: 'TransferFollowUpRequested', actorName: '王会计', data: { institutionName: '西山文献馆' } })).toBe('王会计 发送核对邮件给西山文献馆');
     expect(historyLine({ type: 'TransferMatched', actorName: null, data: { mode: 'auto' } })).toBe('系统 匹配到缴费单（自动）');
   });
 });
