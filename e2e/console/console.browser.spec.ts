@@ -198,6 +198,17 @@ describe('staff console in Chromium', () => {
     const row = page.locator('[data-test="unmatched-table"] tr', { hasText: '图书款' }).filter({ hasText: `某某书店${tag}` });
     await row.first().waitFor();
     await capture(page, 'unmatched');
+    // 发送核对邮件: finance picks whom to ask; the mail states billing's record with the payer account masked.
+    await row.first().getByRole('button', { name: '发送核对邮件' }).click();
+    const dialog = page.getByRole('dialog', { name: '发送核对邮件' });
+    // account(3) ends in 3: the preview shows **** and the last four digits only.
+    expect(await dialog.locator('[data-test="follow-up-preview"]').textContent()).toMatch(/付款账号\*{4}\d{3}3（邮件中仅显示末四位）/);
+    await dialog.getByRole('textbox', { name: '查找单位' }).fill(names.tie);
+    await dialog.getByRole('button', { name: '查找', exact: true }).click();
+    await dialog.getByRole('radio', { name: names.tie }).waitFor();
+    await capture(page, 'follow-up-dialog');
+    await dialog.getByRole('button', { name: `发送邮件给${names.tie}` }).click();
+    await page.getByText(`核对邮件已发往${names.tie}`).waitFor();
     await row.first().getByRole('button', { name: '非会费款项' }).click();
     await page.locator('#reason-input').fill('图书款，非会费');
     await capture(page, 'set-aside-dialog');
@@ -211,6 +222,7 @@ describe('staff console in Chromium', () => {
     await page.locator('tr', { hasText: `某某书店${tag}` }).getByRole('link', { name: '详情' }).click();
     await page.getByText('标记为非会费款项：图书款，非会费').waitFor();
     expect(await page.locator('.el-timeline').textContent()).toContain(`${clerkLogin.name} 标记为非会费款项`);
+    expect(await page.locator('.el-timeline').textContent()).toContain(`${clerkLogin.name} 发送核对邮件给${names.tie}`);
     await capture(page, 'transfer-detail');
 
     await page.goto(`${CONSOLE}/finance/reports`);
