@@ -381,6 +381,22 @@ describe('staff console in Chromium', () => {
       expect(await page.locator('[role=alert].error').count()).toBe(0);
       await capture(page, name);
     }
+    // 会费标准: publish next year's version from the current one, one fee changed (typed in 元).
+    await page.goto(`${CONSOLE}/finance/fees`);
+    await page.getByRole('button', { name: '发布新版本' }).click();
+    const dialog = page.getByRole('dialog', { name: '发布新版会费标准' });
+    const versionId = `${Number(shanghaiToday().slice(0, 4)) + 1}-${tag}`;
+    await dialog.locator('#fee-version').fill(versionId);
+    const fee = dialog.getByRole('textbox', { name: /会费（元\/年）$/ }).first();
+    await fee.fill('abc');
+    await dialog.getByRole('button', { name: '发布', exact: true }).click();
+    await dialog.getByText(/金额格式有误/).waitFor();
+    await fee.fill('6,600.00');
+    await capture(page, 'fee-publish-dialog');
+    await dialog.getByRole('button', { name: '发布', exact: true }).click();
+    await page.getByText(`会费标准 ${versionId} 已发布`).waitFor();
+    await page.getByRole('heading', { name: new RegExp(`版本 ${versionId}`) }).waitFor();
+    expect(await page.locator('.panel', { hasText: `版本 ${versionId}` }).textContent()).toContain('6,600.00');
   });
 
   it('axe-core finds no serious or critical violation on any page', () => {

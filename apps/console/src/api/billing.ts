@@ -154,7 +154,7 @@ export interface FeeSchedule {
   versions: Array<{ versionId: string; effectiveFrom: string; entries: Array<{ qualificationCode: string; qualificationName: string; tierCode: string; tierName: string; feePerYearFen: number }> }>;
 }
 export const feeSchedule = () => get<FeeSchedule>('/api/v1/billing/fee-schedule');
-export const publishFeeVersion = (body: { versionId: string; effectiveFrom: string; entries: FeeSchedule['versions'][number]['entries'] }) =>
+export const publishFeeVersion = (body: { versionId: string; effectiveFrom: string; entries: FeeSchedule['versions'][number]['entries']; termPolicy?: { lateJoinCutoff: string | null } }) =>
   post<FeeSchedule>('/api/v1/billing/fee-schedule/versions', { json: body });
 export const orderDetail = (id: string) =>
   get<OrderSummary & { invoices: Array<{ invoiceId: string; invoiceNumber: string; documentKind: string; source: string; status: string; amountFen: number; issuedAt: string; correctsInvoiceId: string | null }> }>('/api/v1/billing/orders/{id}', { path: { id } });
