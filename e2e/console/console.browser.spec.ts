@@ -348,7 +348,6 @@ describe('staff console in Chromium', () => {
     await capture(page, 'certificates-entry');
     await page.getByRole('button', { name: '保存并发送寄送通知' }).click();
     await page.getByText('已登记 1 个运单').waitFor();
-    await input.waitFor({ state: 'detached' });
     await capture(page, 'certificates-recorded');
 
     // The shipping notice in the stack's SMTP catcher, addressed to the institution, naming the tracking number.
@@ -363,6 +362,12 @@ describe('staff console in Chromium', () => {
     }, 'certificate shipping e-mail', 120_000);
     expect(mail.subject).toContain(tracking);
     expect(mail.text).toContain(membership.memberNumber);
+    // Off the queue once membership has recorded the mailing.
+    await eventually(async () => {
+      await page.reload();
+      await page.locator('h1').first().waitFor();
+      return (await page.getByRole('textbox', { name: `${membership.memberNumber}运单号` }).count()) === 0;
+    }, 'certificate off the due list');
     await context.close();
   });
 
