@@ -99,7 +99,7 @@ describe('statement import as a background job (real PostgreSQL + Kafka)', () =>
       percents.push(view.progress.percent);
       states.add(view.state);
       if (view.state === 'done' || view.state === 'failed') break;
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 250));
     }
     const seconds = (performance.now() - started) / 1000;
     console.log(`statement import: ${LINES + 7} lines, upload answered in ${answeredMs.toFixed(0)} ms, done after ${seconds.toFixed(1)} s`);
