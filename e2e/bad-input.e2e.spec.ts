@@ -192,6 +192,8 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/api/v1/billing/statements' },
   { method: 'GET', path: '/api/v1/billing/statements' },
   { method: 'GET', path: '/api/v1/billing/statements/:id' },
+  { method: 'GET', path: '/api/v1/billing/statement-imports/:id' },
+  { method: 'POST', path: '/api/v1/billing/transfers/:id/follow-ups' },
   { method: 'GET', path: '/api/v1/billing/review-queue' },
   { method: 'GET', path: '/api/v1/billing/unmatched-transfers' },
   { method: 'POST', path: '/api/v1/billing/transfers/:id/confirmation' },
@@ -206,7 +208,6 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/v1/billing/reports/statements' },
   { method: 'GET', path: '/api/v1/notification/admin/deliveries' },
   { method: 'POST', path: '/api/v1/notification/admin/deliveries/:id/retry' },
-  { method: 'POST', path: '/api/v1/notification/admin/unmatched-transfer-followups' },
   { method: 'GET', path: '/api/v1/nowhere/:id' },
 ];
 

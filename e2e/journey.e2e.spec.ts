@@ -200,7 +200,7 @@ describe('单位会员入会 journey through the gateway', () => {
       { reference: `E2E${tag}03`, amountYuan: '18,000.00', account: `62220202${tag.replace(/\D/g, '').padEnd(11, '7').slice(0, 11)}`, payer: name, remark: `${name}＋ 会费` },
       { reference: `E2E${tag}04`, amountYuan: '256.00', account: '0200001234', payer: '北京市某某印刷厂', bank: '中国建设银行北京分行', remark: '退印刷费押金' },
     ]);
-    const r = expectStatus(await uploadStatement(financeToken, file, `bob-${tag}.csv`), 201, 'POST /statements');
+    const r = expectStatus(await uploadStatement(financeToken, file, `bob-${tag}.csv`), 202, 'POST /statements');
     expect(r.json).toMatchObject({ profile: 'bank-of-beijing', credits: 3, newCredits: 3, debitsIgnored: 1, autoMatched: 1 });
     const detail = expectStatus(await api('GET', `/api/v1/billing/statements/${r.json.statementId}`, { token: financeToken }), 200, 'GET statement').json;
     const ours = detail.rows.find((t: any) => t.bankReference === `E2E${tag}03`);
@@ -345,7 +345,7 @@ describe('单位会员入会 journey through the gateway', () => {
       { reference: `E2E${tag}11`, amountYuan: '1,500.00', account: '6222000011112222', payer: '某某出版社', bank: '中国银行北京分行', remark: '图书款' },
       { reference: `E2E${tag}12`, amountYuan: '4,000.00', account: '6217000099990000', payer: '王晓红', bank: '招商银行北京分行', remark },
     ]);
-    const imported = expectStatus(await uploadStatement(financeToken, file, `bob-${tag}-2.csv`), 201, 'second statement');
+    const imported = expectStatus(await uploadStatement(financeToken, file, `bob-${tag}-2.csv`), 202, 'second statement');
     expect(imported.json).toMatchObject({ newCredits: 2, autoMatched: 0 });
     const queue = expectStatus(await api('GET', '/api/v1/billing/review-queue', { token: financeToken }), 200, 'review queue').json.items;
     const item = queue.find((t: any) => t.bankReference === `E2E${tag}12`);

@@ -10,19 +10,20 @@
  * would publish them; captchas are answered from what identity stored in the stack's Redis (what a person reads).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { simpleParser } from 'mailparser';
 import { ApplicationSubmitted } from '@lsc/contracts';
 import { testPassword } from '@lsc/testing';
 import { base32Decode, hotp, totpStep } from '../../apps/identity/src/auth/totp/totp';
 
 const REPO = join(__dirname, '..', '..');
-const READY = JSON.parse(readFileSync(join(REPO, '.var', 'console', 'ready.json'), 'utf8')) as { baseUrl: string; root: { username: string; password: string }; ports: { redis: number; kafka: number } };
+const READY = JSON.parse(readFileSync(join(REPO, '.var', 'console', 'ready.json'), 'utf8')) as { baseUrl: string; mailDir: string; root: { username: string; password: string }; ports: { redis: number; kafka: number } };
 const BASE = READY.baseUrl;
 const CONSOLE = `${BASE}/console`;
 const SHOTS = join(REPO, 'docs', 'screenshots', 'console');
@@ -245,6 +246,17 @@ describe('staff console in Chromium', () => {
     const row = page.locator('[data-test="unmatched-table"] tr', { hasText: '图书款' }).filter({ hasText: `某某书店${tag}` });
     await row.first().waitFor();
     await capture(page, 'unmatched');
+    // 发送核对邮件: finance picks whom to ask; the mail states billing's record with the payer account masked.
+    await row.first().getByRole('button', { name: '发送核对邮件' }).click();
+    const dialog = page.getByRole('dialog', { name: '发送核对邮件' });
+    // account(3) ends in 3: the preview shows **** and the last four digits only.
+    expect(await dialog.locator('[data-test="follow-up-preview"]').textContent()).toMatch(/付款账号\*{4}\d{3}3（邮件中仅显示末四位）/);
+    await dialog.getByRole('textbox', { name: '查找单位' }).fill(names.tie);
+    await dialog.getByRole('button', { name: '查找', exact: true }).click();
+    await dialog.getByRole('radio', { name: names.tie }).waitFor();
+    await capture(page, 'follow-up-dialog');
+    await dialog.getByRole('button', { name: `发送邮件给${names.tie}` }).click();
+    await page.getByText(`核对邮件已发往${names.tie}`).waitFor();
     await row.first().getByRole('button', { name: '非会费款项' }).click();
     await page.locator('#reason-input').fill('图书款，非会费');
     await capture(page, 'set-aside-dialog');
@@ -258,6 +270,7 @@ describe('staff console in Chromium', () => {
     await page.locator('tr', { hasText: `某某书店${tag}` }).getByRole('link', { name: '详情' }).click();
     await page.getByText('标记为非会费款项：图书款，非会费').waitFor();
     expect(await page.locator('.el-timeline').textContent()).toContain(`${clerkLogin.name} 标记为非会费款项`);
+    expect(await page.locator('.el-timeline').textContent()).toContain(`${clerkLogin.name} 发送核对邮件给${names.tie}`);
     await capture(page, 'transfer-detail');
 
     await page.goto(`${CONSOLE}/finance/reports`);
@@ -287,6 +300,124 @@ describe('staff console in Chromium', () => {
     await capture(page, 'reports-payments');
   });
 
+  it('a member admin records a tracking number in 证书寄送 and the institution receives the shipping e-mail', async () => {
+    // A real member: registered (captcha + SMS code), applied and confirmed with a mailing address, paid by a
+    // statement the finance clerk imports — so membership has a certificate due, as in production.
+    const call = async (method: string, path: string, o: { token?: string; json?: unknown; form?: FormData } = {}) => {
+      const r = await fetch(`${BASE}${path}`, {
+        method,
+        headers: { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.json !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: o.form ?? (o.json !== undefined ? JSON.stringify(o.json) : undefined),
+      });
+      const text = await r.text();
+      let json: ReturnType<typeof JSON.parse>;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: r.status, json, text };
+    };
+    const expectOk = <T extends { status: number; text: string }>(r: T, status: number, what: string): T => {
+      if (r.status !== status) throw new Error(`${what}: ${r.status} ${r.text.slice(0, 300)}`);
+      return r;
+    };
+    const captcha = async () => {
+      const c = (await call('GET', '/api/v1/identity/captcha')).json as { captchaId: string };
+      return { captchaId: c.captchaId, captchaAnswer: await captchaAnswer(c.captchaId) };
+    };
+    const name = `证书测试${tag}图书馆`;
+    const email = `cert${tag}@e2e.lsc-test.cn`;
+    const mobile = `139${String(Date.now()).slice(-8)}`;
+    const loginName = `cert_${tag}`;
+    const password = `Lsc#${tag}x9`;
+    const smsFile = join(REPO, '.var', 'console', 'sms', 'sms-outbox.jsonl');
+    const asked = Date.now();
+    expectOk(await call('POST', '/api/v1/identity/sms-codes', { json: { mobile, purpose: 'register', ...(await captcha()) } }), 202, 'sms code');
+    const sms = await eventually(async () => {
+      const lines = readFileSync(smsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { phone: string; purpose: string; code: string; sentAt: string });
+      return lines.filter((m) => m.phone === mobile && m.purpose === 'register' && Date.parse(m.sentAt) >= asked - 2000).pop();
+    }, 'registration SMS code');
+    const region = { provinceCode: '110000', cityCode: '110100', districtCode: '110108' };
+    const units = (await call('GET', '/api/v1/identity/recommending-units')).json.items as Array<string | { name: string }>;
+    const form = new FormData();
+    const fields: Record<string, string> = {
+      password, confirmPassword: password, landline: '010-88544588', email, name, recommendingUnit: typeof units[0] === 'string' ? units[0] : units[0]!.name, ...region,
+      street: '中关村南大街5号', postcode: '100081', loginName, mobile, smsCode: sms.code, agreementAccepted: 'true', ...(await captcha()),
+    };
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    expectOk(await call('POST', '/api/v1/identity/institutions', { form }), 201, 'registration');
+    const token = expectOk(await call('POST', '/api/v1/identity/sessions', { json: { login: loginName, password, ...(await captcha()) } }), 200, 'institution login').json.accessToken as string;
+    const quote = expectOk(await call('GET', '/api/v1/billing/quotes?qualificationCode=enterprise&staffTierCode=1-30&years=1', { token }), 200, 'quote').json;
+    const applied = await eventually(async () => {
+      const r = await call('POST', '/api/v1/membership/applications', { token, json: { kind: 'new', qualificationCode: 'enterprise', staffTierCode: '1-30', years: 1, organisationType: '企业单位', quote: { feePerYearFen: quote.feePerYearFen, amountDueFen: quote.amountDueFen, scheduleVersion: quote.scheduleVersion } } });
+      return r.status === 201 ? r.json : undefined;
+    }, 'application accepted (membership learns the institution over Kafka)');
+    expectOk(
+      await call('POST', `/api/v1/membership/applications/${applied.applicationId}/confirmation`, { token, json: { recipient: '张明远', mobile, landline: '010-88544588', region, street: '中关村南大街5号', postcode: '100081', invoiceTitle: name, creditCode: '91350100M000100Y43' } }),
+      200,
+      'confirmation',
+    );
+    const order = await eventually(async () => (await call('GET', '/api/v1/billing/orders', { token })).json?.items?.find((o: { status: string }) => o.status === 'unpaid'), 'payment order');
+    const yuanText = `${String(order.amountDueFen).slice(0, -2)}.${String(order.amountDueFen).slice(-2)}`;
+    const csv = iconv.encode(
+      ['北京银行对公账户交易明细', '账号：20000006591600105310002', '', '交易日期,交易时间,交易流水号,摘要,借方发生额,贷方发生额,余额,对方账号,对方户名,对方开户行,附言', `${shanghaiToday()},11:00:00,CERT${tag},转账,,"${yuanText}",,="${account(7)}",${name},中国工商银行北京分行,${name}+会费 ${order.paymentCode}`].join('\r\n'),
+      'gbk',
+    );
+    const finance = await apiLogin(clerkLogin.username, clerkLogin.password);
+    const upload = new FormData();
+    upload.append('file', new Blob([csv], { type: 'text/csv' }), `cert-${tag}.csv`);
+    const accepted = expectOk(await call('POST', '/api/v1/billing/statements', { token: finance, form: upload }), 202, 'statement upload').json;
+    const imported = await eventually(async () => {
+      const j = (await call('GET', `/api/v1/billing/statement-imports/${accepted.importId}`, { token: finance })).json;
+      return j?.state === 'done' ? j : undefined;
+    }, 'statement import');
+    expect(imported.result).toMatchObject({ newCredits: 1, autoMatched: 1 });
+    const membership = await eventually(async () => {
+      const m = (await call('GET', '/api/v1/membership/memberships/me', { token })).json;
+      return m?.status === 'active' && m.certificateDue ? m : undefined;
+    }, 'membership active with a certificate due', 120_000);
+
+    // The member admin: created by the super-admin, sets a password through the one-time code, signs in.
+    const root = await apiLogin(READY.root.username, READY.root.password);
+    const adminLogin = { username: `huiyuan_${tag}`, password: 'Li#2024member' };
+    const created = expectOk(await call('POST', '/api/v1/identity/staff', { token: root, json: { username: adminLogin.username, displayName: '李会员', roles: ['member_admin'] } }), 201, 'create member admin').json;
+    expectOk(await call('POST', '/api/v1/identity/staff-password', { json: { code: created.setupCode, password: adminLogin.password, confirmPassword: adminLogin.password } }), 200, 'member admin password');
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 800 }, bypassCSP: true });
+    const page = await context.newPage();
+    await uiLogin(page, adminLogin.username, adminLogin.password);
+    expect(await page.locator('nav').textContent()).not.toMatch(/银行流水导入|工作人员账号/);
+    await page.goto(`${CONSOLE}/members/certificates`);
+    const tracking = `EMS${tag.toUpperCase()}CN`;
+    const input = page.getByRole('textbox', { name: `${membership.memberNumber}运单号` });
+    await input.waitFor();
+    await input.fill(tracking);
+    await capture(page, 'certificates-entry');
+    await page.getByRole('button', { name: '保存并发送寄送通知' }).click();
+    await page.getByText('已登记 1 个运单').waitFor();
+    await capture(page, 'certificates-recorded');
+
+    // The shipping notice in the stack's SMTP catcher, addressed to the institution, naming the tracking number.
+    const mail = await eventually(async () => {
+      for (const f of readdirSync(READY.mailDir).filter((x) => x.endsWith('.eml'))) {
+        const raw = readFileSync(join(READY.mailDir, f));
+        if (!raw.includes(email)) continue;
+        const m = await simpleParser(raw);
+        if (/证书已寄出/.test(m.subject ?? '')) return m;
+      }
+      return undefined;
+    }, 'certificate shipping e-mail', 120_000);
+    expect(mail.subject).toContain(tracking);
+    expect(mail.text).toContain(membership.memberNumber);
+    // Off the queue once membership has recorded the mailing.
+    await eventually(async () => {
+      await page.reload();
+      await page.locator('h1').first().waitFor();
+      return (await page.getByRole('textbox', { name: `${membership.memberNumber}运单号` }).count()) === 0;
+    }, 'certificate off the due list');
+    await context.close();
+  });
+
   it('every other console page renders for the super-admin', async () => {
     const page = await admin.newPage();
     for (const [path, name] of [
@@ -302,6 +433,22 @@ describe('staff console in Chromium', () => {
       expect(await page.locator('[role=alert].error').count()).toBe(0);
       await capture(page, name);
     }
+    // 会费标准: publish next year's version from the current one, one fee changed (typed in 元).
+    await page.goto(`${CONSOLE}/finance/fees`);
+    await page.getByRole('button', { name: '发布新版本' }).click();
+    const dialog = page.getByRole('dialog', { name: '发布新版会费标准' });
+    const versionId = `${Number(shanghaiToday().slice(0, 4)) + 1}-${tag}`;
+    await dialog.locator('#fee-version').fill(versionId);
+    const fee = dialog.getByRole('textbox', { name: /会费（元\/年）$/ }).first();
+    await fee.fill('abc');
+    await dialog.getByRole('button', { name: '发布', exact: true }).click();
+    await dialog.getByText(/金额格式有误/).waitFor();
+    await fee.fill('6,600.00');
+    await capture(page, 'fee-publish-dialog');
+    await dialog.getByRole('button', { name: '发布', exact: true }).click();
+    await page.getByText(`会费标准 ${versionId} 已发布`).waitFor();
+    await page.getByRole('heading', { name: new RegExp(`版本 ${versionId}`) }).waitFor();
+    expect(await page.locator('.panel', { hasText: `版本 ${versionId}` }).textContent()).toContain('6,600.00');
   });
 
   it('axe-core finds no serious or critical violation on any page', () => {

@@ -198,11 +198,23 @@ export function bankOfBeijingCsv(date: string, rows: StatementRow[]): Buffer {
 
 export const shanghaiToday = (): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
+/** Uploads a statement and waits for its background import: 202 with the import's result (the statement's figures). */
 export async function uploadStatement(token: string, file: Buffer, filename: string): Promise<ApiResponse> {
   const form = new FormData();
   form.append('profile', 'bank-of-beijing');
   form.append('file', new Blob([file], { type: 'text/csv' }), filename);
-  return api('POST', '/api/v1/billing/statements', { token, form, timeoutMs: 180_000 });
+  const accepted = await api('POST', '/api/v1/billing/statements', { token, form, timeoutMs: 180_000 });
+  if (accepted.status !== 202) return accepted;
+  // The upload only queues the import (issue #23): follow its progress to the result, as the console does.
+  const view = await eventually(
+    async () => {
+      const r = await api('GET', `/api/v1/billing/statement-imports/${accepted.json.importId}`, { token });
+      return r.json?.state === 'done' || r.json?.state === 'failed' ? r.json : undefined;
+    },
+    { timeoutMs: 180_000, intervalMs: 250, what: `statement import ${filename}` },
+  );
+  if (view.state === 'failed') throw new Error(`statement import ${filename} failed: ${view.error?.code} ${view.error?.message}`);
+  return { ...accepted, json: view.result };
 }
 
 export async function staffLogin(role: string): Promise<string> {

@@ -244,7 +244,7 @@ describe('institution portal in Chromium (issue #22)', () => {
     await page.evaluate(() => ((window as unknown as { stayedOnPage: boolean }).stayedOnPage = true));
     const finance = await staffLogin('finance');
     const file = bankOfBeijingCsv(today, [{ reference: `WEB${tag}01`, amountYuan: '18,000.00', account: '6222020212345678901', payer: name, remark: `${name}+会费` }]);
-    expectStatus(await uploadStatement(finance, file, `web-${tag}.csv`), 201, 'statement import');
+    expectStatus(await uploadStatement(finance, file, `web-${tag}.csv`), 202, 'statement import');
 
     await page.locator('[data-test="paid-banner"]').waitFor({ timeout: ASYNC_MS });
     await page.locator('[data-test="paid-member-number"]').waitFor({ timeout: ASYNC_MS });

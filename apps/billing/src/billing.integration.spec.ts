@@ -12,6 +12,7 @@ import { AppModule } from './app.module';
 import { loadBillingConfig } from './config';
 import { configureBillingApp } from './http/configure';
 import { startTestIssuer, type TestIssuer } from './testing/jwt';
+import { importFinished } from './testing/imports';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -38,8 +39,11 @@ describe('billing service (real PostgreSQL + Kafka)', () => {
   const upload = async (file: Buffer, filename = 'statement.csv') => {
     const m = multipart(file, filename);
     const res = await app.inject({ method: 'POST', url: '/api/v1/billing/statements', payload: m.payload, headers: { ...m.headers, authorization: `Bearer ${finance}` } });
-    expect(res.statusCode).toBe(201);
-    return res.json();
+    expect(res.statusCode).toBe(202);
+    const done = await importFinished((url) => get(url, finance), res.json().importId);
+    expect(done).toMatchObject({ state: 'done', statementId: res.json().importId });
+    // The synchronous upload's answer, as the tests read it (untyped JSON).
+    return done.result as ReturnType<typeof JSON.parse>;
   };
   const get = (url: string, token: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
   const post = (url: string, token: string, payload: object) => app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}` } });

@@ -11,6 +11,7 @@ import { loadBillingConfig } from './config';
 import { configureBillingApp } from './http/configure';
 import { REPORT_CLOCK } from './reports/clock';
 import { startTestIssuer, type TestIssuer } from './testing/jwt';
+import { importFinished } from './testing/imports';
 
 /**
  * What the staff console (issue #23) needs from billing, over real PostgreSQL, Kafka and Redis: 非会费款项, the
@@ -35,8 +36,11 @@ describe('billing for the staff console (real PostgreSQL + Kafka)', () => {
   const upload = async (file: Buffer) => {
     const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bob.csv"\r\nContent-Type: text/csv\r\n\r\n`), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
     const res = await app.inject({ method: 'POST', url: '/api/v1/billing/statements', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${finance}` } });
-    expect(res.statusCode).toBe(201);
-    return res.json();
+    expect(res.statusCode).toBe(202);
+    const done = await importFinished((url) => get(url), res.json().importId);
+    expect(done).toMatchObject({ state: 'done', statementId: res.json().importId });
+    // The synchronous upload's answer, as the tests read it (untyped JSON).
+    return done.result as ReturnType<typeof JSON.parse>;
   };
   const get = (url: string, token = finance) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
   const post = (url: string, payload: object, token = finance) => app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}` } });
@@ -214,5 +218,46 @@ describe('billing for the staff console (real PostgreSQL + Kafka)', () => {
     expect((await get('/api/v1/billing/reports/income?unit=week')).statusCode).toBe(400);
     const rate = (await get('/api/v1/billing/reports/match-rate')).json().items;
     expect(rate[0]).toMatchObject({ auto: 0, manual: 1, open: 1, setAside: 0 });
+  });
+
+  it('follow-up mail about an unmatched credit: finance only, only a transfer id and an institution, the mail’s content from billing’s record with the account masked', async () => {
+    const inst = await submit('西山文献馆', { years: 1 });
+    const summary = await upload(bobCsv([['BOBC0000000901', '1,234.00', '6222000055554321', '王五', '西山会费']]));
+    expect(summary).toMatchObject({ newCredits: 1, unmatched: 1 });
+    const credit = (await get('/api/v1/billing/unmatched-transfers')).json().items.find((t: { remark: string }) => t.remark === '西山会费');
+    const url = `/api/v1/billing/transfers/${credit.transferId}/follow-ups`;
+    const ask = { institutionId: inst.app.institutionId };
+    // The console finds whom to ask among the institutions billing knows.
+    expect((await get(`/api/v1/billing/institution-search?q=${encodeURIComponent('西山')}`)).json().items).toEqual([{ institutionId: inst.app.institutionId, name: '西山文献馆' }]);
+
+    // The society's address is finance's to use: a member admin (or super admin, or an institution) is refused.
+    for (const roles of [['member_admin'], ['super_admin'], ['institution']]) expect((await post(url, ask, await issuer.token(randomUUID(), roles))).statusCode).toBe(403);
+    // A body that brings its own transfer, amount or payee is refused, naming the field.
+    const forged = await post(url, { ...ask, amountFen: 1, payerName: '中国图书馆学会财务处', payerAccount: '6222999988887777', transfer: { amountFen: 1 } });
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json().details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['amountFen', 'payerName', 'payerAccount', 'transfer']));
+    expect(forged.json().message).toMatch(/不支持的字段/);
+    expect((await post(url, {})).json()).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'institutionId' })] });
+    expect((await post(url, { institutionId: randomUUID() })).json()).toMatchObject({ code: 'INSTITUTION_NOT_FOUND', details: [expect.objectContaining({ field: 'institutionId' })] });
+    expect((await post(`/api/v1/billing/transfers/${randomUUID()}/follow-ups`, ask)).statusCode).toBe(404);
+
+    const first = await post(url, ask);
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toMatchObject({ created: true, followUp: { transferId: credit.transferId, institutionId: inst.app.institutionId, institutionName: '西山文献馆', amountFen: 123400, payerName: '王五', payerAccountMasked: '****4321', remark: '西山会费', bankReference: 'BOBC0000000901', requestedBy: financeId } });
+    const again = await post(url, ask);
+    expect(again.json()).toMatchObject({ created: false, followUp: { followUpId: first.json().followUp.followUpId } });
+
+    const published = await eventually(() => of('billing.TransferFollowUpRequested', (d) => d.transferId === credit.transferId)[0], { timeoutMs: 60000, what: 'TransferFollowUpRequested' });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(of('billing.TransferFollowUpRequested', (d) => d.transferId === credit.transferId)).toHaveLength(1);
+    expect(published.data).toEqual(first.json().followUp);
+    expect(JSON.stringify(published.data)).not.toContain('62220000555');
+    const history = (await get(`/api/v1/billing/transfers/${credit.transferId}`)).json().history;
+    expect(history.map((h: { type: string; actorName: string }) => [h.type, h.actorName])).toEqual([['TransferFollowUpRequested', '王会计']]);
+
+    // A credit that is no longer open needs no question.
+    expect((await post(`/api/v1/billing/transfers/${credit.transferId}/set-aside`, { reason: '退款' })).statusCode).toBe(200);
+    const other = await submit('东岳文献馆', { years: 1 });
+    expect((await post(url, { institutionId: other.app.institutionId })).json()).toMatchObject({ code: 'TRANSFER_NOT_OPEN' });
   });
 });

@@ -13,7 +13,7 @@ import {
   PaymentOrderIssued,
   PaymentOrderIssuedV2Contract,
   PaymentOrderPaid,
-  TransferUnmatched,
+  TransferFollowUpRequested,
 } from '@lsc/contracts';
 import { eventually, type TestDatabase } from '@lsc/testing';
 import { emailChanged, eventOf, invoiceIssued, newInstitution, publish } from './testing/events';
@@ -254,24 +254,26 @@ describe('notification service (real Kafka, PostgreSQL, SMTP catcher)', () => {
       expect((await app.inject({ method: 'POST', url: `/api/v1/notification/admin/deliveries/${randomUUID()}/retry`, headers: await auth(['member_admin']) })).statusCode).toBe(404);
     });
 
-    it('finance asks an institution about an unmatched transfer: one follow-up mail, even if asked twice', async () => {
+    it('finance asks an institution about an unmatched transfer (billing.TransferFollowUpRequested): one mail, the payer account masked; no endpoint takes a transfer from a request body', async () => {
       const inst = newInstitution();
       await publish(producer, topics.identity, inst.registered);
-      const transfer = { ...TransferUnmatched.example, transferId: randomUUID(), payerName: inst.name };
-      const ask = async () => app.inject({ method: 'POST', url: '/api/v1/notification/admin/unmatched-transfer-followups', headers: await auth(['finance']), payload: { institutionId: inst.institutionId, transfer } });
-      const first = await ask();
-      expect(first.statusCode).toBe(201);
-      expect(first.json()).toMatchObject({ created: true, delivery: { template: 'transfer-unmatched', institutionId: inst.institutionId } });
-      const second = await ask();
-      expect(second.json()).toMatchObject({ created: false, delivery: { id: first.json().delivery.id } });
-      await settled(`transfer-followup:${transfer.transferId}:${inst.institutionId}`, 'transfer-unmatched');
-      const mails = (await mailsTo(dir, inst.email)).filter((m) => m.text?.includes(transfer.bankReference));
+      const followUp = { ...TransferFollowUpRequested.example, followUpId: randomUUID(), transferId: randomUUID(), institutionId: inst.institutionId, institutionName: inst.name, payerName: inst.name };
+      // Redelivered, and asked again under a new follow-up id: still one mail per (transfer, institution).
+      const event = eventOf(TransferFollowUpRequested, followUp);
+      await publish(producer, topics.billing, event, event, eventOf(TransferFollowUpRequested, { ...followUp, followUpId: randomUUID() }));
+      await settled(`transfer-followup:${followUp.transferId}:${inst.institutionId}`, 'transfer-unmatched');
+      const mails = (await mailsTo(dir, inst.email)).filter((m) => m.text?.includes(followUp.bankReference));
       expect(mails).toHaveLength(1);
+      expect(mails[0]!.text).toContain('付款账号：****3445（仅显示末四位）');
+      expect(mails[0]!.text).toContain('18,000.00');
+      expect(mails[0]!.html).toContain('****3445');
+      expect(`${mails[0]!.text}${mails[0]!.html}`).not.toMatch(/6222\d{4,}/);
 
-      const invalid = await app.inject({ method: 'POST', url: '/api/v1/notification/admin/unmatched-transfer-followups', headers: await auth(['finance']), payload: { institutionId: 'x', transfer: { ...transfer, amountFen: -1 } } });
-      expect(invalid.statusCode).toBe(400);
-      const memberAdminOnly = await app.inject({ method: 'POST', url: '/api/v1/notification/admin/unmatched-transfer-followups', headers: await auth(['institution']), payload: { institutionId: inst.institutionId, transfer } });
-      expect(memberAdminOnly.statusCode).toBe(403);
+      // The old endpoint that mailed whatever transfer the body described (#25 item 7) is gone for every role.
+      for (const roles of [['finance'], ['member_admin'], ['super_admin']]) {
+        const res = await app.inject({ method: 'POST', url: '/api/v1/notification/admin/unmatched-transfer-followups', headers: await auth(roles), payload: { institutionId: inst.institutionId, transfer: { ...followUp, amountFen: 1 } } });
+        expect(res.statusCode).toBe(404);
+      }
     });
   });
 });

@@ -8,5 +8,6 @@ export * from './membership/events';
 export * from './membership/renewals';
 export * from './billing/events';
 export * from './billing/transfer-set-aside';
+export * from './billing/transfer-follow-up';
 export * from './identity/staff-events';
 export * from './notification/events';

@@ -6,9 +6,10 @@ import { membershipContracts } from './membership/events';
 import { renewalContracts } from './membership/renewals';
 import { notificationContracts } from './notification/events';
 import { transferSetAsideContracts } from './billing/transfer-set-aside';
+import { transferFollowUpContracts } from './billing/transfer-follow-up';
 import { staffContracts } from './identity/staff-events';
 
-export const allContracts: readonly Contract[] = [...identityContracts, ...staffContracts, ...membershipContracts, ...renewalContracts, ...billingContracts, ...transferSetAsideContracts, ...notificationContracts];
+export const allContracts: readonly Contract[] = [...identityContracts, ...staffContracts, ...membershipContracts, ...renewalContracts, ...billingContracts, ...transferSetAsideContracts, ...transferFollowUpContracts, ...notificationContracts];
 
 const byName = new Map(allContracts.map((c) => [c.name, c]));
 

@@ -5,3 +5,4 @@ export * from './integration';
 export * from './transfer';
 export * from './transfer-set-aside';
 export * from './four-eyes';
+export * from './transfer-follow-up';

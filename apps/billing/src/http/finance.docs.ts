@@ -326,3 +326,62 @@ export class FeeScheduleView {
   @ApiProperty({ type: String, nullable: true, description: '生效中的版本' }) inEffect!: string | null;
   @ApiProperty({ type: [ScheduleVersionView] }) versions!: ScheduleVersionView[];
 }
+
+export class ImportProgressView {
+  @ApiProperty({ type: Number, nullable: true, description: '文件总行数（解析完成前为 null）' }) totalLines!: number | null;
+  @ApiProperty({ description: '已解析行数' }) parsedLines!: number;
+  @ApiProperty({ type: Number, nullable: true, description: '入账（贷方）行数' }) creditLines!: number | null;
+  @ApiProperty({ description: '已入库行数' }) persistedLines!: number;
+  @ApiProperty({ description: '已自动匹配行数' }) matchedLines!: number;
+  @ApiProperty({ description: '进度百分比（0–100；100 时结果已保存）' }) percent!: number;
+}
+
+export class ImportFailureView {
+  @ApiProperty({ example: 'STATEMENT_UNREADABLE' }) code!: string;
+  @ApiProperty({ description: '中文原因' }) message!: string;
+}
+
+/** A statement import running in billing's background worker: the upload answers 202 with it, the progress route with its state. */
+export class ImportJobView {
+  @ApiProperty() importId!: string;
+  @ApiProperty({ description: '流水编号（与导入编号相同）' }) statementId!: string;
+  @ApiProperty() filename!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] }) state!: 'queued' | 'running' | 'done' | 'failed';
+  @ApiProperty({ type: ImportProgressView }) progress!: ImportProgressView;
+  @ApiProperty({ type: ImportSummaryView, nullable: true, description: '完成后的导入结果' }) result!: ImportSummaryView | null;
+  @ApiProperty({ type: ImportFailureView, nullable: true }) error!: ImportFailureView | null;
+  @ApiProperty() attempts!: number;
+  @ApiProperty() uploadedBy!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ type: String, nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
+}
+
+export class FollowUpView {
+  @ApiProperty() followUpId!: string;
+  @ApiProperty() transferId!: string;
+  @ApiProperty() institutionId!: string;
+  @ApiProperty() institutionName!: string;
+  @ApiProperty() bankReference!: string;
+  @ApiProperty() bookedOn!: string;
+  @ApiProperty({ description: '金额（分）' }) amountFen!: number;
+  @ApiProperty() payerName!: string;
+  @ApiProperty({ description: '付款账号，只留末4位（****3445）' }) payerAccountMasked!: string;
+  @ApiProperty() remark!: string;
+  @ApiProperty() requestedBy!: string;
+  @ApiProperty() at!: string;
+}
+
+export class FollowUpAnswerView {
+  @ApiProperty({ description: 'false：此前已就同一笔到账联系过该单位，不再重复发信' }) created!: boolean;
+  @ApiProperty({ type: FollowUpView }) followUp!: FollowUpView;
+}
+
+export class InstitutionHitView {
+  @ApiProperty() institutionId!: string;
+  @ApiProperty() name!: string;
+}
+
+export class InstitutionSearchView {
+  @ApiProperty({ type: [InstitutionHitView] }) items!: InstitutionHitView[];
+}

@@ -1,19 +1,20 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@lsc/messaging';
 import { ApiError, CONFIG, currentCorrelationId, CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from '@lsc/service-kit';
 import type { BillingConfig } from '../config';
-import { StatementImporter } from '../imports/statement-importer';
+import { ImportJobs } from '../imports/jobs/import-jobs';
+import { StatementImportWorker } from '../imports/jobs/import-worker';
 import { TransferActions } from '../imports/transfer-actions';
-import { StatementFormatError } from '../statements';
 import { fen } from '../shared';
 import { StaffDirectory } from '../imports/staff-directory';
 import { ConfirmDto, ManualMatchDto, RejectDto, RejectProposalDto, ReverseMatchDto } from './dto';
 import { enrichTransfers } from './transfer-enrichment';
 import { readMultipart } from './multipart';
-import { ImportSummaryView, StatementDetailView, StatementListView, StatementUploadDoc, TransferDecisionView, TransferItemsView } from './finance.docs';
+import { ImportJobView, StatementDetailView, StatementListView, StatementUploadDoc, TransferDecisionView, TransferItemsView } from './finance.docs';
 
 const notFound = () => new ApiError(404, 'NOT_FOUND', '请求的资源不存在');
 const uuid = new ParseUUIDPipe({ exceptionFactory: notFound });
@@ -37,28 +38,40 @@ export class StatementsController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CONFIG) private readonly config: BillingConfig,
-    private readonly importer: StatementImporter,
+    private readonly jobs: ImportJobs,
+    private readonly worker: StatementImportWorker,
     private readonly actions: TransferActions,
     private readonly staff: StaffDirectory,
   ) {}
 
   private readonly names = (actors: Iterable<string | null | undefined>) => this.staff.names(actors);
 
+  /**
+   * Stores the file and answers at once (202): a 100,000-line statement takes longer to reconcile than a request may
+   * stay open. The worker (imports/jobs) imports it; GET statement-imports/:id reports its progress and result.
+   */
   @Post('statements')
+  @HttpCode(202)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: StatementUploadDoc })
-  @ApiCreatedResponse({ type: ImportSummaryView })
-  @ApiUnprocessableEntityResponse({ description: 'STATEMENT_UNREADABLE：无法识别的流水文件' })
+  @ApiAcceptedResponse({ type: ImportJobView, description: '文件已保存，导入在后台进行；用 GET statement-imports/{id} 查看进度与结果（无法识别的文件以 state=failed、error.code=STATEMENT_UNREADABLE 结束）' })
   async upload(@Req() req: FastifyRequest, @CurrentPrincipal() p: Principal) {
     const { files, fields } = await readMultipart(req, this.config.UPLOAD_MAX_BYTES);
     const file = files.find((f) => f.field === 'file') ?? files[0];
     if (!file || file.content.length === 0) throw new ApiError(400, 'FILE_REQUIRED', '请上传银行流水文件', [{ field: 'file', rule: 'required', message: '请上传银行流水文件' }]);
-    try {
-      return await this.importer.import({ content: file.content, filename: file.filename, contentType: file.mimetype, profile: fields.profile || undefined, actor: p.sub, correlationId: currentCorrelationId() });
-    } catch (err) {
-      if (err instanceof StatementFormatError) throw new ApiError(422, 'STATEMENT_UNREADABLE', err.message);
-      throw err;
-    }
+    const importId = randomUUID();
+    await this.jobs.enqueue({ importId, content: file.content, filename: file.filename, contentType: file.mimetype, profile: fields.profile || undefined, actor: p.sub, correlationId: currentCorrelationId() });
+    this.worker.wake();
+    return (await this.jobs.view(importId))!;
+  }
+
+  /** The import's state and progress (lines parsed, persisted, auto-matched of the total); its result once done. */
+  @Get('statement-imports/:id')
+  @ApiOkResponse({ type: ImportJobView })
+  async importProgress(@Param('id', uuid) id: string) {
+    const view = await this.jobs.view(id);
+    if (!view) throw notFound();
+    return view;
   }
 
   @Get('statements')

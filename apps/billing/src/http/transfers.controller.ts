@@ -1,4 +1,4 @@
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import type { Pool } from 'pg';
@@ -8,6 +8,7 @@ import { ApiError, CurrentPrincipal, JwtAuthGuard, Roles, type Principal } from 
 import { StaffDirectory } from '../imports/staff-directory';
 import { parseAmountFen } from '../statements';
 import { TransferSetAsideActions } from '../imports/transfer-set-aside-actions';
+import { TransferFollowUps } from '../imports/transfer-follow-ups';
 import { transferStream } from '../imports/transfer-actions';
 import { PostgresEventStore } from '@lsc/event-sourcing';
 import { enrichTransfers, orderSummaries } from './transfer-enrichment';
@@ -17,7 +18,7 @@ const notFound = () => new ApiError(404, 'NOT_FOUND', '银行到账记录不存�
 const uuid = new ParseUUIDPipe({ exceptionFactory: notFound });
 
 export const TRANSFER_STATUSES = ['matched', 'suggested', 'unmatched', 'rejected', 'set_aside'] as const;
-import { OrderSearchView, TransferDetailView, TransferPageView, TransferStatusView } from './finance.docs';
+import { FollowUpAnswerView, InstitutionSearchView, OrderSearchView, TransferDetailView, TransferPageView, TransferStatusView } from './finance.docs';
 
 export class TransfersQuery {
   @ApiPropertyOptional({ enum: TRANSFER_STATUSES }) @IsOptional() @IsIn(TRANSFER_STATUSES, { message: '状态无效' }) status?: (typeof TRANSFER_STATUSES)[number];
@@ -28,6 +29,13 @@ export class TransfersQuery {
 }
 export class SetAsideDto {
   @ApiProperty() @IsString({ message: '请填写原因' }) @Length(1, 500, { message: '原因长度须为1-500字' }) reason!: string;
+}
+/** Only whom to ask: the credit's details come from billing's own record (a body with anything else is refused). */
+export class FollowUpDto {
+  @ApiProperty({ description: '要联系的单位编号' }) @IsUUID('all', { message: '请选择要联系的单位' }) institutionId!: string;
+}
+export class InstitutionSearchQuery {
+  @ApiProperty({ description: '单位名称（部分即可）' }) @IsString({ message: '请输入单位名称' }) @Length(1, 100, { message: '单位名称长度须为1-100字' }) q!: string;
 }
 export class OrderSearchQuery {
   @ApiProperty({ description: '单位名称、缴费码或金额（元）' }) @IsString({ message: '请输入单位名称、缴费码或金额' }) @Length(1, 100, { message: '搜索词长度须为1-100字' }) q!: string;
@@ -50,6 +58,7 @@ export class TransfersController {
     private readonly staff: StaffDirectory,
     private readonly setAsideActions: TransferSetAsideActions,
     private readonly store: PostgresEventStore,
+    private readonly followUps: TransferFollowUps,
   ) {}
 
   private readonly names = (actors: Iterable<string | null | undefined>) => this.staff.names(actors);
@@ -95,6 +104,28 @@ export class TransfersController {
   @ApiOkResponse({ type: TransferStatusView })
   undoSetAside(@Param('id', uuid) id: string, @Body() body: SetAsideDto, @CurrentPrincipal() p: Principal) {
     return this.setAsideActions.undo(id, body.reason, p.sub);
+  }
+
+  /**
+   * Follow-up e-mail to an institution about an unmatched credit (the mail comes from the society's address, so finance
+   * only): notification mails billing's record of the credit with the payer's account masked.
+   */
+  @Post('transfers/:id/follow-ups')
+  @Roles('finance')
+  @ApiCreatedResponse({ type: FollowUpAnswerView })
+  followUp(@Param('id', uuid) id: string, @Body() body: FollowUpDto, @CurrentPrincipal() p: Principal) {
+    return this.followUps.request(id, body.institutionId, p.sub);
+  }
+
+  /** Institutions billing knows (applicants and members), by name: whom a follow-up can go to. */
+  @Get('institution-search')
+  @ApiOkResponse({ type: InstitutionSearchView })
+  async searchInstitutions(@Query() q: InstitutionSearchQuery) {
+    const r = await this.pool.query<{ institution_id: string; name: string }>(
+      `select institution_id, name from billing_institutions where name ilike $1 order by name limit 20`,
+      [`%${X(q.q.trim())}%`],
+    );
+    return { items: r.rows.map((x) => ({ institutionId: x.institution_id, name: x.name })) };
   }
 
   /** Orders still open for a manual match, found by institution name, payment code or amount (元, e.g. 1800 or 1800.00). */

@@ -49,6 +49,13 @@ export interface ImporterOptions {
   onStage?: (stage: 'parse' | 'orders' | 'index' | 'decide' | 'persist', ms: number) => void;
 }
 
+/** A stopping worker ended the import between two chunks; the next attempt resumes it. */
+export class ImportInterrupted extends Error {
+  constructor() {
+    super('statement import interrupted between chunks');
+  }
+}
+
 export const statementStream = (statementId: string): string => `statement-${statementId}`;
 
 /**
@@ -88,7 +95,32 @@ export type StatementTransferRecord = Omit<TransferV1, 'statementId' | 'at'> & {
   notes: string[];
 };
 
-type Counts = Pick<ImportSummary, 'newCredits' | 'duplicates' | 'autoMatched' | 'suggested' | 'unmatched'>;
+export type Counts = Pick<ImportSummary, 'newCredits' | 'duplicates' | 'autoMatched' | 'suggested' | 'unmatched'>;
+
+/** Where an import stands after its last committed chunk: enough to resume it after a restart without redoing a line. */
+export interface ImportCheckpoint {
+  /** Chunks committed, of `batchSize` credit lines each (the size is kept so a resumed run cuts the file the same way). */
+  chunks: number;
+  batchSize: number;
+  /** The statement stream's version after those chunks. */
+  version: number;
+  /** Credit lines handled (new, duplicate or repeated in the file) by those chunks. */
+  creditsDone: number;
+  counts: Counts;
+}
+
+/** How a background job (imports/jobs) drives one import; without it the import runs as one call, as before. */
+export interface ImportJobHooks {
+  /** The import's id, used as the statement's: a re-run of an interrupted import writes the same statement. */
+  statementId: string;
+  /** Left by an earlier, interrupted attempt: its committed chunks are skipped, their counts carried. */
+  resume?: ImportCheckpoint;
+  onParsed?(lines: number, credits: number): Promise<void>;
+  /** Runs inside each chunk's transaction, so the checkpoint commits with the chunk or not at all. */
+  checkpoint?(client: PoolClient, checkpoint: ImportCheckpoint): Promise<void>;
+  /** Checked between chunks: a stopping worker leaves the rest to the next attempt. */
+  signal?: AbortSignal;
+}
 
 function addCounts(summary: ImportSummary, c: Counts): void {
   summary.newCredits += c.newCredits;
@@ -125,14 +157,14 @@ export class StatementImporter {
 
   private readonly streams: MultiStreamEventStore;
 
-  async import(input: ImportInput): Promise<ImportSummary> {
+  async import(input: ImportInput, job?: ImportJobHooks): Promise<ImportSummary> {
     // The orders are read while the file is parsed: the database works while this process parses.
     const orders = this.loadOrders();
     orders.catch(() => undefined);
     const started = performance.now();
     const parsed = await parseStatement(input.content, { filename: input.filename, contentType: input.contentType, profile: input.profile });
     this.options.onStage?.('parse', performance.now() - started);
-    return this.importParsed(input, parsed, orders);
+    return this.importParsed(input, parsed, orders, job);
   }
 
   private async loadOrders(): Promise<OrdersForMatching> {
@@ -146,8 +178,8 @@ export class StatementImporter {
     return { open, recentlySettled, otherInstitutions };
   }
 
-  async importParsed(input: ImportInput, parsed: StatementParseResult, ordersForMatching: Promise<OrdersForMatching> = this.loadOrders()): Promise<ImportSummary> {
-    const statementId = randomUUID();
+  async importParsed(input: ImportInput, parsed: StatementParseResult, ordersForMatching: Promise<OrdersForMatching> = this.loadOrders(), job?: ImportJobHooks): Promise<ImportSummary> {
+    const statementId = job?.statementId ?? randomUUID();
     const at = new Date().toISOString();
     const credits = parsed.lines.filter((l) => l.direction === 'credit');
     const orders = await ordersForMatching;
@@ -173,33 +205,49 @@ export class StatementImporter {
       suggested: 0,
       unmatched: 0,
     };
+    await job?.onParsed?.(summary.lines, credits.length);
+    const resume = job?.resume;
+    if (resume) addCounts(summary, resume.counts);
+    // A resumed import finds its statement row written by the first attempt.
     await this.pool.query(
       `insert into billing_statements (statement_id, filename, content_type, content, sha256, size, format, profile, encoding, account_number, opening_balance_fen, closing_balance_fen,
          balance_check, line_count, credit_count, new_credit_count, duplicate_count, debit_count, rejected, uploaded_by)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,0,0,$16,$17,$18)`,
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,0,0,$16,$17,$18)
+       on conflict (statement_id) do nothing`,
       [statementId, input.filename, input.contentType ?? null, input.content, createHash('sha256').update(input.content).digest('hex'), input.content.length, parsed.format, parsed.profile,
         parsed.encoding ?? null, parsed.accountNumber ?? null, parsed.openingBalanceFen ?? null, parsed.closingBalanceFen ?? null, parsed.balanceCheck, summary.lines, credits.length,
         summary.debitsIgnored, JSON.stringify(parsed.rejected), input.actor],
     );
     const stream = statementStream(statementId);
-    let version = 0;
+    let version = resume?.version ?? 0;
     // Rows repeated inside one file (same reference twice) are duplicates too: keep the first.
     const seenKeys = new Set<string>();
-    const batchSize = this.options.batchSize ?? 2000;
+    const batchSize = resume?.batchSize ?? this.options.batchSize ?? 2000;
+    let committed: ImportCheckpoint = resume ?? { chunks: 0, batchSize, version: 0, creditsDone: 0, counts: { newCredits: 0, duplicates: 0, autoMatched: 0, suggested: 0, unmatched: 0 } };
     // Pipelined: while one chunk's transaction runs in the database, the next chunk is reconciled here (in slices,
     // yielding so that transaction's queries keep flowing). Chunks are written strictly one after another.
     let persisting: Promise<void> = Promise.resolve();
     let decideMs = 0;
     let waitMs = 0;
-    for (let i = 0; i < credits.length; i += batchSize) {
+    for (let i = 0, chunkIndex = 0; i < credits.length; i += batchSize, chunkIndex++) {
       const planned: Planned[] = [];
       const chunk = credits.slice(i, i + batchSize);
+      if (resume && chunkIndex < resume.chunks) {
+        // Committed by an earlier attempt: only its keys matter here, for repeats later in the file.
+        for (const line of chunk) seenKeys.add(dedupeKey(line, parsed.accountNumber));
+        continue;
+      }
+      if (job?.signal?.aborted) {
+        await persisting;
+        throw new ImportInterrupted();
+      }
+      let repeatedInFile = 0;
       for (let j = 0; j < chunk.length; j += SLICE) {
         mark = performance.now();
         for (const line of chunk.slice(j, j + SLICE)) {
           const key = dedupeKey(line, parsed.accountNumber);
           if (seenKeys.has(key)) {
-            summary.duplicates++;
+            repeatedInFile++;
             continue;
           }
           seenKeys.add(key);
@@ -216,9 +264,11 @@ export class StatementImporter {
       mark = performance.now();
       await persisting;
       waitMs += performance.now() - mark;
-      persisting = this.persistWithRetry(statementId, stream, version, planned, input, at).then((result) => {
+      const base = committed;
+      persisting = this.persistWithRetry(statementId, stream, version, planned, input, at, repeatedInFile, base, chunk.length, job).then((result) => {
         version = result.version;
         addCounts(summary, result.counts);
+        committed = result.checkpoint;
       });
       // Awaited before the next chunk or after the loop; this only keeps an early rejection from being "unhandled".
       persisting.catch(() => undefined);
@@ -243,10 +293,35 @@ export class StatementImporter {
  * One chunk in one transaction; a concurrent command on one of the matched orders, or a concurrent import of the same
  * rows, rolls the chunk back and retries it.
  */
-  private async persistWithRetry(statementId: string, stream: string, version: number, planned: Planned[], input: ImportInput, at: string): Promise<{ version: number; counts: Counts }> {
+  private async persistWithRetry(
+    statementId: string,
+    stream: string,
+    version: number,
+    planned: Planned[],
+    input: ImportInput,
+    at: string,
+    repeatedInFile: number,
+    base: ImportCheckpoint,
+    chunkLines: number,
+    job?: ImportJobHooks,
+  ): Promise<{ version: number; counts: Counts; checkpoint: ImportCheckpoint }> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await withTransaction(this.pool, (client) => this.persistBatch(client, statementId, stream, version, planned, input, at));
+        return await withTransaction(this.pool, async (client) => {
+          const result = await this.persistBatch(client, statementId, stream, version, planned, input, at);
+          result.counts.duplicates += repeatedInFile;
+          const c = base.counts;
+          const r = result.counts;
+          const checkpoint: ImportCheckpoint = {
+            chunks: base.chunks + 1,
+            batchSize: base.batchSize,
+            version: result.version,
+            creditsDone: base.creditsDone + chunkLines,
+            counts: { newCredits: c.newCredits + r.newCredits, duplicates: c.duplicates + r.duplicates, autoMatched: c.autoMatched + r.autoMatched, suggested: c.suggested + r.suggested, unmatched: c.unmatched + r.unmatched },
+          };
+          await job?.checkpoint?.(client, checkpoint);
+          return { ...result, checkpoint };
+        });
       } catch (err) {
         const retriable = err instanceof OrderStreamConflict || isUniqueViolation(err, 'billing_transfers_dedupe_uq');
         if (!retriable || attempt >= 3) throw err;

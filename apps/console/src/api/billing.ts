@@ -13,12 +13,16 @@ export type Invoice = Schemas['InvoiceView'];
 /** What a confirmation or match answers: `pending_approval` when it waits for a second finance user. */
 export type DecisionResult = Schemas['TransferDecisionView'];
 
+/** A statement import running in billing's background worker (the upload answers 202 with it at once). */
+export type ImportJob = Schemas['ImportJobView'];
+
 export const importStatement = (file: File, profile: string, handlers: Parameters<typeof upload>[2]) => {
   const form = new FormData();
   if (profile) form.append('profile', profile);
   form.append('file', file, file.name);
   return upload('/api/v1/billing/statements', form, handlers);
 };
+export const importJob = (id: string) => get('/api/v1/billing/statement-imports/{id}', { path: { id } });
 export const statements = () => get('/api/v1/billing/statements');
 export const transfers = (query: { status?: string; statementId?: string; q?: string; limit?: number; offset?: number }) =>
   get('/api/v1/billing/transfers', { query });
@@ -35,6 +39,10 @@ export const rejectProposedMatch = (id: string, reason: string) => post('/api/v1
 export const reverse = (id: string, reason: string) => post('/api/v1/billing/transfers/{id}/reversal', { path: { id }, json: { reason } });
 export const setAside = (id: string, reason: string) => post('/api/v1/billing/transfers/{id}/set-aside', { path: { id }, json: { reason } });
 export const undoSetAside = (id: string, reason: string) => post('/api/v1/billing/transfers/{id}/set-aside/undo', { path: { id }, json: { reason } });
+export type InstitutionHit = Schemas['InstitutionHitView'];
+export const searchInstitutions = (q: string) => get('/api/v1/billing/institution-search', { query: { q } });
+/** Only the credit and whom to ask: billing mails its own record of the credit (finance only). */
+export const requestFollowUp = (id: string, institutionId: string) => post('/api/v1/billing/transfers/{id}/follow-ups', { path: { id }, json: { institutionId } });
 export const searchOrders = (q: string) => get('/api/v1/billing/order-search', { query: { q } });
 
 export type ReceivablesReport = Schemas['ReceivablesReportView'];

@@ -3,7 +3,8 @@ import { checkAllocations } from './allocation';
 import { incomeByMonthOption, matchPercent, matchRateOption, receivablesByAgeOption } from './charts';
 import { ageInDays, shanghaiDate } from './dates';
 import { historyLine } from './history';
-import { fileProblem, importFigures, percentOf } from './import';
+import { maskedAccount } from './follow-up';
+import { fileProblem, followImport, importFigures, importProgressText, percentOf } from './import';
 import { parseTrackingPaste, timeline } from './membership';
 import { parseYuan, yuan } from './money';
 
@@ -63,6 +64,41 @@ describe('import result', () => {
     expect(fileProblem({ name: 'big.xlsx', size: 21 * 1024 * 1024 })).toMatch(/超过 20 MB/);
     expect(fileProblem({ name: '北京银行.CSV', size: 100 })).toBeNull();
   });
+  const job = (state: 'queued' | 'running' | 'done' | 'failed', persistedLines: number, percent: number, parsedLines = 100010) => ({
+    importId: 'i', statementId: 'i', filename: 'f.csv', state, result: state === 'done' ? summary : null, error: null,
+    progress: { totalLines: 100010, parsedLines, creditLines: 100000, persistedLines, matchedLines: 12, percent },
+  });
+  it('says where the background import stands', () => {
+    expect(importProgressText(job('queued', 0, 0, 0))).toBe('文件已上传，排队等待导入…');
+    expect(importProgressText(job('running', 0, 0, 0))).toBe('正在解析文件…');
+    expect(importProgressText(job('running', 40000, 43))).toBe('已解析 100,010 行；已入库 40,000 / 100,000 笔到账，其中自动匹配 12 笔');
+  });
+  it('follows the import to its end through a failed poll, reporting each answer', async () => {
+    const answers = [job('queued', 0, 0, 0), job('running', 2000, 6), new Error('offline'), job('running', 50000, 52), job('done', 100000, 100)];
+    const seen: number[] = [];
+    const done = await followImport(
+      async () => {
+        const a = answers.shift()!;
+        if (a instanceof Error) throw a;
+        return a;
+      },
+      (j) => seen.push(j.progress.percent),
+      { sleep: async () => undefined },
+    );
+    expect(seen).toEqual([0, 6, 52, 100]);
+    expect(done.result).toEqual(summary);
+  });
+  it('gives up after five failed polls in a row', async () => {
+    await expect(followImport(async () => Promise.reject(new Error('offline')), () => undefined, { sleep: async () => undefined })).rejects.toThrow('offline');
+  });
+});
+
+describe('follow-up mail', () => {
+  it('previews the payer account as the mail shows it: the last four characters only', () => {
+    expect(maskedAccount('6222020200112233445')).toBe('****3445');
+    expect(maskedAccount('6222 0202 0011 2233 445')).toBe('****3445');
+    expect(maskedAccount('')).toBe('');
+  });
 });
 
 describe('charts', () => {
@@ -107,6 +143,7 @@ describe('membership administration', () => {
   });
   it('a transfer history line names the clerk and the reason', () => {
     expect(historyLine({ type: 'TransferSetAside', actorName: '王会计', data: { reason: '图书款' } })).toBe('王会计 标记为非会费款项：图书款');
+    expect(historyLine({ type: 'TransferFollowUpRequested', actorName: '王会计', data: { institutionName: '西山文献馆' } })).toBe('王会计 发送核对邮件给西山文献馆');
     expect(historyLine({ type: 'TransferMatched', actorName: null, data: { mode: 'auto' } })).toBe('系统 匹配到缴费单（自动）');
   });
 });

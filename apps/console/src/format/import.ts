@@ -1,4 +1,4 @@
-import type { ImportSummary } from '@/api/billing';
+import type { ImportJob, ImportSummary } from '@/api/billing';
 import { BALANCE_CHECK, label } from './labels';
 
 /** The result cards shown after an import, in the order a clerk reads them. */
@@ -26,4 +26,39 @@ export function fileProblem(file: { name: string; size: number }, maxBytes = 20 
   const lower = file.name.toLowerCase();
   if (!ACCEPTED_EXTENSIONS.some((e) => lower.endsWith(e))) return '仅支持 CSV、XLSX 或 camt.053（XML）格式的银行流水';
   return null;
+}
+
+/** What the import progress bar says under it: where billing's worker stands with the file. */
+export function importProgressText(job: Pick<ImportJob, 'state' | 'progress'>): string {
+  const p = job.progress;
+  if (job.state === 'queued') return '文件已上传，排队等待导入…';
+  if (p.totalLines === null || p.parsedLines < p.totalLines) return '正在解析文件…';
+  const parsed = `已解析 ${p.parsedLines.toLocaleString('zh-CN')} 行`;
+  if (!p.creditLines) return `${parsed}，正在汇总结果…`;
+  return `${parsed}；已入库 ${p.persistedLines.toLocaleString('zh-CN')} / ${p.creditLines.toLocaleString('zh-CN')} 笔到账，其中自动匹配 ${p.matchedLines.toLocaleString('zh-CN')} 笔`;
+}
+
+/**
+ * Follows an import to its end: `onProgress` with each answer, resolves with the finished job (done or failed).
+ * A failed poll (a network blip) is retried at the next tick rather than ending the wait.
+ */
+export async function followImport(
+  fetchJob: () => Promise<ImportJob>,
+  onProgress: (job: ImportJob) => void,
+  options: { intervalMs?: number; signal?: AbortSignal; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<ImportJob> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let failures = 0;
+  for (;;) {
+    if (options.signal?.aborted) throw new DOMException('aborted', 'AbortError');
+    try {
+      const job = await fetchJob();
+      failures = 0;
+      onProgress(job);
+      if (job.state === 'done' || job.state === 'failed') return job;
+    } catch (err) {
+      if (++failures >= 5) throw err;
+    }
+    await sleep(options.intervalMs ?? 1000);
+  }
 }

@@ -8,6 +8,7 @@ import {
   MembershipActivated,
   MembershipEnteredGrace,
   MembershipExpired,
+  TransferFollowUpRequested,
   type Contract,
   type EventOf,
 } from '@lsc/contracts';
@@ -50,6 +51,12 @@ export class NotificationHandlers {
     mailFor(router, nudge, MembershipEnteredGrace, 'membership-entered-grace');
     mailFor(router, nudge, MembershipExpired, 'membership-expired');
     mailFor(router, nudge, CertificateMailed, 'certificate-mailed');
+    // Finance's follow-up on an unmatched credit, from billing's record of it; one mail per (credit, institution).
+    router.on(TransferFollowUpRequested, async (event, { client, afterCommit }) => {
+      const { transferId, institutionId } = event.data;
+      await enqueueDelivery(client, { sourceKey: `transfer-followup:${transferId}:${institutionId}`, template: 'transfer-unmatched', institutionId, payload: event.data });
+      afterCommit(nudge);
+    });
   }
 }
 

@@ -23,8 +23,3 @@ export class DeliveryPageDoc {
   @ApiProperty() total!: number;
   @ApiProperty({ type: [DeliveryDoc] }) items!: DeliveryDoc[];
 }
-
-export class FollowUpDoc {
-  @ApiProperty({ description: '新建（false：此前已为该到账和单位发过）' }) created!: boolean;
-  @ApiProperty({ type: DeliveryDoc }) delivery!: DeliveryDoc;
-}

@@ -1,7 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsUUID, ValidateNested } from 'class-validator';
-import { TransferV1 } from '@lsc/contracts';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageLimit, PageOffset } from '@lsc/validation';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../deliveries/delivery-store';
 import { TEMPLATE_NAMES } from '../templates';
@@ -16,10 +14,4 @@ export class DeliveryQuery {
 
 export class DeliveryIdParam {
   @IsUUID('all', { message: '投递记录编号格式不正确' }) id!: string;
-}
-
-/** Finance found who sent an unmatched transfer and asks them to confirm it (billing.TransferUnmatched names no institution). */
-export class UnmatchedTransferFollowUpDto {
-  @ApiProperty({ description: '付款单位编号' }) @IsUUID('all', { message: '单位编号格式不正确' }) institutionId!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'billing.TransferImported 的到账信息（TransferV1）' }) @ValidateNested() @Type(() => TransferV1) transfer!: TransferV1;
 }

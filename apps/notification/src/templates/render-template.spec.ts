@@ -17,7 +17,7 @@ import {
   PaymentOrderIssuedV2Contract,
   PaymentOrderPaid,
   upcastPaymentOrderIssuedV1,
-  TransferUnmatched,
+  TransferFollowUpRequested,
 } from '@lsc/contracts';
 import { renderTemplate, TEMPLATE_NAMES, type MailContext, type TemplateDataMap, type TemplateName } from './render-template';
 
@@ -42,7 +42,7 @@ const examples: { readonly [N in TemplateName]: TemplateDataMap[N] } = {
   'membership-entered-grace': MembershipEnteredGrace.example,
   'membership-expired': MembershipExpired.example,
   'certificate-mailed': CertificateMailed.example,
-  'transfer-unmatched': TransferUnmatched.example,
+  'transfer-unmatched': TransferFollowUpRequested.example,
   'payment-partially-received': {
     ...PaymentOrderPartiallyPaid.example,
     kind: 'new',

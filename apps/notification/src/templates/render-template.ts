@@ -17,7 +17,7 @@ import type {
   MembershipLifecycleV1,
   PaymentOrderIssuedV2,
   PaymentOrderSettlementV1,
-  TransferV1,
+  TransferFollowUpRequestedV1,
 } from '@lsc/contracts';
 import { templateHelpers } from './helpers';
 
@@ -60,7 +60,8 @@ export interface TemplateDataMap {
   'membership-entered-grace': MembershipLifecycleV1;
   'membership-expired': MembershipLifecycleV1;
   'certificate-mailed': CertificateMailedV1;
-  'transfer-unmatched': TransferV1;
+  /** Finance's follow-up on an unmatched credit: billing's record of it, the payer's account masked. */
+  'transfer-unmatched': TransferFollowUpRequestedV1;
 }
 
 export type TemplateName = keyof TemplateDataMap;
