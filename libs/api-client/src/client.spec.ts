@@ -154,13 +154,13 @@ describe('createApiClient', () => {
 
   it('surfaces 429 and network failures distinctly', async () => {
     const api = createApiClient({ baseUrl: server.url });
-    const limited = await unwrap(api.GET('/api/v1/identity/captcha')).catch((e: unknown) => e);
+    const limited = await unwrap(api.GET('/api/v1/identity/captcha', { params: { query: { purpose: 'login' } } })).catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(RateLimitedError);
     expect(limited).toBeInstanceOf(ApiError);
     expect((limited as RateLimitedError).retryAfterSeconds).toBe(5);
 
     const offline = createApiClient({ baseUrl: 'http://127.0.0.1:9' });
-    const failure = await unwrap(offline.GET('/api/v1/identity/captcha')).catch((e: unknown) => e);
+    const failure = await unwrap(offline.GET('/api/v1/identity/captcha', { params: { query: { purpose: 'login' } } })).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(NetworkError);
     expect((failure as NetworkError).message).toBe('网络连接失败，请检查网络后重试');
   });

@@ -3,6 +3,7 @@ import { draftFrom, publishRequest } from './fees';
 
 const schedule = {
   inEffect: '2026-01',
+  today: '2026-12-07',
   versions: [
     {
       versionId: '2026-01',

@@ -66,6 +66,7 @@ describe('import result', () => {
   });
   const job = (state: 'queued' | 'running' | 'done' | 'failed', persistedLines: number, percent: number, parsedLines = 100010) => ({
     importId: 'i', statementId: 'i', filename: 'f.csv', state, result: state === 'done' ? summary : null, error: null,
+    attempts: 1, uploadedBy: 'fin-a', createdAt: '2026-12-07T02:00:00Z', startedAt: null, finishedAt: null,
     progress: { totalLines: 100010, parsedLines, creditLines: 100000, persistedLines, matchedLines: 12, percent },
   });
   it('says where the background import stands', () => {

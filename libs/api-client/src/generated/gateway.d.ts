@@ -51,6 +51,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/institution-search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TransfersController_searchInstitutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/invoices": {
         parameters: {
             query?: never;
@@ -323,6 +339,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/statement-imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StatementsController_importProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/statements": {
         parameters: {
             query?: never;
@@ -387,6 +419,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/transfers/{id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["StatementsController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/transfers/{id}/approval-rejection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["StatementsController_rejectProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/transfers/{id}/confirmation": {
         parameters: {
             query?: never;
@@ -397,6 +461,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["StatementsController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/transfers/{id}/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TransfersController_followUp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -682,7 +762,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["PublicController_strengthGet"];
+        get?: never;
         put?: never;
         post: operations["PublicController_strengthPost"];
         delete?: never;
@@ -733,6 +813,54 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["SessionsController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity/sessions/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SecondFactorController_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity/sessions/second-factor/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SecondFactorController_beginEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity/sessions/second-factor/enrolment/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SecondFactorController_confirmEnrolment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -861,6 +989,22 @@ export interface paths {
         get?: never;
         put: operations["StaffAccountsController_roles"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity/staff/{accountId}/two-factor/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["StaffTwoFactorAdminController_reset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1172,22 +1316,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/notification/admin/unmatched-transfer-followups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["AdminController_followUp"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1424,8 +1552,16 @@ export interface components {
             captchaId: string;
             /** @description 有效秒数 */
             expiresInSeconds: number;
-            /** @description 算式图片（SVG 源码） */
-            svg: string;
+            /**
+             * @description 算式图片（PNG，data: URL），直接作为 <img> 的 src
+             * @example data:image/png;base64,iVBORw0KGgo…
+             */
+            image: string;
+            /**
+             * @description 校验码用途：只能用于该用途的提交
+             * @enum {string}
+             */
+            purpose: "login" | "register" | "sms";
         };
         CertificateListView: {
             items: components["schemas"]["StaffMembershipView"][];
@@ -1531,6 +1667,15 @@ export interface components {
         ConfirmDto: {
             orderId: string;
         };
+        ConfirmEnrolmentDto: {
+            /**
+             * @description 扫码后身份验证器显示的第一个6位动态验证码
+             * @example 123456
+             */
+            code: string;
+            /** @description 登录第一步（用户名和密码正确）返回的 mfaToken */
+            mfaToken: string;
+        };
         ConsentDoc: {
             /** @description 同意时间（ISO 8601） */
             agreedAt: string;
@@ -1586,6 +1731,32 @@ export interface components {
         DeliveryPageDoc: {
             items: components["schemas"]["DeliveryDoc"][];
             total: number;
+        };
+        EnrolledSessionDoc: {
+            /** @description 访问令牌（JWT，放在 Authorization: Bearer 中） */
+            accessToken: string;
+            /**
+             * @description 访问令牌有效秒数
+             * @example 900
+             */
+            expiresIn: number;
+            principal: components["schemas"]["PrincipalDoc"];
+            /** @description 10个恢复码：只显示这一次，每个只能用一次，请妥善保存 */
+            recoveryCodes: string[];
+            /** @description 刷新令牌；浏览器会话（X-Session-Transport: cookie）中不返回，改以 HttpOnly Cookie 下发 */
+            refreshToken?: string;
+            /** @enum {string} */
+            tokenType: "Bearer";
+        };
+        EnrolmentDoc: {
+            /** @description otpauth:// 地址（二维码的内容） */
+            otpauthUri: string;
+            /** @description 二维码图片（PNG data URL） */
+            qrCode: string;
+            /** @description 密钥（base32），无法扫码时手动输入；只在此时显示一次 */
+            secret: string;
+            /** @description 登录名（身份验证器中显示的账号） */
+            username: string;
         };
         FeeEntryDto: {
             /** @description 会费（分/年） */
@@ -1666,10 +1837,30 @@ export interface components {
             /** @description 不可申请的原因 */
             unavailableReason?: string;
         };
-        FollowUpDoc: {
-            /** @description 新建（false：此前已为该到账和单位发过） */
+        FollowUpAnswerView: {
+            /** @description false：此前已就同一笔到账联系过该单位，不再重复发信 */
             created: boolean;
-            delivery: components["schemas"]["DeliveryDoc"];
+            followUp: components["schemas"]["FollowUpView"];
+        };
+        FollowUpDto: {
+            /** @description 要联系的单位编号 */
+            institutionId: string;
+        };
+        FollowUpView: {
+            /** @description 金额（分） */
+            amountFen: number;
+            at: string;
+            bankReference: string;
+            bookedOn: string;
+            followUpId: string;
+            institutionId: string;
+            institutionName: string;
+            /** @description 付款账号，只留末4位（****3445） */
+            payerAccountMasked: string;
+            payerName: string;
+            remark: string;
+            requestedBy: string;
+            transferId: string;
         };
         HistoryEntryView: {
             actor?: string | null;
@@ -1687,6 +1878,43 @@ export interface components {
         };
         HistoryView: {
             items: components["schemas"]["HistoryEntryView"][];
+        };
+        ImportFailureView: {
+            /** @example STATEMENT_UNREADABLE */
+            code: string;
+            /** @description 中文原因 */
+            message: string;
+        };
+        ImportJobView: {
+            attempts: number;
+            createdAt: string;
+            error: components["schemas"]["ImportFailureView"] | null;
+            filename: string;
+            finishedAt: string | null;
+            importId: string;
+            progress: components["schemas"]["ImportProgressView"];
+            /** @description 完成后的导入结果 */
+            result: components["schemas"]["ImportSummaryView"] | null;
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "running" | "done" | "failed";
+            /** @description 流水编号（与导入编号相同） */
+            statementId: string;
+            uploadedBy: string;
+        };
+        ImportProgressView: {
+            /** @description 入账（贷方）行数 */
+            creditLines: number | null;
+            /** @description 已自动匹配行数 */
+            matchedLines: number;
+            /** @description 已解析行数 */
+            parsedLines: number;
+            /** @description 进度百分比（0–100；100 时结果已保存） */
+            percent: number;
+            /** @description 已入库行数 */
+            persistedLines: number;
+            /** @description 文件总行数（解析完成前为 null） */
+            totalLines: number | null;
         };
         ImportSummaryView: {
             autoMatched: number;
@@ -1721,6 +1949,13 @@ export interface components {
             items: components["schemas"]["IncomePeriodView"][];
             /** @enum {string} */
             unit: "day" | "month";
+        };
+        InstitutionHitView: {
+            institutionId: string;
+            name: string;
+        };
+        InstitutionSearchView: {
+            items: components["schemas"]["InstitutionHitView"][];
         };
         InvoiceDocumentView: {
             contentType: string;
@@ -1853,6 +2088,10 @@ export interface components {
             validFrom?: string;
             /** @description 已缴资格止 */
             validTo?: string;
+        };
+        MfaTokenDto: {
+            /** @description 登录第一步（用户名和密码正确）返回的 mfaToken */
+            mfaToken: string;
         };
         MobileChangedDoc: {
             consent: components["schemas"]["ConsentDoc"];
@@ -2063,7 +2302,10 @@ export interface components {
             strength: "weak" | "medium" | "strong";
         };
         PasswordStrengthDto: {
-            /** @description 要评估的密码 */
+            /**
+             * Format: password
+             * @description 待评估的密码（只在请求体中，不放在地址里）
+             */
             password: string;
         };
         PayeeView: {
@@ -2107,6 +2349,18 @@ export interface components {
             totals: {
                 [key: string]: number;
             };
+        };
+        PendingAllocationView: {
+            /** @description 金额（分） */
+            amountFen: number;
+            orderId: string;
+        };
+        PendingMatchView: {
+            allocations: components["schemas"]["PendingAllocationView"][];
+            matchId: string;
+            proposedAt: string;
+            /** @description 提交匹配的财务人员 */
+            proposedBy: string;
         };
         PrincipalDoc: {
             /**
@@ -2376,6 +2630,7 @@ export interface components {
             /** @description 未导入原因（中文） */
             reason: string;
         };
+        RejectProposalDto: Record<string, never>;
         RenewedTermView: {
             applicationId: string;
             paidOn: string;
@@ -2394,6 +2649,31 @@ export interface components {
             entries: components["schemas"]["FeeEntryView"][];
             termPolicy: components["schemas"]["ScheduleTermPolicyView"];
             versionId: string;
+        };
+        SecondFactorChallengeDoc: {
+            /** @description 有效秒数 */
+            expiresIn: number;
+            /** @description 第二步凭据，提交动态验证码或绑定时原样带回 */
+            mfaToken: string;
+            /**
+             * @description totp：请输入身份验证器的动态验证码（或恢复码）；enrol：须先绑定身份验证器
+             * @enum {string}
+             */
+            secondFactor: "totp" | "enrol";
+        };
+        SecondFactorDto: {
+            /**
+             * @description 身份验证器显示的6位动态验证码（与 recoveryCode 二选一）
+             * @example 123456
+             */
+            code?: string;
+            /** @description 登录第一步（用户名和密码正确）返回的 mfaToken */
+            mfaToken: string;
+            /**
+             * @description 绑定时发放的恢复码（每个只能用一次）
+             * @example abcde-fghij
+             */
+            recoveryCode?: string;
         };
         SendSmsCodeDto: {
             /**
@@ -2667,6 +2947,8 @@ export interface components {
             notes: string[];
             payerAccount: string;
             payerName: string;
+            /** @description 双人复核：金额超过 FOUR_EYES_FEN 的匹配，待另一位财务人员审批（status = pending_approval） */
+            pendingMatch?: components["schemas"]["PendingMatchView"] | null;
             reasons: string[];
             /** @description 附言 */
             remark: string;
@@ -2718,6 +3000,8 @@ export interface components {
             notes: string[];
             payerAccount: string;
             payerName: string;
+            /** @description 双人复核：金额超过 FOUR_EYES_FEN 的匹配，待另一位财务人员审批（status = pending_approval） */
+            pendingMatch?: components["schemas"]["PendingMatchView"] | null;
             reasons: string[];
             /** @description 附言 */
             remark: string;
@@ -2749,14 +3033,6 @@ export interface components {
             status: string;
             statusLabel: string;
             transferId: string;
-        };
-        UnmatchedTransferFollowUpDto: {
-            /** @description 付款单位编号 */
-            institutionId: string;
-            /** @description billing.TransferImported 的到账信息（TransferV1） */
-            transfer: {
-                [key: string]: unknown;
-            };
         };
         UpdateProfileDoc: {
             cityCode?: string;
@@ -2871,6 +3147,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FeeScheduleView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    TransfersController_searchInstitutions: {
+        parameters: {
+            query: {
+                /** @description 单位名称（部分即可） */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionSearchView"];
                 };
             };
             /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
@@ -3422,6 +3729,36 @@ export interface operations {
             };
         };
     };
+    StatementsController_importProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     StatementsController_list: {
         parameters: {
             query?: never;
@@ -3463,21 +3800,13 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description 文件已保存，导入在后台进行；用 GET statement-imports/{id} 查看进度与结果（无法识别的文件以 state=failed、error.code=STATEMENT_UNREADABLE 结束） */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportSummaryView"];
-                };
-            };
-            /** @description STATEMENT_UNREADABLE：无法识别的流水文件 */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "application/json": components["schemas"]["ImportJobView"];
                 };
             };
             /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
@@ -3587,6 +3916,70 @@ export interface operations {
             };
         };
     };
+    StatementsController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferDecisionView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    StatementsController_rejectProposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectProposalDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferDecisionView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     StatementsController_confirm: {
         parameters: {
             query?: never;
@@ -3608,6 +4001,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferDecisionView"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    TransfersController_followUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowUpDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpAnswerView"];
                 };
             };
             /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
@@ -3854,7 +4281,10 @@ export interface operations {
     };
     PublicController_newCaptcha: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description 校验码用途：login 登录，register 注册，sms 获取短信验证码 */
+                purpose: "login" | "register" | "sms";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4233,37 +4663,6 @@ export interface operations {
             };
         };
     };
-    PublicController_strengthGet: {
-        parameters: {
-            query: {
-                /** @description 要评估的密码（建议用 POST，免得密码进入地址和日志） */
-                password: unknown;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PasswordStrengthDoc"];
-                };
-            };
-            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiErrorBody"];
-                };
-            };
-        };
-    };
     PublicController_strengthPost: {
         parameters: {
             query?: never;
@@ -4340,12 +4739,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description 机构账号与无需二次验证的工作人员：会话；财务、超级管理员等：二次验证步骤（secondFactor、mfaToken） */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionDoc"];
+                    "application/json": components["schemas"]["SessionDoc"] | components["schemas"]["SecondFactorChallengeDoc"];
                 };
             };
             /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
@@ -4423,6 +4823,108 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    SecondFactorController_verify: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 浏览器传 cookie：刷新令牌只以 HttpOnly; SameSite=Strict Cookie（Path=/api/v1/identity/sessions）传递，不出现在响应体中 */
+                "X-Session-Transport"?: "cookie";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondFactorDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    SecondFactorController_beginEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaTokenDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentDoc"];
+                };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    SecondFactorController_confirmEnrolment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 浏览器传 cookie：刷新令牌只以 HttpOnly; SameSite=Strict Cookie（Path=/api/v1/identity/sessions）传递，不出现在响应体中 */
+                "X-Session-Transport"?: "cookie";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmEnrolmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolledSessionDoc"];
+                };
             };
             /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
             default: {
@@ -4711,6 +5213,34 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["StaffDoc"];
                 };
+            };
+            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    StaffTwoFactorAdminController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
             default: {
@@ -5424,38 +5954,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiErrorBody"];
-                };
-            };
-            /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ApiErrorBody"];
-                };
-            };
-        };
-    };
-    AdminController_followUp: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UnmatchedTransferFollowUpDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FollowUpDoc"];
                 };
             };
             /** @description 错误：{code, message, details[]}（400 参数有误、401 未登录、403 无权限、404 不存在、409 冲突、429 请求过于频繁等） */
