@@ -380,7 +380,7 @@ describe('staff console in Chromium', () => {
 
     // The member admin: created by the super-admin, sets a password through the one-time code, signs in.
     const root = await apiLogin(READY.root.username, READY.root.password);
-    const adminLogin = { username: `huiyuan_${tag}`, password: 'Li#2024member' };
+    const adminLogin = { username: `huiyuan_${tag}`, password: testPassword() };
     const created = expectOk(await call('POST', '/api/v1/identity/staff', { token: root, json: { username: adminLogin.username, displayName: '李会员', roles: ['member_admin'] } }), 201, 'create member admin').json;
     expectOk(await call('POST', '/api/v1/identity/staff-password', { json: { code: created.setupCode, password: adminLogin.password, confirmPassword: adminLogin.password } }), 200, 'member admin password');
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 800 }, bypassCSP: true });

@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { loadBillingConfig } from './config';
 import { configureBillingApp } from './http/configure';
 import { startTestIssuer, type TestIssuer } from './testing/jwt';
+import { importFinished } from './testing/imports';
 
 /**
  * 双人复核 (issue #25 item 6) over real PostgreSQL, Kafka and Redis, with FOUR_EYES_FEN = 5000.00元: credits above it
@@ -34,8 +35,10 @@ describe('billing four-eyes approval above FOUR_EYES_FEN (real PostgreSQL + Kafk
   const upload = async (file: Buffer) => {
     const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bob.csv"\r\nContent-Type: text/csv\r\n\r\n`), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
     const res = await app.inject({ method: 'POST', url: '/api/v1/billing/statements', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${finance}` } });
-    expect(res.statusCode).toBe(201);
-    return res.json();
+    expect(res.statusCode).toBe(202);
+    const done = await importFinished((url) => get(url), res.json().importId);
+    expect(done).toMatchObject({ state: 'done' });
+    return done.result as ReturnType<typeof JSON.parse>;
   };
   const get = (url: string, token = finance) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
   const post = (url: string, payload: object, token = finance) => app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}` } });
