@@ -32,3 +32,20 @@ export async function acceptedUnsafeText(classes: readonly DtoClass[], validate:
   }
   return holes;
 }
+
+/**
+ * A DtoValidator from the service's own check (its validation pipe, or identity's validateBody): a refusal is read from
+ * the standard error body's details (duck-typed, so this library needs no service-kit); anything else is rethrown.
+ */
+export function validatorFrom(check: (cls: DtoClass, value: Record<string, unknown>) => Promise<unknown>): DtoValidator {
+  return async (cls, value) => {
+    try {
+      await check(cls, value);
+      return [];
+    } catch (err) {
+      const body = (err as { getResponse?: () => unknown }).getResponse?.() as { details?: Problem[] } | undefined;
+      if (body && Array.isArray(body.details)) return body.details;
+      throw err;
+    }
+  };
+}

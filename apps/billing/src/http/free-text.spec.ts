@@ -1,5 +1,5 @@
-import { ApiError, ApiValidationPipe } from '@lsc/service-kit';
-import { acceptedUnsafeText, dtoClassesOf, type DtoValidator } from '@lsc/testing';
+import { ApiValidationPipe } from '@lsc/service-kit';
+import { acceptedUnsafeText, dtoClassesOf, validatorFrom } from '@lsc/testing';
 import * as m0 from './dto';
 import * as m1 from './fees.controller';
 import * as m2 from './reports.controller';
@@ -11,15 +11,7 @@ import * as m3 from './transfers.controller';
  */
 describe('billing DTOs refuse unsafe text in every field', () => {
   const pipe = new ApiValidationPipe();
-  const validate: DtoValidator = async (cls, value) => {
-    try {
-      await pipe.transform(value, { type: 'body', metatype: cls });
-      return [];
-    } catch (err) {
-      if (err instanceof ApiError) return (err.getResponse() as { details: Array<{ field: string; rule: string; message: string }> }).details;
-      throw err;
-    }
-  };
+  const validate = validatorFrom((cls, value) => pipe.transform(value, { type: 'body', metatype: cls }));
 
   it('walks every DTO and every field', async () => {
     const classes = dtoClassesOf(m0, m1, m2, m3);

@@ -1,5 +1,4 @@
-import { ApiError } from '@lsc/service-kit';
-import { acceptedUnsafeText, dtoClassesOf, type DtoValidator } from '@lsc/testing';
+import { acceptedUnsafeText, dtoClassesOf, validatorFrom } from '@lsc/testing';
 import * as locks from './account-locks.controller';
 import * as me from './me.controller';
 import * as profile from './profile.dto';
@@ -16,15 +15,7 @@ import { validateBody } from './validate';
  * (the path identity's controllers take, multipart and JSON alike).
  */
 describe('identity DTOs refuse unsafe text in every field', () => {
-  const validate: DtoValidator = async (cls, value) => {
-    try {
-      await validateBody(cls, value);
-      return [];
-    } catch (err) {
-      if (err instanceof ApiError) return (err.getResponse() as { details: Array<{ field: string; rule: string; message: string }> }).details;
-      throw err;
-    }
-  };
+  const validate = validatorFrom((cls, value) => validateBody(cls, value));
 
   it('walks every DTO and every field', async () => {
     const classes = dtoClassesOf(locks, me, profile, publicRoutes, registration, sessionsController, sessions, staff);

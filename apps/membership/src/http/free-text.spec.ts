@@ -1,5 +1,5 @@
-import { ApiError, ApiValidationPipe } from '@lsc/service-kit';
-import { acceptedUnsafeText, dtoClassesOf, type DtoValidator } from '@lsc/testing';
+import { ApiValidationPipe } from '@lsc/service-kit';
+import { acceptedUnsafeText, dtoClassesOf, validatorFrom } from '@lsc/testing';
 import * as m0 from './applications.controller';
 import * as m1 from './dto';
 import * as m2 from './fee-views';
@@ -12,15 +12,7 @@ import * as m4 from './views';
  */
 describe('membership DTOs refuse unsafe text in every field', () => {
   const pipe = new ApiValidationPipe();
-  const validate: DtoValidator = async (cls, value) => {
-    try {
-      await pipe.transform(value, { type: 'body', metatype: cls });
-      return [];
-    } catch (err) {
-      if (err instanceof ApiError) return (err.getResponse() as { details: Array<{ field: string; rule: string; message: string }> }).details;
-      throw err;
-    }
-  };
+  const validate = validatorFrom((cls, value) => pipe.transform(value, { type: 'body', metatype: cls }));
 
   it('walks every DTO and every field', async () => {
     const classes = dtoClassesOf(m0, m1, m2, m3, m4);
