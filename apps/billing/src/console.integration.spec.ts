@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import type { Consumer, Producer } from 'kafkajs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,7 +10,7 @@ import { loadBillingConfig } from './config';
 import { configureBillingApp } from './http/configure';
 import { REPORT_CLOCK } from './reports/clock';
 import { startTestIssuer, type TestIssuer } from './testing/jwt';
-import { importFinished } from './testing/imports';
+import { bobCreditsCsv, shanghaiToday, uploadStatement } from './testing/imports';
 
 /**
  * What the staff console (issue #23) needs from billing, over real PostgreSQL, Kafka and Redis: 非会费款项, the
@@ -32,16 +31,7 @@ describe('billing for the staff console (real PostgreSQL + Kafka)', () => {
   // The reports' clock: real time unless a test stands somewhere else.
   let now: Date | undefined;
 
-  const boundary = 'lscboundary';
-  const upload = async (file: Buffer) => {
-    const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bob.csv"\r\nContent-Type: text/csv\r\n\r\n`), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-    const res = await app.inject({ method: 'POST', url: '/api/v1/billing/statements', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${finance}` } });
-    expect(res.statusCode).toBe(202);
-    const done = await importFinished((url) => get(url), res.json().importId);
-    expect(done).toMatchObject({ state: 'done', statementId: res.json().importId });
-    // The synchronous upload's answer, as the tests read it (untyped JSON).
-    return done.result as ReturnType<typeof JSON.parse>;
-  };
+  const upload = (file: Buffer) => uploadStatement(app, (url) => get(url), finance, file);
   const get = (url: string, token = finance) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
   const post = (url: string, payload: object, token = finance) => app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}` } });
   const of = (type: string, pred: (d: Record<string, unknown>) => boolean) => seen.filter((e) => e.type === type && pred(e.data as Record<string, unknown>));
@@ -54,18 +44,8 @@ describe('billing for the staff console (real PostgreSQL + Kafka)', () => {
     const issued = await eventually(() => of('billing.PaymentOrderIssued', (d) => d.applicationId === data.applicationId)[0], { timeoutMs: 60000, what: 'PaymentOrderIssued' });
     return { app: data, order: issued.data as { orderId: string; amountDueFen: number; paymentCode: string } };
   };
-  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const bobCsv = (rows: Array<[string, string, string, string, string]>) =>
-    iconv.encode(
-      [
-        '北京银行对公账户交易明细',
-        '账号：20000006591600105310002',
-        '',
-        '交易日期,交易时间,交易流水号,摘要,借方发生额,贷方发生额,余额,对方账号,对方户名,对方开户行,附言',
-        ...rows.map(([ref, amount, account, name, remark], i) => `${today},10:0${i % 10}:00,${ref},转账,,"${amount}",,="${account}",${name},中国工商银行北京分行,${remark}`),
-      ].join('\r\n'),
-      'gbk',
-    );
+  const today = shanghaiToday();
+  const bobCsv = (rows: Array<[string, string, string, string, string]>) => bobCreditsCsv(rows, today);
   const xlsx = async (url: string) => {
     const res = await get(url);
     expect(res.statusCode).toBe(200);
