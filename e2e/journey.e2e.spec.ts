@@ -367,7 +367,7 @@ describe('单位会员入会 journey through the gateway', () => {
 
     // The rest, from the institution's own account, with the payment code as the notice suggests: confirmed automatically.
     const rest = bankOfBeijingCsv(today, [{ reference: `E2E${tag}13`, amountYuan: '2,000.00', account: `62220202${tag.replace(/\D/g, '').padEnd(11, '7').slice(0, 11)}`, payer: name, remark: `${name}+会费 ${renewalOrder.paymentCode}` }]);
-    expect(expectStatus(await uploadStatement(financeToken, rest, `bob-${tag}-3.csv`), 201, 'third statement').json).toMatchObject({ newCredits: 1, autoMatched: 1 });
+    expect(expectStatus(await uploadStatement(financeToken, rest, `bob-${tag}-3.csv`), 202, 'third statement').json).toMatchObject({ newCredits: 1, autoMatched: 1 });
 
     const renewed = await eventually(
       async () => {
