@@ -322,8 +322,8 @@ describe('staff console in Chromium', () => {
       if (r.status !== status) throw new Error(`${what}: ${r.status} ${r.text.slice(0, 300)}`);
       return r;
     };
-    const captcha = async () => {
-      const c = (await call('GET', '/api/v1/identity/captcha')).json as { captchaId: string };
+    const captcha = async (purpose: 'login' | 'register' | 'sms') => {
+      const c = (await call('GET', `/api/v1/identity/captcha?purpose=${purpose}`)).json as { captchaId: string };
       return { captchaId: c.captchaId, captchaAnswer: await captchaAnswer(c.captchaId) };
     };
     const name = `证书测试${tag}图书馆`;
@@ -333,7 +333,7 @@ describe('staff console in Chromium', () => {
     const password = `Lsc#${tag}x9`;
     const smsFile = join(REPO, '.var', 'console', 'sms', 'sms-outbox.jsonl');
     const asked = Date.now();
-    expectOk(await call('POST', '/api/v1/identity/sms-codes', { json: { mobile, purpose: 'register', ...(await captcha()) } }), 202, 'sms code');
+    expectOk(await call('POST', '/api/v1/identity/sms-codes', { json: { mobile, purpose: 'register', ...(await captcha('sms')) } }), 202, 'sms code');
     const sms = await eventually(async () => {
       const lines = readFileSync(smsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { phone: string; purpose: string; code: string; sentAt: string });
       return lines.filter((m) => m.phone === mobile && m.purpose === 'register' && Date.parse(m.sentAt) >= asked - 2000).pop();
@@ -343,11 +343,11 @@ describe('staff console in Chromium', () => {
     const form = new FormData();
     const fields: Record<string, string> = {
       password, confirmPassword: password, landline: '010-88544588', email, name, recommendingUnit: typeof units[0] === 'string' ? units[0] : units[0]!.name, ...region,
-      street: '中关村南大街5号', postcode: '100081', loginName, mobile, smsCode: sms.code, agreementAccepted: 'true', ...(await captcha()),
+      street: '中关村南大街5号', postcode: '100081', loginName, mobile, smsCode: sms.code, agreementAccepted: 'true', ...(await captcha('register')),
     };
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     expectOk(await call('POST', '/api/v1/identity/institutions', { form }), 201, 'registration');
-    const token = expectOk(await call('POST', '/api/v1/identity/sessions', { json: { login: loginName, password, ...(await captcha()) } }), 200, 'institution login').json.accessToken as string;
+    const token = expectOk(await call('POST', '/api/v1/identity/sessions', { json: { login: loginName, password, ...(await captcha('login')) } }), 200, 'institution login').json.accessToken as string;
     const quote = expectOk(await call('GET', '/api/v1/billing/quotes?qualificationCode=enterprise&staffTierCode=1-30&years=1', { token }), 200, 'quote').json;
     const applied = await eventually(async () => {
       const r = await call('POST', '/api/v1/membership/applications', { token, json: { kind: 'new', qualificationCode: 'enterprise', staffTierCode: '1-30', years: 1, organisationType: '企业单位', quote: { feePerYearFen: quote.feePerYearFen, amountDueFen: quote.amountDueFen, scheduleVersion: quote.scheduleVersion } } });
