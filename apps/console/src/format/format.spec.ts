@@ -5,7 +5,7 @@ import { ageInDays, shanghaiDate } from './dates';
 import { historyLine } from './history';
 import { maskedAccount } from './follow-up';
 import { fileProblem, followImport, importFigures, importProgressText, percentOf } from './import';
-import { parseTrackingPaste, timeline } from './membership';
+import { DELIVERY_TEMPLATE, parseTrackingPaste, timeline } from './membership';
 import { parseYuan, yuan } from './money';
 
 describe('money', () => {
@@ -146,5 +146,17 @@ describe('membership administration', () => {
     expect(historyLine({ type: 'TransferSetAside', actorName: '王会计', data: { reason: '图书款' } })).toBe('王会计 标记为非会费款项：图书款');
     expect(historyLine({ type: 'TransferFollowUpRequested', actorName: '王会计', data: { institutionName: '西山文献馆' } })).toBe('王会计 发送核对邮件给西山文献馆');
     expect(historyLine({ type: 'TransferMatched', actorName: null, data: { mode: 'auto' } })).toBe('系统 匹配到缴费单（自动）');
+  });
+});
+
+describe('邮件类型 labels', () => {
+  it('names every mail notification can send in Chinese (a new template without a label fails here)', async () => {
+    const { readdirSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = join(__dirname, '../../../notification/src/templates');
+    const templates = readdirSync(dir).filter((n) => !n.startsWith('_') && !n.startsWith('.') && statSync(join(dir, n)).isDirectory() && n !== '__snapshots__');
+    expect(templates.length).toBeGreaterThan(10);
+    expect(templates.filter((t) => !DELIVERY_TEMPLATE[t])).toEqual([]);
+    for (const t of templates) expect(DELIVERY_TEMPLATE[t]).toMatch(/^[\u4e00-\u9fff/]+$/u);
   });
 });

@@ -21,6 +21,25 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   PaymentOrderIssuedForCancelledApplication: '已取消申请收到缴费单',
   PaymentReceivedForCancelledApplication: '已取消申请收到付款',
 };
+/** 邮件类型: notification's templates (apps/notification/src/templates/<name>) as staff call them. */
+export const DELIVERY_TEMPLATE: Readonly<Record<string, string>> = {
+  'institution-registered': '注册成功通知',
+  'mailing-address-confirmation': '寄送地址确认',
+  'mailing-address-changed': '寄送地址变更',
+  'payment-order-issued': '缴费通知',
+  'payment-partially-received': '部分到账通知',
+  'payment-received': '到账通知',
+  'overpayment-recorded': '多付款项通知',
+  'membership-activated': '入会/续费成功',
+  'invoice-issued': '电子发票',
+  'certificate-mailed': '证书寄出通知',
+  'membership-expiring': '到期提醒',
+  'membership-entered-grace': '宽限期提醒',
+  'membership-expired': '会籍到期通知',
+  'membership-payment-reversed': '到账冲正通知',
+  'application-cancelled': '申请取消通知',
+  'transfer-unmatched': '到账核对邮件',
+};
 export const DELIVERY_STATUS: Readonly<Record<string, string>> = { pending: '待发送', sending: '发送中', sent: '已发送', failed: '发送失败' };
 
 export interface TimelineEntry {

@@ -13,14 +13,23 @@ describe('SendLatencies.waitLikeASend', () => {
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-  it.each([0.3, 2.4, 7.5])('waits a drawn %p ms, not a whole timer tick more', async (ms) => {
+  it('waits a drawn 0.3 ms, where a timer alone never waits less than 1 ms', async () => {
+    const latencies = new SendLatencies();
+    latencies.record(0.3);
+    const waits: number[] = [];
+    for (let i = 0; i < 30; i++) waits.push(await elapsed(latencies));
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(0.3);
+    expect(median(waits)).toBeLessThan(1);
+  });
+
+  it.each([2.4, 7.5])('never waits less than a drawn %p ms, nor much more', async (ms) => {
     const latencies = new SendLatencies();
     latencies.record(ms);
     const waits: number[] = [];
     for (let i = 0; i < 30; i++) waits.push(await elapsed(latencies));
     expect(Math.min(...waits)).toBeGreaterThanOrEqual(ms);
-    // The median lands within three quarters of a millisecond of the send it imitates (a timer alone overshot 0.3 ms by ~1 ms).
-    expect(median(waits) - ms).toBeLessThan(0.75);
+    // Loose on purpose: the timer part overshoots on a busy machine; the 0.3 ms case above is the one that tells.
+    expect(median(waits) - ms).toBeLessThan(2);
   });
 
   it('still yields to the event loop when nothing was recorded yet', async () => {

@@ -280,11 +280,12 @@ export class SendLatencies {
    * Waits as long as the drawn send took, to the tenth of a millisecond. A timer alone would not do: it rounds up to
    * whole milliseconds and overshoots, so with a fast provider (the local sender takes ~0.3 ms) the decoy was measurably
    * the slower answer (median +1.7 ms on a quiet machine), which tells a stranger's number from a customer's. The whole
-   * milliseconds but one go to a timer, the rest to yielding to the event loop until the moment is reached.
+   * milliseconds but two go to a timer (which overshoots by a millisecond or more on a busy machine), the rest to
+   * yielding to the event loop until the moment is reached.
    */
   async waitLikeASend(): Promise<void> {
     const until = performance.now() + this.sample();
-    const timerMs = Math.floor(until - performance.now()) - 1;
+    const timerMs = Math.floor(until - performance.now()) - 2;
     if (timerMs > 0) await new Promise((resolve) => setTimeout(resolve, timerMs));
     // Even a 0 ms wait yields once, as the real send's I/O does.
     do await new Promise((resolve) => setImmediate(resolve));
