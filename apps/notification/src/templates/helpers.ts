@@ -1,14 +1,11 @@
-import { amountInWords } from '@lsc/validation';
+import { amountInWords, fenAsYuanText } from '@lsc/validation';
 import { PORTAL_ROUTES } from './portal-links';
 
 /** Template helpers; all money arrives as integer fen and is formatted without floating point. */
 
 export function yuan(fen: unknown): string {
   if (typeof fen !== 'number' || !Number.isSafeInteger(fen)) throw new TypeError(`yuan helper expects integer fen, got ${String(fen)}`);
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  const integer = String(Math.trunc(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${integer}.${String(abs % 100).padStart(2, '0')}`;
+  return fenAsYuanText(fen);
 }
 
 export function yuanInWords(fen: unknown): string {

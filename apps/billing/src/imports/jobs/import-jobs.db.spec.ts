@@ -13,6 +13,7 @@ import { PaymentOrders } from '../../orders/payment-orders';
 import { StatementImporter, statementStream, type ImportCheckpoint } from '../statement-importer';
 import { ImportJobs, ImportLeaseLost } from './import-jobs';
 import { StatementImportWorker } from './import-worker';
+import { fenAsYuanText } from '@lsc/validation';
 
 /**
  * The background import over real PostgreSQL: an import killed in the middle of a chunk is taken over once its lease
@@ -53,7 +54,7 @@ describe('statement import jobs: crash-safe resume (real PostgreSQL)', () => {
     const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
     const rows = ['交易日期,交易流水号,收入金额,支出金额,对方单位名称,对方账号,用途'];
     for (let i = 0; i < credits; i++) rows.push(`${today},${prefix}${i},${100 + (i % 97)}.${String(i % 100).padStart(2, '0')},,某某书店${i % 300},62220000${String(i).padStart(8, '0')},图书款`);
-    paying.forEach((o, i) => rows.splice(1 + i * 1700, 0, `${today},${prefix}P${i},${o.amountFen / 100}.00,,${o.name},6222000099990${i},${o.name}会费 ${o.paymentCode}`));
+    paying.forEach((o, i) => rows.splice(1 + i * 1700, 0, `${today},${prefix}P${i},${fenAsYuanText(o.amountFen, { grouping: false })},,${o.name},6222000099990${i},${o.name}会费 ${o.paymentCode}`));
     rows.push(`${today},${prefix}1,101.01,,某某书店1,6222000000000001,图书款`, `${today},${prefix}2,102.02,,某某书店2,6222000000000002,图书款`, `${today},${prefix}3,103.03,,某某书店3,6222000000000003,图书款`);
     rows.splice(2500, 0, `${today},${prefix}D,,12.00,银行,,手续费`);
     rows.splice(3100, 0, `2026-02-30,${prefix}X,50.00,,某某书店,6222000000000099,图书款`);
